@@ -1,0 +1,140 @@
+#include "common/server/server_runner.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/logging.h"
+#include "grpc/health/v1/health.pb.h"
+
+namespace fazhi::server {
+
+ServerRunner::ServerRunner(ServerConfig config) : config_(std::move(config)) {}
+
+ServerRunner::~ServerRunner() { Shutdown(); }
+
+void ServerRunner::AddService(grpc::Service* service, std::string full_name) {
+  services_.emplace_back(service, std::move(full_name));
+}
+
+std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials() {
+  return grpc::InsecureServerCredentials();
+}
+
+std::shared_ptr<grpc::ChannelCredentials> MakeChannelCredentials() {
+  return grpc::InsecureChannelCredentials();
+}
+
+grpc::ChannelArguments MakeChannelArguments(int max_message_bytes) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(max_message_bytes);
+  args.SetMaxSendMessageSize(max_message_bytes);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  return args;
+}
+
+absl::Status ServerRunner::Start() {
+  // Make sure the health proto's descriptors are linked in and registered, so
+  // that reflection can describe grpc.health.v1.Health.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config_.listen_address, MakeServerCredentials(), &port_);
+  builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+  builder.SetMaxSendMessageSize(config_.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(config_.max_connection_age)));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30000);
+  for (auto& [service, name] : services_) builder.RegisterService(service);
+
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(NewMetricsInterceptorFactory(&rpc_metrics_));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  server_ = builder.BuildAndStart();
+  if (!server_ || port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat(config_.name, ": cannot listen on ", config_.listen_address,
+                     " (is the port in use, or the address wrong?)"));
+  }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(kLivenessServiceName, true);
+  SetServing(false);
+
+  if (config_.metrics_port >= 0) {
+    metrics_http_ = std::make_unique<MetricsHttpServer>(&rpc_metrics_, config_.name);
+    absl::Status s = metrics_http_->Start(config_.metrics_address, config_.metrics_port);
+    if (!s.ok()) {
+      server_->Shutdown();
+      return s;
+    }
+  }
+  FAZHI_LOG(INFO) << config_.name << " listening on port " << port_
+                  << (metrics_http_ ? absl::StrCat(", metrics on port ", metrics_http_->port())
+                                    : std::string());
+  return absl::OkStatus();
+}
+
+int ServerRunner::metrics_port() const { return metrics_http_ ? metrics_http_->port() : -1; }
+
+std::string ServerRunner::target() const { return absl::StrCat("127.0.0.1:", port_); }
+
+void ServerRunner::SetServing(bool serving) {
+  if (!server_) return;
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", serving);
+  for (auto& [service, name] : services_) health->SetServingStatus(name, serving);
+}
+
+void ServerRunner::Shutdown() {
+  if (!server_ || shut_down_) return;
+  shut_down_ = true;
+  SetServing(false);
+  if (config_.drain_period > absl::ZeroDuration()) {
+    FAZHI_LOG(INFO) << config_.name << " draining for " << config_.drain_period;
+    absl::SleepFor(config_.drain_period);
+  }
+  const auto deadline = std::chrono::system_clock::now() +
+                        absl::ToChronoMilliseconds(config_.shutdown_grace);
+  server_->Shutdown(deadline);
+  server_->Wait();
+  if (metrics_http_) metrics_http_->Stop();
+  FAZHI_LOG(INFO) << config_.name << " stopped serving";
+}
+
+void ServerRunner::Wait() {
+  if (server_) server_->Wait();
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int signal_number = 0;
+  while (sigwait(&set, &signal_number) != 0) {
+  }
+  FAZHI_LOG(INFO) << "received " << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
+                  << ", shutting down";
+  return signal_number;
+}
+
+}  // namespace fazhi::server

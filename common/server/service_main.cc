@@ -1,0 +1,91 @@
+#include "common/server/service_main.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/logging.h"
+
+ABSL_FLAG(std::string, listen, "", "gRPC listen address HOST:PORT (default 127.0.0.1:<port>)");
+ABSL_FLAG(int, metrics_port, 0, "Prometheus port; -1 disables; 0 means gRPC port + 1000");
+ABSL_FLAG(std::string, metrics_address, "127.0.0.1", "Prometheus listen address (IPv4)");
+ABSL_FLAG(std::string, data_dir, "", "RocksDB directory");
+ABSL_FLAG(int, memory_budget_mb, 0,
+          "RocksDB block cache + memtables, MiB; 0 reads FAZHI_MEMORY_LIMIT_BYTES / 2, else 256");
+ABSL_FLAG(bool, sync_writes, true, "fsync the WAL before acknowledging each write");
+ABSL_FLAG(std::string, rules, "data/rules.textproto", "rules file (fazhi.rules.v1.RuleSet)");
+ABSL_FLAG(int, drain_seconds, 0, "seconds NOT_SERVING before the listener closes");
+ABSL_FLAG(int, shutdown_grace_seconds, 10, "seconds in-flight calls get at shutdown");
+
+namespace fazhi::server {
+
+void InitServiceMain(int argc, char** argv, const std::string& name) {
+  absl::ParseCommandLine(argc, argv);
+  logging::SetProgramName(name);
+}
+
+ServerConfig ServerConfigFromFlags(const std::string& name, int default_port) {
+  ServerConfig config;
+  config.name = name;
+  config.listen_address = absl::GetFlag(FLAGS_listen);
+  int port = default_port;
+  if (config.listen_address.empty()) {
+    config.listen_address = absl::StrCat("127.0.0.1:", default_port);
+  } else {
+    const size_t colon = config.listen_address.rfind(':');
+    if (colon != std::string::npos) {
+      (void)absl::SimpleAtoi(config.listen_address.substr(colon + 1), &port);
+    }
+  }
+  config.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  if (config.metrics_port == 0 && port != 0) config.metrics_port = port + 1000;
+  config.metrics_address = absl::GetFlag(FLAGS_metrics_address);
+  config.drain_period = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
+  config.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
+  return config;
+}
+
+storage::StoreOptions StoreOptionsFromFlags(const std::string& default_dir) {
+  storage::StoreOptions options;
+  options.path = absl::GetFlag(FLAGS_data_dir);
+  if (options.path.empty()) options.path = default_dir;
+  options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  uint64_t budget = static_cast<uint64_t>(absl::GetFlag(FLAGS_memory_budget_mb)) << 20;
+  if (budget == 0) {
+    // Kubernetes passes the container's memory limit through the downward
+    // API; RocksDB gets half of it, the rest is the server's own.
+    const char* limit = std::getenv("FAZHI_MEMORY_LIMIT_BYTES");
+    uint64_t bytes = 0;
+    if (limit != nullptr && absl::SimpleAtoi(limit, &bytes) && bytes > 0) budget = bytes / 2;
+  }
+  if (budget == 0) budget = 256ull << 20;
+  options.memory_budget_bytes = budget;
+  return options;
+}
+
+std::string RulesPathFromFlags() { return absl::GetFlag(FLAGS_rules); }
+
+int FailStartup(const std::string& name, const absl::Status& status) {
+  std::fprintf(stderr, "%s: cannot start: %s\n", name.c_str(), status.ToString().c_str());
+  return 1;
+}
+
+int RunUntilSignal(ServerRunner& runner, const std::function<absl::Status()>& close) {
+  absl::Status started = runner.Start();
+  if (!started.ok()) return FailStartup("server", started);
+  runner.SetServing(true);
+  WaitForTerminationSignal();
+  runner.Shutdown();
+  absl::Status closed = close ? close() : absl::OkStatus();
+  if (!closed.ok()) {
+    FAZHI_LOG(ERROR) << "closing the store failed: " << closed;
+    return 1;
+  }
+  FAZHI_LOG(INFO) << "stopped cleanly";
+  return 0;
+}
+
+}  // namespace fazhi::server

@@ -1,0 +1,48 @@
+// What every server's main() shares: the common flags and the run loop.
+//
+// Flags (each binary also has its own):
+//   --listen=HOST:PORT        gRPC address (default 127.0.0.1:<service port>)
+//   --metrics_port=N          Prometheus port; -1 off (default: gRPC port + 1000)
+//   --metrics_address=IP      (default 127.0.0.1; 0.0.0.0 in containers)
+//   --data_dir=DIR            RocksDB directory (stores only)
+//   --memory_budget_mb=N      block cache + memtables (stores only)
+//   --sync_writes=BOOL        fsync each acknowledged write (default true)
+//   --rules=FILE              the rules file (default data/rules.textproto)
+//   --drain_seconds=N         NOT_SERVING this long before closing (default 0)
+//   --shutdown_grace_seconds=N  in-flight calls get this long (default 10)
+#ifndef FAZHI_COMMON_SERVER_SERVICE_MAIN_H_
+#define FAZHI_COMMON_SERVER_SERVICE_MAIN_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "common/server/server_runner.h"
+#include "common/storage/store.h"
+
+namespace fazhi::server {
+
+// Parses argv (absl flags), sets the log name; call after
+// BlockTerminationSignals().
+void InitServiceMain(int argc, char** argv, const std::string& name);
+
+ServerConfig ServerConfigFromFlags(const std::string& name, int default_port);
+
+// StoreOptions for `--data_dir` (or `default_dir` when unset).
+storage::StoreOptions StoreOptionsFromFlags(const std::string& default_dir);
+
+// The --rules path.
+std::string RulesPathFromFlags();
+
+// Prints "<name>: <status>" on one line and returns exit code 1; for start-up
+// failures (bad flags, unreadable rules, a store that will not open).
+int FailStartup(const std::string& name, const absl::Status& status);
+
+// Starts `runner`, marks it ready, waits for SIGTERM/SIGINT, shuts it down
+// gracefully, then calls `close` (sync and close the store). Returns the
+// process exit code: 0 after a clean stop.
+int RunUntilSignal(ServerRunner& runner, const std::function<absl::Status()>& close);
+
+}  // namespace fazhi::server
+
+#endif  // FAZHI_COMMON_SERVER_SERVICE_MAIN_H_

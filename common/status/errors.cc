@@ -1,0 +1,122 @@
+#include "common/status/errors.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace fazhi::errors {
+namespace {
+
+absl::Status WithErrorInfo(absl::Status status, absl::string_view reason) {
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  info.set_domain(std::string(kErrorDomain));
+  AttachDetail(status, info);
+  return status;
+}
+
+google::rpc::ResourceInfo MakeResourceInfo(absl::string_view type, absl::string_view name,
+                                           absl::string_view description) {
+  google::rpc::ResourceInfo info;
+  info.set_resource_type(std::string(type));
+  info.set_resource_name(std::string(name));
+  info.set_description(std::string(description));
+  return info;
+}
+
+}  // namespace
+
+void AttachDetail(absl::Status& status, const google::protobuf::Message& detail) {
+  status.SetPayload(absl::StrCat("type.googleapis.com/", detail.GetDescriptor()->full_name()),
+                    absl::Cord(detail.SerializeAsString()));
+}
+
+void FieldViolations::Add(std::string field, std::string description) {
+  violations_.push_back(absl::StrCat(field, ": ", description));
+  auto* violation = bad_request_.add_field_violations();
+  violation->set_field(std::move(field));
+  violation->set_description(std::move(description));
+}
+
+void FieldViolations::AddAll(absl::string_view prefix, const FieldViolations& other) {
+  for (const auto& v : other.bad_request_.field_violations()) {
+    Add(absl::StrCat(prefix, ".", v.field()), v.description());
+  }
+}
+
+absl::Status FieldViolations::ToStatus() const {
+  absl::Status status(absl::StatusCode::kInvalidArgument,
+                      absl::StrCat("invalid request: ", absl::StrJoin(violations_, "; ")));
+  AttachDetail(status, bad_request_);
+  return WithErrorInfo(std::move(status), "INVALID_FIELD");
+}
+
+absl::Status InvalidField(absl::string_view field, absl::string_view description) {
+  FieldViolations violations;
+  violations.Add(std::string(field), std::string(description));
+  return violations.ToStatus();
+}
+
+absl::Status NotFound(absl::string_view resource_type, absl::string_view resource_name) {
+  absl::Status status(absl::StatusCode::kNotFound,
+                      absl::StrCat(resource_type, " ", resource_name, " does not exist"));
+  AttachDetail(status, MakeResourceInfo(resource_type, resource_name, "not found"));
+  return WithErrorInfo(std::move(status), "RESOURCE_NOT_FOUND");
+}
+
+absl::Status ReferenceNotFound(absl::string_view field, absl::string_view resource_type,
+                               absl::string_view resource_name) {
+  absl::Status status(absl::StatusCode::kNotFound,
+                      absl::StrCat(field, ": ", resource_type, " ", resource_name,
+                                   " does not exist; create it first or fix the reference"));
+  AttachDetail(status, MakeResourceInfo(resource_type, resource_name, "referenced but not found"));
+  google::rpc::BadRequest bad_request;
+  auto* violation = bad_request.add_field_violations();
+  violation->set_field(std::string(field));
+  violation->set_description(absl::StrCat(resource_type, " ", resource_name, " does not exist"));
+  AttachDetail(status, bad_request);
+  return WithErrorInfo(std::move(status), "REFERENCE_NOT_FOUND");
+}
+
+absl::Status AlreadyExists(absl::string_view resource_type, absl::string_view resource_name,
+                           absl::string_view why) {
+  absl::Status status(absl::StatusCode::kAlreadyExists,
+                      absl::StrCat(resource_type, " ", resource_name, " already exists: ", why));
+  AttachDetail(status, MakeResourceInfo(resource_type, resource_name, why));
+  return WithErrorInfo(std::move(status), "ALREADY_EXISTS");
+}
+
+absl::Status Aborted(absl::string_view resource_type, absl::string_view resource_name,
+                     absl::string_view why) {
+  absl::Status status(absl::StatusCode::kAborted,
+                      absl::StrCat(resource_type, " ", resource_name, ": ", why,
+                                   "; read it again and retry"));
+  AttachDetail(status, MakeResourceInfo(resource_type, resource_name, why));
+  return WithErrorInfo(std::move(status), "CONCURRENT_MODIFICATION");
+}
+
+absl::Status FailedPrecondition(absl::string_view type, absl::string_view subject,
+                                absl::string_view description) {
+  absl::Status status(absl::StatusCode::kFailedPrecondition,
+                      absl::StrCat(subject, ": ", description));
+  google::rpc::PreconditionFailure failure;
+  auto* violation = failure.add_violations();
+  violation->set_type(std::string(type));
+  violation->set_subject(std::string(subject));
+  violation->set_description(std::string(description));
+  AttachDetail(status, failure);
+  return WithErrorInfo(std::move(status), std::string(type));
+}
+
+absl::Status Unavailable(absl::string_view reason, absl::string_view message) {
+  return WithErrorInfo(absl::Status(absl::StatusCode::kUnavailable, message), reason);
+}
+
+absl::Status Internal(absl::string_view context, absl::string_view message) {
+  return WithErrorInfo(
+      absl::Status(absl::StatusCode::kInternal, absl::StrCat(context, ": ", message)),
+      "INTERNAL");
+}
+
+}  // namespace fazhi::errors

@@ -1,0 +1,22 @@
+// The one crossing between absl::Status and grpc::Status, both ways.
+#ifndef FAZHI_COMMON_STATUS_GRPC_STATUS_H_
+#define FAZHI_COMMON_STATUS_GRPC_STATUS_H_
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+
+namespace fazhi {
+
+// Maps code and message, and packs every payload of `status` (the google.rpc
+// details attached by errors.h) into a google.rpc.Status carried as the
+// grpc-status-details-bin trailer.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The reverse, for clients: code, message, and each detail back as a payload,
+// so errors::GetDetail works on what a backend returned.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace fazhi
+
+#endif  // FAZHI_COMMON_STATUS_GRPC_STATUS_H_

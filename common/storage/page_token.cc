@@ -1,0 +1,60 @@
+#include "common/storage/page_token.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
+#include "common/storage/key_codec.h"
+
+namespace fazhi::storage {
+namespace {
+constexpr char kTokenVersion = 1;
+}  // namespace
+
+uint64_t QueryFingerprint(absl::string_view canonical_query) {
+  // FNV-1a, 64-bit: stable across builds and platforms, unlike std::hash.
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char c : canonical_query) {
+    hash ^= c;
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
+std::string EncodePageToken(uint64_t fingerprint, absl::string_view last_key) {
+  std::string raw(1, kTokenVersion);
+  KeyBuilder fp('\0');
+  fp.AddUint64(fingerprint);
+  raw.append(fp.Build().substr(1));
+  raw.append(last_key.data(), last_key.size());
+  return absl::WebSafeBase64Escape(raw);
+}
+
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fingerprint) {
+  if (token.empty()) return std::string();
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 9 || raw[0] != kTokenVersion) {
+    return errors::InvalidField("page_token",
+                                "is not a token this service issued; start again without it");
+  }
+  KeyReader reader(absl::string_view(raw).substr(1, 8));
+  uint64_t got = 0;
+  reader.ReadUint64(&got);
+  if (got != fingerprint) {
+    return errors::InvalidField(
+        "page_token",
+        "was issued for a different query; keep every filter the same while paging, or start "
+        "again without a token");
+  }
+  return raw.substr(9);
+}
+
+absl::StatusOr<int> NormalizePageSize(int requested, int default_size, int max_size) {
+  if (requested < 0) {
+    return errors::InvalidField("page_size",
+                                absl::StrCat("must be 0..", max_size, ", got ", requested));
+  }
+  if (requested == 0) return default_size;
+  return requested > max_size ? max_size : requested;
+}
+
+}  // namespace fazhi::storage

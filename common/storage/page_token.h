@@ -1,0 +1,38 @@
+// Opaque page tokens bound to the query that made them.
+//
+// A token is web-safe base64 of:
+//   1 byte   format version (1)
+//   8 bytes  fingerprint of the query (big-endian), see QueryFingerprint
+//   rest     the storage key of the last record returned
+// The next page resumes strictly after that key, so records inserted while a
+// client pages are neither repeated nor skipped before the cursor. A token
+// presented with a different query (other filter or order) is rejected with
+// INVALID_ARGUMENT naming `page_token`.
+#ifndef FAZHI_COMMON_STORAGE_PAGE_TOKEN_H_
+#define FAZHI_COMMON_STORAGE_PAGE_TOKEN_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace fazhi::storage {
+
+// A stable 64-bit fingerprint of a query's canonical description, e.g.
+// "projects?year=2023&region=regions/310113". Page size is not part of it.
+uint64_t QueryFingerprint(absl::string_view canonical_query);
+
+std::string EncodePageToken(uint64_t fingerprint, absl::string_view last_key);
+
+// The last key of the previous page; "" for an empty token (first page).
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fingerprint);
+
+// Page size as the API defines it: 0 means `default_size`, above `max_size`
+// is clamped, negative is INVALID_ARGUMENT on `page_size`.
+absl::StatusOr<int> NormalizePageSize(int requested, int default_size = 100,
+                                      int max_size = 1000);
+
+}  // namespace fazhi::storage
+
+#endif  // FAZHI_COMMON_STORAGE_PAGE_TOKEN_H_

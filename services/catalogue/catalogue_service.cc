@@ -1,0 +1,123 @@
+#include "services/catalogue/catalogue_service.h"
+
+#include "common/api/resource_names.h"
+#include "common/status/grpc_status.h"
+#include "services/catalogue/catalogue_rules.h"
+
+namespace fazhi::catalogue {
+namespace {
+
+// Writes `result` into `out`, or maps its error.
+template <typename T>
+grpc::Status Reply(absl::StatusOr<T> result, T* out) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *out = std::move(*result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status CatalogueServiceImpl::CreateRegion(grpc::ServerContext*,
+                                                const v1::CreateRegionRequest* request,
+                                                v1::Region* response) {
+  errors::FieldViolations violations;
+  ValidateRegion(request->region(), violations);
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  return Reply(store_->CreateRegion(request->region()), response);
+}
+
+grpc::Status CatalogueServiceImpl::GetRegion(grpc::ServerContext*,
+                                             const v1::GetRegionRequest* request,
+                                             v1::Region* response) {
+  errors::FieldViolations violations;
+  if (!api::CheckRegionName(violations, "name", request->name())) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  return Reply(store_->GetRegion(api::IdOf("regions", request->name())), response);
+}
+
+grpc::Status CatalogueServiceImpl::ListRegions(grpc::ServerContext*,
+                                               const v1::ListRegionsRequest* request,
+                                               v1::ListRegionsResponse* response) {
+  errors::FieldViolations violations;
+  if (!api::CheckRegionName(violations, "parent", request->parent(), /*required=*/false)) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  return Reply(store_->ListRegions(*request), response);
+}
+
+grpc::Status CatalogueServiceImpl::CreateUnit(grpc::ServerContext*,
+                                              const v1::CreateUnitRequest* request,
+                                              v1::Unit* response) {
+  errors::FieldViolations violations;
+  ValidateUnit(request->unit_id(), request->unit(), violations);
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  v1::Unit unit = request->unit();
+  NormalizeUnit(request->unit_id(), unit);
+  return Reply(store_->CreateUnit(request->unit_id(), std::move(unit)), response);
+}
+
+grpc::Status CatalogueServiceImpl::GetUnit(grpc::ServerContext*, const v1::GetUnitRequest* request,
+                                           v1::Unit* response) {
+  errors::FieldViolations violations;
+  if (!api::CheckResourceName(violations, "name", "units", request->name())) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  return Reply(store_->GetUnit(api::IdOf("units", request->name())), response);
+}
+
+grpc::Status CatalogueServiceImpl::ListUnits(grpc::ServerContext*,
+                                             const v1::ListUnitsRequest* request,
+                                             v1::ListUnitsResponse* response) {
+  errors::FieldViolations violations;
+  if (!api::CheckRegionName(violations, "region", request->region(), /*required=*/false)) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  return Reply(store_->ListUnits(*request), response);
+}
+
+grpc::Status CatalogueServiceImpl::LookupUnit(grpc::ServerContext*,
+                                              const v1::LookupUnitRequest* request,
+                                              v1::Unit* response) {
+  errors::FieldViolations violations;
+  if (!api::CheckText(violations, "display_name", request->display_name(), 1, 128)) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  return Reply(store_->LookupUnit(request->display_name()), response);
+}
+
+grpc::Status CatalogueServiceImpl::CreateProject(grpc::ServerContext*,
+                                                 const v1::CreateProjectRequest* request,
+                                                 v1::Project* response) {
+  errors::FieldViolations violations;
+  ValidateProject(request->project_id(), request->project(), violations);
+  api::CheckRequestId(violations, "request_id", request->request_id());
+  v1::Project project = request->project();
+  if (violations.empty()) NormalizeProject(project, violations);
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  return Reply(store_->CreateProject(request->project_id(), std::move(project),
+                                     request->request_id()),
+               response);
+}
+
+grpc::Status CatalogueServiceImpl::GetProject(grpc::ServerContext*,
+                                              const v1::GetProjectRequest* request,
+                                              v1::Project* response) {
+  errors::FieldViolations violations;
+  if (!api::CheckResourceName(violations, "name", "projects", request->name())) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  return Reply(store_->GetProject(api::IdOf("projects", request->name())), response);
+}
+
+grpc::Status CatalogueServiceImpl::ListProjects(grpc::ServerContext*,
+                                                const v1::ListProjectsRequest* request,
+                                                v1::ListProjectsResponse* response) {
+  errors::FieldViolations violations;
+  api::CheckYear(violations, "year", request->year(), /*required=*/false);
+  api::CheckRegionName(violations, "region", request->region(), /*required=*/false);
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  return Reply(store_->ListProjects(*request), response);
+}
+
+}  // namespace fazhi::catalogue

@@ -1,0 +1,39 @@
+// The catalogue's gRPC adapter: validate the request, call the store, map
+// the status. No domain decisions are made here.
+#ifndef FAZHI_SERVICES_CATALOGUE_CATALOGUE_SERVICE_H_
+#define FAZHI_SERVICES_CATALOGUE_CATALOGUE_SERVICE_H_
+
+#include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
+#include "services/catalogue/catalogue_store.h"
+
+namespace fazhi::catalogue {
+
+class CatalogueServiceImpl final : public v1::CatalogueService::Service {
+ public:
+  // `store` must outlive the service.
+  explicit CatalogueServiceImpl(CatalogueStore* store) : store_(store) {}
+
+  grpc::Status CreateRegion(grpc::ServerContext*, const v1::CreateRegionRequest*,
+                            v1::Region*) override;
+  grpc::Status GetRegion(grpc::ServerContext*, const v1::GetRegionRequest*, v1::Region*) override;
+  grpc::Status ListRegions(grpc::ServerContext*, const v1::ListRegionsRequest*,
+                           v1::ListRegionsResponse*) override;
+  grpc::Status CreateUnit(grpc::ServerContext*, const v1::CreateUnitRequest*, v1::Unit*) override;
+  grpc::Status GetUnit(grpc::ServerContext*, const v1::GetUnitRequest*, v1::Unit*) override;
+  grpc::Status ListUnits(grpc::ServerContext*, const v1::ListUnitsRequest*,
+                         v1::ListUnitsResponse*) override;
+  grpc::Status LookupUnit(grpc::ServerContext*, const v1::LookupUnitRequest*, v1::Unit*) override;
+  grpc::Status CreateProject(grpc::ServerContext*, const v1::CreateProjectRequest*,
+                             v1::Project*) override;
+  grpc::Status GetProject(grpc::ServerContext*, const v1::GetProjectRequest*,
+                          v1::Project*) override;
+  grpc::Status ListProjects(grpc::ServerContext*, const v1::ListProjectsRequest*,
+                            v1::ListProjectsResponse*) override;
+
+ private:
+  CatalogueStore* store_;
+};
+
+}  // namespace fazhi::catalogue
+
+#endif  // FAZHI_SERVICES_CATALOGUE_CATALOGUE_SERVICE_H_
