@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -237,41 +239,41 @@ struct MeasureWord {
 };
 
 constexpr MeasureWord kMeasureWords[] = {
-    {U"元", true},         {U"美元", false},      {U"欧元", false},
-    {U"港元", false},      {U"人次", true},       {U"人", true},
-    {U"名", true},         {U"位", false},        {U"户次", true},
-    {U"户", true},         {U"家次", true},       {U"家", true},
-    {U"件次", true},       {U"件", true},         {U"场次", true},
-    {U"场", true},         {U"次", true},         {U"个百分点", true},
-    {U"百分点", false},    {U"个月", true},       {U"个工作日", true},
-    {U"个小时", true},     {U"个", true},         {U"篇", true},
-    {U"项", true},         {U"条", true},         {U"份", true},
-    {U"张", true},         {U"本", true},         {U"册", true},
-    {U"期", false},         {U"起", true},         {U"幢", true},
-    {U"栋", true},         {U"套", true},         {U"间", false},
-    {U"所", false},        {U"座", true},         {U"台", true},
-    {U"辆", true},         {U"艘", true},         {U"架", true},
-    {U"部", false},        {U"批次", true},       {U"批", true},
-    {U"类", true},         {U"种", true},         {U"例", true},
-    {U"宗", true},         {U"笔", true},         {U"单", false},
-    {U"页", true},         {U"块", false},        {U"处", false},
-    {U"节", true},         {U"堂", true},         {U"支", true},
-    {U"队", false},        {U"组", false},        {U"轮", true},
-    {U"遍", true},         {U"门", false},        {U"封", true},
-    {U"集", false},        {U"棵", true},         {U"株", true},
-    {U"课时", true},       {U"学时", true},       {U"小时", true},
-    {U"分钟", true},       {U"天", true},         {U"周岁", true},
-    {U"岁", true},         {U"倍", true},         {U"平方米", true},
-    {U"平方公里", true},   {U"平米", false},      {U"立方米", true},
-    {U"公里", true},       {U"千米", true},       {U"米", false},
-    {U"公顷", true},       {U"亩", true},         {U"吨", true},
-    {U"千克", true},       {U"公斤", true},       {U"千瓦时", true},
-    {U"千瓦", true},       {U"兆瓦", true},
+    {U"元", true},       {U"美元", false}, {U"欧元", false},
+    {U"港元", false},    {U"人次", true},  {U"人", true},
+    {U"名", true},       {U"位", false},   {U"户次", true},
+    {U"户", true},       {U"家次", true},  {U"家", true},
+    {U"件次", true},     {U"件", true},    {U"场次", true},
+    {U"场", true},       {U"次", true},    {U"个百分点", true},
+    {U"百分点", false},  {U"个月", true},  {U"个工作日", true},
+    {U"个小时", true},   {U"个", true},    {U"篇", true},
+    {U"项", true},       {U"条", true},    {U"份", true},
+    {U"张", true},       {U"本", true},    {U"册", true},
+    {U"期", false},      {U"起", true},    {U"幢", true},
+    {U"栋", true},       {U"套", true},    {U"间", false},
+    {U"所", false},      {U"座", true},    {U"台", true},
+    {U"辆", true},       {U"艘", true},    {U"架", true},
+    {U"部", false},      {U"批次", true},  {U"批", true},
+    {U"类", true},       {U"种", true},    {U"例", true},
+    {U"宗", true},       {U"笔", true},    {U"单", false},
+    {U"页", true},       {U"块", false},   {U"处", false},
+    {U"节", true},       {U"堂", true},    {U"支", true},
+    {U"队", false},      {U"组", false},   {U"轮", true},
+    {U"遍", true},       {U"门", false},   {U"封", true},
+    {U"集", false},      {U"棵", true},    {U"株", true},
+    {U"课时", true},     {U"学时", true},  {U"小时", true},
+    {U"分钟", true},     {U"天", true},    {U"周岁", true},
+    {U"岁", true},       {U"倍", true},    {U"平方米", true},
+    {U"平方公里", true}, {U"平米", false}, {U"立方米", true},
+    {U"公里", true},     {U"千米", true},  {U"米", false},
+    {U"公顷", true},     {U"亩", true},    {U"吨", true},
+    {U"千克", true},     {U"公斤", true},  {U"千瓦时", true},
+    {U"千瓦", true},     {U"兆瓦", true},
 };
 
 // Words after a number that make it a date, time, label or ordinal.
 constexpr Text kStopWords[] = {
-    U"年", U"月", U"日", U"号", U"时", U"分", U"秒",  U"点", U"周年",
+    U"年",   U"月", U"日", U"号", U"时", U"分", U"秒", U"点", U"周年",
     U"世纪", U"届", U"楼", U"层", U"版", U"路", U"级", U"后",
 };
 
@@ -473,10 +475,22 @@ ArabicNumber ReadArabic(Text s, size_t pos) {
   };
   if (point_then_digit(k)) {
     ++k;
+    // Fractional zeros are held back until a nonzero digit follows, so that
+    // trailing zeros ("2.80") never overflow.
+    int zeros = 0;
     while (k < s.size() && ArabicDigitValue(s[k]) >= 0) {
-      push_digit(ArabicDigitValue(s[k]));
-      ++out.value.scale;
+      const int digit = ArabicDigitValue(s[k]);
       ++k;
+      if (digit == 0) {
+        ++zeros;
+        continue;
+      }
+      for (; zeros > 0; --zeros) {
+        push_digit(0);
+        ++out.value.scale;
+      }
+      push_digit(digit);
+      ++out.value.scale;
     }
     if (point_then_digit(k)) {
       out.dotted = true;
@@ -507,11 +521,11 @@ struct NumberReading {
   Decimal value;
   Multiplier multiplier = Multiplier::kNone;
   bool has_arabic = false;
-  bool has_unit = false;        // any of 十百千万亿
-  bool approximate = false;     // 余 or 多
-  int bare_unit_exponent = 0;   // a leading unit standing for one ("百余")
+  bool has_unit = false;       // any of 十百千万亿
+  bool approximate = false;    // 余 or 多
+  int bare_unit_exponent = 0;  // a leading unit standing for one ("百余")
   bool approximate_second = false;  // 余/多 right after the first token
-  bool lone_trivial = false;    // just 一, 零 or 〇
+  bool lone_trivial = false;        // just 一, 零 or 〇
 };
 
 // Tokenizes the numeral run at `pos`.
@@ -522,7 +536,8 @@ size_t Tokenize(Text s, size_t pos, std::vector<Token>* tokens,
   while (k < s.size()) {
     const char32_t c = s[k];
     const bool first = tokens->empty();
-    const TokenKind prev = first ? TokenKind::kApproximate : tokens->back().kind;
+    const TokenKind prev =
+        first ? TokenKind::kApproximate : tokens->back().kind;
     if (ArabicDigitValue(c) >= 0) {
       if (seen_approximate || !(first || prev == TokenKind::kBigUnit)) break;
       ArabicNumber number = ReadArabic(s, k);
@@ -545,8 +560,8 @@ size_t Tokenize(Text s, size_t pos, std::vector<Token>* tokens,
     }
     Text ignored;
     if (const int exponent = SmallUnitExponent(c); exponent > 0) {
-      if (seen_approximate || (!first && prev != TokenKind::kArabic &&
-                               prev != TokenKind::kDigit)) {
+      if (seen_approximate ||
+          (!first && prev != TokenKind::kArabic && prev != TokenKind::kDigit)) {
         break;
       }
       if (MeasureWordAt(s, k, false, &ignored) > 0) break;  // 千米, 百分点
@@ -677,9 +692,8 @@ NumberReading ReadNumber(Text s, size_t pos) {
           if (first) {
             out.bare_unit_exponent = token.exponent;
             pending = {1, 0};
-          } else if (prev->kind == TokenKind::kBigUnit &&
-                     prev->exponent == 4 && token.exponent == 8 &&
-                     last_big == 4) {
+          } else if (prev->kind == TokenKind::kBigUnit && prev->exponent == 4 &&
+                     token.exponent == 8 && last_big == 4) {
             // 万亿: 10^12.
             if (!MultiplyByPow10(&total, 8)) return fail(kOverflow);
             last_big = 12;
@@ -726,9 +740,9 @@ NumberReading ReadNumber(Text s, size_t pos) {
       return fail("an abbreviated numeral such as 一百五 is ambiguous");
     }
     if (unit.kind == TokenKind::kBigUnit) {
-      const bool full_width =
-          prev->kind == TokenKind::kArabic && current.scale == 0 &&
-          IntegerPart(current) >= Pow10(unit.exponent - 1);
+      const bool full_width = prev->kind == TokenKind::kArabic &&
+                              current.scale == 0 &&
+                              IntegerPart(current) >= Pow10(unit.exponent - 1);
       if (!full_width) {
         return fail("an abbreviated numeral such as 两万三 is ambiguous");
       }
@@ -800,8 +814,8 @@ QuantityReading ReadQuantity(Text s, size_t pos, Mode mode) {
   k = out.number.end;
 
   if (k < s.size() && (s[k] == U'+' || s[k] == 0xFF0B) &&
-      !(k + 1 < s.size() && (IsAsciiAlnum(s[k + 1]) ||
-                             IsNumeralChar(s[k + 1])))) {
+      !(k + 1 < s.size() &&
+        (IsAsciiAlnum(s[k + 1]) || IsNumeralChar(s[k + 1])))) {
     out.plus = true;
     ++k;
   }
@@ -832,8 +846,7 @@ QuantityReading ReadQuantity(Text s, size_t pos, Mode mode) {
     }
   }
 
-  if (const size_t length =
-          SuffixQualifierAt(s, k, &out.suffix_qualifier);
+  if (const size_t length = SuffixQualifierAt(s, k, &out.suffix_qualifier);
       length > 0) {
     out.has_suffix_qualifier = true;
     k += length;
@@ -911,8 +924,8 @@ ChineseQuantity ToQuantity(absl::string_view source,
   const size_t from = code_points.byte_offsets[resolved.begin];
   const size_t to = code_points.byte_offsets[resolved.end];
   q.text = std::string(source.substr(from, to - from));
-  q.mantissa = ToString(DivideByPow10(resolved.value,
-                                      MultiplierExponent(resolved.multiplier)));
+  q.mantissa = ToString(
+      DivideByPow10(resolved.value, MultiplierExponent(resolved.multiplier)));
   q.multiplier = resolved.multiplier;
   q.decimal = ToString(resolved.value);
   q.qualifier = resolved.qualifier;
@@ -936,7 +949,8 @@ void InheritFromHighEnd(const QuantityReading& low_reading, Resolved* low,
     }
   }
   if (low->qualifier == Qualifier::kExact) low->qualifier = Qualifier::kAtLeast;
-  if (high->qualifier == Qualifier::kExact) high->qualifier = Qualifier::kAtMost;
+  if (high->qualifier == Qualifier::kExact)
+    high->qualifier = Qualifier::kAtMost;
 }
 
 void SetPrefix(Text s, size_t floor, QuantityReading* r) {
@@ -1013,8 +1027,7 @@ int MultiplierExponent(Multiplier multiplier) {
 
 absl::StatusOr<ChineseQuantity> ParseChineseQuantity(absl::string_view phrase) {
   if (!IsValidUtf8(phrase)) {
-    return absl::InvalidArgumentError(
-        "quantity phrase is not valid UTF-8");
+    return absl::InvalidArgumentError("quantity phrase is not valid UTF-8");
   }
   const CodePoints code_points = DecodeUtf8Lenient(phrase);
   const Text all(code_points.chars);
@@ -1082,17 +1095,26 @@ std::vector<ChineseQuantity> FindChineseQuantities(absl::string_view text) {
     }
     SetPrefix(s, floor, &low);
     const char32_t before = i > 0 ? s[i - 1] : U'\0';
+    const bool glued_to_letters =
+        low.number.has_arabic &&
+        (IsAsciiLetter(before) ||
+         (low.number_end < s.size() && IsAsciiLetter(s[low.number_end])));
     const bool context_rejects =
-        before == U'第' || (low.number.has_arabic && IsAsciiLetter(before)) ||
+        before == U'第' || glued_to_letters ||
         (IsOpeningParenthesis(before) && low.number_end < s.size() &&
          IsClosingParenthesis(s[low.number_end]));
 
     // A range "a-b": decided as a whole.
     const size_t separator =
-        low.plus || low.has_suffix_qualifier ? 0 : RangeSeparatorAt(s, low.end);
+        low.plus || low.has_suffix_qualifier || low.number.lone_trivial
+            ? 0
+            : RangeSeparatorAt(s, low.end);
     if (separator > 0 && IsNumberStart(s, low.end + separator)) {
-      QuantityReading high =
-          ReadQuantity(s, low.end + separator, Mode::kFind);
+      QuantityReading high = ReadQuantity(s, low.end + separator, Mode::kFind);
+      // Both ends are written alike: "3-4家", "三到五个"; not "统一到3个".
+      if (high.ok && high.number.has_arabic != low.number.has_arabic) {
+        high.ok = false;
+      }
       if (high.date_like) {
         i = std::max(high.end, resume);
         continue;

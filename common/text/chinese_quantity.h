@@ -12,8 +12,9 @@
 // written "%", "％" or "百分之…"; all give the measure word "%".
 //
 // Values are exact: `decimal` is computed in fixed-point arithmetic, never
-// through floating point. Numbers needing more than 19 significant digits
-// (after applying 万/亿) are rejected.
+// through floating point. A value is rejected when, counted in units of its
+// last written decimal place and with 万/亿 applied, it exceeds 2^64 - 1
+// (about 1.8e19; "999999999999亿" is too large, "147亿" is not).
 
 #ifndef FAZHI_COMMON_TEXT_CHINESE_QUANTITY_H_
 #define FAZHI_COMMON_TEXT_CHINESE_QUANTITY_H_
@@ -60,10 +61,14 @@ struct ChineseQuantity {
   // The number before `multiplier`, as a canonical decimal (ASCII digits and
   // at most one '.', no exponent, no leading zeros, no trailing fractional
   // zeros). Always `decimal == mantissa * 10^multiplier`:
-  //   "2.8万件" -> "2.8"/kWan, "147亿余元" -> "147"/kYi, "348件" -> "348"/kNone,
-  //   "5千" -> "5"/kThousand, "百余场" -> "1"/kHundred (a bare unit means one),
-  //   "三百" -> "300"/kNone (百 inside a Chinese numeral is not a multiplier),
-  //   "1亿2000万" -> "12000"/kWan, "1.2万亿" -> "12000"/kYi.
+  //   "2.8万件"   -> "2.8"   kWan
+  //   "147亿余元" -> "147"   kYi
+  //   "348件"     -> "348"   kNone
+  //   "5千"       -> "5"     kThousand
+  //   "百余场"    -> "1"     kHundred  (a bare unit stands for one)
+  //   "三百"      -> "300"   kNone     (百 inside a Chinese numeral)
+  //   "1亿2000万" -> "12000" kWan
+  //   "1.2万亿"   -> "12000" kYi
   std::string mantissa;
   // 万 or 亿 if the number ends with one; 百 or 千 only directly after ASCII
   // digits ("5千") or standing alone ("百余", "千余"); otherwise kNone.
@@ -88,13 +93,13 @@ struct ChineseQuantity {
 // Parses a phrase that is exactly one quantity, such as "2.8万件",
 // "147亿余元", "近3000万", "10万+", "超过4万人次", "99.99%以上",
 // "不少于60学时", "百余场", "两个", "三百". Leading and trailing white space
-// (ASCII or U+3000) is ignored; `begin`/`end` are offsets within `phrase`.
-// Unlike `FindChineseQuantities` it accepts a bare number ("348", "三") since
-// the caller asserts the phrase is a quantity. Returns InvalidArgument with a
-// human-readable message for anything else: text before or after the
-// quantity, dates and years ("2023年", "11月"), ranges ("3-4家"), ordinals
-// ("第二"), numerals written digit by digit ("二〇二三"), ill-formed UTF-8,
-// or values too large to hold exactly.
+// (ASCII, U+00A0 or U+3000) is ignored; `begin`/`end` are offsets within
+// `phrase`. Unlike `FindChineseQuantities` it accepts a bare number ("348",
+// "三") since the caller asserts the phrase is a quantity. Returns
+// InvalidArgument with a human-readable message for anything else: text
+// before or after the quantity, dates and years ("2023年", "11月"), ranges
+// ("3-4家"), ordinals ("第二"), numerals written digit by digit
+// ("二〇二三"), ill-formed UTF-8, or values too large to hold exactly.
 absl::StatusOr<ChineseQuantity> ParseChineseQuantity(absl::string_view phrase);
 
 // Every quantity in free text, in order of position, non-overlapping, with
@@ -106,23 +111,30 @@ absl::StatusOr<ChineseQuantity> ParseChineseQuantity(absl::string_view phrase);
 //    sign, 百/千/万/亿, 余/多/"+", or a qualifier. Bare numbers ("（1）",
 //    "1.", "“12348”", "3+X", "2015-2020") are skipped.
 //  * Chinese numerals need a measure word, 余/多, or 百分之 ("十余家",
-//    "两个", "百余场"). Skipped: words without a measure word ("十大",
-//    "十三五", "三区一基地"); a lone 一 or 零 ("一件事", "一次办", "零件");
-//    numerals opening a quotation or title ("“三项制度”", "《八佰》");
-//    slogans where another numeral follows ("四位一体", "六个一"); a bare
-//    百/千/万/亿 without 余/多 ("千家万户", "亿元大所").
+//    "两个", "百余场"); only measure words that rarely start another word
+//    count here (个 件 次 家 场 人 项 条 ..., not 位 处 所 期). Skipped: words
+//    without a measure word ("十大", "十三五", "三区一基地"); a lone 一 or 零
+//    ("一件事", "一次办", "零件"); numerals opening a quotation or title
+//    ("“三项制度”", "《八佰》"); slogans where another numeral follows
+//    ("四位一体", "六个一"); a bare 百/千/万/亿 without 余/多 ("千家万户",
+//    "亿元大所").
 //  * Never counts: years, dates and times (a number followed by 年, 月, 日,
 //    号, 时, 分, 秒, 点, 周年, 世纪, 届, 楼, 层, 版, 路, 级, 后: "2023年",
 //    "2月24日", "11月底", "7号线"), ordinals ("第二", "第3批"), numbers
 //    glued to Latin letters ("G60", "5G"), dotted numbers ("2023.12.31"),
 //    and numbers written digit by digit in Chinese ("二〇二三").
-//  * A range "a-b", "a—b", "a～b", "a至b", "a到b" is skipped entirely when it
-//    is a range of years or dates ("2013-2015年", "2021—2025年"); otherwise
-//    it yields two quantities: the low end qualified kAtLeast, the high end
-//    kAtMost (each unless it has its own qualifier). The low end borrows the
-//    high end's measure word and, if it has none of its own, its 万/亿:
-//    "3-5万人" gives {text "3", decimal "30000", kAtLeast, "人"} and
+//  * A range "a-b", "a—b", "a～b", "a至b", "a到b" (both ends in digits or
+//    both in Chinese numerals, the low end not a lone 一) is skipped entirely
+//    when it is a range of years or dates ("2013-2015年", "2021—2025年");
+//    otherwise it yields two quantities: the low end qualified kAtLeast, the
+//    high end kAtMost (each unless it has its own qualifier). The low end
+//    borrows the high end's measure word and, if it has none of its own, its
+//    万/亿: "3-5万人" gives {text "3", decimal "30000", kAtLeast, "人"} and
 //    {text "5万人", "50000", kAtMost, "人"}.
+//
+// A comma followed by exactly three digits is read as a thousands separator,
+// so "1，000人" is one thousand; a list written "100，200人" reads the same.
+//
 // When a prefix and a suffix qualifier both apply, the prefix wins, then
 // 余/多/"+", then 以上/以下/以内/左右.
 std::vector<ChineseQuantity> FindChineseQuantities(absl::string_view text);

@@ -1,0 +1,151 @@
+#include "services/report/report_analysis.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/resource_names.h"
+#include "common/text/utf8.h"
+
+namespace fazhi::report {
+namespace {
+
+// Report texts are capped at 4 MiB: the longest real reports are ~100 KB.
+constexpr size_t kMaxTextBytes = 4u << 20;
+
+bool IsValidDate(const google::type::Date& d) {
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (d.year() < api::kMinYear || d.year() > api::kMaxYear) return false;
+  if (d.month() < 1 || d.month() > 12) return false;
+  if (d.day() < 1 || d.day() > kDays[d.month() - 1]) return false;
+  if (d.month() == 2 && d.day() == 29) {
+    const int y = d.year();
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  }
+  return true;
+}
+
+bool IsSet(const google::type::Date& d) { return d.year() != 0 || d.month() != 0 || d.day() != 0; }
+
+bool Before(const google::type::Date& a, const google::type::Date& b) {
+  if (a.year() != b.year()) return a.year() < b.year();
+  if (a.month() != b.month()) return a.month() < b.month();
+  return a.day() < b.day();
+}
+
+void CheckDate(errors::FieldViolations& violations, const std::string& field,
+               const google::type::Date& date) {
+  if (IsSet(date) && !IsValidDate(date)) {
+    violations.Add(field, absl::StrCat("is not a calendar date: ", date.year(), "-", date.month(),
+                                       "-", date.day()));
+  }
+}
+
+google::type::Date DueDate(int year_covered, const fazhi::rules::v1::DueBefore& due) {
+  google::type::Date d;
+  d.set_year(year_covered + 1);
+  d.set_month(due.month());
+  d.set_day(due.day());
+  return d;
+}
+
+v1::Timeliness Judge(const google::type::Date& actual, const google::type::Date& deadline) {
+  if (!IsSet(actual)) return v1::TIMELINESS_UNKNOWN;
+  return Before(actual, deadline) ? v1::TIMELINESS_ON_TIME : v1::TIMELINESS_LATE;
+}
+
+}  // namespace
+
+std::vector<PartRule> PartRulesFrom(const fazhi::rules::v1::RuleSet& rules) {
+  if (rules.report().parts().empty()) return DefaultPartRules();
+  std::vector<PartRule> out;
+  for (const auto& part : rules.report().parts()) {
+    PartRule rule;
+    rule.part = static_cast<ReportPart>(part.part());
+    rule.required = part.required();
+    for (const auto& pattern : part.patterns()) {
+      rule.patterns.push_back(
+          PartPattern{std::vector<std::string>(pattern.all_of().begin(), pattern.all_of().end())});
+    }
+    out.push_back(std::move(rule));
+  }
+  return out;
+}
+
+bool IsAnnualReport(v1::ReportKind kind) {
+  return kind == v1::REPORT_KIND_GOVERNMENT_ANNUAL || kind == v1::REPORT_KIND_DEPARTMENT_ANNUAL ||
+         kind == v1::REPORT_KIND_STREET_TOWN_ANNUAL;
+}
+
+void ValidateReport(const v1::Report& report, errors::FieldViolations& violations) {
+  api::CheckResourceName(violations, "report.filer", "units", report.filer());
+  api::CheckRegionName(violations, "report.region", report.region());
+  api::CheckYear(violations, "report.year", report.year());
+  if (report.text().size() > kMaxTextBytes) {
+    violations.Add("report.text", absl::StrCat("is ", report.text().size(),
+                                               " bytes; the limit is ", kMaxTextBytes,
+                                               " bytes (4 MiB). Submit the report's text only"));
+  } else if (!text::IsValidUtf8(report.text())) {
+    violations.Add("report.text", "is not valid UTF-8; convert it (GBK files included) to UTF-8");
+  } else if (report.text().find_first_not_of(" \t\r\n") == std::string::npos) {
+    violations.Add("report.text", "is required: the report's full text");
+  }
+  api::CheckText(violations, "report.title", report.title(), 0, 200);
+  api::CheckText(violations, "report.published_where", report.published_where(), 0, 500);
+  CheckDate(violations, "report.submitted_date", report.submitted_date());
+  CheckDate(violations, "report.published_date", report.published_date());
+  if (!v1::ReportKind_IsValid(report.kind())) {
+    violations.Add("report.kind", "is not a known report kind");
+  }
+}
+
+void AnalyzeReport(const fazhi::rules::v1::RuleSet& rules, const std::vector<PartRule>& part_rules,
+                   v1::Report& report) {
+  if (report.kind() == v1::REPORT_KIND_UNSPECIFIED) {
+    report.set_kind(static_cast<v1::ReportKind>(DetectReportKind(report.text())));
+    if (report.kind() == v1::REPORT_KIND_UNSPECIFIED) report.set_kind(v1::REPORT_KIND_OTHER);
+  }
+  if (report.title().empty()) report.set_title(ExtractTitle(report.text()));
+
+  const ReportStructure structure = ParseReportStructure(report.text(), report.year(), part_rules);
+  report.clear_sections();
+  for (const auto& heading : structure.headings) {
+    auto* section = report.add_sections();
+    section->set_level(heading.level);
+    section->set_marker(heading.marker);
+    section->set_title(heading.title);
+    section->set_part(static_cast<v1::ReportPart>(heading.part));
+    section->set_begin(static_cast<int32_t>(heading.begin));
+    section->set_end(static_cast<int32_t>(heading.end));
+  }
+  report.clear_parts_present();
+  for (ReportPart part : structure.parts_present) {
+    report.add_parts_present(static_cast<v1::ReportPart>(part));
+  }
+  report.clear_parts_missing();
+  const bool annual = IsAnnualReport(report.kind());
+  if (annual) {
+    for (ReportPart part : structure.required_missing) {
+      report.add_parts_missing(static_cast<v1::ReportPart>(part));
+    }
+  }
+
+  report.clear_submission_deadline();
+  report.clear_publication_deadline();
+  if (!annual) {
+    report.set_submission_timeliness(v1::TIMELINESS_NOT_APPLICABLE);
+    report.set_publication_timeliness(v1::TIMELINESS_NOT_APPLICABLE);
+  } else {
+    const auto& due = report.kind() == v1::REPORT_KIND_DEPARTMENT_ANNUAL
+                          ? rules.report().department_submission()
+                          : rules.report().government_submission();
+    *report.mutable_submission_deadline() = DueDate(report.year(), due);
+    *report.mutable_publication_deadline() = DueDate(report.year(), rules.report().publication());
+    report.set_submission_timeliness(
+        Judge(report.submitted_date(), report.submission_deadline()));
+    report.set_publication_timeliness(
+        Judge(report.published_date(), report.publication_deadline()));
+  }
+  report.set_rules_version(rules.version());
+}
+
+}  // namespace fazhi::report

@@ -1,0 +1,33 @@
+// What the report service reads out of a submitted report, given the rules
+// in force: kind (when the filer left it unspecified), title, sections, the
+// required parts present and missing, and timeliness against the deadlines.
+// Plain C++: no gRPC, no disk.
+#ifndef FAZHI_SERVICES_REPORT_REPORT_ANALYSIS_H_
+#define FAZHI_SERVICES_REPORT_REPORT_ANALYSIS_H_
+
+#include <vector>
+
+#include "common/status/errors.h"
+#include "fazhi/report/v1/report_service.pb.h"
+#include "fazhi/rules/v1/rules.pb.h"
+#include "services/report/report_structure.h"
+
+namespace fazhi::report {
+
+// The part rules of a rule set, in the reader's terms; DefaultPartRules()
+// when the rule set has none.
+std::vector<PartRule> PartRulesFrom(const fazhi::rules::v1::RuleSet& rules);
+
+// Checks the caller's fields of a report to be submitted (as "report.*").
+void ValidateReport(const v1::Report& report, errors::FieldViolations& violations);
+
+// Fills every output-only field of `report` from its text and the rules.
+void AnalyzeReport(const fazhi::rules::v1::RuleSet& rules, const std::vector<PartRule>& part_rules,
+                   v1::Report& report);
+
+// True for the kinds that owe the five parts and the deadlines.
+bool IsAnnualReport(v1::ReportKind kind);
+
+}  // namespace fazhi::report
+
+#endif  // FAZHI_SERVICES_REPORT_REPORT_ANALYSIS_H_

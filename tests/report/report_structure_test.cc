@@ -1,0 +1,731 @@
+#include "services/report/report_structure.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+
+#ifndef FAZHI_SEEDS_DIR
+#error "FAZHI_SEEDS_DIR must name the directory of the seed documents"
+#endif
+
+namespace fazhi::report {
+namespace {
+
+using Parts = std::vector<ReportPart>;
+
+constexpr ReportPart kP1 = ReportPart::kMeasuresAndResults;
+constexpr ReportPart kP2 = ReportPart::kShortcomings;
+constexpr ReportPart kP3 = ReportPart::kLeadersDuty;
+constexpr ReportPart kP4 = ReportPart::kNextYearPlans;
+constexpr ReportPart kP5 = ReportPart::kOtherMatters;
+constexpr ReportPart kNone = ReportPart::kUnspecified;
+
+constexpr char kBaoshan2023[] = "002_4f28ee6da608f1e8.txt";
+constexpr char kPutuo2020[] = "004_e0cd47a7b08ce18d.txt";
+constexpr char kYangpuCase[] = "001_e4eb8e5b584018fc.txt";
+constexpr char kNews2022[] = "000_f329534fe2bcaa38.txt";
+constexpr char kNewsPage[] = "003_92cfcdd43605dda8.txt";
+
+std::string ReadSeed(const std::string& name) {
+  const std::string path = std::string(FAZHI_SEEDS_DIR) + "/" + name;
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "cannot read " << path;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Strict UTF-8 check, written independently of the code under test.
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+    } else {
+      return false;
+    }
+    uint32_t cp = b & (0x7F >> len);
+    if (s.size() - i < len) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if ((c & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+// Code points in valid UTF-8 `s`.
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+// Code-point offset of the start of 0-based line `line` of valid UTF-8 `s`
+// whose lines end in "\n".
+size_t LineStart(std::string_view s, size_t line) {
+  size_t pos = 0;
+  for (size_t i = 0; i < line; ++i) pos = s.find('\n', pos) + 1;
+  return CodePoints(s.substr(0, pos));
+}
+
+const Heading* HeadingOnLine(const ReportStructure& s, size_t line) {
+  for (const Heading& h : s.headings) {
+    if (h.line == line) return &h;
+  }
+  return nullptr;
+}
+
+std::vector<const Heading*> HeadingsOfLevel(const ReportStructure& s,
+                                            int level) {
+  std::vector<const Heading*> out;
+  for (const Heading& h : s.headings) {
+    if (h.level == level) out.push_back(&h);
+  }
+  return out;
+}
+
+ReportStructure Parse(std::string_view text, int year) {
+  return ParseReportStructure(text, year, DefaultPartRules());
+}
+
+// ---------------------------------------------------------------------------
+// Golden tests on the seed documents.
+
+TEST(SeedTest, BaoshanGovernmentReport2023) {
+  const std::string text = ReadSeed(kBaoshan2023);
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(DetectReportKind(text), ReportKind::kGovernmentAnnual);
+  EXPECT_EQ(ExtractTitle(text), "上海市宝山区人民政府关于法治政府建设情况报告");
+
+  const ReportStructure s = Parse(text, 2023);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP3, kP4}));
+  EXPECT_TRUE(s.required_missing.empty());
+
+  const std::vector<const Heading*> top = HeadingsOfLevel(s, 1);
+  ASSERT_EQ(top.size(), 4u);
+  const std::vector<size_t> lines = {3, 16, 24, 31};
+  const std::vector<std::string> markers = {"一、", "二、", "三、", "四、"};
+  const Parts parts = {kP1, kP2, kP3, kP4};
+  for (size_t i = 0; i < top.size(); ++i) {
+    EXPECT_EQ(top[i]->line, lines[i]);
+    EXPECT_EQ(top[i]->marker, markers[i]);
+    EXPECT_EQ(top[i]->part, parts[i]) << top[i]->title;
+  }
+  EXPECT_EQ(top[0]->title.rfind("2023年", 0), 0u);
+  EXPECT_EQ(top[3]->title.rfind("2024年", 0), 0u);
+
+  // The leaders' heading also mentions 工作情况 (a part-1 phrase).
+  EXPECT_NE(top[2]->title.find("工作情况"), std::string::npos);
+  EXPECT_EQ(top[2]->part, kP3);
+
+  EXPECT_EQ(HeadingsOfLevel(s, 2).size(), 17u);
+  EXPECT_TRUE(HeadingsOfLevel(s, 3).empty());
+  const Heading* sub = HeadingOnLine(s, 4);
+  ASSERT_NE(sub, nullptr);
+  EXPECT_EQ(sub->level, 2);
+  EXPECT_EQ(sub->marker, "(一)");
+  EXPECT_EQ(sub->part, kNone);
+  const Heading* leaders_sub = HeadingOnLine(s, 27);
+  ASSERT_NE(leaders_sub, nullptr);
+  EXPECT_EQ(leaders_sub->marker, "(二)");
+  EXPECT_EQ(leaders_sub->part, kNone);
+
+  // Title lines and the opening paragraph ("2023年,…") are not headings.
+  EXPECT_EQ(HeadingOnLine(s, 0), nullptr);
+  EXPECT_EQ(HeadingOnLine(s, 1), nullptr);
+  EXPECT_EQ(HeadingOnLine(s, 2), nullptr);
+
+  // Offsets are in code points; the heading lines carry no indentation.
+  EXPECT_EQ(top[0]->begin, LineStart(text, 3));
+  EXPECT_EQ(top[0]->end - top[0]->begin,
+            CodePoints(top[0]->marker) + CodePoints(top[0]->title));
+  EXPECT_EQ(sub->begin, LineStart(text, 4));
+}
+
+TEST(SeedTest, BaoshanReadAsTheWrongYearLosesNextYearPlans) {
+  const ReportStructure s = Parse(ReadSeed(kBaoshan2023), 2022);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP3}));
+  EXPECT_EQ(s.required_missing, (Parts{kP4}));
+}
+
+TEST(SeedTest, PutuoJusticeBureauReport2020) {
+  const std::string text = ReadSeed(kPutuo2020);
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(DetectReportKind(text), ReportKind::kDepartmentAnnual);
+  EXPECT_EQ(ExtractTitle(text), "2020年度普陀区司法局法治政府建设情况报告");
+
+  const ReportStructure s = Parse(text, 2020);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP4}));
+  EXPECT_EQ(s.required_missing, (Parts{kP3}));
+
+  const std::vector<const Heading*> top = HeadingsOfLevel(s, 1);
+  ASSERT_EQ(top.size(), 3u);
+  EXPECT_EQ(top[0]->line, 10u);
+  EXPECT_EQ(top[0]->marker, "一、");
+  EXPECT_EQ(top[0]->title, "基本情况及主要做法");
+  EXPECT_EQ(top[0]->part, kP1);
+  EXPECT_EQ(top[1]->line, 48u);
+  EXPECT_EQ(top[1]->title, "存在的困难和问题");
+  EXPECT_EQ(top[1]->part, kP2);
+  EXPECT_EQ(top[2]->line, 52u);
+  EXPECT_EQ(top[2]->marker, "三、");
+  EXPECT_EQ(top[2]->title, "2021年重点工作");
+  EXPECT_EQ(top[2]->part, kP4);
+
+  EXPECT_EQ(HeadingsOfLevel(s, 2).size(), 18u);
+  const Heading* sub = HeadingOnLine(s, 12);
+  ASSERT_NE(sub, nullptr);
+  EXPECT_EQ(sub->level, 2);
+  EXPECT_EQ(sub->marker, "(一)");
+  EXPECT_EQ(sub->begin, LineStart(text, 12));
+  // The addressee, the opening paragraph, the signature and the date.
+  for (size_t line : {6u, 8u, 94u, 96u}) {
+    EXPECT_EQ(HeadingOnLine(s, line), nullptr) << "line " << line;
+  }
+}
+
+TEST(SeedTest, PutuoReadAsTheWrongYearLosesNextYearPlans) {
+  const ReportStructure s = Parse(ReadSeed(kPutuo2020), 2021);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2}));
+  EXPECT_EQ(s.required_missing, (Parts{kP3, kP4}));
+}
+
+TEST(SeedTest, YangpuCaseStudy) {
+  const std::string text = ReadSeed(kYangpuCase);
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(DetectReportKind(text), ReportKind::kCaseStudy);
+
+  const ReportStructure s = Parse(text, 0);
+  const std::vector<const Heading*> top = HeadingsOfLevel(s, 1);
+  ASSERT_EQ(top.size(), 3u);
+  for (const Heading* h : top) EXPECT_EQ(h->marker, "【】");
+  EXPECT_EQ(top[0]->line, 1u);
+  EXPECT_EQ(top[0]->title, "基本情况");
+  EXPECT_EQ(top[0]->begin, LineStart(text, 1));
+  EXPECT_EQ(top[0]->end, LineStart(text, 1) + 6);
+
+  const Heading* h2 = HeadingOnLine(s, 9);
+  ASSERT_NE(h2, nullptr);
+  EXPECT_EQ(h2->level, 2);
+  EXPECT_EQ(h2->marker, "(一)");
+
+  // A run-in heading: the title stops at the first 。.
+  const Heading* h3 = HeadingOnLine(s, 11);
+  ASSERT_NE(h3, nullptr);
+  EXPECT_EQ(h3->level, 3);
+  EXPECT_EQ(h3->marker, "1.");
+  EXPECT_EQ(h3->title.find("。"), std::string::npos);
+  EXPECT_LT(CodePoints(h3->title), 20u);
+  EXPECT_GT(h3->end - h3->begin, 100u);  // the whole line
+
+  EXPECT_EQ(HeadingsOfLevel(s, 2).size(), 5u);
+  EXPECT_EQ(HeadingsOfLevel(s, 3).size(), 17u);
+  // "一是…" enumerates, it does not head.
+  EXPECT_EQ(HeadingOnLine(s, 55), nullptr);
+}
+
+TEST(SeedTest, NewsPagesAreOther) {
+  const std::string news = ReadSeed(kNews2022);
+  ASSERT_FALSE(news.empty());
+  EXPECT_EQ(DetectReportKind(news), ReportKind::kOther);
+
+  const std::string page = ReadSeed(kNewsPage);
+  ASSERT_FALSE(page.empty());
+  EXPECT_EQ(DetectReportKind(page), ReportKind::kOther);
+  const std::string title = ExtractTitle(page);
+  EXPECT_NE(title.find("法治为民办实事项目"), std::string::npos) << title;
+  EXPECT_EQ(title.find("title:"), std::string::npos);
+  EXPECT_EQ(title.find('\''), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------
+// Heading forms.
+
+struct HeadingCase {
+  std::string line;
+  int level;
+  std::string marker;
+  std::string title;
+};
+
+TEST(HeadingTest, RecognisesMarkerForms) {
+  const std::vector<HeadingCase> cases = {
+      {"一、总体情况", 1, "一、", "总体情况"},
+      {"十一、其他", 1, "十一、", "其他"},
+      {"三．全角句点", 1, "三．", "全角句点"},
+      {"【基本情况】", 1, "【】", "基本情况"},
+      {"【 经验做法 】后接正文", 1, "【】", "经验做法"},
+      {"（一）全角括号", 2, "（一）", "全角括号"},
+      {"(二)半角括号", 2, "(二)", "半角括号"},
+      {"(三）混合括号", 2, "(三）", "混合括号"},
+      {"（十二） 标记后有空格", 2, "（十二）", "标记后有空格"},
+      {"1.半角句点", 3, "1.", "半角句点"},
+      {"2、顿号", 3, "2、", "顿号"},
+      {"3．全角句点", 3, "3．", "全角句点"},
+      {"１２．全角数字", 3, "１２．", "全角数字"},
+      {"10. ASCII space", 3, "10.", "ASCII space"},
+      {"（1）全角括号", 4, "（1）", "全角括号"},
+      {"(2)半角括号", 4, "(2)", "半角括号"},
+      {"\u3000\u3000四、全角空格缩进", 1, "四、", "全角空格缩进"},
+      {"\t 5、制表符缩进  ", 3, "5、", "制表符缩进"},
+  };
+  for (const HeadingCase& c : cases) {
+    const ReportStructure s = ParseReportStructure(c.line, 2023, {});
+    ASSERT_EQ(s.headings.size(), 1u) << c.line;
+    EXPECT_EQ(s.headings[0].level, c.level) << c.line;
+    EXPECT_EQ(s.headings[0].marker, c.marker) << c.line;
+    EXPECT_EQ(s.headings[0].title, c.title) << c.line;
+    EXPECT_EQ(s.headings[0].line, 0u) << c.line;
+  }
+}
+
+TEST(HeadingTest, RejectsBodyLines) {
+  const std::vector<std::string> lines = {
+      "2023年,本区持续推进依法行政。",
+      "2.8万件案件全部办结。",
+      "1、2号楼已完成改造。",
+      "１０％的增幅",
+      "2020年12月24日",
+      "1234.四位数不是编号",
+      "一是加强组织领导。",
+      "十大市级项目",
+      "(排名不分先后)",
+      "(2021-2025)规划",
+      "（）空括号",
+      "【未闭合的括号",
+      "【】",
+      "一、",
+      "（一）",
+      "1.。",
+      "区政府:",
+      "<p>一、网页标记</p>",
+  };
+  for (const std::string& line : lines) {
+    EXPECT_TRUE(Parse(line, 2023).headings.empty()) << line;
+  }
+}
+
+TEST(HeadingTest, RunInTitleStopsAtSentenceEnd) {
+  const std::vector<HeadingCase> cases = {
+      {"1.强化统筹,健全机制。全年召开会议三次。", 3, "1.", "强化统筹,健全机制"},
+      {"（二）加强监督：具体内容如下", 2, "（二）", "加强监督"},
+      {"(三)规范执法:具体内容", 2, "(三)", "规范执法"},
+      {"（1）做好宣传！正文", 4, "（1）", "做好宣传"},
+      {"二、存在的不足。一是统筹不够", 1, "二、", "存在的不足"},
+  };
+  for (const HeadingCase& c : cases) {
+    const ReportStructure s = Parse(c.line, 2023);
+    ASSERT_EQ(s.headings.size(), 1u) << c.line;
+    EXPECT_EQ(s.headings[0].marker, c.marker) << c.line;
+    EXPECT_EQ(s.headings[0].title, c.title) << c.line;
+    EXPECT_EQ(s.headings[0].end - s.headings[0].begin, CodePoints(c.line))
+        << c.line;
+  }
+  EXPECT_EQ(Parse("二、存在的不足。一是统筹不够", 2023).parts_present,
+            (Parts{kP2}));
+}
+
+TEST(HeadingTest, OffsetsAreCodePointsOfTheTrimmedLine) {
+  const std::string text = "前言\n\u3000\u3000二、存在的不足 \n正文";
+  const ReportStructure s = Parse(text, 2023);
+  ASSERT_EQ(s.headings.size(), 1u);
+  EXPECT_EQ(s.headings[0].line, 1u);
+  EXPECT_EQ(s.headings[0].begin, 5u);
+  EXPECT_EQ(s.headings[0].end, 12u);
+}
+
+TEST(HeadingTest, HandlesCrLfAndLoneCr) {
+  const std::string text =
+      "一、主要举措和成效\r\n二、存在的不足和原因\r三、2024年主要安排\n";
+  const ReportStructure s = Parse(text, 2023);
+  ASSERT_EQ(s.headings.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(s.headings[i].line, i);
+    EXPECT_EQ(s.headings[i].title.find('\r'), std::string::npos);
+  }
+  EXPECT_EQ(s.headings[0].title, "主要举措和成效");
+  EXPECT_EQ(s.headings[1].begin, 11u);
+  EXPECT_EQ(s.headings[2].begin, 22u);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP4}));
+}
+
+// ---------------------------------------------------------------------------
+// Parts.
+
+struct PartCase {
+  int year;
+  std::string heading;
+  ReportPart part;
+};
+
+TEST(PartTest, DefaultRulesMapHeadingsToParts) {
+  const std::vector<PartCase> cases = {
+      {2023, "一、2023年法治政府建设主要举措和成效", kP1},
+      {2020, "一、基本情况及主要做法", kP1},
+      {2023, "一、2023年度工作情况", kP1},
+      {2023, "二、存在的不足和原因", kP2},
+      {2020, "二、存在的困难和问题", kP2},
+      {2023, "二、2023年推进法治政府建设存在的不足和原因", kP2},
+      {2023, "三、党政主要负责人履行推进法治建设第一责任人职责情况", kP3},
+      {2023, "三、主要负责人履行第一责任人职责、加强法治政府建设的工作情况",
+       kP3},
+      {2020, "三、2021年重点工作", kP4},
+      {2023, "四、2024年推进法治政府建设的主要安排", kP4},
+      {2023, "四、２０２４年 工作安排", kP4},
+      {2023, "四、下一年度主要安排", kP4},
+      {2023, "四、下一步主要工作", kP4},
+      {2023, "五、其他需要报告的情况", kP5},
+      {2023, "六、附件", kNone},
+      {2023, "三、2023年重点工作", kNone},
+  };
+  for (const PartCase& c : cases) {
+    const ReportStructure s = Parse(c.heading, c.year);
+    ASSERT_EQ(s.headings.size(), 1u) << c.heading;
+    EXPECT_EQ(s.headings[0].part, c.part) << c.heading << " in " << c.year;
+  }
+}
+
+TEST(PartTest, SameYearMeasuresAreNotNextYearPlans) {
+  const ReportStructure s = Parse("一、2023年法治政府建设主要举措和成效", 2023);
+  EXPECT_EQ(s.parts_present, (Parts{kP1}));
+  EXPECT_EQ(s.required_missing, (Parts{kP2, kP3, kP4}));
+}
+
+TEST(PartTest, OnlyLevelOneHeadingsCount) {
+  const ReportStructure s =
+      Parse("（一）2024年工作安排\n1.存在的不足\n（1）第一责任人", 2023);
+  ASSERT_EQ(s.headings.size(), 3u);
+  for (const Heading& h : s.headings) EXPECT_EQ(h.part, kNone);
+  EXPECT_TRUE(s.parts_present.empty());
+  EXPECT_EQ(s.required_missing, (Parts{kP1, kP2, kP3, kP4}));
+}
+
+TEST(PartTest, OtherMattersAreOptional) {
+  const std::string four =
+      "一、主要举措和成效\n二、存在的不足和原因\n"
+      "三、主要负责人履行第一责任人职责情况\n四、2024年工作计划\n";
+  EXPECT_EQ(Parse(four, 2023).parts_present, (Parts{kP1, kP2, kP3, kP4}));
+  EXPECT_TRUE(Parse(four, 2023).required_missing.empty());
+  const ReportStructure five = Parse(four + "五、其他需要报告的情况\n", 2023);
+  EXPECT_EQ(five.parts_present, (Parts{kP1, kP2, kP3, kP4, kP5}));
+  EXPECT_TRUE(five.required_missing.empty());
+}
+
+TEST(PartTest, UnknownYearDisablesPlaceholderPatterns) {
+  EXPECT_EQ(Parse("三、2021年重点工作", 0).headings[0].part, kNone);
+  EXPECT_EQ(Parse("三、下一步工作安排", 0).headings[0].part, kP4);
+}
+
+TEST(PartTest, DefaultRules) {
+  const std::vector<PartRule> rules = DefaultPartRules();
+  ASSERT_EQ(rules.size(), 5u);
+  for (size_t i = 0; i < rules.size(); ++i) {
+    EXPECT_EQ(rules[i].part, static_cast<ReportPart>(i + 1));
+    EXPECT_EQ(rules[i].required, i < 4) << i;
+    EXPECT_FALSE(rules[i].patterns.empty());
+  }
+  EXPECT_TRUE(ValidatePartRules(rules).ok());
+}
+
+TEST(PartTest, CustomRulesReplaceDefaults) {
+  const std::vector<PartRule> rules = {
+      {kP1, true, {PartPattern{{"甲", "乙"}}}},
+      {kP5, false, {PartPattern{{"{year}年度总结"}}}},
+  };
+  const std::string text =
+      "一、甲和乙\n二、只有甲\n三、2019年度总结\n四、主要举措";
+  ReportStructure s = ParseReportStructure(text, 2019, rules);
+  ASSERT_EQ(s.headings.size(), 4u);
+  EXPECT_EQ(s.headings[0].part, kP1);
+  EXPECT_EQ(s.headings[1].part, kNone);
+  EXPECT_EQ(s.headings[2].part, kP5);
+  EXPECT_EQ(s.headings[3].part, kNone);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP5}));
+  EXPECT_TRUE(s.required_missing.empty());
+
+  s = ParseReportStructure(text, 2018, rules);
+  EXPECT_EQ(s.headings[2].part, kNone);
+  EXPECT_EQ(s.parts_present, (Parts{kP1}));
+
+  s = ParseReportStructure("二、只有甲", 2019, rules);
+  EXPECT_EQ(s.required_missing, (Parts{kP1}));
+}
+
+TEST(PartTest, NoRulesMeansNoParts) {
+  const ReportStructure s =
+      ParseReportStructure("一、主要举措和成效", 2023, {});
+  ASSERT_EQ(s.headings.size(), 1u);
+  EXPECT_EQ(s.headings[0].part, kNone);
+  EXPECT_TRUE(s.parts_present.empty());
+  EXPECT_TRUE(s.required_missing.empty());
+}
+
+TEST(PartTest, EmptyPhrasesNeverMatchEverything) {
+  const std::vector<PartRule> rules = {
+      {kP1, true, {PartPattern{{""}}, PartPattern{{" ", "\u3000"}}}}};
+  const ReportStructure s = ParseReportStructure("一、任何标题", 2023, rules);
+  EXPECT_EQ(s.headings[0].part, kNone);
+  EXPECT_EQ(s.required_missing, (Parts{kP1}));
+}
+
+TEST(PartTest, LongestPatternWinsAndTiesGoToTheEarlierRule) {
+  const std::vector<PartRule> problems_first = {
+      {kP2, true, {PartPattern{{"问题"}}}},
+      {kP1, true, {PartPattern{{"情况"}}}},
+  };
+  const std::vector<PartRule> situation_first = {problems_first[1],
+                                                 problems_first[0]};
+  EXPECT_EQ(ParseReportStructure("一、情况和问题", 2023, problems_first)
+                .headings[0]
+                .part,
+            kP2);
+  EXPECT_EQ(ParseReportStructure("一、情况和问题", 2023, situation_first)
+                .headings[0]
+                .part,
+            kP1);
+  const std::vector<PartRule> longer_later = {
+      {kP2, true, {PartPattern{{"问题"}}}},
+      {kP1, true, {PartPattern{{"基本情况"}}}},
+  };
+  EXPECT_EQ(ParseReportStructure("一、基本情况和问题", 2023, longer_later)
+                .headings[0]
+                .part,
+            kP1);
+}
+
+TEST(PartTest, ValidateRejectsBadRules) {
+  const PartPattern ok{{"举措"}};
+  const std::vector<std::vector<PartRule>> bad = {
+      {{kNone, true, {ok}}},
+      {{static_cast<ReportPart>(6), true, {ok}}},
+      {{kP1, true, {ok}}, {kP1, false, {ok}}},
+      {{kP1, true, {}}},
+      {{kP1, true, {PartPattern{}}}},
+      {{kP1, true, {PartPattern{{""}}}}},
+      {{kP1, true, {PartPattern{{"\u3000 "}}}}},
+      {{kP1, true, {PartPattern{{"{month}安排"}}}}},
+      {{kP1, true, {PartPattern{{"{year"}}}}},
+      {{kP1, true, {PartPattern{{"\xff举措"}}}}},
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {
+    const absl::Status status = ValidatePartRules(bad[i]);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << i;
+    EXPECT_FALSE(status.message().empty()) << i;
+  }
+  EXPECT_TRUE(ValidatePartRules({}).ok());
+  EXPECT_TRUE(ValidatePartRules(
+                  {{kP4, true, {PartPattern{{"{next_year}年", "{year}"}}}}})
+                  .ok());
+}
+
+// ---------------------------------------------------------------------------
+// Titles.
+
+TEST(TitleTest, JoinsShortContinuationLines) {
+  EXPECT_EQ(
+      ExtractTitle("\n\n  某区人民政府关于\n2023年法治政府建设情况的报告\n"
+                   "本区坚持依法行政,取得明显成效。"),
+      "某区人民政府关于2023年法治政府建设情况的报告");
+}
+
+TEST(TitleTest, StopsWhereTheTitleEnds) {
+  EXPECT_EQ(ExtractTitle("第一行标题\n\n正文"), "第一行标题");
+  EXPECT_EQ(ExtractTitle("某局法治政府建设情况报告\n（2023年度）"),
+            "某局法治政府建设情况报告");
+  EXPECT_EQ(ExtractTitle("标题\n本区坚持依法行政,成效明显"), "标题");
+  EXPECT_EQ(ExtractTitle("标题\n一、主要举措"), "标题");
+  EXPECT_EQ(ExtractTitle("甲\n乙\n丙\n丁"), "甲乙丙");
+  EXPECT_EQ(ExtractTitle("Annual\nReport"), "Annual Report");
+}
+
+TEST(TitleTest, NoTitleWhenTextOpensWithAHeading) {
+  EXPECT_EQ(ExtractTitle("一、主要举措\n正文"), "");
+  EXPECT_EQ(ExtractTitle("【基本情况】\n正文"), "");
+}
+
+TEST(TitleTest, FrontMatter) {
+  EXPECT_EQ(ExtractTitle("---\ntitle: '新闻标题'\nauthor: 某人\n---\n正文"),
+            "新闻标题");
+  EXPECT_EQ(ExtractTitle("---\nauthor: 某人\n---\n\n真正的标题\n"),
+            "真正的标题");
+}
+
+TEST(TitleTest, CappedAt200CodePoints) {
+  std::string line;
+  for (int i = 0; i < 300; ++i) line += "法";
+  const std::string title = ExtractTitle(line);
+  EXPECT_EQ(CodePoints(title), 200u);
+  EXPECT_TRUE(IsValidUtf8(title));
+}
+
+// ---------------------------------------------------------------------------
+// Kinds.
+
+struct KindCase {
+  std::string text;
+  ReportKind kind;
+};
+
+TEST(KindTest, DetectsFilerAndKind) {
+  const std::vector<KindCase> cases = {
+      {"某某区人民政府关于2023年法治政府建设情况的报告\n正文",
+       ReportKind::kGovernmentAnnual},
+      {"某某区人民政府关于\n2023年法治政府建设情况的报告\n正文",
+       ReportKind::kGovernmentAnnual},
+      {"某某区司法局2023年法治政府建设情况报告\n正文",
+       ReportKind::kDepartmentAnnual},
+      {"2023年度某某区发展改革委法治政府建设情况报告",
+       ReportKind::kDepartmentAnnual},
+      {"某某区人民政府办公室2023年法治政府建设工作报告",
+       ReportKind::kDepartmentAnnual},
+      {"某某区某某街道2023年法治政府建设情况报告",
+       ReportKind::kStreetTownAnnual},
+      {"某某区某某镇人民政府关于2023年度法治政府建设情况的报告",
+       ReportKind::kStreetTownAnnual},
+      {"关于2023年法治政府建设情况的报告\n正文。\n某某区司法局\n2024年1月10日",
+       ReportKind::kDepartmentAnnual},
+      {"关于2023年法治政府建设情况的报告\n正文。", ReportKind::kOther},
+      {"某某区人民法院2023年法治建设情况报告", ReportKind::kOther},
+      {"某某区司法局2023年法治政府建设情况报告\n本报告附典型案例",
+       ReportKind::kDepartmentAnnual},
+      {"典型案例\n正文", ReportKind::kCaseStudy},
+      {"标题\n【背景】\n内容\n【做法】\n内容", ReportKind::kCaseStudy},
+      {"标题\n【背景】\n内容", ReportKind::kOther},
+      {"某区召开会议\n会议指出,要坚持依法行政。", ReportKind::kOther},
+  };
+  for (const KindCase& c : cases) {
+    EXPECT_EQ(DetectReportKind(c.text), c.kind) << c.text;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Degenerate and hostile input.
+
+TEST(RobustnessTest, EmptyAndBlankText) {
+  for (const std::string text : {"", "\n\n", " \u3000\r\n\t"}) {
+    const ReportStructure s = Parse(text, 2023);
+    EXPECT_TRUE(s.headings.empty());
+    EXPECT_TRUE(s.parts_present.empty());
+    EXPECT_EQ(s.required_missing, (Parts{kP1, kP2, kP3, kP4}));
+    EXPECT_EQ(ExtractTitle(text), "");
+    EXPECT_EQ(DetectReportKind(text), ReportKind::kUnspecified);
+  }
+}
+
+TEST(RobustnessTest, InvalidUtf8IsReadAsReplacementCharacters) {
+  const std::string text =
+      "一、主要举措和成效\x80\n\xff\xfe\n（一）测试\xe4\xb8";
+  const ReportStructure s = Parse(text, 2023);
+  ASSERT_EQ(s.headings.size(), 2u);
+  EXPECT_EQ(s.headings[0].title, "主要举措和成效\uFFFD");
+  EXPECT_EQ(s.headings[0].part, kP1);
+  EXPECT_EQ(s.headings[1].line, 2u);
+  EXPECT_EQ(s.headings[1].title, "测试\uFFFD\uFFFD");
+  // Each invalid byte is one code point: 10 + "\n" + 2 + "\n".
+  EXPECT_EQ(s.headings[1].begin, 14u);
+
+  // An overlong form and an encoded surrogate are invalid byte by byte.
+  const ReportStructure t = Parse("\xc0\xaf\xed\xa0\x80\n一、标题", 2023);
+  ASSERT_EQ(t.headings.size(), 1u);
+  EXPECT_EQ(t.headings[0].begin, 6u);
+  EXPECT_EQ(t.headings[0].end, 10u);
+
+  const std::string title = ExtractTitle("\xff标题\xc3");
+  EXPECT_EQ(title, "\uFFFD标题\uFFFD");
+  EXPECT_EQ(DetectReportKind("\xff\xfe\xfd"), ReportKind::kOther);
+}
+
+TEST(RobustnessTest, RandomBytesNeverBreakTheContracts) {
+  const std::vector<std::string> pieces = {
+      "一、", "（",           "）",     "(",        ")",        "【",
+      "】",   "\n",           "\r",     "\r\n",     "1.",       "２．",
+      "报告", "法治政府建设", "关于",   "人民政府", "街道",     "局",
+      "案例", "{year}",       "2024年", "。",       "：",       "\u3000",
+      "---",  "title: ",      "\xe4",   "\xe4\xb8", "\xf0\x9f", "\xc0",
+      "\xff", "\xed\xa0\x80", "安排"};
+  uint64_t state = 0x9E3779B97F4A7C15u;
+  auto next = [&state]() {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return static_cast<uint32_t>(state >> 33);
+  };
+  const std::vector<PartRule> rules = DefaultPartRules();
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const uint32_t len = next() % 60;
+    for (uint32_t i = 0; i < len; ++i) {
+      if (next() % 3 == 0) {
+        text.push_back(static_cast<char>(next() & 0xFF));
+      } else {
+        text += pieces[next() % pieces.size()];
+      }
+    }
+    const ReportStructure s = ParseReportStructure(text, 2023, rules);
+    size_t previous_line = 0;
+    for (size_t i = 0; i < s.headings.size(); ++i) {
+      const Heading& h = s.headings[i];
+      ASSERT_TRUE(IsValidUtf8(h.title)) << round;
+      ASSERT_TRUE(IsValidUtf8(h.marker)) << round;
+      ASSERT_FALSE(h.title.empty()) << round;
+      ASSERT_GE(h.level, 1) << round;
+      ASSERT_LE(h.level, 4) << round;
+      ASSERT_LT(h.begin, h.end) << round;
+      ASSERT_LE(h.end, text.size()) << round;
+      if (i > 0) {
+        ASSERT_GT(h.line, previous_line) << round;
+      }
+      previous_line = h.line;
+      if (h.level != 1) {
+        ASSERT_EQ(h.part, kNone) << round;
+      }
+    }
+    const std::string title = ExtractTitle(text);
+    ASSERT_TRUE(IsValidUtf8(title)) << round;
+    ASSERT_LE(CodePoints(title), 200u) << round;
+    const ReportKind kind = DetectReportKind(text);
+    ASSERT_GE(static_cast<int>(kind), 0) << round;
+    ASSERT_LE(static_cast<int>(kind), 5) << round;
+  }
+}
+
+TEST(RobustnessTest, LargeInputsStayLinear) {
+  std::string one_line;
+  for (int i = 0; i < 200000; ++i) one_line += "（一";
+  EXPECT_TRUE(Parse(one_line, 2023).headings.empty());
+  EXPECT_EQ(CodePoints(ExtractTitle(one_line)), 200u);
+
+  std::string many_lines;
+  for (int i = 0; i < 50000; ++i) many_lines += "一、存在的不足\n";
+  const ReportStructure s = Parse(many_lines, 2023);
+  EXPECT_EQ(s.headings.size(), 50000u);
+  EXPECT_EQ(s.parts_present, (Parts{kP2}));
+  EXPECT_EQ(DetectReportKind(many_lines), ReportKind::kOther);
+}
+
+}  // namespace
+}  // namespace fazhi::report

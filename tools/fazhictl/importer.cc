@@ -1,0 +1,189 @@
+#include "tools/fazhictl/importer.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "tools/fazhictl/rpc_error.h"
+
+namespace fazhi::ctl {
+namespace {
+
+namespace catalogue = ::fazhi::catalogue::v1;
+namespace metrics = ::fazhi::metrics::v1;
+namespace report = ::fazhi::report::v1;
+
+enum KindIndex { kRegions, kUnits, kIndicators, kProjects, kReports, kObservations };
+
+bool HasTime(const google::protobuf::Timestamp* stamp) {
+  return stamp != nullptr && (stamp->seconds() != 0 || stamp->nanos() != 0);
+}
+
+absl::Time ToAbslTime(const google::protobuf::Timestamp& stamp) {
+  return absl::FromUnixSeconds(stamp.seconds()) + absl::Nanoseconds(stamp.nanos());
+}
+
+// "“title”" when the title is known, else "".
+std::string Quoted(const std::string& title) {
+  return title.empty() ? "" : absl::StrCat(" “", title, "”");
+}
+
+std::string PeriodText(const fazhi::type::Period& period) {
+  const int start = period.start_month() == 0 ? 1 : period.start_month();
+  const int end = period.end_month() == 0 ? 12 : period.end_month();
+  if (start == 1 && end == 12) return absl::StrCat(period.year());
+  return absl::StrCat(period.year(), "-", start, "..", end);
+}
+
+}  // namespace
+
+bool ImportCounts::any_failed() const {
+  for (const auto& k : kinds) {
+    if (k.failed > 0) return true;
+  }
+  return false;
+}
+
+std::string ImportCounts::ToString() const {
+  std::string out;
+  for (const auto& k : kinds) {
+    absl::StrAppend(&out, k.kind, ": ", k.created, " created, ", k.already_present,
+                    " already present, ", k.failed, " failed\n");
+  }
+  return out;
+}
+
+Importer::Importer(catalogue::CatalogueService::StubInterface* catalogue_stub,
+                   metrics::MetricsService::StubInterface* metrics_stub,
+                   report::ReportService::StubInterface* report_stub, std::ostream* errors,
+                   absl::Duration call_deadline)
+    : catalogue_(catalogue_stub),
+      metrics_(metrics_stub),
+      report_(report_stub),
+      errors_(errors),
+      call_deadline_(call_deadline) {}
+
+void Importer::PrepareContext(grpc::ClientContext& context) const {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + call_deadline_));
+}
+
+Importer::Outcome Importer::Classify(const grpc::Status& status, const std::string& label,
+                                     const std::string& own_name,
+                                     const google::protobuf::Timestamp* stamp) {
+  if (status.ok()) {
+    if (HasTime(stamp) && ToAbslTime(*stamp) < start_) return Outcome::kAlreadyPresent;
+    return Outcome::kCreated;
+  }
+  if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+    const std::string holder = ResourceNameOf(status);
+    if (own_name.empty() || holder.empty() || holder == own_name) {
+      return Outcome::kAlreadyPresent;
+    }
+    *errors_ << "FAILED " << label << " (conflicts with " << holder
+             << "): " << DescribeRpcError(status) << "\n";
+    return Outcome::kFailed;
+  }
+  *errors_ << "FAILED " << label << ": " << DescribeRpcError(status) << "\n";
+  return Outcome::kFailed;
+}
+
+void Importer::Count(Outcome outcome, KindCounts& counts) {
+  switch (outcome) {
+    case Outcome::kCreated:
+      ++counts.created;
+      break;
+    case Outcome::kAlreadyPresent:
+      ++counts.already_present;
+      break;
+    case Outcome::kFailed:
+      ++counts.failed;
+      break;
+  }
+}
+
+ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
+  start_ = absl::Now();
+  ImportCounts counts;
+
+  for (const auto& region : file.regions()) {
+    catalogue::CreateRegionRequest request;
+    *request.mutable_region() = region;
+    catalogue::Region response;
+    grpc::ClientContext context;
+    PrepareContext(context);
+    const grpc::Status status = catalogue_->CreateRegion(&context, request, &response);
+    const std::string label =
+        absl::StrCat("region ", region.code(), Quoted(region.display_name()));
+    Count(Classify(status, label, absl::StrCat("regions/", region.code()), nullptr),
+          counts.kinds[kRegions]);
+  }
+
+  for (const auto& request : file.units()) {
+    catalogue::Unit response;
+    grpc::ClientContext context;
+    PrepareContext(context);
+    const grpc::Status status = catalogue_->CreateUnit(&context, request, &response);
+    const std::string label =
+        absl::StrCat("unit ", request.unit_id(), Quoted(request.unit().display_name()));
+    Count(Classify(status, label, absl::StrCat("units/", request.unit_id()), nullptr),
+          counts.kinds[kUnits]);
+  }
+
+  for (const auto& indicator : file.indicators()) {
+    metrics::CreateIndicatorRequest request;
+    *request.mutable_indicator() = indicator;
+    metrics::Indicator response;
+    grpc::ClientContext context;
+    PrepareContext(context);
+    const grpc::Status status = metrics_->CreateIndicator(&context, request, &response);
+    const std::string label =
+        absl::StrCat("indicator ", indicator.code(), Quoted(indicator.display_name()));
+    Count(Classify(status, label, absl::StrCat("indicators/", indicator.code()), nullptr),
+          counts.kinds[kIndicators]);
+  }
+
+  for (const auto& request : file.projects()) {
+    catalogue::Project response;
+    grpc::ClientContext context;
+    PrepareContext(context);
+    const grpc::Status status = catalogue_->CreateProject(&context, request, &response);
+    const std::string id =
+        !request.project_id().empty() ? request.project_id() : request.request_id();
+    const std::string label = absl::StrCat("project ", id, Quoted(request.project().title()));
+    const std::string own_name =
+        request.project_id().empty() ? "" : absl::StrCat("projects/", request.project_id());
+    Count(Classify(status, label, own_name, status.ok() ? &response.create_time() : nullptr),
+          counts.kinds[kProjects]);
+  }
+
+  for (const auto& request : file.reports()) {
+    report::Report response;
+    grpc::ClientContext context;
+    PrepareContext(context);
+    const grpc::Status status = report_->SubmitReport(&context, request, &response);
+    const std::string id =
+        !request.report_id().empty() ? request.report_id() : request.request_id();
+    const std::string label = absl::StrCat("report ", id, Quoted(request.report().title()));
+    const std::string own_name =
+        request.report_id().empty() ? "" : absl::StrCat("reports/", request.report_id());
+    Count(Classify(status, label, own_name, status.ok() ? &response.submit_time() : nullptr),
+          counts.kinds[kReports]);
+  }
+
+  for (const auto& request : file.observations()) {
+    metrics::Observation response;
+    grpc::ClientContext context;
+    PrepareContext(context);
+    const grpc::Status status = metrics_->RecordObservation(&context, request, &response);
+    const auto& observation = request.observation();
+    std::string label =
+        absl::StrCat("observation ", observation.indicator(), " of ", observation.subject(),
+                     " for ", PeriodText(observation.period()));
+    if (!request.request_id().empty()) absl::StrAppend(&label, " (", request.request_id(), ")");
+    Count(Classify(status, label, "", status.ok() ? &response.update_time() : nullptr),
+          counts.kinds[kObservations]);
+  }
+
+  return counts;
+}
+
+}  // namespace fazhi::ctl

@@ -1,0 +1,219 @@
+// fazhictl: the operator's command-line client of the Fazhi suite.
+//
+//   fazhictl import DIR [--catalogue=ADDR] [--metrics=ADDR] [--report=ADDR]
+//   fazhictl summary --region CODE --year YEAR [--gateway=ADDR] [--json]
+//   fazhictl summary --from=FILE [--json]
+//
+// Exit status: 0 success; 1 an RPC failed (code, message and field
+// violations are printed on stderr); 2 usage error (usage is printed) or an
+// import file that cannot be read or parsed (nothing is sent).
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/server/server_runner.h"
+#include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
+#include "fazhi/gateway/v1/gateway_service.grpc.pb.h"
+#include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
+#include "fazhi/report/v1/report_service.grpc.pb.h"
+#include "tools/fazhictl/command_line.h"
+#include "tools/fazhictl/import_file_reader.h"
+#include "tools/fazhictl/importer.h"
+#include "tools/fazhictl/rpc_error.h"
+#include "tools/fazhictl/summary_printer.h"
+
+namespace fazhi::ctl {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRpcFailure = 1;
+constexpr int kExitUsage = 2;
+
+// Every call fazhictl makes gets this long.
+constexpr absl::Duration kCallDeadline = absl::Seconds(10);
+
+constexpr char kUsage[] =
+    R"(Usage:
+  fazhictl import DIR [--catalogue=ADDR] [--metrics=ADDR] [--report=ADDR]
+  fazhictl summary --region CODE --year YEAR [--gateway=ADDR] [--json]
+  fazhictl summary --from=FILE [--json]
+  fazhictl --help
+
+Commands:
+  import   Reads every *.textproto file in DIR in name order (each one
+           fazhi.ctl.v1.ImportFile in protobuf text format), merges them and
+           loads regions, units, indicators, projects, reports and
+           observations, in that order. Safe to repeat: what exists already
+           counts as "already present". Prints one line per kind.
+             --catalogue  CatalogueService address (default 127.0.0.1:50051)
+             --metrics    MetricsService address   (default 127.0.0.1:50052)
+             --report     ReportService address    (default 127.0.0.1:50053)
+  summary  Prints the district compliance summary of one region and year
+           (GatewayService.GetDistrictComplianceSummary) in Chinese.
+             --region     GB/T 2260 code of the district, e.g. 310113
+             --year       the year judged, e.g. 2023
+             --gateway    GatewayService address   (default 127.0.0.1:50050)
+             --json       print the summary as JSON instead, for scripts
+             --from       read a summary saved with --json instead of
+                          calling the gateway
+
+Every call has a 10 s deadline.
+
+Exit status:
+  0  success
+  1  an RPC failed (code, message and field violations on stderr)
+  2  usage error, or an import file that cannot be read or parsed
+     (nothing is sent then)
+)";
+
+int UsageError(const std::string& message) {
+  std::cerr << "fazhictl: " << message << "\n\n" << kUsage;
+  return kExitUsage;
+}
+
+std::shared_ptr<grpc::Channel> Dial(const std::string& target) {
+  return grpc::CreateCustomChannel(target, server::MakeChannelCredentials(),
+                                   server::MakeChannelArguments());
+}
+
+int RunImport(const std::vector<std::string>& args) {
+  auto command_line = ParseCommandLine(
+      args, {{"catalogue", true}, {"metrics", true}, {"report", true}});
+  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
+  if (command_line->help) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command_line->positional.size() != 1) {
+    return UsageError("import takes exactly one directory");
+  }
+  const std::string& dir = command_line->positional[0];
+
+  ImportDirectory input = ReadImportDirectory(dir);
+  if (!input.errors.empty()) {
+    for (const auto& error : input.errors) std::cerr << error << "\n";
+    std::cerr << "fazhictl: nothing was imported\n";
+    return kExitUsage;
+  }
+
+  auto catalogue = fazhi::catalogue::v1::CatalogueService::NewStub(
+      Dial(command_line->Get("catalogue", "127.0.0.1:50051")));
+  auto metrics = fazhi::metrics::v1::MetricsService::NewStub(
+      Dial(command_line->Get("metrics", "127.0.0.1:50052")));
+  auto report = fazhi::report::v1::ReportService::NewStub(
+      Dial(command_line->Get("report", "127.0.0.1:50053")));
+  Importer importer(catalogue.get(), metrics.get(), report.get(), &std::cerr, kCallDeadline);
+  const ImportCounts counts = importer.Run(input.merged);
+  std::cout << counts.ToString();
+  return counts.any_failed() ? kExitRpcFailure : kExitOk;
+}
+
+// Reads a summary saved with `fazhictl summary --json`.
+int ReadSavedSummary(const std::string& path,
+                     fazhi::gateway::v1::DistrictComplianceSummary* summary) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return UsageError(absl::StrCat(path, ": cannot open"));
+  std::ostringstream json;
+  json << in.rdbuf();
+  const auto status = google::protobuf::util::JsonStringToMessage(json.str(), summary);
+  if (!status.ok()) {
+    return UsageError(absl::StrCat(path, ": not a summary saved with --json: ",
+                                   status.ToString()));
+  }
+  return kExitOk;
+}
+
+int RunSummary(const std::vector<std::string>& args) {
+  auto command_line = ParseCommandLine(args, {{"region", true},
+                                              {"year", true},
+                                              {"gateway", true},
+                                              {"json", false},
+                                              {"from", true}});
+  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
+  if (command_line->help) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (!command_line->positional.empty()) {
+    return UsageError(absl::StrCat("unexpected argument \"", command_line->positional[0],
+                                   "\""));
+  }
+
+  fazhi::gateway::v1::DistrictComplianceSummary summary;
+  if (command_line->Has("from")) {
+    if (command_line->Has("region") || command_line->Has("year") ||
+        command_line->Has("gateway")) {
+      return UsageError("--from replaces --region, --year and --gateway");
+    }
+    if (int rc = ReadSavedSummary(command_line->Get("from", ""), &summary); rc != kExitOk) {
+      return rc;
+    }
+  } else {
+    if (!command_line->Has("region")) return UsageError("summary needs --region");
+    if (!command_line->Has("year")) return UsageError("summary needs --year");
+    int year = 0;
+    const std::string year_text = command_line->Get("year", "");
+    if (!absl::SimpleAtoi(year_text, &year)) {
+      return UsageError(absl::StrCat("--year must be a number, got \"", year_text, "\""));
+    }
+    fazhi::gateway::v1::GetDistrictComplianceSummaryRequest request;
+    request.set_region_code(command_line->Get("region", ""));
+    request.set_year(year);
+
+    const std::string target = command_line->Get("gateway", "127.0.0.1:50050");
+    auto gateway = fazhi::gateway::v1::GatewayService::NewStub(Dial(target));
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
+    const grpc::Status status =
+        gateway->GetDistrictComplianceSummary(&context, request, &summary);
+    if (!status.ok()) {
+      std::cerr << "fazhictl: GetDistrictComplianceSummary(" << request.region_code() << ", "
+                << request.year() << ") at " << target << " failed: " << DescribeRpcError(status)
+                << "\n";
+      return kExitRpcFailure;
+    }
+  }
+
+  if (command_line->GetBool("json")) {
+    auto json = FormatSummaryJson(summary);
+    if (!json.ok()) {
+      std::cerr << "fazhictl: " << json.status().message() << "\n";
+      return kExitRpcFailure;
+    }
+    std::cout << *json;
+  } else {
+    std::cout << FormatSummaryText(summary);
+  }
+  return kExitOk;
+}
+
+int Main(const std::vector<std::string>& args) {
+  if (args.empty()) return UsageError("no command given");
+  const std::string& command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command == "import") return RunImport(rest);
+  if (command == "summary") return RunSummary(rest);
+  return UsageError(absl::StrCat("unknown command \"", command, "\""));
+}
+
+}  // namespace
+}  // namespace fazhi::ctl
+
+int main(int argc, char** argv) {
+  return fazhi::ctl::Main(std::vector<std::string>(argv + 1, argv + argc));
+}

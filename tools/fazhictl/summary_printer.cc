@@ -1,0 +1,340 @@
+#include "tools/fazhictl/summary_printer.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "tools/fazhictl/display_width.h"
+
+namespace fazhi::ctl {
+namespace {
+
+namespace catalogue = ::fazhi::catalogue::v1;
+namespace gateway = ::fazhi::gateway::v1;
+namespace metrics = ::fazhi::metrics::v1;
+namespace report = ::fazhi::report::v1;
+
+constexpr char kIndent[] = "  ";
+constexpr char kNone[] = "—";
+
+bool Unreachable(gateway::SectionState state) {
+  return state == gateway::SECTION_STATE_UNREACHABLE;
+}
+
+// The line a section shows instead of its data when `service` did not answer.
+std::string UnreachableLine(const std::string& service) {
+  return absl::StrCat(kIndent, "无法获取：", service, "未应答（数据缺失，不是零）\n");
+}
+
+template <typename Parts>
+std::string PartList(const Parts& parts) {
+  std::vector<std::string> names;
+  for (int part : parts) names.push_back(ReportPartName(static_cast<report::ReportPart>(part)));
+  return names.empty() ? "无" : absl::StrJoin(names, "、");
+}
+
+std::string ComparatorSymbol(metrics::Comparator comparator) {
+  switch (comparator) {
+    case metrics::COMPARATOR_AT_LEAST:
+      return "≥";
+    case metrics::COMPARATOR_AT_MOST:
+      return "≤";
+    default:
+      return "?";
+  }
+}
+
+std::string ProjectLevelName(catalogue::ProjectLevel level) {
+  switch (level) {
+    case catalogue::PROJECT_LEVEL_CITY:
+      return "市级";
+    case catalogue::PROJECT_LEVEL_DISTRICT:
+      return "区级";
+    default:
+      return "级别未定";
+  }
+}
+
+std::string ProjectStatusName(catalogue::ProjectStatus status) {
+  switch (status) {
+    case catalogue::PROJECT_STATUS_PROPOSED:
+      return "已申报";
+    case catalogue::PROJECT_STATUS_REGISTERED:
+      return "已立项";
+    case catalogue::PROJECT_STATUS_IN_PROGRESS:
+      return "推进中";
+    case catalogue::PROJECT_STATUS_DELIVERED:
+      return "已落地";
+    case catalogue::PROJECT_STATUS_WITHDRAWN:
+      return "已撤销";
+    default:
+      return "状态未定";
+  }
+}
+
+std::string SeverityName(gateway::Finding::Severity severity) {
+  switch (severity) {
+    case gateway::Finding::SEVERITY_INFO:
+      return "提示";
+    case gateway::Finding::SEVERITY_WARNING:
+      return "注意";
+    case gateway::Finding::SEVERITY_SHORTFALL:
+      return "不足";
+    default:
+      return "发现";
+  }
+}
+
+std::string ServiceName(const std::string& service) {
+  if (service == "catalogue") return "目录服务";
+  if (service == "metrics") return "指标服务";
+  if (service == "report") return "报告服务";
+  return "服务";
+}
+
+std::string RegionCode(const catalogue::Region& region) {
+  if (!region.code().empty()) return region.code();
+  constexpr absl::string_view kPrefix = "regions/";
+  if (absl::string_view(region.name()).substr(0, kPrefix.size()) == kPrefix) {
+    return region.name().substr(kPrefix.size());
+  }
+  return region.name();
+}
+
+void AppendHeader(const gateway::DistrictComplianceSummary& s, std::string& out) {
+  const std::string name =
+      s.region().display_name().empty() ? "（地区名未知）" : s.region().display_name();
+  absl::StrAppend(&out, name, "（", RegionCode(s.region()), "）", s.year(),
+                  "年度法治政府建设情况：");
+  if (s.partial()) {
+    absl::StrAppend(&out, "部分（有服务未应答，缺失的数据不计为零）\n");
+  } else {
+    absl::StrAppend(&out, "完整\n");
+  }
+}
+
+void AppendGovernmentReport(const gateway::GovernmentReportStatus& g, std::string& out) {
+  absl::StrAppend(&out, "\n区政府报告\n");
+  if (Unreachable(g.state())) {
+    absl::StrAppend(&out, UnreachableLine("报告服务"));
+    return;
+  }
+  if (!g.filed()) {
+    absl::StrAppend(&out, kIndent, "未提交\n");
+    return;
+  }
+  TextTable table(kIndent);
+  table.AddRow({"提交情况", g.title().empty() ? "已提交" : absl::StrCat("已提交《", g.title(), "》")});
+  if (!g.report().empty()) table.AddRow({"报告", g.report()});
+  table.AddRow({"报送时限", TimelinessName(g.submission_timeliness())});
+  table.AddRow({"公开时限", TimelinessName(g.publication_timeliness())});
+  table.AddRow({"已有部分", PartList(g.parts_present())});
+  table.AddRow({"缺少部分", PartList(g.parts_missing())});
+  out += table.Render();
+}
+
+void AppendDepartmentReports(const gateway::DepartmentReportsStatus& d, std::string& out) {
+  absl::StrAppend(&out, "\n部门报告\n");
+  if (Unreachable(d.state())) {
+    absl::StrAppend(&out, UnreachableLine("报告服务"));
+    return;
+  }
+  const std::string required = d.units_required() < 0
+                                   ? std::string("未知（目录服务未应答）")
+                                   : absl::StrCat(d.units_required(), " 家");
+  absl::StrAppend(&out, kIndent, "应报 ", required, "，已报 ", d.filed(), " 家，其中完整 ",
+                  d.complete(), " 家\n");
+  if (d.reports().empty()) return;
+  TextTable table(kIndent);
+  table.AddRow({"单位", "报告", "报送", "缺少部分"});
+  table.AddRule();
+  for (const auto& r : d.reports()) {
+    const std::string unit = r.unit_display_name().empty() ? r.unit() : r.unit_display_name();
+    if (!r.filed()) {
+      table.AddRow({unit, "未提交", kNone, kNone});
+      continue;
+    }
+    table.AddRow({unit, "已提交", TimelinessName(r.submission_timeliness()),
+                  PartList(r.parts_missing())});
+  }
+  out += table.Render();
+}
+
+std::string ValueText(const gateway::IndicatorStatus& i) {
+  if (!i.has_observation()) return kNone;
+  const auto& q = i.observation().quantity();
+  if (!q.text().empty()) return q.text();
+  if (!q.decimal().empty()) return absl::StrCat(q.decimal(), i.unit_of_measure());
+  return kNone;
+}
+
+std::string TargetText(const gateway::IndicatorStatus& i) {
+  if (!i.has_target()) return kNone;
+  return absl::StrCat(ComparatorSymbol(i.target().comparator()), " ", i.target().threshold(),
+                      i.unit_of_measure());
+}
+
+std::string PeriodText(const gateway::IndicatorStatus& i) {
+  if (!i.has_observation()) return "";
+  const auto& period = i.observation().period();
+  const int start = period.start_month() == 0 ? 1 : period.start_month();
+  const int end = period.end_month() == 0 ? 12 : period.end_month();
+  if (!i.partial_period() && start == 1 && end == 12) return "全年";
+  if (start == 1) return absl::StrCat("截至", end, "月");
+  return absl::StrCat(start, "–", end, "月");
+}
+
+void AppendIndicators(const gateway::IndicatorsStatus& s, std::string& out) {
+  absl::StrAppend(&out, "\n指标");
+  if (!s.rules_version().empty()) absl::StrAppend(&out, "（规则版本 ", s.rules_version(), "）");
+  absl::StrAppend(&out, "\n");
+  if (Unreachable(s.state())) {
+    absl::StrAppend(&out, UnreachableLine("指标服务"));
+    return;
+  }
+  if (s.indicators().empty()) {
+    absl::StrAppend(&out, kIndent, "无指标\n");
+    return;
+  }
+  TextTable table(kIndent);
+  table.AddRow({"指标", "数值", "目标", "结论", "期间"});
+  table.AddRule();
+  for (const auto& i : s.indicators()) {
+    const std::string name = i.display_name().empty() ? i.indicator_code() : i.display_name();
+    table.AddRow({name, ValueText(i), TargetText(i), VerdictName(i.verdict()), PeriodText(i)});
+  }
+  out += table.Render();
+}
+
+void AppendProjects(const gateway::ProjectsStatus& p, std::string& out) {
+  absl::StrAppend(&out, "\n项目\n");
+  if (Unreachable(p.state())) {
+    absl::StrAppend(&out, UnreachableLine("目录服务"));
+    return;
+  }
+  absl::StrAppend(&out, kIndent, "共 ", p.total(), " 项（市级 ", p.city_level(), "，区级 ",
+                  p.district_level(), "）；重点 ", p.key_projects(), "，最期待 ",
+                  p.most_anticipated(), "，优秀 ", p.excellent(), "，已落地 ", p.delivered(),
+                  "\n");
+  if (p.projects().empty()) return;
+  TextTable table(kIndent);
+  for (const auto& line : p.projects()) {
+    std::vector<std::string> flags;
+    if (line.key_project()) flags.push_back("重点");
+    if (line.most_anticipated()) flags.push_back("最期待");
+    if (line.excellent()) flags.push_back("优秀");
+    table.AddRow({absl::StrCat("· ", line.title().empty() ? line.project() : line.title()),
+                  ProjectLevelName(line.level()), ProjectStatusName(line.status()),
+                  absl::StrJoin(flags, "、")});
+  }
+  out += table.Render();
+}
+
+void AppendFindings(const gateway::DistrictComplianceSummary& s, std::string& out) {
+  absl::StrAppend(&out, "\n发现\n");
+  if (s.findings().empty()) {
+    absl::StrAppend(&out, kIndent, s.partial() ? "未发现问题（数据不完整）\n" : "未发现问题\n");
+    return;
+  }
+  int n = 0;
+  for (const auto& f : s.findings()) {
+    absl::StrAppend(&out, kIndent, ++n, ". [", SeverityName(f.severity()), "] ", f.text());
+    if (!f.evidence().empty()) absl::StrAppend(&out, "（依据：", f.evidence(), "）");
+    absl::StrAppend(&out, "\n");
+  }
+}
+
+void AppendBackends(const gateway::DistrictComplianceSummary& s, std::string& out) {
+  absl::StrAppend(&out, "\n服务\n");
+  if (s.backends().empty()) {
+    absl::StrAppend(&out, kIndent, "网关未说明各服务是否应答\n");
+    return;
+  }
+  TextTable table(kIndent);
+  for (const auto& b : s.backends()) {
+    table.AddRow({ServiceName(b.service()), b.service(), b.answered() ? "已应答" : "未应答",
+                  b.error()});
+  }
+  out += table.Render();
+}
+
+}  // namespace
+
+std::string ReportPartName(report::ReportPart part) {
+  switch (part) {
+    case report::REPORT_PART_MEASURES_AND_RESULTS:
+      return "主要举措和成效";
+    case report::REPORT_PART_SHORTCOMINGS:
+      return "存在的不足和原因";
+    case report::REPORT_PART_LEADERS_DUTY:
+      return "党政主要负责人履行第一责任人职责情况";
+    case report::REPORT_PART_NEXT_YEAR_PLANS:
+      return "下一年度主要安排";
+    case report::REPORT_PART_OTHER_MATTERS:
+      return "其他需要报告的情况";
+    default:
+      return absl::StrCat("未知部分(", static_cast<int>(part), ")");
+  }
+}
+
+std::string TimelinessName(report::Timeliness timeliness) {
+  switch (timeliness) {
+    case report::TIMELINESS_ON_TIME:
+      return "按时";
+    case report::TIMELINESS_LATE:
+      return "逾期";
+    case report::TIMELINESS_UNKNOWN:
+      return "日期不明";
+    case report::TIMELINESS_NOT_APPLICABLE:
+      return "不适用";
+    default:
+      return kNone;
+  }
+}
+
+std::string VerdictName(metrics::Verdict verdict) {
+  switch (verdict) {
+    case metrics::VERDICT_MET:
+      return "达标";
+    case metrics::VERDICT_NOT_MET:
+      return "未达标";
+    case metrics::VERDICT_NO_DATA:
+      return "无数据";
+    case metrics::VERDICT_NO_TARGET:
+      return "无目标";
+    default:
+      return kNone;
+  }
+}
+
+std::string FormatSummaryText(const gateway::DistrictComplianceSummary& summary) {
+  std::string out;
+  AppendHeader(summary, out);
+  AppendGovernmentReport(summary.government_report(), out);
+  AppendDepartmentReports(summary.department_reports(), out);
+  AppendIndicators(summary.indicators(), out);
+  AppendProjects(summary.projects(), out);
+  AppendFindings(summary, out);
+  AppendBackends(summary, out);
+  return out;
+}
+
+absl::StatusOr<std::string> FormatSummaryJson(
+    const gateway::DistrictComplianceSummary& summary) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = false;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  const auto status = google::protobuf::util::MessageToJsonString(summary, &json, options);
+  if (!status.ok()) {
+    return absl::InternalError(absl::StrCat("cannot print the summary as JSON: ",
+                                            status.ToString()));
+  }
+  json += '\n';
+  return json;
+}
+
+}  // namespace fazhi::ctl

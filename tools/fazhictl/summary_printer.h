@@ -1,0 +1,35 @@
+// Renders a fazhi.gateway.v1.DistrictComplianceSummary for a person (in
+// Chinese, columns aligned by display width) or for a script (JSON).
+//
+// The text form has, in order: a header (region name, code, year, 完整 or
+// 部分), 区政府报告, 部门报告, 指标 (a table: name, value as written, target,
+// verdict, period), 项目, 发现 and 服务. A section whose backend did not
+// answer says so and shows no figures: missing data is never shown as zero.
+#ifndef FAZHI_TOOLS_FAZHICTL_SUMMARY_PRINTER_H_
+#define FAZHI_TOOLS_FAZHICTL_SUMMARY_PRINTER_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "fazhi/gateway/v1/gateway_service.pb.h"
+#include "fazhi/metrics/v1/metrics_service.pb.h"
+#include "fazhi/report/v1/report_service.pb.h"
+
+namespace fazhi::ctl {
+
+// Chinese names of the enums shown to people.
+std::string ReportPartName(fazhi::report::v1::ReportPart part);
+std::string TimelinessName(fazhi::report::v1::Timeliness timeliness);
+std::string VerdictName(fazhi::metrics::v1::Verdict verdict);
+
+// The summary as '\n'-terminated lines of Chinese text.
+std::string FormatSummaryText(const fazhi::gateway::v1::DistrictComplianceSummary& summary);
+
+// The summary as one line of JSON (lowerCamelCase field names, fields with
+// default values included), '\n'-terminated.
+absl::StatusOr<std::string> FormatSummaryJson(
+    const fazhi::gateway::v1::DistrictComplianceSummary& summary);
+
+}  // namespace fazhi::ctl
+
+#endif  // FAZHI_TOOLS_FAZHICTL_SUMMARY_PRINTER_H_
