@@ -268,7 +268,8 @@ constexpr MeasureWord kMeasureWords[] = {
     {U"公里", true},     {U"千米", true},  {U"米", false},
     {U"公顷", true},     {U"亩", true},    {U"吨", true},
     {U"千克", true},     {U"公斤", true},  {U"千瓦时", true},
-    {U"千瓦", true},     {U"兆瓦", true},
+    {U"千瓦", true},     {U"兆瓦", true},    {U"盒", true},
+    {U"瓶", true},       {U"箱", true},      {U"袋", true},
 };
 
 // Words after a number that make it a date, time, label or ordinal.
@@ -868,7 +869,8 @@ bool HasEvidence(const QuantityReading& r) {
     return HasMeasure(r) || n.has_unit || n.approximate || r.plus ||
            r.has_prefix_qualifier || r.has_suffix_qualifier;
   }
-  return HasMeasure(r) || n.approximate;
+  // "超过百亿": a qualifier before a numeral with a unit makes it a count.
+  return HasMeasure(r) || n.approximate || (r.has_prefix_qualifier && n.has_unit);
 }
 
 // Chinese-numeral readings that look like words or slogans rather than

@@ -25,7 +25,7 @@ void ValidateIndicator(const v1::Indicator& indicator, errors::FieldViolations& 
     violations.Add("indicator.kind", "is required: COUNT, RATE, AMOUNT or DURATION");
   }
   if (indicator.direction() == v1::DIRECTION_UNSPECIFIED) {
-    violations.Add("indicator.direction", "is required: HIGHER_IS_BETTER or LOWER_IS_BETTER");
+    violations.Add("indicator.direction", "is required: HIGHER_IS_BETTER, LOWER_IS_BETTER or NEUTRAL (a workload count)");
   }
   const bool has_numerator = !indicator.numerator_code().empty();
   const bool has_denominator = !indicator.denominator_code().empty();

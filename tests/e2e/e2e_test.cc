@@ -1,1 +1,424 @@
+// End to end: the four real servers as separate processes on loopback, the
+// demo data loaded with the real fazhictl, answers checked through gRPC.
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "fazhi/gateway/v1/gateway_service.grpc.pb.h"
+#include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/descriptor.pb.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "tests/e2e/process.h"
+
+namespace fazhi::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+namespace gv1 = fazhi::gateway::v1;
+namespace mv1 = fazhi::metrics::v1;
+namespace rv1 = fazhi::report::v1;
+
+const std::string kBin = FAZHI_BINARY_DIR;
+const std::string kSource = FAZHI_SOURCE_DIR;
+
+std::string Binary(const std::string& relative) { return kBin + "/" + relative; }
+std::string Address(int port) { return "127.0.0.1:" + std::to_string(port); }
+
+std::shared_ptr<grpc::Channel> Dial(int port) {
+  auto channel = grpc::CreateChannel(Address(port), grpc::InsecureChannelCredentials());
+  channel->WaitForConnected(std::chrono::system_clock::now() + 5s);
+  return channel;
+}
+
+// The field names of the google.rpc.BadRequest in a failed call's details.
+std::set<std::string> BadFields(const grpc::Status& status) {
+  std::set<std::string> fields;
+  google::rpc::Status rpc;
+  if (!rpc.ParseFromString(status.error_details())) return fields;
+  for (const auto& any : rpc.details()) {
+    google::rpc::BadRequest bad;
+    if (any.UnpackTo(&bad)) {
+      for (const auto& v : bad.field_violations()) fields.insert(v.field());
+    }
+  }
+  return fields;
+}
+
+struct Service {
+  std::string name;
+  std::string binary;
+  int port = 0;
+  int metrics_port = 0;
+  std::unique_ptr<ChildProcess> process;
+};
+
+class SuiteTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = MakeTempDir();
+    const std::pair<const char*, const char*> kServices[] = {
+        {"catalogue", "services/catalogue/catalogue_server"},
+        {"metrics", "services/metrics/metrics_server"},
+        {"report", "services/report/report_server"},
+        {"gateway", "services/gateway/gateway_server"}};
+    services_.clear();
+    for (const auto& [name, binary] : kServices) {
+      Service s;
+      s.name = name;
+      s.binary = binary;
+      services_.push_back(std::move(s));
+    }
+    for (auto& s : services_) {
+      s.port = FreePort();
+      s.metrics_port = FreePort();
+    }
+    for (auto& s : services_) Start(s);
+    for (auto& s : services_) {
+      ASSERT_TRUE(WaitForPort(s.port, 20s)) << s.name << " did not start; log:\n"
+                                            << ReadWholeFile(dir_ + "/" + s.name + ".log");
+    }
+    std::string output;
+    import_exit_ = RunToCompletion(Binary("tools/fazhictl/fazhictl"), ImportArgs(), &output, 120s);
+    import_output_ = output;
+  }
+
+  static void TearDownTestSuite() {
+    for (auto& s : services_) {
+      if (s.process) {
+        s.process->Signal(SIGTERM);
+        s.process->Wait(15s);
+      }
+    }
+    services_.clear();
+    RemoveTree(dir_);
+  }
+
+  static std::vector<std::string> ImportArgs() {
+    return {"import", kSource + "/data/demo", "--catalogue=" + Address(services_[0].port),
+            "--metrics=" + Address(services_[1].port), "--report=" + Address(services_[2].port)};
+  }
+
+  static void Start(Service& s) {
+    std::vector<std::string> args = {"--listen=" + Address(s.port),
+                                     "--metrics_port=" + std::to_string(s.metrics_port),
+                                     "--shutdown_grace_seconds=5"};
+    if (s.name == "gateway") {
+      args.push_back("--catalogue=" + Address(services_[0].port));
+      args.push_back("--metrics=" + Address(services_[1].port));
+      args.push_back("--report=" + Address(services_[2].port));
+      args.push_back("--backend_timeout_ms=2000");
+    } else {
+      args.push_back("--data_dir=" + dir_ + "/" + s.name);
+      args.push_back("--rules=" + kSource + "/data/rules.textproto");
+      args.push_back("--memory_budget_mb=64");
+    }
+    s.process =
+        std::make_unique<ChildProcess>(Binary(s.binary), args, dir_ + "/" + s.name + ".log");
+  }
+
+  static Service& Named(const std::string& name) {
+    for (auto& s : services_) {
+      if (s.name == name) return s;
+    }
+    return services_[0];
+  }
+
+  static grpc::Status Summary(const std::string& code, int year, gv1::DistrictComplianceSummary* out) {
+    auto stub = gv1::GatewayService::NewStub(Dial(Named("gateway").port));
+    gv1::GetDistrictComplianceSummaryRequest request;
+    request.set_region_code(code);
+    request.set_year(year);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 10s);
+    return stub->GetDistrictComplianceSummary(&context, request, out);
+  }
+
+  static const gv1::IndicatorStatus* Indicator(const gv1::DistrictComplianceSummary& s,
+                                               const std::string& code) {
+    for (const auto& i : s.indicators().indicators()) {
+      if (i.indicator_code() == code) return &i;
+    }
+    return nullptr;
+  }
+
+  static std::string dir_;
+  static std::vector<Service> services_;
+  static int import_exit_;
+  static std::string import_output_;
+};
+
+std::string SuiteTest::dir_;
+std::vector<Service> SuiteTest::services_;
+int SuiteTest::import_exit_ = -1;
+std::string SuiteTest::import_output_;
+
+TEST_F(SuiteTest, DemoDataLoadsAndLoadsOnlyOnce) {
+  ASSERT_EQ(import_exit_, 0) << import_output_;
+  std::string again;
+  const int code = RunToCompletion(Binary("tools/fazhictl/fazhictl"), ImportArgs(), &again, 120s);
+  EXPECT_EQ(code, 0) << again;
+  // The second run creates nothing: every line reports 0 created.
+  EXPECT_EQ(again.find("created") != std::string::npos, true) << again;
+  for (const char* kind : {"regions", "units", "projects", "reports"}) {
+    EXPECT_NE(again.find(std::string(kind) + ": 0 created"), std::string::npos) << again;
+  }
+}
+
+TEST_F(SuiteTest, BaoshanGovernmentReportCompleteAndIndicatorsMet) {
+  ASSERT_EQ(import_exit_, 0) << import_output_;
+  gv1::DistrictComplianceSummary s;
+  grpc::Status status = Summary("310113", 2023, &s);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(s.partial());
+  EXPECT_EQ(s.region().display_name(), "宝山区");
+  ASSERT_TRUE(s.government_report().filed());
+  EXPECT_EQ(s.government_report().parts_present_size(), 4);
+  EXPECT_EQ(s.government_report().parts_missing_size(), 0);
+
+  const auto* court = Indicator(s, "court_appearance_rate");
+  ASSERT_NE(court, nullptr);
+  EXPECT_EQ(court->observation().quantity().decimal(), "100");
+  EXPECT_EQ(court->verdict(), mv1::VERDICT_MET);
+  EXPECT_FALSE(court->target().source().empty());
+
+  const auto* mediation = Indicator(s, "mediation_success_rate");
+  ASSERT_NE(mediation, nullptr);
+  EXPECT_EQ(mediation->observation().quantity().decimal(), "99.8");
+  EXPECT_EQ(s.projects().excellent(), 1);
+}
+
+TEST_F(SuiteTest, PutuoJusticeBureauReportLacksLeadersPart) {
+  ASSERT_EQ(import_exit_, 0) << import_output_;
+  gv1::DistrictComplianceSummary s;
+  grpc::Status status = Summary("310107", 2020, &s);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(s.government_report().filed());
+  const gv1::DepartmentReport* justice = nullptr;
+  for (const auto& r : s.department_reports().reports()) {
+    if (r.unit() == "units/310107-justice") justice = &r;
+  }
+  ASSERT_NE(justice, nullptr);
+  ASSERT_TRUE(justice->filed());
+  ASSERT_EQ(justice->parts_missing_size(), 1);
+  EXPECT_EQ(justice->parts_missing(0), rv1::REPORT_PART_LEADERS_DUTY);
+
+  const auto* received = Indicator(s, "admin_reconsideration_received");
+  const auto* closed = Indicator(s, "admin_reconsideration_closed");
+  ASSERT_NE(received, nullptr);
+  ASSERT_NE(closed, nullptr);
+  EXPECT_EQ(received->observation().quantity().decimal(), "348");
+  EXPECT_EQ(closed->observation().quantity().decimal(), "340");
+
+  const auto* court = Indicator(s, "court_appearance_rate");
+  ASSERT_NE(court, nullptr);
+  EXPECT_EQ(court->observation().quantity().decimal(), "83.8");
+  EXPECT_TRUE(court->partial_period());
+  EXPECT_EQ(court->verdict(), mv1::VERDICT_NOT_MET);
+
+  bool finding = false;
+  for (const auto& f : s.findings()) {
+    if (f.text().find("第一责任人") != std::string::npos) finding = true;
+  }
+  EXPECT_TRUE(finding) << "no finding names the missing principal-leaders part";
+}
+
+TEST_F(SuiteTest, BadRegionCodesGetClearErrors) {
+  gv1::DistrictComplianceSummary s;
+  grpc::Status malformed = Summary("31011x", 2023, &s);
+  EXPECT_EQ(malformed.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(BadFields(malformed), std::set<std::string>{"region_code"});
+  grpc::Status bad_year = Summary("310113", 1800, &s);
+  EXPECT_EQ(bad_year.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(BadFields(bad_year), std::set<std::string>{"year"});
+  grpc::Status unknown = Summary("310199", 2023, &s);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+// Acts as grpcurl does: list services, fetch the file that defines
+// grpc.health.v1.Health, describe its Check method, then call it.
+TEST_F(SuiteTest, ReflectionListsAndDescribesEveryService) {
+  using grpc::reflection::v1alpha::ServerReflection;
+  using grpc::reflection::v1alpha::ServerReflectionRequest;
+  using grpc::reflection::v1alpha::ServerReflectionResponse;
+  const std::map<std::string, std::string> expected = {
+      {"gateway", "fazhi.gateway.v1.GatewayService"},
+      {"catalogue", "fazhi.catalogue.v1.CatalogueService"},
+      {"metrics", "fazhi.metrics.v1.MetricsService"},
+      {"report", "fazhi.report.v1.ReportService"}};
+  for (const auto& [name, full_name] : expected) {
+    auto channel = Dial(Named(name).port);
+    auto stub = ServerReflection::NewStub(channel);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 10s);
+    auto stream = stub->ServerReflectionInfo(&context);
+    ServerReflectionRequest list;
+    list.set_list_services("*");
+    ASSERT_TRUE(stream->Write(list));
+    ServerReflectionResponse response;
+    ASSERT_TRUE(stream->Read(&response));
+    std::set<std::string> services;
+    for (const auto& s : response.list_services_response().service()) services.insert(s.name());
+    EXPECT_TRUE(services.count(full_name)) << name;
+    EXPECT_TRUE(services.count("grpc.health.v1.Health")) << name;
+
+    for (const std::string& symbol : {std::string("grpc.health.v1.Health"), full_name}) {
+      ServerReflectionRequest describe;
+      describe.set_file_containing_symbol(symbol);
+      ASSERT_TRUE(stream->Write(describe));
+      ASSERT_TRUE(stream->Read(&response));
+      ASSERT_TRUE(response.has_file_descriptor_response())
+          << name << " cannot describe " << symbol << ": "
+          << response.error_response().error_message();
+      // Ask for dependencies until the pool can build the file.
+      google::protobuf::DescriptorPool pool;
+      std::vector<google::protobuf::FileDescriptorProto> files;
+      for (const auto& bytes : response.file_descriptor_response().file_descriptor_proto()) {
+        files.emplace_back().ParseFromString(bytes);
+      }
+      std::set<std::string> have;
+      for (const auto& f : files) have.insert(f.name());
+      for (size_t i = 0; i < files.size(); ++i) {
+        for (const auto& dep : files[i].dependency()) {
+          if (have.count(dep)) continue;
+          ServerReflectionRequest by_name;
+          by_name.set_file_by_filename(dep);
+          ASSERT_TRUE(stream->Write(by_name));
+          ASSERT_TRUE(stream->Read(&response));
+          for (const auto& bytes : response.file_descriptor_response().file_descriptor_proto()) {
+            google::protobuf::FileDescriptorProto f;
+            f.ParseFromString(bytes);
+            if (have.insert(f.name()).second) files.push_back(f);
+          }
+        }
+      }
+      // Build dependencies first.
+      for (size_t round = 0; round < files.size(); ++round) {
+        for (const auto& f : files) {
+          if (pool.FindFileByName(f.name()) == nullptr) pool.BuildFile(f);
+        }
+      }
+      const auto* service = pool.FindServiceByName(symbol);
+      ASSERT_NE(service, nullptr) << name << " " << symbol;
+      EXPECT_GT(service->method_count(), 0);
+    }
+    stream->WritesDone();
+
+    auto health = grpc::health::v1::Health::NewStub(channel);
+    grpc::health::v1::HealthCheckRequest check;
+    check.set_service(full_name);
+    grpc::health::v1::HealthCheckResponse answer;
+    grpc::ClientContext health_context;
+    ASSERT_TRUE(health->Check(&health_context, check, &answer).ok());
+    EXPECT_EQ(answer.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  }
+}
+
+TEST_F(SuiteTest, PrometheusCountsGatewayCalls) {
+  gv1::DistrictComplianceSummary s;
+  ASSERT_TRUE(Summary("310113", 2023, &s).ok());
+  const std::string body = HttpGet(Named("gateway").metrics_port, "/metrics");
+  EXPECT_NE(body.find("200 OK"), std::string::npos) << body;
+  EXPECT_NE(body.find("fazhi_grpc_requests_total{service=\"gateway\",method=\"/fazhi.gateway.v1."
+                      "GatewayService/GetDistrictComplianceSummary\",code=\"OK\"}"),
+            std::string::npos)
+      << body;
+}
+
+// Runs last among the suite's tests that need every backend (gtest runs tests
+// in definition order within a suite).
+TEST_F(SuiteTest, SigtermUnderLoadLosesNoAcknowledgedWriteAndSummaryGoesPartial) {
+  ASSERT_EQ(import_exit_, 0) << import_output_;
+  Service& metrics = Named("metrics");
+  auto stub = mv1::MetricsService::NewStub(Dial(metrics.port));
+  std::atomic<bool> stop{false};
+  std::vector<std::string> acknowledged;
+  std::thread writer([&] {
+    for (int i = 0; i < 1200 && !stop.load(); ++i) {  // 1200 distinct identities
+      mv1::RecordObservationRequest request;
+      auto* o = request.mutable_observation();
+      o->set_indicator("indicators/legal_aid_cases");
+      o->set_subject("regions/310101");
+      o->mutable_period()->set_year(2000 + (i % 100));
+      o->mutable_period()->set_start_month(1 + (i / 100) % 12);
+      o->mutable_period()->set_end_month(12);
+      o->mutable_quantity()->set_decimal(std::to_string(i + 1));
+      o->mutable_quantity()->set_measure_word("件");
+      request.set_request_id("load-" + std::to_string(i));
+      mv1::Observation reply;
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + 5s);
+      if (stub->RecordObservation(&context, request, &reply).ok()) {
+        acknowledged.push_back(reply.name() + "=" + std::to_string(i + 1));
+      } else {
+        break;
+      }
+    }
+  });
+  // Let some writes land, then stop the server while the writer is busy.
+  for (int i = 0; i < 500 && acknowledged.size() < 50; ++i) std::this_thread::sleep_for(10ms);
+  metrics.process->Signal(SIGTERM);
+  const auto exit_code = metrics.process->Wait(15s);
+  stop = true;
+  writer.join();
+  ASSERT_TRUE(exit_code.has_value()) << "metrics_server did not stop within its grace period";
+  EXPECT_EQ(*exit_code, 0) << ReadWholeFile(dir_ + "/metrics.log");
+  ASSERT_GT(acknowledged.size(), 0u);
+
+  // With metrics down, the summary is partial and says so.
+  gv1::DistrictComplianceSummary partial;
+  ASSERT_TRUE(Summary("310113", 2023, &partial).ok());
+  EXPECT_TRUE(partial.partial());
+  EXPECT_EQ(partial.indicators().state(), gv1::SECTION_STATE_UNREACHABLE);
+  EXPECT_EQ(partial.indicators().indicators_size(), 0);
+  EXPECT_EQ(partial.government_report().state(), gv1::SECTION_STATE_OK);
+  bool metrics_named = false;
+  for (const auto& b : partial.backends()) {
+    if (b.service() == "metrics") metrics_named = !b.answered() && !b.error().empty();
+  }
+  EXPECT_TRUE(metrics_named);
+
+  // Restart on the same data: every acknowledged write is there.
+  Start(metrics);
+  ASSERT_TRUE(WaitForPort(metrics.port, 20s));
+  auto again = mv1::MetricsService::NewStub(Dial(metrics.port));
+  size_t found = 0;
+  std::set<std::string> stored;
+  mv1::ListObservationsRequest list;
+  list.set_subject("regions/310101");
+  list.set_page_size(1000);
+  do {
+    mv1::ListObservationsResponse page;
+    grpc::ClientContext context;
+    ASSERT_TRUE(again->ListObservations(&context, list, &page).ok());
+    for (const auto& o : page.observations()) {
+      stored.insert(o.name() + "=" + o.quantity().decimal());
+    }
+    list.set_page_token(page.next_page_token());
+  } while (!list.page_token().empty());
+  for (const auto& a : acknowledged) found += stored.count(a);
+  EXPECT_EQ(found, acknowledged.size());
+
+  // The gateway finds the restarted backend again (bounded wait: its
+  // reconnect backoff is at most 2 s).
+  gv1::DistrictComplianceSummary whole;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    ASSERT_TRUE(Summary("310113", 2023, &whole).ok());
+    if (!whole.partial()) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_FALSE(whole.partial());
+  EXPECT_EQ(whole.indicators().state(), gv1::SECTION_STATE_OK);
+}
+
+}  // namespace
+}  // namespace fazhi::e2e

@@ -1,0 +1,60 @@
+// Child processes, free ports and scratch directories for end-to-end tests,
+// which run the real binaries the way an operator would. Kept free of
+// fazhi_common on purpose: the e2e test links the reflection client protos,
+// which the server runtime's reflection library also defines.
+#ifndef FAZHI_TESTS_E2E_PROCESS_H_
+#define FAZHI_TESTS_E2E_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fazhi::e2e {
+
+// A started program; killed (SIGKILL) on destruction if still running.
+class ChildProcess {
+ public:
+  // Starts `path` with `args`, stdout and stderr appended to `log_path`.
+  ChildProcess(const std::string& path, const std::vector<std::string>& args,
+               const std::string& log_path);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void Signal(int signal_number) const;
+  // The exit code, or -(signal) when killed by a signal; nullopt when it did
+  // not end within `timeout`.
+  std::optional<int> Wait(std::chrono::milliseconds timeout);
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+};
+
+// Runs a program to completion (bounded by `timeout`); returns its exit code
+// and fills `output` with stdout+stderr.
+int RunToCompletion(const std::string& path, const std::vector<std::string>& args,
+                    std::string* output, std::chrono::milliseconds timeout);
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreePort();
+
+// True once something accepts connections on 127.0.0.1:`port`, polling up to
+// `timeout`.
+bool WaitForPort(int port, std::chrono::milliseconds timeout);
+
+// An HTTP GET to 127.0.0.1:port/path; the whole response, or "".
+std::string HttpGet(int port, const std::string& path);
+
+// mkdtemp under /tmp; removed by RemoveTree.
+std::string MakeTempDir();
+void RemoveTree(const std::string& path);
+std::string ReadWholeFile(const std::string& path);
+
+}  // namespace fazhi::e2e
+
+#endif  // FAZHI_TESTS_E2E_PROCESS_H_
