@@ -1,1 +1,176 @@
+// The summary's decisions, on hand-made backend answers: no gRPC, no disk.
+#include "services/gateway/summary_assembler.h"
+
 #include <gtest/gtest.h>
+
+namespace fazhi::gateway {
+namespace {
+
+namespace cv1 = fazhi::catalogue::v1;
+namespace gv1 = fazhi::gateway::v1;
+namespace mv1 = fazhi::metrics::v1;
+namespace rv1 = fazhi::report::v1;
+
+cv1::Unit MakeUnit(const std::string& id, const std::string& name, cv1::UnitKind kind) {
+  cv1::Unit u;
+  u.set_name("units/" + id);
+  u.set_display_name(name);
+  u.set_kind(kind);
+  u.set_files_annual_report(kind == cv1::UNIT_KIND_GOVERNMENT ||
+                            kind == cv1::UNIT_KIND_GOVERNMENT_DEPARTMENT);
+  return u;
+}
+
+rv1::Report MakeReport(const std::string& id, const std::string& filer, rv1::ReportKind kind,
+                       std::vector<rv1::ReportPart> missing) {
+  rv1::Report r;
+  r.set_name("reports/" + id);
+  r.set_filer(filer);
+  r.set_kind(kind);
+  for (auto p : missing) r.add_parts_missing(p);
+  return r;
+}
+
+SummaryInputs PutuoInputs() {
+  SummaryInputs in;
+  in.region_code = "310107";
+  in.year = 2020;
+  CatalogueFacts facts;
+  facts.region.set_name("regions/310107");
+  facts.region.set_code("310107");
+  facts.region.set_display_name("普陀区");
+  facts.units = {MakeUnit("310107-government", "普陀区人民政府", cv1::UNIT_KIND_GOVERNMENT),
+                 MakeUnit("310107-justice", "普陀区司法局", cv1::UNIT_KIND_GOVERNMENT_DEPARTMENT),
+                 MakeUnit("310107-market", "普陀区市场监管局",
+                          cv1::UNIT_KIND_GOVERNMENT_DEPARTMENT),
+                 MakeUnit("310107-court", "普陀区人民法院", cv1::UNIT_KIND_COURT)};
+  cv1::Project p;
+  p.set_name("projects/a");
+  p.set_level(cv1::PROJECT_LEVEL_DISTRICT);
+  p.set_most_anticipated(true);
+  p.set_status(cv1::PROJECT_STATUS_DELIVERED);
+  facts.projects = {p};
+  in.catalogue.data = facts;
+
+  mv1::Snapshot snapshot;
+  auto* entry = snapshot.add_entries();
+  entry->mutable_indicator()->set_code("court_appearance_rate");
+  entry->mutable_indicator()->set_name("indicators/court_appearance_rate");
+  entry->mutable_indicator()->set_display_name("行政机关负责人出庭应诉率");
+  entry->mutable_indicator()->set_unit_of_measure("%");
+  entry->mutable_observation()->set_name("observations/o1");
+  entry->mutable_observation()->mutable_quantity()->set_text("83.8%");
+  entry->mutable_observation()->mutable_period()->set_year(2020);
+  entry->mutable_observation()->mutable_period()->set_start_month(1);
+  entry->mutable_observation()->mutable_period()->set_end_month(11);
+  entry->mutable_target()->set_comparator(mv1::COMPARATOR_AT_LEAST);
+  entry->mutable_target()->set_threshold("100");
+  entry->set_verdict(mv1::VERDICT_NOT_MET);
+  entry->set_partial_period(true);
+  auto* no_data = snapshot.add_entries();
+  no_data->mutable_indicator()->set_code("enforcement_training_hours");
+  no_data->mutable_indicator()->set_name("indicators/enforcement_training_hours");
+  no_data->mutable_indicator()->set_display_name("执法人员法治培训学时");
+  no_data->set_verdict(mv1::VERDICT_NO_DATA);
+  in.metrics.data = snapshot;
+
+  in.reports.data = std::vector<rv1::Report>{
+      MakeReport("putuo-justice-2020", "units/310107-justice", rv1::REPORT_KIND_DEPARTMENT_ANNUAL,
+                 {rv1::REPORT_PART_LEADERS_DUTY})};
+  return in;
+}
+
+bool HasFinding(const gv1::DistrictComplianceSummary& s, const std::string& fragment,
+                const std::string& evidence) {
+  for (const auto& f : s.findings()) {
+    if (f.text().find(fragment) != std::string::npos && f.evidence() == evidence) return true;
+  }
+  return false;
+}
+
+TEST(SummaryAssemblerTest, PutuoShortfallsBecomeFindingsWithEvidence) {
+  const auto s = AssembleSummary(PutuoInputs());
+  EXPECT_FALSE(s.partial());
+  EXPECT_EQ(s.region().display_name(), "普陀区");
+  EXPECT_FALSE(s.government_report().filed());
+  EXPECT_TRUE(HasFinding(s, "普陀区人民政府2020年度法治政府建设情况报告未提交", "regions/310107"));
+
+  const auto& depts = s.department_reports();
+  EXPECT_EQ(depts.units_required(), 2);  // the two departments, not the court
+  EXPECT_EQ(depts.filed(), 1);
+  EXPECT_EQ(depts.complete(), 0);
+  EXPECT_TRUE(HasFinding(s, "普陀区司法局报告缺少党政主要负责人履行推进法治建设第一责任人职责情况部分",
+                         "reports/putuo-justice-2020"));
+  EXPECT_TRUE(HasFinding(s, "普陀区市场监管局未提交2020年度", "units/310107-market"));
+
+  EXPECT_TRUE(HasFinding(s, "行政机关负责人出庭应诉率83.8%（截至11月底），低于目标100%",
+                         "observations/o1"));
+  EXPECT_TRUE(HasFinding(s, "执法人员法治培训学时无2020年数据",
+                         "indicators/enforcement_training_hours"));
+  EXPECT_EQ(s.projects().total(), 1);
+  EXPECT_EQ(s.projects().district_level(), 1);
+  EXPECT_EQ(s.projects().most_anticipated(), 1);
+  EXPECT_EQ(s.projects().delivered(), 1);
+}
+
+TEST(SummaryAssemblerTest, EachMissingBackendMarksOnlyItsSectionsUnreachable) {
+  {
+    auto in = PutuoInputs();
+    in.metrics.data.reset();
+    in.metrics.error = "UNAVAILABLE: connection refused";
+    const auto s = AssembleSummary(in);
+    EXPECT_TRUE(s.partial());
+    EXPECT_EQ(s.indicators().state(), gv1::SECTION_STATE_UNREACHABLE);
+    EXPECT_EQ(s.indicators().indicators_size(), 0);
+    EXPECT_EQ(s.department_reports().state(), gv1::SECTION_STATE_OK);
+    EXPECT_EQ(s.projects().state(), gv1::SECTION_STATE_OK);
+    EXPECT_FALSE(HasFinding(s, "出庭应诉率", "observations/o1"));
+  }
+  {
+    auto in = PutuoInputs();
+    in.reports.data.reset();
+    in.reports.error = "DEADLINE_EXCEEDED";
+    const auto s = AssembleSummary(in);
+    EXPECT_TRUE(s.partial());
+    EXPECT_EQ(s.government_report().state(), gv1::SECTION_STATE_UNREACHABLE);
+    EXPECT_FALSE(s.government_report().filed());
+    // Not "missing": unknown. No finding claims the report was not filed.
+    EXPECT_FALSE(HasFinding(s, "未提交", "regions/310107"));
+    EXPECT_EQ(s.department_reports().state(), gv1::SECTION_STATE_UNREACHABLE);
+    EXPECT_EQ(s.department_reports().units_required(), -1);
+  }
+  {
+    auto in = PutuoInputs();
+    in.catalogue.data.reset();
+    in.catalogue.error = "UNAVAILABLE";
+    const auto s = AssembleSummary(in);
+    EXPECT_TRUE(s.partial());
+    EXPECT_EQ(s.projects().state(), gv1::SECTION_STATE_UNREACHABLE);
+    EXPECT_EQ(s.projects().total(), 0);
+    EXPECT_EQ(s.department_reports().units_required(), -1);
+    EXPECT_EQ(s.region().code(), "310107");
+    EXPECT_EQ(s.indicators().state(), gv1::SECTION_STATE_OK);
+  }
+  const auto whole = AssembleSummary(PutuoInputs());
+  for (const auto& b : whole.backends()) {
+    EXPECT_TRUE(b.answered()) << b.service();
+  }
+}
+
+TEST(SummaryAssemblerTest, CompleteGovernmentReportHasNoReportFinding) {
+  auto in = PutuoInputs();
+  in.reports.data->push_back(MakeReport("gov", "units/310107-government",
+                                        rv1::REPORT_KIND_GOVERNMENT_ANNUAL, {}));
+  const auto s = AssembleSummary(in);
+  EXPECT_TRUE(s.government_report().filed());
+  EXPECT_EQ(s.government_report().report(), "reports/gov");
+  for (const auto& f : s.findings()) EXPECT_NE(f.evidence(), "reports/gov") << f.text();
+}
+
+TEST(SummaryAssemblerTest, PartNamesAreTheRuleWording) {
+  EXPECT_EQ(PartName(rv1::REPORT_PART_SHORTCOMINGS), "存在的不足和原因");
+  EXPECT_EQ(PartName(rv1::REPORT_PART_NEXT_YEAR_PLANS), "下一年度主要安排");
+}
+
+}  // namespace
+}  // namespace fazhi::gateway
