@@ -27,7 +27,8 @@ bool IsResourceId(absl::string_view id) {
 }
 
 bool IsIndicatorCode(absl::string_view code) {
-  if (code.empty() || code.size() > 63 || !absl::ascii_islower(static_cast<unsigned char>(code[0]))) {
+  if (code.empty() || code.size() > 63 ||
+      !absl::ascii_islower(static_cast<unsigned char>(code[0]))) {
     return false;
   }
   for (char c : code) {
@@ -51,10 +52,9 @@ bool CheckYear(errors::FieldViolations& violations, absl::string_view field, int
                bool required) {
   if (year == 0 && !required) return true;
   if (year < kMinYear || year > kMaxYear) {
-    violations.Add(std::string(field), year == 0 ? absl::StrCat("is required: a year ", kMinYear,
-                                                                "..", kMaxYear)
-                                                 : absl::StrCat("must be ", kMinYear, "..",
-                                                                kMaxYear, ", got ", year));
+    violations.Add(std::string(field),
+                   year == 0 ? absl::StrCat("is required: a year ", kMinYear, "..", kMaxYear)
+                             : absl::StrCat("must be ", kMinYear, "..", kMaxYear, ", got ", year));
     return false;
   }
   return true;
@@ -68,14 +68,14 @@ bool CheckText(errors::FieldViolations& violations, absl::string_view field,
   }
   const size_t chars = text::CodePointCount(value);
   if (chars < min_chars) {
-    violations.Add(std::string(field), min_chars == 1 ? std::string("is required")
-                                                      : absl::StrCat("must have at least ",
-                                                                     min_chars, " characters"));
+    violations.Add(std::string(field),
+                   min_chars == 1 ? std::string("is required")
+                                  : absl::StrCat("must have at least ", min_chars, " characters"));
     return false;
   }
   if (chars > max_chars) {
-    violations.Add(std::string(field), absl::StrCat("must have at most ", max_chars,
-                                                    " characters, got ", chars));
+    violations.Add(std::string(field),
+                   absl::StrCat("must have at most ", max_chars, " characters, got ", chars));
     return false;
   }
   return true;
@@ -121,10 +121,9 @@ bool CheckSubjectName(errors::FieldViolations& violations, absl::string_view fie
     return CheckResourceName(violations, field, "units", name);
   }
   if (absl::StartsWith(name, "regions/")) return CheckRegionName(violations, field, name);
-  violations.Add(std::string(field),
-                 absl::StrCat("must be a region (\"regions/310113\") or a unit "
-                              "(\"units/310113-government\"), got \"",
-                              name, "\""));
+  violations.Add(std::string(field), absl::StrCat("must be a region (\"regions/310113\") or a unit "
+                                                  "(\"units/310113-government\"), got \"",
+                                                  name, "\""));
   return false;
 }
 

@@ -46,8 +46,7 @@ bool CheckRegionName(errors::FieldViolations& violations, absl::string_view fiel
                      absl::string_view name, bool required = true);
 // "{collection}/{resource id}".
 bool CheckResourceName(errors::FieldViolations& violations, absl::string_view field,
-                       absl::string_view collection, absl::string_view name,
-                       bool required = true);
+                       absl::string_view collection, absl::string_view name, bool required = true);
 // A region or a unit, the subjects of observations.
 bool CheckSubjectName(errors::FieldViolations& violations, absl::string_view field,
                       absl::string_view name);

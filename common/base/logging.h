@@ -43,11 +43,10 @@ void SetProgramName(const std::string& name);
 #define FAZHI_LOG(severity) \
   ::fazhi::logging::LogLine(FAZHI_LOG_SEVERITY_##severity, __FILE__, __LINE__).stream()
 
-#define FAZHI_CHECK(condition)                                                      \
-  if (condition) {                                                                  \
-  } else                                                                            \
-    ::fazhi::logging::LogLine(::fazhi::logging::Severity::kFatal, __FILE__, __LINE__) \
-            .stream()                                                               \
+#define FAZHI_CHECK(condition)                                                                 \
+  if (condition) {                                                                             \
+  } else                                                                                       \
+    ::fazhi::logging::LogLine(::fazhi::logging::Severity::kFatal, __FILE__, __LINE__).stream() \
         << "Check failed: " #condition " "
 
 #endif  // FAZHI_COMMON_BASE_LOGGING_H_

@@ -15,7 +15,8 @@ namespace {
 class CollectingErrors : public google::protobuf::io::ErrorCollector {
  public:
   void AddError(int line, int column, const std::string& message) override {
-    if (first_.empty()) first_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
+    if (first_.empty())
+      first_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
   }
   const std::string& first() const { return first_; }
 
@@ -72,7 +73,8 @@ absl::StatusOr<fazhi::rules::v1::RuleSet> LoadRuleSet(const std::string& path) {
     return absl::InvalidArgumentError(absl::StrCat("rules file ", path, ": ", errors.first()));
   }
   absl::Status s = ValidateRuleSet(rules);
-  if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("rules file ", path, ": ", s.message()));
+  if (!s.ok())
+    return absl::InvalidArgumentError(absl::StrCat("rules file ", path, ": ", s.message()));
   return rules;
 }
 

@@ -52,8 +52,9 @@ absl::Status ServerRunner::Start() {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
-                             static_cast<int>(absl::ToInt64Milliseconds(config_.max_connection_age)));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(config_.max_connection_age)));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30000);
   for (auto& [service, name] : services_) builder.RegisterService(service);
 
@@ -63,9 +64,9 @@ absl::Status ServerRunner::Start() {
 
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {
-    return absl::UnavailableError(
-        absl::StrCat(config_.name, ": cannot listen on ", config_.listen_address,
-                     " (is the port in use, or the address wrong?)"));
+    return absl::UnavailableError(absl::StrCat(config_.name, ": cannot listen on ",
+                                               config_.listen_address,
+                                               " (is the port in use, or the address wrong?)"));
   }
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus(kLivenessServiceName, true);
@@ -104,8 +105,8 @@ void ServerRunner::Shutdown() {
     FAZHI_LOG(INFO) << config_.name << " draining for " << config_.drain_period;
     absl::SleepFor(config_.drain_period);
   }
-  const auto deadline = std::chrono::system_clock::now() +
-                        absl::ToChronoMilliseconds(config_.shutdown_grace);
+  const auto deadline =
+      std::chrono::system_clock::now() + absl::ToChronoMilliseconds(config_.shutdown_grace);
   server_->Shutdown(deadline);
   server_->Wait();
   if (metrics_http_) metrics_http_->Stop();

@@ -89,9 +89,9 @@ absl::Status AlreadyExists(absl::string_view resource_type, absl::string_view re
 
 absl::Status Aborted(absl::string_view resource_type, absl::string_view resource_name,
                      absl::string_view why) {
-  absl::Status status(absl::StatusCode::kAborted,
-                      absl::StrCat(resource_type, " ", resource_name, ": ", why,
-                                   "; read it again and retry"));
+  absl::Status status(
+      absl::StatusCode::kAborted,
+      absl::StrCat(resource_type, " ", resource_name, ": ", why, "; read it again and retry"));
   AttachDetail(status, MakeResourceInfo(resource_type, resource_name, why));
   return WithErrorInfo(std::move(status), "CONCURRENT_MODIFICATION");
 }
@@ -115,8 +115,7 @@ absl::Status Unavailable(absl::string_view reason, absl::string_view message) {
 
 absl::Status Internal(absl::string_view context, absl::string_view message) {
   return WithErrorInfo(
-      absl::Status(absl::StatusCode::kInternal, absl::StrCat(context, ": ", message)),
-      "INTERNAL");
+      absl::Status(absl::StatusCode::kInternal, absl::StrCat(context, ": ", message)), "INTERNAL");
 }
 
 }  // namespace fazhi::errors

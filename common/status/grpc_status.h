@@ -4,7 +4,10 @@
 
 #include <grpcpp/support/status.h>
 
+#include <utility>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace fazhi {
 
@@ -16,6 +19,15 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // The reverse, for clients: code, message, and each detail back as a payload,
 // so errors::GetDetail works on what a backend returned.
 absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// For service adapters: moves `result` into `*out` and returns OK, or maps
+// its error with ToGrpcStatus.
+template <typename T>
+grpc::Status ReplyWith(absl::StatusOr<T> result, T* out) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *out = std::move(*result);
+  return grpc::Status::OK;
+}
 
 }  // namespace fazhi
 

@@ -30,8 +30,7 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fi
 
 // Page size as the API defines it: 0 means `default_size`, above `max_size`
 // is clamped, negative is INVALID_ARGUMENT on `page_size`.
-absl::StatusOr<int> NormalizePageSize(int requested, int default_size = 100,
-                                      int max_size = 1000);
+absl::StatusOr<int> NormalizePageSize(int requested, int default_size = 100, int max_size = 1000);
 
 }  // namespace fazhi::storage
 

@@ -10,7 +10,9 @@ absl::Status ScanPage(const Store& store, rocksdb::ColumnFamilyHandle* cf,
                       std::string* next_resume_key) {
   next_resume_key->clear();
   auto it = store.NewPrefixIterator(cf, prefix, snapshot);
-  if (resume_after.empty()) {
+  // Start at the prefix, or just after the resume key when that lies inside
+  // or beyond it (a resume key before the prefix cannot skip anything).
+  if (resume_after <= prefix) {
     it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
   } else {
     it->Seek(rocksdb::Slice(resume_after.data(), resume_after.size()));

@@ -180,8 +180,7 @@ int BigUnitExponent(char32_t c) {
 bool IsApproximateMarker(char32_t c) { return c == U'余' || c == U'多'; }
 
 bool IsAsciiAlnum(char32_t c) {
-  return (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') ||
-         (c >= U'A' && c <= U'Z');
+  return (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
 }
 
 bool IsAsciiLetter(char32_t c) {
@@ -189,8 +188,8 @@ bool IsAsciiLetter(char32_t c) {
 }
 
 bool IsNumeralChar(char32_t c) {
-  return ArabicDigitValue(c) >= 0 || ChineseDigitValue(c) >= 0 ||
-         SmallUnitExponent(c) > 0 || BigUnitExponent(c) > 0;
+  return ArabicDigitValue(c) >= 0 || ChineseDigitValue(c) >= 0 || SmallUnitExponent(c) > 0 ||
+         BigUnitExponent(c) > 0;
 }
 
 bool IsOpeningQuote(char32_t c) {
@@ -214,13 +213,12 @@ bool IsOpeningParenthesis(char32_t c) { return c == U'(' || c == 0xFF08; }
 bool IsClosingParenthesis(char32_t c) { return c == U')' || c == 0xFF09; }
 
 bool IsSpace(char32_t c) {
-  return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == U'\f' ||
-         c == U'\v' || c == 0x3000 || c == 0x00A0;
+  return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == U'\f' || c == U'\v' ||
+         c == 0x3000 || c == 0x00A0;
 }
 
 bool MatchesAt(Text s, size_t pos, Text word) {
-  return pos <= s.size() && s.size() - pos >= word.size() &&
-         s.compare(pos, word.size(), word) == 0;
+  return pos <= s.size() && s.size() - pos >= word.size() && s.compare(pos, word.size(), word) == 0;
 }
 
 bool MatchesBefore(Text s, size_t end, Text word) {
@@ -239,37 +237,30 @@ struct MeasureWord {
 };
 
 constexpr MeasureWord kMeasureWords[] = {
-    {U"元", true},       {U"美元", false}, {U"欧元", false},
-    {U"港元", false},    {U"人次", true},  {U"人", true},
-    {U"名", true},       {U"位", false},   {U"户次", true},
-    {U"户", true},       {U"家次", true},  {U"家", true},
-    {U"件次", true},     {U"件", true},    {U"场次", true},
-    {U"场", true},       {U"次", true},    {U"个百分点", true},
-    {U"百分点", false},  {U"个月", true},  {U"个工作日", true},
-    {U"个小时", true},   {U"个", true},    {U"篇", true},
-    {U"项", true},       {U"条", true},    {U"份", true},
-    {U"张", true},       {U"本", true},    {U"册", true},
-    {U"期", false},      {U"起", true},    {U"幢", true},
-    {U"栋", true},       {U"套", true},    {U"间", false},
-    {U"所", false},      {U"座", true},    {U"台", true},
-    {U"辆", true},       {U"艘", true},    {U"架", true},
-    {U"部", false},      {U"批次", true},  {U"批", true},
-    {U"类", true},       {U"种", true},    {U"例", true},
-    {U"宗", true},       {U"笔", true},    {U"单", false},
-    {U"页", true},       {U"块", false},   {U"处", false},
-    {U"节", true},       {U"堂", true},    {U"支", true},
-    {U"队", false},      {U"组", false},   {U"轮", true},
-    {U"遍", true},       {U"门", false},   {U"封", true},
-    {U"集", false},      {U"棵", true},    {U"株", true},
-    {U"课时", true},     {U"学时", true},  {U"小时", true},
-    {U"分钟", true},     {U"天", true},    {U"周岁", true},
-    {U"岁", true},       {U"倍", true},    {U"平方米", true},
-    {U"平方公里", true}, {U"平米", false}, {U"立方米", true},
-    {U"公里", true},     {U"千米", true},  {U"米", false},
-    {U"公顷", true},     {U"亩", true},    {U"吨", true},
-    {U"千克", true},     {U"公斤", true},  {U"千瓦时", true},
-    {U"千瓦", true},     {U"兆瓦", true},    {U"盒", true},
-    {U"瓶", true},       {U"箱", true},      {U"袋", true},
+    {U"元", true},       {U"美元", false},    {U"欧元", false},   {U"港元", false},
+    {U"人次", true},     {U"人", true},       {U"名", true},      {U"位", false},
+    {U"户次", true},     {U"户", true},       {U"家次", true},    {U"家", true},
+    {U"件次", true},     {U"件", true},       {U"场次", true},    {U"场", true},
+    {U"次", true},       {U"个百分点", true}, {U"百分点", false}, {U"个月", true},
+    {U"个工作日", true}, {U"个小时", true},   {U"个", true},      {U"篇", true},
+    {U"项", true},       {U"条", true},       {U"份", true},      {U"张", true},
+    {U"本", true},       {U"册", true},       {U"期", false},     {U"起", true},
+    {U"幢", true},       {U"栋", true},       {U"套", true},      {U"间", false},
+    {U"所", false},      {U"座", true},       {U"台", true},      {U"辆", true},
+    {U"艘", true},       {U"架", true},       {U"部", false},     {U"批次", true},
+    {U"批", true},       {U"类", true},       {U"种", true},      {U"例", true},
+    {U"宗", true},       {U"笔", true},       {U"单", false},     {U"页", true},
+    {U"块", false},      {U"处", false},      {U"节", true},      {U"堂", true},
+    {U"支", true},       {U"队", false},      {U"组", false},     {U"轮", true},
+    {U"遍", true},       {U"门", false},      {U"封", true},      {U"集", false},
+    {U"棵", true},       {U"株", true},       {U"课时", true},    {U"学时", true},
+    {U"小时", true},     {U"分钟", true},     {U"天", true},      {U"周岁", true},
+    {U"岁", true},       {U"倍", true},       {U"平方米", true},  {U"平方公里", true},
+    {U"平米", false},    {U"立方米", true},   {U"公里", true},    {U"千米", true},
+    {U"米", false},      {U"公顷", true},     {U"亩", true},      {U"吨", true},
+    {U"千克", true},     {U"公斤", true},     {U"千瓦时", true},  {U"千瓦", true},
+    {U"兆瓦", true},     {U"盒", true},       {U"瓶", true},      {U"箱", true},
+    {U"袋", true},
 };
 
 // Words after a number that make it a date, time, label or ordinal.
@@ -287,38 +278,23 @@ struct QualifierWord {
 };
 
 constexpr Text kNotAfterJin = U"最附临邻亲靠就远贴走新";
-constexpr Text kNotAfterYue =
-    U"签预合制条公节违履特邀婚相守失解毁践誓租契立爽赴缔简隐集俭成初盟要";
+constexpr Text kNotAfterYue = U"签预合制条公节违履特邀婚相守失解毁践誓租契立爽赴缔简隐集俭成初盟要";
 
 constexpr QualifierWord kPrefixQualifiers[] = {
-    {U"不少于", Qualifier::kAtLeast, U""},
-    {U"不低于", Qualifier::kAtLeast, U""},
-    {U"至少", Qualifier::kAtLeast, U""},
-    {U"最少", Qualifier::kAtLeast, U""},
-    {U"不超过", Qualifier::kAtMost, U""},
-    {U"不超", Qualifier::kAtMost, U""},
-    {U"不高于", Qualifier::kAtMost, U""},
-    {U"不到", Qualifier::kAtMost, U""},
-    {U"不足", Qualifier::kAtMost, U""},
-    {U"少于", Qualifier::kAtMost, U""},
-    {U"低于", Qualifier::kAtMost, U""},
-    {U"小于", Qualifier::kAtMost, U""},
-    {U"最多", Qualifier::kAtMost, U""},
-    {U"至多", Qualifier::kAtMost, U""},
-    {U"超过", Qualifier::kMoreThan, U""},
-    {U"超", Qualifier::kMoreThan, U"赶高"},
-    {U"逾", Qualifier::kMoreThan, U""},
-    {U"多于", Qualifier::kMoreThan, U""},
-    {U"高于", Qualifier::kMoreThan, U""},
-    {U"大于", Qualifier::kMoreThan, U""},
-    {U"突破", Qualifier::kMoreThan, U""},
-    {U"将近", Qualifier::kNearly, U""},
-    {U"接近", Qualifier::kNearly, U""},
-    {U"逼近", Qualifier::kNearly, U""},
-    {U"近", Qualifier::kNearly, kNotAfterJin},
-    {U"大约", Qualifier::kAbout, U""},
-    {U"大概", Qualifier::kAbout, U""},
-    {U"约为", Qualifier::kAbout, kNotAfterYue},
+    {U"不少于", Qualifier::kAtLeast, U""},     {U"不低于", Qualifier::kAtLeast, U""},
+    {U"至少", Qualifier::kAtLeast, U""},       {U"最少", Qualifier::kAtLeast, U""},
+    {U"不超过", Qualifier::kAtMost, U""},      {U"不超", Qualifier::kAtMost, U""},
+    {U"不高于", Qualifier::kAtMost, U""},      {U"不到", Qualifier::kAtMost, U""},
+    {U"不足", Qualifier::kAtMost, U""},        {U"少于", Qualifier::kAtMost, U""},
+    {U"低于", Qualifier::kAtMost, U""},        {U"小于", Qualifier::kAtMost, U""},
+    {U"最多", Qualifier::kAtMost, U""},        {U"至多", Qualifier::kAtMost, U""},
+    {U"超过", Qualifier::kMoreThan, U""},      {U"超", Qualifier::kMoreThan, U"赶高"},
+    {U"逾", Qualifier::kMoreThan, U""},        {U"多于", Qualifier::kMoreThan, U""},
+    {U"高于", Qualifier::kMoreThan, U""},      {U"大于", Qualifier::kMoreThan, U""},
+    {U"突破", Qualifier::kMoreThan, U""},      {U"将近", Qualifier::kNearly, U""},
+    {U"接近", Qualifier::kNearly, U""},        {U"逼近", Qualifier::kNearly, U""},
+    {U"近", Qualifier::kNearly, kNotAfterJin}, {U"大约", Qualifier::kAbout, U""},
+    {U"大概", Qualifier::kAbout, U""},         {U"约为", Qualifier::kAbout, kNotAfterYue},
     {U"约", Qualifier::kAbout, kNotAfterYue},
 };
 
@@ -354,8 +330,7 @@ size_t StopWordAt(Text s, size_t pos) {
 
 // The longest prefix qualifier ending at `end` and starting at or after
 // `floor`; returns its length (0 if none).
-size_t PrefixQualifierBefore(Text s, size_t end, size_t floor,
-                             Qualifier* qualifier) {
+size_t PrefixQualifierBefore(Text s, size_t end, size_t floor, Qualifier* qualifier) {
   size_t best = 0;
   for (const QualifierWord& q : kPrefixQualifiers) {
     const size_t length = q.word.size();
@@ -417,9 +392,7 @@ size_t RangeSeparatorAt(Text s, size_t pos) {
   }
 }
 
-bool IsNumberStart(Text s, size_t pos) {
-  return pos < s.size() && IsNumeralChar(s[pos]);
-}
+bool IsNumberStart(Text s, size_t pos) { return pos < s.size() && IsNumeralChar(s[pos]); }
 
 // ---------------------------------------------------------------------------
 // Reading a number.
@@ -443,8 +416,7 @@ bool DigitGroupAt(Text s, size_t pos) {
 ArabicNumber ReadArabic(Text s, size_t pos) {
   ArabicNumber out;
   const auto push_digit = [&out](int digit) {
-    if (out.value.coefficient >
-        (kMaxCoefficient - static_cast<uint64_t>(digit)) / 10) {
+    if (out.value.coefficient > (kMaxCoefficient - static_cast<uint64_t>(digit)) / 10) {
       out.overflow = true;
       return;
     }
@@ -471,8 +443,7 @@ ArabicNumber ReadArabic(Text s, size_t pos) {
     break;
   }
   const auto point_then_digit = [&s](size_t i) {
-    return i + 1 < s.size() && IsDecimalPoint(s[i]) &&
-           ArabicDigitValue(s[i + 1]) >= 0;
+    return i + 1 < s.size() && IsDecimalPoint(s[i]) && ArabicDigitValue(s[i + 1]) >= 0;
   };
   if (point_then_digit(k)) {
     ++k;
@@ -495,8 +466,7 @@ ArabicNumber ReadArabic(Text s, size_t pos) {
     }
     if (point_then_digit(k)) {
       out.dotted = true;
-      while (k < s.size() &&
-             (ArabicDigitValue(s[k]) >= 0 || point_then_digit(k))) {
+      while (k < s.size() && (ArabicDigitValue(s[k]) >= 0 || point_then_digit(k))) {
         ++k;
       }
     }
@@ -522,23 +492,21 @@ struct NumberReading {
   Decimal value;
   Multiplier multiplier = Multiplier::kNone;
   bool has_arabic = false;
-  bool has_unit = false;       // any of 十百千万亿
-  bool approximate = false;    // 余 or 多
-  int bare_unit_exponent = 0;  // a leading unit standing for one ("百余")
+  bool has_unit = false;            // any of 十百千万亿
+  bool approximate = false;         // 余 or 多
+  int bare_unit_exponent = 0;       // a leading unit standing for one ("百余")
   bool approximate_second = false;  // 余/多 right after the first token
   bool lone_trivial = false;        // just 一, 零 or 〇
 };
 
 // Tokenizes the numeral run at `pos`.
-size_t Tokenize(Text s, size_t pos, std::vector<Token>* tokens,
-                ArabicNumber* bad_arabic) {
+size_t Tokenize(Text s, size_t pos, std::vector<Token>* tokens, ArabicNumber* bad_arabic) {
   size_t k = pos;
   bool seen_approximate = false;
   while (k < s.size()) {
     const char32_t c = s[k];
     const bool first = tokens->empty();
-    const TokenKind prev =
-        first ? TokenKind::kApproximate : tokens->back().kind;
+    const TokenKind prev = first ? TokenKind::kApproximate : tokens->back().kind;
     if (ArabicDigitValue(c) >= 0) {
       if (seen_approximate || !(first || prev == TokenKind::kBigUnit)) break;
       ArabicNumber number = ReadArabic(s, k);
@@ -561,8 +529,7 @@ size_t Tokenize(Text s, size_t pos, std::vector<Token>* tokens,
     }
     Text ignored;
     if (const int exponent = SmallUnitExponent(c); exponent > 0) {
-      if (seen_approximate ||
-          (!first && prev != TokenKind::kArabic && prev != TokenKind::kDigit)) {
+      if (seen_approximate || (!first && prev != TokenKind::kArabic && prev != TokenKind::kDigit)) {
         break;
       }
       if (MeasureWordAt(s, k, false, &ignored) > 0) break;  // 千米, 百分点
@@ -647,8 +614,7 @@ NumberReading ReadNumber(Text s, size_t pos) {
         break;
       case TokenKind::kDigit:
         if (token.digit == 0 && !first &&
-            (prev->kind == TokenKind::kSmallUnit ||
-             prev->kind == TokenKind::kBigUnit)) {
+            (prev->kind == TokenKind::kSmallUnit || prev->kind == TokenKind::kBigUnit)) {
           placeholder = true;
           break;
         }
@@ -674,8 +640,7 @@ NumberReading ReadNumber(Text s, size_t pos) {
           return fail("numeral units out of order");
         }
         Decimal term = current;
-        if (!MultiplyByPow10(&term, token.exponent) ||
-            !Add(section, term, &section)) {
+        if (!MultiplyByPow10(&term, token.exponent) || !Add(section, term, &section)) {
           return fail(kOverflow);
         }
         has_current = false;
@@ -713,8 +678,7 @@ NumberReading ReadNumber(Text s, size_t pos) {
             return fail("numeral units out of order");
           }
         }
-        if (!MultiplyByPow10(&pending, token.exponent) ||
-            !Add(total, pending, &total)) {
+        if (!MultiplyByPow10(&pending, token.exponent) || !Add(total, pending, &total)) {
           return fail(kOverflow);
         }
         section = Decimal();
@@ -741,8 +705,7 @@ NumberReading ReadNumber(Text s, size_t pos) {
       return fail("an abbreviated numeral such as 一百五 is ambiguous");
     }
     if (unit.kind == TokenKind::kBigUnit) {
-      const bool full_width = prev->kind == TokenKind::kArabic &&
-                              current.scale == 0 &&
+      const bool full_width = prev->kind == TokenKind::kArabic && current.scale == 0 &&
                               IntegerPart(current) >= Pow10(unit.exponent - 1);
       if (!full_width) {
         return fail("an abbreviated numeral such as 两万三 is ambiguous");
@@ -758,17 +721,14 @@ NumberReading ReadNumber(Text s, size_t pos) {
   if (!Add(total, pending, &total)) return fail(kOverflow);
 
   out.value = Normalized(total);
-  out.lone_trivial = numeric_tokens == 1 &&
-                     tokens[0].kind == TokenKind::kDigit &&
-                     tokens[0].digit <= 1;
+  out.lone_trivial =
+      numeric_tokens == 1 && tokens[0].kind == TokenKind::kDigit && tokens[0].digit <= 1;
   if (prev->kind == TokenKind::kBigUnit) {
     out.multiplier = last_big == 4 ? Multiplier::kWan : Multiplier::kYi;
   } else if (prev->kind == TokenKind::kSmallUnit && prev->exponent >= 2 &&
              (numeric_tokens == 1 ||
-              (before_prev != nullptr &&
-               before_prev->kind == TokenKind::kArabic))) {
-    out.multiplier =
-        prev->exponent == 2 ? Multiplier::kHundred : Multiplier::kThousand;
+              (before_prev != nullptr && before_prev->kind == TokenKind::kArabic))) {
+    out.multiplier = prev->exponent == 2 ? Multiplier::kHundred : Multiplier::kThousand;
   }
   out.ok = true;
   return out;
@@ -815,8 +775,7 @@ QuantityReading ReadQuantity(Text s, size_t pos, Mode mode) {
   k = out.number.end;
 
   if (k < s.size() && (s[k] == U'+' || s[k] == 0xFF0B) &&
-      !(k + 1 < s.size() &&
-        (IsAsciiAlnum(s[k + 1]) || IsNumeralChar(s[k + 1])))) {
+      !(k + 1 < s.size() && (IsAsciiAlnum(s[k + 1]) || IsNumeralChar(s[k + 1])))) {
     out.plus = true;
     ++k;
   }
@@ -847,8 +806,7 @@ QuantityReading ReadQuantity(Text s, size_t pos, Mode mode) {
     }
   }
 
-  if (const size_t length = SuffixQualifierAt(s, k, &out.suffix_qualifier);
-      length > 0) {
+  if (const size_t length = SuffixQualifierAt(s, k, &out.suffix_qualifier); length > 0) {
     out.has_suffix_qualifier = true;
     k += length;
   }
@@ -857,17 +815,15 @@ QuantityReading ReadQuantity(Text s, size_t pos, Mode mode) {
   return out;
 }
 
-bool HasMeasure(const QuantityReading& r) {
-  return r.percent || !r.measure.empty();
-}
+bool HasMeasure(const QuantityReading& r) { return r.percent || !r.measure.empty(); }
 
 // Whether a reading that is not part of a range counts as a quantity in
 // free text.
 bool HasEvidence(const QuantityReading& r) {
   const NumberReading& n = r.number;
   if (n.has_arabic) {
-    return HasMeasure(r) || n.has_unit || n.approximate || r.plus ||
-           r.has_prefix_qualifier || r.has_suffix_qualifier;
+    return HasMeasure(r) || n.has_unit || n.approximate || r.plus || r.has_prefix_qualifier ||
+           r.has_suffix_qualifier;
   }
   // "超过百亿": a qualifier before a numeral with a unit makes it a count.
   return HasMeasure(r) || n.approximate || (r.has_prefix_qualifier && n.has_unit);
@@ -879,8 +835,7 @@ bool LooksLikeChineseWord(Text s, const QuantityReading& r) {
   const NumberReading& n = r.number;
   if (n.has_arabic || MatchesAt(s, r.begin, kPercentWords)) return false;
   if (n.lone_trivial) return true;
-  if (n.bare_unit_exponent >= 2 && !n.approximate_second &&
-      !r.has_prefix_qualifier) {
+  if (n.bare_unit_exponent >= 2 && !n.approximate_second && !r.has_prefix_qualifier) {
     return true;
   }
   if (r.begin > 0 && IsOpeningQuote(s[r.begin - 1])) return true;
@@ -919,15 +874,13 @@ Resolved Resolve(const QuantityReading& r) {
   return out;
 }
 
-ChineseQuantity ToQuantity(absl::string_view source,
-                           const CodePoints& code_points,
+ChineseQuantity ToQuantity(absl::string_view source, const CodePoints& code_points,
                            const Resolved& resolved) {
   ChineseQuantity q;
   const size_t from = code_points.byte_offsets[resolved.begin];
   const size_t to = code_points.byte_offsets[resolved.end];
   q.text = std::string(source.substr(from, to - from));
-  q.mantissa = ToString(
-      DivideByPow10(resolved.value, MultiplierExponent(resolved.multiplier)));
+  q.mantissa = ToString(DivideByPow10(resolved.value, MultiplierExponent(resolved.multiplier)));
   q.multiplier = resolved.multiplier;
   q.decimal = ToString(resolved.value);
   q.qualifier = resolved.qualifier;
@@ -939,8 +892,7 @@ ChineseQuantity ToQuantity(absl::string_view source,
 
 // The low end of a range takes what the high end states for both:
 // "3-4家", "3-5万人", "5-10%".
-void InheritFromHighEnd(const QuantityReading& low_reading, Resolved* low,
-                        Resolved* high) {
+void InheritFromHighEnd(const QuantityReading& low_reading, Resolved* low, Resolved* high) {
   if (!HasMeasure(low_reading)) low->measure_word = high->measure_word;
   const int exponent = MultiplierExponent(high->multiplier);
   if (!low_reading.number.has_unit && exponent >= 4) {
@@ -951,8 +903,7 @@ void InheritFromHighEnd(const QuantityReading& low_reading, Resolved* low,
     }
   }
   if (low->qualifier == Qualifier::kExact) low->qualifier = Qualifier::kAtLeast;
-  if (high->qualifier == Qualifier::kExact)
-    high->qualifier = Qualifier::kAtMost;
+  if (high->qualifier == Qualifier::kExact) high->qualifier = Qualifier::kAtMost;
 }
 
 void SetPrefix(Text s, size_t floor, QuantityReading* r) {
@@ -965,9 +916,7 @@ void SetPrefix(Text s, size_t floor, QuantityReading* r) {
   }
 }
 
-std::string Quoted(absl::string_view phrase) {
-  return absl::StrCat("\"", phrase, "\"");
-}
+std::string Quoted(absl::string_view phrase) { return absl::StrCat("\"", phrase, "\""); }
 
 }  // namespace
 
@@ -1039,8 +988,7 @@ absl::StatusOr<ChineseQuantity> ParseChineseQuantity(absl::string_view phrase) {
   while (end > begin && IsSpace(all[end - 1])) --end;
   const Text s = all.substr(0, end);
   const auto invalid = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(Quoted(phrase), " is not a quantity: ", why));
+    return absl::InvalidArgumentError(absl::StrCat(Quoted(phrase), " is not a quantity: ", why));
   };
   if (begin == end) return invalid("it is empty");
   if (s[begin] == U'第') return invalid("it is an ordinal (第…)");
@@ -1048,15 +996,13 @@ absl::StatusOr<ChineseQuantity> ParseChineseQuantity(absl::string_view phrase) {
   Qualifier prefix_qualifier = Qualifier::kExact;
   const size_t prefix_length = PrefixQualifierAt(s, begin, &prefix_qualifier);
   const size_t number_begin = begin + prefix_length;
-  if (!IsNumberStart(s, number_begin) &&
-      !MatchesAt(s, number_begin, kPercentWords)) {
+  if (!IsNumberStart(s, number_begin) && !MatchesAt(s, number_begin, kPercentWords)) {
     return invalid(prefix_length > 0 ? "no number after the qualifier"
                                      : "it does not start with a number");
   }
   QuantityReading r = ReadQuantity(s, number_begin, Mode::kParse);
   if (r.date_like) {
-    return invalid(absl::StrCat("a number followed by ",
-                                EncodeUtf8(r.stop_word),
+    return invalid(absl::StrCat("a number followed by ", EncodeUtf8(r.stop_word),
                                 " is a date, time or label"));
   }
   if (!r.ok) return invalid(r.error);
@@ -1071,9 +1017,8 @@ absl::StatusOr<ChineseQuantity> ParseChineseQuantity(absl::string_view phrase) {
     }
     const size_t from = code_points.byte_offsets[r.end];
     const size_t to = code_points.byte_offsets[end];
-    return invalid(absl::StrCat("unexpected ",
-                                Quoted(phrase.substr(from, to - from)),
-                                " after the number"));
+    return invalid(
+        absl::StrCat("unexpected ", Quoted(phrase.substr(from, to - from)), " after the number"));
   }
   return ToQuantity(phrase, code_points, Resolve(r));
 }
@@ -1099,18 +1044,15 @@ std::vector<ChineseQuantity> FindChineseQuantities(absl::string_view text) {
     const char32_t before = i > 0 ? s[i - 1] : U'\0';
     const bool glued_to_letters =
         low.number.has_arabic &&
-        (IsAsciiLetter(before) ||
-         (low.number_end < s.size() && IsAsciiLetter(s[low.number_end])));
-    const bool context_rejects =
-        before == U'第' || glued_to_letters ||
-        (IsOpeningParenthesis(before) && low.number_end < s.size() &&
-         IsClosingParenthesis(s[low.number_end]));
+        (IsAsciiLetter(before) || (low.number_end < s.size() && IsAsciiLetter(s[low.number_end])));
+    const bool context_rejects = before == U'第' || glued_to_letters ||
+                                 (IsOpeningParenthesis(before) && low.number_end < s.size() &&
+                                  IsClosingParenthesis(s[low.number_end]));
 
     // A range "a-b": decided as a whole.
-    const size_t separator =
-        low.plus || low.has_suffix_qualifier || low.number.lone_trivial
-            ? 0
-            : RangeSeparatorAt(s, low.end);
+    const size_t separator = low.plus || low.has_suffix_qualifier || low.number.lone_trivial
+                                 ? 0
+                                 : RangeSeparatorAt(s, low.end);
     if (separator > 0 && IsNumberStart(s, low.end + separator)) {
       QuantityReading high = ReadQuantity(s, low.end + separator, Mode::kFind);
       // Both ends are written alike: "3-4家", "三到五个"; not "统一到3个".

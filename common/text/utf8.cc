@@ -30,12 +30,9 @@ size_t LenientStep(absl::string_view text, size_t pos) {
 
 }  // namespace
 
-size_t DecodeCodePointAt(absl::string_view text, size_t pos,
-                         char32_t* code_point) {
+size_t DecodeCodePointAt(absl::string_view text, size_t pos, char32_t* code_point) {
   if (pos >= text.size()) return 0;
-  const auto at = [&](size_t i) {
-    return static_cast<unsigned char>(text[pos + i]);
-  };
+  const auto at = [&](size_t i) { return static_cast<unsigned char>(text[pos + i]); };
   const unsigned char lead = at(0);
   if (lead < 0x80) {
     *code_point = lead;
@@ -94,8 +91,7 @@ absl::StatusOr<std::u32string> DecodeUtf8(absl::string_view text) {
     char32_t code_point;
     const size_t length = DecodeCodePointAt(text, pos, &code_point);
     if (length == 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ill-formed UTF-8 at byte offset ", pos));
+      return absl::InvalidArgumentError(absl::StrCat("ill-formed UTF-8 at byte offset ", pos));
     }
     out.push_back(code_point);
     pos += length;
@@ -164,8 +160,7 @@ CodePoints DecodeUtf8Lenient(absl::string_view text) {
   return out;
 }
 
-absl::string_view SubstrByCodePoints(absl::string_view text, size_t begin,
-                                     size_t end) {
+absl::string_view SubstrByCodePoints(absl::string_view text, size_t begin, size_t end) {
   if (begin >= end) return absl::string_view();
   size_t pos = 0;
   size_t index = 0;

@@ -31,8 +31,7 @@ inline constexpr char32_t kReplacementCharacter = 0xFFFD;
 // it in `*code_point` and returns its length in bytes (1 to 4). Returns 0,
 // leaving `*code_point` unchanged, if `pos >= text.size()` or the bytes at
 // `pos` are not a well-formed sequence.
-size_t DecodeCodePointAt(absl::string_view text, size_t pos,
-                         char32_t* code_point);
+size_t DecodeCodePointAt(absl::string_view text, size_t pos, char32_t* code_point);
 
 // True if `text` is entirely well-formed UTF-8. The empty string is valid.
 bool IsValidUtf8(absl::string_view text);
@@ -67,8 +66,7 @@ CodePoints DecodeUtf8Lenient(absl::string_view text);
 // The bytes of `text` covering code points [begin, end), counted leniently.
 // Offsets past the end are clamped; an empty view is returned if
 // `begin >= end`. The result points into `text`.
-absl::string_view SubstrByCodePoints(absl::string_view text, size_t begin,
-                                     size_t end);
+absl::string_view SubstrByCodePoints(absl::string_view text, size_t begin, size_t end);
 
 }  // namespace fazhi::text
 

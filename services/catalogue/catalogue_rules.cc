@@ -65,9 +65,9 @@ void ValidateUnit(absl::string_view unit_id, const v1::Unit& unit,
 void ValidateProject(absl::string_view project_id, const v1::Project& project,
                      errors::FieldViolations& violations) {
   if (!project_id.empty() && !api::IsResourceId(project_id)) {
-    violations.Add("project_id",
-                   absl::StrCat("must be 1..63 lower-case letters, digits or '-', got \"",
-                                project_id, "\""));
+    violations.Add(
+        "project_id",
+        absl::StrCat("must be 1..63 lower-case letters, digits or '-', got \"", project_id, "\""));
   }
   if (project.year() < 2000 || project.year() > api::kMaxYear) {
     violations.Add("project.year",

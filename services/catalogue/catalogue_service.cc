@@ -5,25 +5,13 @@
 #include "services/catalogue/catalogue_rules.h"
 
 namespace fazhi::catalogue {
-namespace {
-
-// Writes `result` into `out`, or maps its error.
-template <typename T>
-grpc::Status Reply(absl::StatusOr<T> result, T* out) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *out = std::move(*result);
-  return grpc::Status::OK;
-}
-
-}  // namespace
-
 grpc::Status CatalogueServiceImpl::CreateRegion(grpc::ServerContext*,
                                                 const v1::CreateRegionRequest* request,
                                                 v1::Region* response) {
   errors::FieldViolations violations;
   ValidateRegion(request->region(), violations);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return Reply(store_->CreateRegion(request->region()), response);
+  return ReplyWith(store_->CreateRegion(request->region()), response);
 }
 
 grpc::Status CatalogueServiceImpl::GetRegion(grpc::ServerContext*,
@@ -33,7 +21,7 @@ grpc::Status CatalogueServiceImpl::GetRegion(grpc::ServerContext*,
   if (!api::CheckRegionName(violations, "name", request->name())) {
     return ToGrpcStatus(violations.ToStatus());
   }
-  return Reply(store_->GetRegion(api::IdOf("regions", request->name())), response);
+  return ReplyWith(store_->GetRegion(api::IdOf("regions", request->name())), response);
 }
 
 grpc::Status CatalogueServiceImpl::ListRegions(grpc::ServerContext*,
@@ -43,7 +31,7 @@ grpc::Status CatalogueServiceImpl::ListRegions(grpc::ServerContext*,
   if (!api::CheckRegionName(violations, "parent", request->parent(), /*required=*/false)) {
     return ToGrpcStatus(violations.ToStatus());
   }
-  return Reply(store_->ListRegions(*request), response);
+  return ReplyWith(store_->ListRegions(*request), response);
 }
 
 grpc::Status CatalogueServiceImpl::CreateUnit(grpc::ServerContext*,
@@ -54,7 +42,7 @@ grpc::Status CatalogueServiceImpl::CreateUnit(grpc::ServerContext*,
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   v1::Unit unit = request->unit();
   NormalizeUnit(request->unit_id(), unit);
-  return Reply(store_->CreateUnit(request->unit_id(), std::move(unit)), response);
+  return ReplyWith(store_->CreateUnit(request->unit_id(), std::move(unit)), response);
 }
 
 grpc::Status CatalogueServiceImpl::GetUnit(grpc::ServerContext*, const v1::GetUnitRequest* request,
@@ -63,7 +51,7 @@ grpc::Status CatalogueServiceImpl::GetUnit(grpc::ServerContext*, const v1::GetUn
   if (!api::CheckResourceName(violations, "name", "units", request->name())) {
     return ToGrpcStatus(violations.ToStatus());
   }
-  return Reply(store_->GetUnit(api::IdOf("units", request->name())), response);
+  return ReplyWith(store_->GetUnit(api::IdOf("units", request->name())), response);
 }
 
 grpc::Status CatalogueServiceImpl::ListUnits(grpc::ServerContext*,
@@ -73,7 +61,7 @@ grpc::Status CatalogueServiceImpl::ListUnits(grpc::ServerContext*,
   if (!api::CheckRegionName(violations, "region", request->region(), /*required=*/false)) {
     return ToGrpcStatus(violations.ToStatus());
   }
-  return Reply(store_->ListUnits(*request), response);
+  return ReplyWith(store_->ListUnits(*request), response);
 }
 
 grpc::Status CatalogueServiceImpl::LookupUnit(grpc::ServerContext*,
@@ -83,7 +71,7 @@ grpc::Status CatalogueServiceImpl::LookupUnit(grpc::ServerContext*,
   if (!api::CheckText(violations, "display_name", request->display_name(), 1, 128)) {
     return ToGrpcStatus(violations.ToStatus());
   }
-  return Reply(store_->LookupUnit(request->display_name()), response);
+  return ReplyWith(store_->LookupUnit(request->display_name()), response);
 }
 
 grpc::Status CatalogueServiceImpl::CreateProject(grpc::ServerContext*,
@@ -95,9 +83,9 @@ grpc::Status CatalogueServiceImpl::CreateProject(grpc::ServerContext*,
   v1::Project project = request->project();
   if (violations.empty()) NormalizeProject(project, violations);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return Reply(store_->CreateProject(request->project_id(), std::move(project),
-                                     request->request_id()),
-               response);
+  return ReplyWith(
+      store_->CreateProject(request->project_id(), std::move(project), request->request_id()),
+      response);
 }
 
 grpc::Status CatalogueServiceImpl::GetProject(grpc::ServerContext*,
@@ -107,7 +95,7 @@ grpc::Status CatalogueServiceImpl::GetProject(grpc::ServerContext*,
   if (!api::CheckResourceName(violations, "name", "projects", request->name())) {
     return ToGrpcStatus(violations.ToStatus());
   }
-  return Reply(store_->GetProject(api::IdOf("projects", request->name())), response);
+  return ReplyWith(store_->GetProject(api::IdOf("projects", request->name())), response);
 }
 
 grpc::Status CatalogueServiceImpl::ListProjects(grpc::ServerContext*,
@@ -117,7 +105,7 @@ grpc::Status CatalogueServiceImpl::ListProjects(grpc::ServerContext*,
   api::CheckYear(violations, "year", request->year(), /*required=*/false);
   api::CheckRegionName(violations, "region", request->region(), /*required=*/false);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return Reply(store_->ListProjects(*request), response);
+  return ReplyWith(store_->ListProjects(*request), response);
 }
 
 }  // namespace fazhi::catalogue

@@ -7,6 +7,7 @@
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
 #include "common/storage/page_token.h"
+#include "common/storage/records.h"
 #include "common/storage/scan.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/catalogue/storage/catalogue_records.pb.h"
@@ -17,31 +18,12 @@ namespace {
 using storage::KeyBuilder;
 using storage::KeyReader;
 
-constexpr uint32_t kFormatVersion = 1;
-
 std::string RegionKey(absl::string_view code) { return KeyBuilder('g').AddString(code).Build(); }
 std::string UnitKey(absl::string_view id) { return KeyBuilder('u').AddString(id).Build(); }
 std::string ProjectKey(absl::string_view id) { return KeyBuilder('p').AddString(id).Build(); }
-std::string UnitNameKey(absl::string_view name) {
-  return KeyBuilder('n').AddString(name).Build();
-}
+std::string UnitNameKey(absl::string_view name) { return KeyBuilder('n').AddString(name).Build(); }
 std::string RequestKey(absl::string_view kind, absl::string_view request_id) {
   return KeyBuilder('q').AddString(kind).AddString(request_id).Build();
-}
-
-template <typename Record>
-absl::StatusOr<Record> ParseRecord(absl::string_view bytes, absl::string_view what) {
-  Record record;
-  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return errors::Internal("catalogue store", absl::StrCat("unreadable ", what, " record"));
-  }
-  if (record.format_version() != kFormatVersion) {
-    return errors::Internal("catalogue store",
-                            absl::StrCat(what, " record has format version ",
-                                         record.format_version(), "; this server reads ",
-                                         kFormatVersion));
-  }
-  return record;
 }
 
 // The last component of an index key whose trailing component is an id
@@ -91,14 +73,13 @@ absl::StatusOr<v1::Region> CatalogueStore::CreateRegion(v1::Region region) {
     }
   }
   storage_records::RegionRecord record;
-  record.set_format_version(kFormatVersion);
+  record.set_format_version(storage::kRecordFormatVersion);
   *record.mutable_region() = region;
   rocksdb::WriteBatch batch;
   batch.Put(records(), RegionKey(region.code()), record.SerializeAsString());
   const std::string parent_code =
       region.parent().empty() ? std::string() : api::IdOf("regions", region.parent());
-  batch.Put(indexes(), KeyBuilder('c').AddString(parent_code).AddString(region.code()).Build(),
-            "");
+  batch.Put(indexes(), KeyBuilder('c').AddString(parent_code).AddString(region.code()).Build(), "");
   absl::Status s = store_->Write(&batch);
   if (!s.ok()) return s;
   return region;
@@ -108,7 +89,7 @@ absl::StatusOr<v1::Region> CatalogueStore::GetRegion(absl::string_view code) {
   auto value = store_->Get(records(), RegionKey(code));
   if (!value.ok()) return value.status();
   if (!value->has_value()) return errors::NotFound("Region", api::RegionName(code));
-  auto record = ParseRecord<storage_records::RegionRecord>(**value, "region");
+  auto record = storage::ParseRecord<storage_records::RegionRecord>(**value, "region record");
   if (!record.ok()) return record.status();
   return record->region();
 }
@@ -127,15 +108,15 @@ absl::StatusOr<v1::ListRegionsResponse> CatalogueStore::ListRegions(
   std::string next;
   absl::Status s;
   if (request.parent().empty()) {
-    s = storage::ScanPage(*store_, records(), snapshot.get(), "g", *resume, *page_size,
-                          [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
-                            auto record =
-                                ParseRecord<storage_records::RegionRecord>(value, "region");
-                            if (!record.ok()) return record.status();
-                            *response.add_regions() = record->region();
-                            return true;
-                          },
-                          &next);
+    s = storage::ScanPage(
+        *store_, records(), snapshot.get(), "g", *resume, *page_size,
+        [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
+          auto record = storage::ParseRecord<storage_records::RegionRecord>(value, "region record");
+          if (!record.ok()) return record.status();
+          *response.add_regions() = record->region();
+          return true;
+        },
+        &next);
   } else {
     const std::string parent_code = api::IdOf("regions", request.parent());
     const std::string prefix = KeyBuilder('c').AddString(parent_code).Build();
@@ -145,7 +126,8 @@ absl::StatusOr<v1::ListRegionsResponse> CatalogueStore::ListRegions(
           auto value = store_->Get(records(), RegionKey(TrailingId(key, 1, 0)), snapshot.get());
           if (!value.ok()) return value.status();
           if (!value->has_value()) return false;
-          auto record = ParseRecord<storage_records::RegionRecord>(**value, "region");
+          auto record =
+              storage::ParseRecord<storage_records::RegionRecord>(**value, "region record");
           if (!record.ok()) return record.status();
           *response.add_regions() = record->region();
           return true;
@@ -179,7 +161,8 @@ absl::StatusOr<v1::Unit> CatalogueStore::CreateUnit(absl::string_view unit_id, v
   const std::string region_code = api::IdOf("regions", unit.region());
   auto region = store_->Get(records(), RegionKey(region_code));
   if (!region.ok()) return region.status();
-  if (!region->has_value()) return errors::ReferenceNotFound("unit.region", "Region", unit.region());
+  if (!region->has_value())
+    return errors::ReferenceNotFound("unit.region", "Region", unit.region());
   if (!unit.parent_unit().empty()) {
     auto parent = store_->Get(records(), UnitKey(api::IdOf("units", unit.parent_unit())));
     if (!parent.ok()) return parent.status();
@@ -188,7 +171,7 @@ absl::StatusOr<v1::Unit> CatalogueStore::CreateUnit(absl::string_view unit_id, v
     }
   }
   storage_records::UnitRecord record;
-  record.set_format_version(kFormatVersion);
+  record.set_format_version(storage::kRecordFormatVersion);
   *record.mutable_unit() = unit;
   rocksdb::WriteBatch batch;
   batch.Put(records(), UnitKey(unit_id), record.SerializeAsString());
@@ -203,7 +186,7 @@ absl::StatusOr<v1::Unit> CatalogueStore::GetUnit(absl::string_view unit_id) {
   auto value = store_->Get(records(), UnitKey(unit_id));
   if (!value.ok()) return value.status();
   if (!value->has_value()) return errors::NotFound("Unit", absl::StrCat("units/", unit_id));
-  auto record = ParseRecord<storage_records::UnitRecord>(**value, "unit");
+  auto record = storage::ParseRecord<storage_records::UnitRecord>(**value, "unit");
   if (!record.ok()) return record.status();
   return record->unit();
 }
@@ -230,7 +213,7 @@ absl::StatusOr<v1::ListUnitsResponse> CatalogueStore::ListUnits(
   v1::ListUnitsResponse response;
   std::string next;
   auto add_unit = [&](absl::string_view bytes) -> absl::StatusOr<bool> {
-    auto record = ParseRecord<storage_records::UnitRecord>(bytes, "unit");
+    auto record = storage::ParseRecord<storage_records::UnitRecord>(bytes, "unit");
     if (!record.ok()) return record.status();
     *response.add_units() = record->unit();
     return true;
@@ -292,24 +275,16 @@ absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view proj
   auto same_title = store_->Get(indexes(), title_key);
   if (!same_title.ok()) return same_title.status();
   if (same_title->has_value()) {
-    return errors::AlreadyExists(
-        "Project", absl::StrCat("projects/", **same_title),
-        absl::StrCat(project.units(0), " already has a ", project.year(), " project titled \"",
-                     project.title(), "\""));
+    return errors::AlreadyExists("Project", absl::StrCat("projects/", **same_title),
+                                 absl::StrCat(project.units(0), " already has a ", project.year(),
+                                              " project titled \"", project.title(), "\""));
   }
   rocksdb::WriteBatch batch;
   std::string id(project_id);
   if (id.empty()) {
-    const std::string seq_key = KeyBuilder('s').AddString("project").Build();
-    auto seq = store_->Get(meta(), seq_key);
-    if (!seq.ok()) return seq.status();
-    uint64_t next = 1;
-    if (seq->has_value()) {
-      KeyReader reader(**seq);
-      reader.ReadUint64(&next);
-    }
-    id = absl::StrCat("p", project.year(), "-", next);
-    batch.Put(meta(), seq_key, KeyBuilder('\0').AddUint64(next + 1).Build().substr(1));
+    auto next = storage::TakeSequence(*store_, meta(), "project", &batch);
+    if (!next.ok()) return next.status();
+    id = absl::StrCat("p", project.year(), "-", *next);
   }
   auto existing = store_->Get(records(), ProjectKey(id));
   if (!existing.ok()) return existing.status();
@@ -318,17 +293,17 @@ absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view proj
                                  "the project id is already registered");
   }
   project.set_name(absl::StrCat("projects/", id));
-  *project.mutable_create_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-      absl::ToUnixNanos(absl::Now()));
+  *project.mutable_create_time() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(absl::Now()));
   storage_records::ProjectRecord record;
-  record.set_format_version(kFormatVersion);
+  record.set_format_version(storage::kRecordFormatVersion);
   *record.mutable_project() = project;
   record.set_request_id(std::string(request_id));
   batch.Put(records(), ProjectKey(id), record.SerializeAsString());
   const auto year = static_cast<uint32_t>(project.year());
   batch.Put(indexes(), KeyBuilder('y').AddUint32(year).AddString(id).Build(), "");
-  batch.Put(indexes(),
-            KeyBuilder('r').AddString(region_code).AddUint32(year).AddString(id).Build(), "");
+  batch.Put(indexes(), KeyBuilder('r').AddString(region_code).AddUint32(year).AddString(id).Build(),
+            "");
   batch.Put(indexes(), title_key, id);
   if (!request_id.empty()) {
     batch.Put(requests(), RequestKey("project", request_id), project.name());
@@ -344,7 +319,7 @@ absl::StatusOr<v1::Project> CatalogueStore::GetProject(absl::string_view project
   if (!value->has_value()) {
     return errors::NotFound("Project", absl::StrCat("projects/", project_id));
   }
-  auto record = ParseRecord<storage_records::ProjectRecord>(**value, "project");
+  auto record = storage::ParseRecord<storage_records::ProjectRecord>(**value, "project");
   if (!record.ok()) return record.status();
   return record->project();
 }
@@ -383,7 +358,7 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
         auto value = store_->Get(records(), ProjectKey(id), snapshot.get());
         if (!value.ok()) return value.status();
         if (!value->has_value()) return false;
-        auto record = ParseRecord<storage_records::ProjectRecord>(**value, "project");
+        auto record = storage::ParseRecord<storage_records::ProjectRecord>(**value, "project");
         if (!record.ok()) return record.status();
         *response.add_projects() = record->project();
         return true;

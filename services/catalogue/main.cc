@@ -7,8 +7,8 @@ int main(int argc, char** argv) {
   fazhi::server::BlockTerminationSignals();
   fazhi::server::InitServiceMain(argc, argv, "catalogue_server");
 
-  auto store = fazhi::catalogue::CatalogueStore::Open(
-      fazhi::server::StoreOptionsFromFlags("var/catalogue"));
+  auto store =
+      fazhi::catalogue::CatalogueStore::Open(fazhi::server::StoreOptionsFromFlags("var/catalogue"));
   if (!store.ok()) return fazhi::server::FailStartup("catalogue_server", store.status());
 
   fazhi::catalogue::CatalogueServiceImpl service(store->get());

@@ -51,8 +51,7 @@ BackendClients::BackendClients(const BackendAddresses& addresses)
       metrics_(mv1::MetricsService::NewStub(Dial(addresses.metrics))),
       report_(rv1::ReportService::NewStub(Dial(addresses.report))) {}
 
-std::unique_ptr<grpc::ClientContext> BackendClients::NewContext(
-    grpc::ServerContext* parent) const {
+std::unique_ptr<grpc::ClientContext> BackendClients::NewContext(grpc::ServerContext* parent) const {
   std::unique_ptr<grpc::ClientContext> context;
   if (parent != nullptr) {
     // Propagates the caller's deadline (the earlier of it and ours wins) and

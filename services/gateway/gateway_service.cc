@@ -43,9 +43,8 @@ grpc::Status GatewayServiceImpl::GetDistrictComplianceSummary(
   const int year = request->year();
   // The three backends are asked at once; each fetch carries the caller's
   // deadline and cancellation.
-  auto catalogue = std::async(std::launch::async, [&] {
-    return backends_.FetchCatalogueFacts(context, code, year);
-  });
+  auto catalogue = std::async(std::launch::async,
+                              [&] { return backends_.FetchCatalogueFacts(context, code, year); });
   auto metrics =
       std::async(std::launch::async, [&] { return backends_.FetchSnapshot(context, code, year); });
   auto reports =

@@ -34,7 +34,7 @@ std::string DateText(const google::type::Date& d) {
 
 // The latest submission of each filer among `reports` of one kind.
 std::map<std::string, const rv1::Report*> LatestByFiler(const std::vector<rv1::Report>& reports,
-                                                         rv1::ReportKind kind) {
+                                                        rv1::ReportKind kind) {
   std::map<std::string, const rv1::Report*> latest;
   for (const auto& r : reports) {
     if (r.kind() != kind) continue;
@@ -230,8 +230,8 @@ void AssembleProjects(const SummaryInputs& in, gv1::DistrictComplianceSummary& s
   }
 }
 
-void AddBackend(gv1::DistrictComplianceSummary& summary, const std::string& service,
-                bool answered, const std::string& error) {
+void AddBackend(gv1::DistrictComplianceSummary& summary, const std::string& service, bool answered,
+                const std::string& error) {
   auto* backend = summary.add_backends();
   backend->set_service(service);
   backend->set_answered(answered);

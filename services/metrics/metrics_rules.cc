@@ -25,7 +25,8 @@ void ValidateIndicator(const v1::Indicator& indicator, errors::FieldViolations& 
     violations.Add("indicator.kind", "is required: COUNT, RATE, AMOUNT or DURATION");
   }
   if (indicator.direction() == v1::DIRECTION_UNSPECIFIED) {
-    violations.Add("indicator.direction", "is required: HIGHER_IS_BETTER, LOWER_IS_BETTER or NEUTRAL (a workload count)");
+    violations.Add("indicator.direction",
+                   "is required: HIGHER_IS_BETTER, LOWER_IS_BETTER or NEUTRAL (a workload count)");
   }
   const bool has_numerator = !indicator.numerator_code().empty();
   const bool has_denominator = !indicator.denominator_code().empty();
@@ -36,10 +37,9 @@ void ValidateIndicator(const v1::Indicator& indicator, errors::FieldViolations& 
   if (has_numerator && indicator.kind() != v1::INDICATOR_KIND_RATE) {
     violations.Add("indicator.kind", "a derived indicator (numerator ÷ denominator) is a RATE");
   }
-  for (const auto& [field, code] :
-       {std::pair<const char*, const std::string&>{"indicator.numerator_code",
-                                                   indicator.numerator_code()},
-        {"indicator.denominator_code", indicator.denominator_code()}}) {
+  for (const auto& [field, code] : {std::pair<const char*, const std::string&>{
+                                        "indicator.numerator_code", indicator.numerator_code()},
+                                    {"indicator.denominator_code", indicator.denominator_code()}}) {
     if (!code.empty() && !api::IsIndicatorCode(code)) {
       violations.Add(field, absl::StrCat("\"", code, "\" is not an indicator code"));
     }
@@ -49,9 +49,8 @@ void ValidateIndicator(const v1::Indicator& indicator, errors::FieldViolations& 
 void ValidateAndNormalizeObservation(v1::Observation& observation,
                                      errors::FieldViolations& violations) {
   if (!api::IsIndicatorCode(api::IdOf("indicators", observation.indicator()))) {
-    violations.Add("observation.indicator",
-                   absl::StrCat("must be \"indicators/{code}\", got \"", observation.indicator(),
-                                "\""));
+    violations.Add("observation.indicator", absl::StrCat("must be \"indicators/{code}\", got \"",
+                                                         observation.indicator(), "\""));
   }
   api::CheckSubjectName(violations, "observation.subject", observation.subject());
   auto* period = observation.mutable_period();
@@ -62,9 +61,8 @@ void ValidateAndNormalizeObservation(v1::Observation& observation,
     violations.Add("observation.period.start_month",
                    absl::StrCat("must be 1..12, got ", period->start_month()));
   } else if (period->end_month() < period->start_month() || period->end_month() > 12) {
-    violations.Add("observation.period.end_month",
-                   absl::StrCat("must be ", period->start_month(), "..12, got ",
-                                period->end_month()));
+    violations.Add("observation.period.end_month", absl::StrCat("must be ", period->start_month(),
+                                                                "..12, got ", period->end_month()));
   }
   if (!observation.has_quantity()) {
     violations.Add("observation.quantity", "is required");
@@ -142,8 +140,8 @@ Judgement Judge(const std::optional<v1::Observation>& observation,
   double threshold = 0;
   (void)absl::SimpleAtod(target->threshold(), &threshold);
   const double value = observation->quantity().value();
-  const bool met = target->comparator() == v1::COMPARATOR_AT_MOST ? value <= threshold
-                                                                  : value >= threshold;
+  const bool met =
+      target->comparator() == v1::COMPARATOR_AT_MOST ? value <= threshold : value >= threshold;
   j.verdict = met ? v1::VERDICT_MET : v1::VERDICT_NOT_MET;
   j.difference = FormatDecimal(value - threshold, 4);
   return j;
@@ -181,7 +179,6 @@ std::optional<v1::Observation> DeriveRate(const v1::Indicator& rate,
                                     denominator->second.name(), " × 100"));
   return derived;
 }
-
 
 v1::Snapshot AssembleSnapshot(absl::string_view subject, int year,
                               const std::vector<v1::Indicator>& indicators,

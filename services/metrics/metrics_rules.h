@@ -61,7 +61,6 @@ v1::Snapshot AssembleSnapshot(absl::string_view subject, int year,
                               const std::vector<v1::Observation>& observations,
                               const std::vector<v1::Target>& targets);
 
-
 }  // namespace fazhi::metrics
 
 #endif  // FAZHI_SERVICES_METRICS_METRICS_RULES_H_

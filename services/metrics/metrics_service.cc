@@ -7,24 +7,13 @@
 #include "services/metrics/metrics_rules.h"
 
 namespace fazhi::metrics {
-namespace {
-
-template <typename T>
-grpc::Status Reply(absl::StatusOr<T> result, T* out) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *out = std::move(*result);
-  return grpc::Status::OK;
-}
-
-}  // namespace
-
 grpc::Status MetricsServiceImpl::CreateIndicator(grpc::ServerContext*,
                                                  const v1::CreateIndicatorRequest* request,
                                                  v1::Indicator* response) {
   errors::FieldViolations violations;
   ValidateIndicator(request->indicator(), violations);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return Reply(store_->CreateIndicator(request->indicator()), response);
+  return ReplyWith(store_->CreateIndicator(request->indicator()), response);
 }
 
 grpc::Status MetricsServiceImpl::GetIndicator(grpc::ServerContext*,
@@ -35,13 +24,13 @@ grpc::Status MetricsServiceImpl::GetIndicator(grpc::ServerContext*,
     return ToGrpcStatus(errors::InvalidField(
         "name", "must be \"indicators/{code}\", such as \"indicators/court_appearance_rate\""));
   }
-  return Reply(store_->GetIndicator(code), response);
+  return ReplyWith(store_->GetIndicator(code), response);
 }
 
 grpc::Status MetricsServiceImpl::ListIndicators(grpc::ServerContext*,
                                                 const v1::ListIndicatorsRequest* request,
                                                 v1::ListIndicatorsResponse* response) {
-  return Reply(store_->ListIndicators(*request), response);
+  return ReplyWith(store_->ListIndicators(*request), response);
 }
 
 grpc::Status MetricsServiceImpl::RecordObservation(grpc::ServerContext*,
@@ -52,8 +41,8 @@ grpc::Status MetricsServiceImpl::RecordObservation(grpc::ServerContext*,
   ValidateAndNormalizeObservation(observation, violations);
   api::CheckRequestId(violations, "request_id", request->request_id());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return Reply(store_->RecordObservation(std::move(observation), request->request_id()),
-               response);
+  return ReplyWith(store_->RecordObservation(std::move(observation), request->request_id()),
+                   response);
 }
 
 grpc::Status MetricsServiceImpl::ListObservations(grpc::ServerContext*,
@@ -67,7 +56,7 @@ grpc::Status MetricsServiceImpl::ListObservations(grpc::ServerContext*,
     violations.Add("indicator", "must be \"indicators/{code}\"");
   }
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return Reply(store_->ListObservations(*request), response);
+  return ReplyWith(store_->ListObservations(*request), response);
 }
 
 grpc::Status MetricsServiceImpl::GetSnapshot(grpc::ServerContext*,
@@ -84,8 +73,8 @@ grpc::Status MetricsServiceImpl::GetSnapshot(grpc::ServerContext*,
   auto observations = store_->ObservationsOf(request->subject(), request->year(), snapshot.get());
   if (!observations.ok()) return ToGrpcStatus(observations.status());
   const std::vector<v1::Target> targets(rules_.targets().begin(), rules_.targets().end());
-  *response = AssembleSnapshot(request->subject(), request->year(), *indicators, *observations,
-                               targets);
+  *response =
+      AssembleSnapshot(request->subject(), request->year(), *indicators, *observations, targets);
   response->set_rules_version(rules_.version());
   return grpc::Status::OK;
 }

@@ -9,6 +9,7 @@
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
 #include "common/storage/page_token.h"
+#include "common/storage/records.h"
 #include "common/storage/scan.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/metrics/metrics_rules.h"
@@ -20,11 +21,7 @@ namespace {
 using storage::KeyBuilder;
 using storage::KeyReader;
 
-constexpr uint32_t kFormatVersion = 1;
-
-std::string IndicatorKey(absl::string_view code) {
-  return KeyBuilder('i').AddString(code).Build();
-}
+std::string IndicatorKey(absl::string_view code) { return KeyBuilder('i').AddString(code).Build(); }
 
 KeyBuilder SubjectYearPrefix(absl::string_view subject, int year) {
   KeyBuilder b('o');
@@ -38,21 +35,6 @@ std::string ObservationKey(const v1::Observation& o) {
       .AddUint32(static_cast<uint32_t>(o.period().start_month()))
       .AddUint32(static_cast<uint32_t>(o.period().end_month()))
       .Build();
-}
-
-template <typename Record>
-absl::StatusOr<Record> ParseRecord(absl::string_view bytes, absl::string_view what) {
-  Record record;
-  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return errors::Internal("metrics store", absl::StrCat("unreadable ", what, " record"));
-  }
-  if (record.format_version() != kFormatVersion) {
-    return errors::Internal("metrics store",
-                            absl::StrCat(what, " record has format version ",
-                                         record.format_version(), "; this server reads ",
-                                         kFormatVersion));
-  }
-  return record;
 }
 
 }  // namespace
@@ -79,8 +61,7 @@ absl::StatusOr<v1::Indicator> MetricsStore::CreateIndicator(v1::Indicator indica
     return errors::AlreadyExists("Indicator", indicator.name(), "the code is already defined");
   }
   for (const auto& [field, code] :
-       {std::pair<const char*, std::string>{"indicator.numerator_code",
-                                            indicator.numerator_code()},
+       {std::pair<const char*, std::string>{"indicator.numerator_code", indicator.numerator_code()},
         {"indicator.denominator_code", indicator.denominator_code()}}) {
     if (code.empty()) continue;
     auto part = store_->Get(records(), IndicatorKey(code));
@@ -90,7 +71,7 @@ absl::StatusOr<v1::Indicator> MetricsStore::CreateIndicator(v1::Indicator indica
     }
   }
   storage_records::IndicatorRecord record;
-  record.set_format_version(kFormatVersion);
+  record.set_format_version(storage::kRecordFormatVersion);
   *record.mutable_indicator() = indicator;
   rocksdb::WriteBatch batch;
   batch.Put(records(), IndicatorKey(indicator.code()), record.SerializeAsString());
@@ -104,7 +85,7 @@ absl::StatusOr<v1::Indicator> MetricsStore::GetIndicator(absl::string_view code,
   auto value = store_->Get(records(), IndicatorKey(code), snapshot);
   if (!value.ok()) return value.status();
   if (!value->has_value()) return errors::NotFound("Indicator", absl::StrCat("indicators/", code));
-  auto record = ParseRecord<storage_records::IndicatorRecord>(**value, "indicator");
+  auto record = storage::ParseRecord<storage_records::IndicatorRecord>(**value, "indicator");
   if (!record.ok()) return record.status();
   return record->indicator();
 }
@@ -121,7 +102,7 @@ absl::StatusOr<v1::ListIndicatorsResponse> MetricsStore::ListIndicators(
   absl::Status s = storage::ScanPage(
       *store_, records(), nullptr, "i", *resume, *page_size,
       [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
-        auto record = ParseRecord<storage_records::IndicatorRecord>(value, "indicator");
+        auto record = storage::ParseRecord<storage_records::IndicatorRecord>(value, "indicator");
         if (!record.ok()) return record.status();
         *response.add_indicators() = record->indicator();
         return true;
@@ -139,7 +120,7 @@ absl::StatusOr<std::vector<v1::Indicator>> MetricsStore::AllIndicators(
   absl::Status s = storage::ScanPage(
       *store_, records(), snapshot, "i", "", std::numeric_limits<int>::max(),
       [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
-        auto record = ParseRecord<storage_records::IndicatorRecord>(value, "indicator");
+        auto record = storage::ParseRecord<storage_records::IndicatorRecord>(value, "indicator");
         if (!record.ok()) return record.status();
         all.push_back(record->indicator());
         return true;
@@ -159,7 +140,8 @@ absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation 
       auto value = store_->Get(records(), **earlier);
       if (!value.ok()) return value.status();
       if (value->has_value()) {
-        auto record = ParseRecord<storage_records::ObservationRecord>(**value, "observation");
+        auto record =
+            storage::ParseRecord<storage_records::ObservationRecord>(**value, "observation");
         if (!record.ok()) return record.status();
         return record->observation();
       }
@@ -183,18 +165,15 @@ absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation 
   auto existing = store_->Get(records(), key);
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) {
-    auto record = ParseRecord<storage_records::ObservationRecord>(**existing, "observation");
+    auto record =
+        storage::ParseRecord<storage_records::ObservationRecord>(**existing, "observation");
     if (!record.ok()) return record.status();
     observation.set_name(record->observation().name());
   } else {
-    const std::string seq_key = KeyBuilder('s').AddString("observation").Build();
-    auto seq = store_->Get(meta(), seq_key);
-    if (!seq.ok()) return seq.status();
-    uint64_t next = 1;
-    if (seq->has_value()) KeyReader(**seq).ReadUint64(&next);
-    const std::string id = absl::StrFormat("o%016x", next);
+    auto next = storage::TakeSequence(*store_, meta(), "observation", &batch);
+    if (!next.ok()) return next.status();
+    const std::string id = absl::StrFormat("o%016x", *next);
     observation.set_name(absl::StrCat("observations/", id));
-    batch.Put(meta(), seq_key, KeyBuilder('\0').AddUint64(next + 1).Build().substr(1));
     batch.Put(indexes(), KeyBuilder('n').AddString(id).Build(), key);
   }
   const auto now =
@@ -205,7 +184,7 @@ absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation 
     observation.mutable_provenance()->set_recorded_by("anonymous");
   }
   storage_records::ObservationRecord record;
-  record.set_format_version(kFormatVersion);
+  record.set_format_version(storage::kRecordFormatVersion);
   *record.mutable_observation() = observation;
   record.set_request_id(std::string(request_id));
   batch.Put(records(), key, record.SerializeAsString());
@@ -234,7 +213,8 @@ absl::StatusOr<v1::ListObservationsResponse> MetricsStore::ListObservations(
   absl::Status s = storage::ScanPage(
       *store_, records(), nullptr, prefix.Build(), *resume, *page_size,
       [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
-        auto record = ParseRecord<storage_records::ObservationRecord>(value, "observation");
+        auto record =
+            storage::ParseRecord<storage_records::ObservationRecord>(value, "observation");
         if (!record.ok()) return record.status();
         if (!request.indicator().empty() &&
             record->observation().indicator() != request.indicator()) {
@@ -257,7 +237,8 @@ absl::StatusOr<std::vector<v1::Observation>> MetricsStore::ObservationsOf(
       *store_, records(), snapshot, SubjectYearPrefix(subject, year).Build(), "",
       std::numeric_limits<int>::max(),
       [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
-        auto record = ParseRecord<storage_records::ObservationRecord>(value, "observation");
+        auto record =
+            storage::ParseRecord<storage_records::ObservationRecord>(value, "observation");
         if (!record.ok()) return record.status();
         all.push_back(record->observation());
         return true;

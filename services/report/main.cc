@@ -11,8 +11,7 @@ int main(int argc, char** argv) {
 
   auto rules = fazhi::rules::LoadRuleSet(fazhi::server::RulesPathFromFlags());
   if (!rules.ok()) return fazhi::server::FailStartup("report_server", rules.status());
-  auto store =
-      fazhi::report::ReportStore::Open(fazhi::server::StoreOptionsFromFlags("var/report"));
+  auto store = fazhi::report::ReportStore::Open(fazhi::server::StoreOptionsFromFlags("var/report"));
   if (!store.ok()) return fazhi::server::FailStartup("report_server", store.status());
 
   fazhi::report::ReportServiceImpl service(store->get(), *std::move(rules));

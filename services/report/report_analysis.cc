@@ -81,9 +81,9 @@ void ValidateReport(const v1::Report& report, errors::FieldViolations& violation
   api::CheckRegionName(violations, "report.region", report.region());
   api::CheckYear(violations, "report.year", report.year());
   if (report.text().size() > kMaxTextBytes) {
-    violations.Add("report.text", absl::StrCat("is ", report.text().size(),
-                                               " bytes; the limit is ", kMaxTextBytes,
-                                               " bytes (4 MiB). Submit the report's text only"));
+    violations.Add("report.text",
+                   absl::StrCat("is ", report.text().size(), " bytes; the limit is ", kMaxTextBytes,
+                                " bytes (4 MiB). Submit the report's text only"));
   } else if (!text::IsValidUtf8(report.text())) {
     violations.Add("report.text", "is not valid UTF-8; convert it (GBK files included) to UTF-8");
   } else if (report.text().find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -140,8 +140,7 @@ void AnalyzeReport(const fazhi::rules::v1::RuleSet& rules, const std::vector<Par
                           : rules.report().government_submission();
     *report.mutable_submission_deadline() = DueDate(report.year(), due);
     *report.mutable_publication_deadline() = DueDate(report.year(), rules.report().publication());
-    report.set_submission_timeliness(
-        Judge(report.submitted_date(), report.submission_deadline()));
+    report.set_submission_timeliness(Judge(report.submitted_date(), report.submission_deadline()));
     report.set_publication_timeliness(
         Judge(report.published_date(), report.publication_deadline()));
   }

@@ -24,24 +24,18 @@ grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext*,
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   v1::Report report = request->report();
   AnalyzeReport(rules_, part_rules_, report);
-  auto stored = store_->SubmitReport(request->report_id(), std::move(report),
-                                     request->request_id());
-  if (!stored.ok()) return ToGrpcStatus(stored.status());
-  *response = std::move(*stored);
-  return grpc::Status::OK;
+  return ReplyWith(
+      store_->SubmitReport(request->report_id(), std::move(report), request->request_id()),
+      response);
 }
 
-grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext*,
-                                          const v1::GetReportRequest* request,
+grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext*, const v1::GetReportRequest* request,
                                           v1::Report* response) {
   errors::FieldViolations violations;
   if (!api::CheckResourceName(violations, "name", "reports", request->name())) {
     return ToGrpcStatus(violations.ToStatus());
   }
-  auto report = store_->GetReport(api::IdOf("reports", request->name()));
-  if (!report.ok()) return ToGrpcStatus(report.status());
-  *response = std::move(*report);
-  return grpc::Status::OK;
+  return ReplyWith(store_->GetReport(api::IdOf("reports", request->name())), response);
 }
 
 grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext*,
@@ -52,10 +46,7 @@ grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext*,
   api::CheckYear(violations, "year", request->year(), /*required=*/false);
   api::CheckResourceName(violations, "filer", "units", request->filer(), /*required=*/false);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  auto reports = store_->ListReports(*request);
-  if (!reports.ok()) return ToGrpcStatus(reports.status());
-  *response = std::move(*reports);
-  return grpc::Status::OK;
+  return ReplyWith(store_->ListReports(*request), response);
 }
 
 }  // namespace fazhi::report

@@ -18,8 +18,7 @@ class ReportServiceImpl final : public v1::ReportService::Service {
 
   grpc::Status SubmitReport(grpc::ServerContext*, const v1::SubmitReportRequest*,
                             v1::Report*) override;
-  grpc::Status GetReport(grpc::ServerContext*, const v1::GetReportRequest*,
-                         v1::Report*) override;
+  grpc::Status GetReport(grpc::ServerContext*, const v1::GetReportRequest*, v1::Report*) override;
   grpc::Status ListReports(grpc::ServerContext*, const v1::ListReportsRequest*,
                            v1::ListReportsResponse*) override;
 

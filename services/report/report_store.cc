@@ -8,6 +8,7 @@
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
 #include "common/storage/page_token.h"
+#include "common/storage/records.h"
 #include "common/storage/scan.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/report/storage/report_records.pb.h"
@@ -18,23 +19,7 @@ namespace {
 using storage::KeyBuilder;
 using storage::KeyReader;
 
-constexpr uint32_t kFormatVersion = 1;
-
 std::string ReportKey(absl::string_view id) { return KeyBuilder('p').AddString(id).Build(); }
-
-absl::StatusOr<storage_records::ReportRecord> ParseRecord(absl::string_view bytes) {
-  storage_records::ReportRecord record;
-  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return errors::Internal("report store", "unreadable report record");
-  }
-  if (record.format_version() != kFormatVersion) {
-    return errors::Internal("report store",
-                            absl::StrCat("report record has format version ",
-                                         record.format_version(), "; this server reads ",
-                                         kFormatVersion));
-  }
-  return record;
-}
 
 }  // namespace
 
@@ -51,8 +36,7 @@ absl::StatusOr<std::unique_ptr<ReportStore>> ReportStore::Open(storage::StoreOpt
   return std::unique_ptr<ReportStore>(new ReportStore(std::move(*store)));
 }
 
-absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id,
-                                                     v1::Report report,
+absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id, v1::Report report,
                                                      absl::string_view request_id) {
   absl::MutexLock lock(&write_mu_);
   const std::string request_key = KeyBuilder('q').AddString(request_id).Build();
@@ -64,13 +48,9 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
   rocksdb::WriteBatch batch;
   std::string id(report_id);
   if (id.empty()) {
-    const std::string seq_key = KeyBuilder('s').AddString("report").Build();
-    auto seq = store_->Get(meta(), seq_key);
-    if (!seq.ok()) return seq.status();
-    uint64_t next = 1;
-    if (seq->has_value()) KeyReader(**seq).ReadUint64(&next);
-    id = absl::StrCat("r", report.year(), "-", next);
-    batch.Put(meta(), seq_key, KeyBuilder('\0').AddUint64(next + 1).Build().substr(1));
+    auto next = storage::TakeSequence(*store_, meta(), "report", &batch);
+    if (!next.ok()) return next.status();
+    id = absl::StrCat("r", report.year(), "-", *next);
   }
   auto existing = store_->Get(records(), ReportKey(id));
   if (!existing.ok()) return existing.status();
@@ -82,7 +62,7 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
   *report.mutable_submit_time() =
       google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(absl::Now()));
   storage_records::ReportRecord record;
-  record.set_format_version(kFormatVersion);
+  record.set_format_version(storage::kRecordFormatVersion);
   *record.mutable_report() = report;
   record.set_request_id(std::string(request_id));
   const auto year = static_cast<uint32_t>(report.year());
@@ -111,7 +91,7 @@ absl::StatusOr<v1::Report> ReportStore::GetReport(absl::string_view report_id) {
   auto value = store_->Get(records(), ReportKey(report_id));
   if (!value.ok()) return value.status();
   if (!value->has_value()) return errors::NotFound("Report", absl::StrCat("reports/", report_id));
-  auto record = ParseRecord(**value);
+  auto record = storage::ParseRecord<storage_records::ReportRecord>(**value, "report record");
   if (!record.ok()) return record.status();
   return record->report();
 }
@@ -120,9 +100,8 @@ absl::StatusOr<v1::ListReportsResponse> ReportStore::ListReports(
     const v1::ListReportsRequest& request) {
   auto page_size = storage::NormalizePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint = storage::QueryFingerprint(
-      absl::StrCat("reports?region=", request.region(), "&year=", request.year(),
-                   "&filer=", request.filer()));
+  const uint64_t fingerprint = storage::QueryFingerprint(absl::StrCat(
+      "reports?region=", request.region(), "&year=", request.year(), "&filer=", request.filer()));
   auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
   if (!resume.ok()) return resume.status();
 
@@ -168,7 +147,7 @@ absl::StatusOr<v1::ListReportsResponse> ReportStore::ListReports(
         } else {
           bytes.assign(value.data(), value.size());
         }
-        auto record = ParseRecord(bytes);
+        auto record = storage::ParseRecord<storage_records::ReportRecord>(bytes, "report record");
         if (!record.ok()) return record.status();
         const v1::Report& report = record->report();
         if (request.year() != 0 && report.year() != request.year()) return false;

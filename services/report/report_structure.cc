@@ -107,14 +107,11 @@ std::string EncodeUtf8(std::u32string_view s) {
 // Characters and strings.
 
 bool IsSpace(char32_t c) {
-  return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x00A0 || c == 0x3000 ||
-         c == 0xFEFF || (c >= 0x2000 && c <= 0x200B) || c == 0x202F ||
-         c == 0x205F;
+  return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x00A0 || c == 0x3000 || c == 0xFEFF ||
+         (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F;
 }
 
-bool IsDigit(char32_t c) {
-  return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
-}
+bool IsDigit(char32_t c) { return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19); }
 
 bool IsChineseNumeral(char32_t c) {
   switch (c) {
@@ -182,18 +179,15 @@ bool StartsWith(std::u32string_view s, std::u32string_view prefix) {
 }
 
 bool EndsWith(std::u32string_view s, std::u32string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.substr(s.size() - suffix.size()) == suffix;
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-bool ContainsAny(std::u32string_view s,
-                 std::initializer_list<std::u32string_view> parts) {
+bool ContainsAny(std::u32string_view s, std::initializer_list<std::u32string_view> parts) {
   return std::any_of(parts.begin(), parts.end(),
                      [s](std::u32string_view p) { return Contains(s, p); });
 }
 
-bool EndsWithAny(std::u32string_view s,
-                 std::initializer_list<std::u32string_view> suffixes) {
+bool EndsWithAny(std::u32string_view s, std::initializer_list<std::u32string_view> suffixes) {
   return std::any_of(suffixes.begin(), suffixes.end(),
                      [s](std::u32string_view p) { return EndsWith(s, p); });
 }
@@ -344,8 +338,7 @@ bool HasPlaceholder(std::string_view phrase) {
          phrase.find("{next_year}") != std::string_view::npos;
 }
 
-std::vector<CompiledRule> CompileRules(const std::vector<PartRule>& rules,
-                                       int year_covered) {
+std::vector<CompiledRule> CompileRules(const std::vector<PartRule>& rules, int year_covered) {
   const bool year_known = year_covered > 0;
   const std::string year = absl::StrCat(year_covered);
   const std::string next_year = absl::StrCat(year_covered + 1LL);
@@ -362,9 +355,8 @@ std::vector<CompiledRule> CompileRules(const std::vector<PartRule>& rules,
           usable = false;
           break;
         }
-        std::u32string normalized =
-            NormalizeForMatch(DecodeLenient(absl::StrReplaceAll(
-                phrase, {{"{year}", year}, {"{next_year}", next_year}})));
+        std::u32string normalized = NormalizeForMatch(DecodeLenient(
+            absl::StrReplaceAll(phrase, {{"{year}", year}, {"{next_year}", next_year}})));
         if (normalized.empty()) continue;
         cp.weight += normalized.size();
         cp.phrases.push_back(std::move(normalized));
@@ -376,17 +368,16 @@ std::vector<CompiledRule> CompileRules(const std::vector<PartRule>& rules,
   return compiled;
 }
 
-ReportPart MatchPart(std::u32string_view title,
-                     const std::vector<CompiledRule>& rules) {
+ReportPart MatchPart(std::u32string_view title, const std::vector<CompiledRule>& rules) {
   const std::u32string normalized = NormalizeForMatch(title);
   ReportPart best = ReportPart::kUnspecified;
   size_t best_weight = 0;
   for (const CompiledRule& rule : rules) {
     for (const CompiledPattern& pattern : rule.patterns) {
       if (pattern.weight <= best_weight) continue;
-      const bool all = std::all_of(
-          pattern.phrases.begin(), pattern.phrases.end(),
-          [&](const std::u32string& p) { return Contains(normalized, p); });
+      const bool all =
+          std::all_of(pattern.phrases.begin(), pattern.phrases.end(),
+                      [&](const std::u32string& p) { return Contains(normalized, p); });
       if (all) {
         best = rule.part;
         best_weight = pattern.weight;
@@ -406,8 +397,7 @@ PartPattern Pattern(std::initializer_list<const char*> phrases) {
 // Titles and kinds.
 
 std::u32string_view StripQuotes(std::u32string_view s) {
-  if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') &&
-      s.back() == s.front()) {
+  if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front()) {
     return Trim(s.substr(1, s.size() - 2));
   }
   return s;
@@ -423,12 +413,10 @@ std::u32string TruncateTitle(std::u32string title) {
 }
 
 bool IsAsciiAlnum(char32_t c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-         (c >= 'a' && c <= 'z');
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-std::u32string TitleOf(std::u32string_view text,
-                       const std::vector<LineSpan>& lines) {
+std::u32string TitleOf(std::u32string_view text, const std::vector<LineSpan>& lines) {
   size_t i = 0;
   while (i < lines.size() && lines[i].begin == lines[i].end) ++i;
   if (i == lines.size()) return U"";
@@ -455,9 +443,8 @@ std::u32string TitleOf(std::u32string_view text,
   std::u32string title(first);
   for (size_t n = 1; n < kMaxTitleLines && i + n < lines.size(); ++n) {
     const std::u32string_view next = LineText(text, lines[i + n]);
-    if (next.empty() || next.size() > kMaxTitleContinuationLength ||
-        HasSentencePunctuation(next) || HasSentencePunctuation(title) ||
-        EndsWith(title, U"报告") || MatchHeading(next)) {
+    if (next.empty() || next.size() > kMaxTitleContinuationLength || HasSentencePunctuation(next) ||
+        HasSentencePunctuation(title) || EndsWith(title, U"报告") || MatchHeading(next)) {
       break;
     }
     if (IsAsciiAlnum(title.back()) && IsAsciiAlnum(next.front())) {
@@ -514,8 +501,7 @@ std::u32string_view StripYears(std::u32string_view s) {
 std::u32string_view FilerInTitle(std::u32string_view title) {
   size_t end = title.find(U"关于");
   if (end == std::u32string_view::npos) {
-    for (std::u32string_view subject :
-         {U"法治政府建设", U"法治建设", U"依法行政"}) {
+    for (std::u32string_view subject : {U"法治政府建设", U"法治建设", U"依法行政"}) {
       end = std::min(end, title.find(subject));
     }
   }
@@ -528,22 +514,20 @@ std::u32string_view FilerInTitle(std::u32string_view title) {
 ReportKind ClassifyFiler(std::u32string_view name) {
   name = Trim(name);
   if (name.empty()) return ReportKind::kUnspecified;
-  if (EndsWithAny(name, {U"街道", U"街道办事处", U"镇", U"乡", U"镇人民政府",
-                         U"乡人民政府", U"镇政府", U"乡政府"})) {
+  if (EndsWithAny(name, {U"街道", U"街道办事处", U"镇", U"乡", U"镇人民政府", U"乡人民政府",
+                         U"镇政府", U"乡政府"})) {
     return ReportKind::kStreetTownAnnual;
   }
   if (EndsWithAny(name, {U"人民政府", U"政府"})) {
     return ReportKind::kGovernmentAnnual;
   }
-  if (EndsWithAny(name, {U"局", U"委", U"办", U"办公室", U"委员会", U"厅",
-                         U"署", U"中心"})) {
+  if (EndsWithAny(name, {U"局", U"委", U"办", U"办公室", U"委员会", U"厅", U"署", U"中心"})) {
     return ReportKind::kDepartmentAnnual;
   }
   return ReportKind::kUnspecified;
 }
 
-ReportKind FilerInSignature(std::u32string_view text,
-                            const std::vector<LineSpan>& lines) {
+ReportKind FilerInSignature(std::u32string_view text, const std::vector<LineSpan>& lines) {
   size_t seen = 0;
   for (size_t i = lines.size(); i > 0 && seen < kSignatureLines; --i) {
     const std::u32string_view line = LineText(text, lines[i - 1]);
@@ -560,39 +544,33 @@ ReportKind FilerInSignature(std::u32string_view text,
 
 std::vector<PartRule> DefaultPartRules() {
   std::vector<PartRule> rules;
-  rules.push_back(
-      {ReportPart::kMeasuresAndResults,
-       true,
-       {Pattern({"主要举措"}), Pattern({"成效"}), Pattern({"主要做法"}),
-        Pattern({"基本情况", "做法"}), Pattern({"工作情况"}),
-        Pattern({"开展情况"}), Pattern({"进展情况"}), Pattern({"主要工作"}),
-        Pattern({"工作举措"}), Pattern({"主要成绩"})}});
+  rules.push_back({ReportPart::kMeasuresAndResults,
+                   true,
+                   {Pattern({"主要举措"}), Pattern({"成效"}), Pattern({"主要做法"}),
+                    Pattern({"基本情况", "做法"}), Pattern({"工作情况"}), Pattern({"开展情况"}),
+                    Pattern({"进展情况"}), Pattern({"主要工作"}), Pattern({"工作举措"}),
+                    Pattern({"主要成绩"})}});
   rules.push_back({ReportPart::kShortcomings,
                    true,
-                   {Pattern({"不足"}), Pattern({"不足", "原因"}),
-                    Pattern({"存在", "问题"}), Pattern({"困难", "问题"}),
-                    Pattern({"存在", "差距"}), Pattern({"薄弱环节"})}});
+                   {Pattern({"不足"}), Pattern({"不足", "原因"}), Pattern({"存在", "问题"}),
+                    Pattern({"困难", "问题"}), Pattern({"存在", "差距"}), Pattern({"薄弱环节"})}});
   rules.push_back(
       {ReportPart::kLeadersDuty,
        true,
-       {Pattern({"第一责任人"}), Pattern({"主要负责人", "履行"}),
-        Pattern({"主要负责人", "职责"}), Pattern({"主要领导", "履行", "职责"}),
-        Pattern({"第一责任", "职责"})}});
+       {Pattern({"第一责任人"}), Pattern({"主要负责人", "履行"}), Pattern({"主要负责人", "职责"}),
+        Pattern({"主要领导", "履行", "职责"}), Pattern({"第一责任", "职责"})}});
   rules.push_back(
       {ReportPart::kNextYearPlans,
        true,
        {Pattern({"{next_year}年", "安排"}), Pattern({"{next_year}年", "重点"}),
         Pattern({"{next_year}年", "计划"}), Pattern({"{next_year}年", "思路"}),
         Pattern({"{next_year}年", "打算"}), Pattern({"{next_year}年", "工作"}),
-        Pattern({"{next_year}年", "目标"}), Pattern({"下一年"}),
-        Pattern({"下一步"}), Pattern({"下一步", "工作"}),
-        Pattern({"下一步", "安排"}), Pattern({"下一步", "打算"}),
-        Pattern({"下一步", "计划"}), Pattern({"明年"}),
-        Pattern({"明年", "工作"})}});
+        Pattern({"{next_year}年", "目标"}), Pattern({"下一年"}), Pattern({"下一步"}),
+        Pattern({"下一步", "工作"}), Pattern({"下一步", "安排"}), Pattern({"下一步", "打算"}),
+        Pattern({"下一步", "计划"}), Pattern({"明年"}), Pattern({"明年", "工作"})}});
   rules.push_back({ReportPart::kOtherMatters,
                    false,
-                   {Pattern({"其他需要报告"}), Pattern({"其他需要说明"}),
-                    Pattern({"其他事项"})}});
+                   {Pattern({"其他需要报告"}), Pattern({"其他需要说明"}), Pattern({"其他事项"})}});
   return rules;
 }
 
@@ -601,19 +579,15 @@ absl::Status ValidatePartRules(const std::vector<PartRule>& rules) {
   for (size_t r = 0; r < rules.size(); ++r) {
     const PartRule& rule = rules[r];
     const int part = static_cast<int>(rule.part);
-    const std::string where =
-        absl::StrCat("part rule ", r + 1, " (part ", part, ")");
+    const std::string where = absl::StrCat("part rule ", r + 1, " (part ", part, ")");
     if (part < 1 || part > 5) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": part must be 1..5"));
+      return absl::InvalidArgumentError(absl::StrCat(where, ": part must be 1..5"));
     }
     if (!seen.insert(rule.part).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": a rule for this part came before"));
+      return absl::InvalidArgumentError(absl::StrCat(where, ": a rule for this part came before"));
     }
     if (rule.patterns.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": has no patterns"));
+      return absl::InvalidArgumentError(absl::StrCat(where, ": has no patterns"));
     }
     for (size_t p = 0; p < rule.patterns.size(); ++p) {
       const PartPattern& pattern = rule.patterns[p];
@@ -622,21 +596,20 @@ absl::Status ValidatePartRules(const std::vector<PartRule>& rules) {
             absl::StrCat(where, ", pattern ", p + 1, ": has no phrases"));
       }
       for (const std::string& phrase : pattern.all_of) {
-        const std::string at = absl::StrCat(where, ", pattern ", p + 1,
-                                            ", phrase \"", phrase, "\"");
+        const std::string at =
+            absl::StrCat(where, ", pattern ", p + 1, ", phrase \"", phrase, "\"");
         const std::u32string decoded = DecodeLenient(phrase);
         if (EncodeUtf8(decoded) != phrase) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              where, ", pattern ", p + 1, ": a phrase is not valid UTF-8"));
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, ", pattern ", p + 1, ": a phrase is not valid UTF-8"));
         }
         if (NormalizeForMatch(decoded).empty()) {
           return absl::InvalidArgumentError(absl::StrCat(at, ": is empty"));
         }
-        const std::string bare =
-            absl::StrReplaceAll(phrase, {{"{year}", ""}, {"{next_year}", ""}});
+        const std::string bare = absl::StrReplaceAll(phrase, {{"{year}", ""}, {"{next_year}", ""}});
         if (bare.find_first_of("{}") != std::string::npos) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              at, ": only {year} and {next_year} may be used as placeholders"));
+          return absl::InvalidArgumentError(
+              absl::StrCat(at, ": only {year} and {next_year} may be used as placeholders"));
         }
       }
     }
@@ -653,8 +626,7 @@ ReportStructure ParseReportStructure(std::string_view text, int year_covered,
   ReportStructure out;
   std::set<ReportPart> present;
   for (size_t i = 0; i < lines.size(); ++i) {
-    const std::optional<HeadingMatch> m =
-        MatchHeading(LineText(decoded, lines[i]));
+    const std::optional<HeadingMatch> m = MatchHeading(LineText(decoded, lines[i]));
     if (!m) continue;
     Heading h;
     h.level = m->level;
@@ -673,8 +645,7 @@ ReportStructure ParseReportStructure(std::string_view text, int year_covered,
 
   std::set<ReportPart> missing;
   for (const PartRule& rule : rules) {
-    if (rule.required && rule.part != ReportPart::kUnspecified &&
-        present.count(rule.part) == 0) {
+    if (rule.required && rule.part != ReportPart::kUnspecified && present.count(rule.part) == 0) {
       missing.insert(rule.part);
     }
   }

@@ -32,9 +32,9 @@ enum class ReportPart {
   kUnspecified = 0,
   kMeasuresAndResults = 1,  // 主要举措和成效
   kShortcomings = 2,        // 存在的不足和原因
-  kLeadersDuty = 3,    // 党政主要负责人履行第一责任人职责情况
-  kNextYearPlans = 4,  // 下一年度主要安排
-  kOtherMatters = 5,   // 其他需要报告的情况
+  kLeadersDuty = 3,         // 党政主要负责人履行第一责任人职责情况
+  kNextYearPlans = 4,       // 下一年度主要安排
+  kOtherMatters = 5,        // 其他需要报告的情况
 };
 
 // Values match fazhi.report.v1.ReportKind.

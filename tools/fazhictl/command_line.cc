@@ -64,9 +64,8 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       result.flags[name] = value;
     } else {
       if (has_value && value != "true" && value != "false") {
-        return absl::InvalidArgumentError(
-            absl::StrCat("flag --", name, " takes no value (or =true / =false), got \"", value,
-                         "\""));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "flag --", name, " takes no value (or =true / =false), got \"", value, "\""));
       }
       result.flags[name] = has_value ? value : "true";
     }

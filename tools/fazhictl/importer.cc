@@ -111,8 +111,7 @@ ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
     grpc::ClientContext context;
     PrepareContext(context);
     const grpc::Status status = catalogue_->CreateRegion(&context, request, &response);
-    const std::string label =
-        absl::StrCat("region ", region.code(), Quoted(region.display_name()));
+    const std::string label = absl::StrCat("region ", region.code(), Quoted(region.display_name()));
     Count(Classify(status, label, absl::StrCat("regions/", region.code()), nullptr),
           counts.kinds[kRegions]);
   }

@@ -17,7 +17,9 @@
 //      Observation.update_time) is older than the start of this import, the
 //      item counts as "already present". This assumes client and server
 //      clocks agree to within the time between the start of the import and
-//      the call; a result without a timestamp counts as created.
+//      the call; a result without a timestamp counts as created. (A
+//      RecordObservation without request_id replaces the value and so counts
+//      as created every time.)
 #ifndef FAZHI_TOOLS_FAZHICTL_IMPORTER_H_
 #define FAZHI_TOOLS_FAZHICTL_IMPORTER_H_
 
@@ -44,12 +46,8 @@ struct KindCounts {
 
 struct ImportCounts {
   // In load order.
-  std::array<KindCounts, 6> kinds{{{"regions"},
-                                   {"units"},
-                                   {"indicators"},
-                                   {"projects"},
-                                   {"reports"},
-                                   {"observations"}}};
+  std::array<KindCounts, 6> kinds{
+      {{"regions"}, {"units"}, {"indicators"}, {"projects"}, {"reports"}, {"observations"}}};
 
   bool any_failed() const;
   // One line per kind: "regions: 17 created, 0 already present, 0 failed".

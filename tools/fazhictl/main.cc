@@ -7,6 +7,7 @@
 // Exit status: 0 success; 1 an RPC failed (code, message and field
 // violations are printed on stderr); 2 usage error (usage is printed) or an
 // import file that cannot be read or parsed (nothing is sent).
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <fstream>
@@ -15,8 +16,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -88,8 +87,8 @@ std::shared_ptr<grpc::Channel> Dial(const std::string& target) {
 }
 
 int RunImport(const std::vector<std::string>& args) {
-  auto command_line = ParseCommandLine(
-      args, {{"catalogue", true}, {"metrics", true}, {"report", true}});
+  auto command_line =
+      ParseCommandLine(args, {{"catalogue", true}, {"metrics", true}, {"report", true}});
   if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
   if (command_line->help) {
     std::cout << kUsage;
@@ -128,32 +127,26 @@ int ReadSavedSummary(const std::string& path,
   json << in.rdbuf();
   const auto status = google::protobuf::util::JsonStringToMessage(json.str(), summary);
   if (!status.ok()) {
-    return UsageError(absl::StrCat(path, ": not a summary saved with --json: ",
-                                   status.ToString()));
+    return UsageError(absl::StrCat(path, ": not a summary saved with --json: ", status.ToString()));
   }
   return kExitOk;
 }
 
 int RunSummary(const std::vector<std::string>& args) {
-  auto command_line = ParseCommandLine(args, {{"region", true},
-                                              {"year", true},
-                                              {"gateway", true},
-                                              {"json", false},
-                                              {"from", true}});
+  auto command_line = ParseCommandLine(
+      args, {{"region", true}, {"year", true}, {"gateway", true}, {"json", false}, {"from", true}});
   if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
   if (command_line->help) {
     std::cout << kUsage;
     return kExitOk;
   }
   if (!command_line->positional.empty()) {
-    return UsageError(absl::StrCat("unexpected argument \"", command_line->positional[0],
-                                   "\""));
+    return UsageError(absl::StrCat("unexpected argument \"", command_line->positional[0], "\""));
   }
 
   fazhi::gateway::v1::DistrictComplianceSummary summary;
   if (command_line->Has("from")) {
-    if (command_line->Has("region") || command_line->Has("year") ||
-        command_line->Has("gateway")) {
+    if (command_line->Has("region") || command_line->Has("year") || command_line->Has("gateway")) {
       return UsageError("--from replaces --region, --year and --gateway");
     }
     if (int rc = ReadSavedSummary(command_line->Get("from", ""), &summary); rc != kExitOk) {
@@ -175,8 +168,7 @@ int RunSummary(const std::vector<std::string>& args) {
     auto gateway = fazhi::gateway::v1::GatewayService::NewStub(Dial(target));
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
-    const grpc::Status status =
-        gateway->GetDistrictComplianceSummary(&context, request, &summary);
+    const grpc::Status status = gateway->GetDistrictComplianceSummary(&context, request, &summary);
     if (!status.ok()) {
       std::cerr << "fazhictl: GetDistrictComplianceSummary(" << request.region_code() << ", "
                 << request.year() << ") at " << target << " failed: " << DescribeRpcError(status)

@@ -14,9 +14,9 @@ std::string StatusCodeName(grpc::StatusCode code) {
 
 std::string DescribeRpcError(const grpc::Status& status, const std::string& indent) {
   const absl::Status detailed = FromGrpcStatus(status);
-  std::string out = absl::StrCat(StatusCodeName(status.error_code()), ": ",
-                                 status.error_message().empty() ? "(no message)"
-                                                                : status.error_message());
+  std::string out =
+      absl::StrCat(StatusCodeName(status.error_code()), ": ",
+                   status.error_message().empty() ? "(no message)" : status.error_message());
   google::rpc::BadRequest bad_request;
   if (errors::GetDetail(detailed, &bad_request)) {
     for (const auto& violation : bad_request.field_violations()) {

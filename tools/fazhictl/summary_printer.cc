@@ -127,7 +127,8 @@ void AppendGovernmentReport(const gateway::GovernmentReportStatus& g, std::strin
     return;
   }
   TextTable table(kIndent);
-  table.AddRow({"提交情况", g.title().empty() ? "已提交" : absl::StrCat("已提交《", g.title(), "》")});
+  table.AddRow(
+      {"提交情况", g.title().empty() ? "已提交" : absl::StrCat("已提交《", g.title(), "》")});
   if (!g.report().empty()) table.AddRow({"报告", g.report()});
   table.AddRow({"报送时限", TimelinessName(g.submission_timeliness())});
   table.AddRow({"公开时限", TimelinessName(g.publication_timeliness())});
@@ -142,9 +143,8 @@ void AppendDepartmentReports(const gateway::DepartmentReportsStatus& d, std::str
     absl::StrAppend(&out, UnreachableLine("报告服务"));
     return;
   }
-  const std::string required = d.units_required() < 0
-                                   ? std::string("未知（目录服务未应答）")
-                                   : absl::StrCat(d.units_required(), " 家");
+  const std::string required = d.units_required() < 0 ? std::string("未知（目录服务未应答）")
+                                                      : absl::StrCat(d.units_required(), " 家");
   absl::StrAppend(&out, kIndent, "应报 ", required, "，已报 ", d.filed(), " 家，其中完整 ",
                   d.complete(), " 家\n");
   if (d.reports().empty()) return;
@@ -157,8 +157,8 @@ void AppendDepartmentReports(const gateway::DepartmentReportsStatus& d, std::str
       table.AddRow({unit, "未提交", kNone, kNone});
       continue;
     }
-    table.AddRow({unit, "已提交", TimelinessName(r.submission_timeliness()),
-                  PartList(r.parts_missing())});
+    table.AddRow(
+        {unit, "已提交", TimelinessName(r.submission_timeliness()), PartList(r.parts_missing())});
   }
   out += table.Render();
 }
@@ -217,8 +217,7 @@ void AppendProjects(const gateway::ProjectsStatus& p, std::string& out) {
   }
   absl::StrAppend(&out, kIndent, "共 ", p.total(), " 项（市级 ", p.city_level(), "，区级 ",
                   p.district_level(), "）；重点 ", p.key_projects(), "，最期待 ",
-                  p.most_anticipated(), "，优秀 ", p.excellent(), "，已落地 ", p.delivered(),
-                  "\n");
+                  p.most_anticipated(), "，优秀 ", p.excellent(), "，已落地 ", p.delivered(), "\n");
   if (p.projects().empty()) return;
   TextTable table(kIndent);
   for (const auto& line : p.projects()) {
@@ -255,8 +254,8 @@ void AppendBackends(const gateway::DistrictComplianceSummary& s, std::string& ou
   }
   TextTable table(kIndent);
   for (const auto& b : s.backends()) {
-    table.AddRow({ServiceName(b.service()), b.service(), b.answered() ? "已应答" : "未应答",
-                  b.error()});
+    table.AddRow(
+        {ServiceName(b.service()), b.service(), b.answered() ? "已应答" : "未应答", b.error()});
   }
   out += table.Render();
 }
@@ -322,16 +321,15 @@ std::string FormatSummaryText(const gateway::DistrictComplianceSummary& summary)
   return out;
 }
 
-absl::StatusOr<std::string> FormatSummaryJson(
-    const gateway::DistrictComplianceSummary& summary) {
+absl::StatusOr<std::string> FormatSummaryJson(const gateway::DistrictComplianceSummary& summary) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = false;
   options.always_print_primitive_fields = true;
   std::string json;
   const auto status = google::protobuf::util::MessageToJsonString(summary, &json, options);
   if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("cannot print the summary as JSON: ",
-                                            status.ToString()));
+    return absl::InternalError(
+        absl::StrCat("cannot print the summary as JSON: ", status.ToString()));
   }
   json += '\n';
   return json;

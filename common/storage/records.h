@@ -1,0 +1,47 @@
+// Reading and numbering a service's storage records.
+//
+// Every record a service writes is one of its own protos with a
+// `format_version` field (1 today); a reader refuses versions it does not
+// know rather than misreading them.
+#ifndef FAZHI_COMMON_STORAGE_RECORDS_H_
+#define FAZHI_COMMON_STORAGE_RECORDS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/status/errors.h"
+#include "common/storage/store.h"
+
+namespace fazhi::storage {
+
+// The storage format every service writes today.
+inline constexpr uint32_t kRecordFormatVersion = 1;
+
+// Parses `bytes` as a Record (a proto with `format_version`). `what` names
+// it in errors ("project record").
+template <typename Record>
+absl::StatusOr<Record> ParseRecord(absl::string_view bytes, absl::string_view what) {
+  Record record;
+  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return errors::Internal("store", absl::StrCat("unreadable ", what));
+  }
+  if (record.format_version() != kRecordFormatVersion) {
+    return errors::Internal("store",
+                            absl::StrCat(what, " has format version ", record.format_version(),
+                                         "; this server reads ", kRecordFormatVersion));
+  }
+  return record;
+}
+
+// Takes the next number of the counter `name` (1, 2, ...) kept in `cf`
+// under 's' name, and adds the increment to `batch`. The caller holds its
+// store's write lock, so two writers never take the same number.
+absl::StatusOr<uint64_t> TakeSequence(const Store& store, rocksdb::ColumnFamilyHandle* cf,
+                                      absl::string_view name, rocksdb::WriteBatch* batch);
+
+}  // namespace fazhi::storage
+
+#endif  // FAZHI_COMMON_STORAGE_RECORDS_H_
