@@ -18,4 +18,22 @@ absl::StatusOr<uint64_t> TakeSequence(const Store& store, rocksdb::ColumnFamilyH
   return next;
 }
 
+absl::StatusOr<uint64_t> TakeFreeSequence(
+    const Store& store, rocksdb::ColumnFamilyHandle* cf, absl::string_view name,
+    const std::function<absl::StatusOr<bool>(uint64_t)>& taken, rocksdb::WriteBatch* batch) {
+  auto first = TakeSequence(store, cf, name, batch);
+  if (!first.ok()) return first.status();
+  for (uint64_t n = *first; n < *first + 10000; ++n) {
+    auto is_taken = taken(n);
+    if (!is_taken.ok()) return is_taken.status();
+    if (!*is_taken) {
+      // Later numbers start after the one handed out.
+      batch->Put(cf, KeyBuilder('s').AddString(name).Build(),
+                 KeyBuilder('\0').AddUint64(n + 1).Build().substr(1));
+      return n;
+    }
+  }
+  return errors::Internal("store", absl::StrCat("counter ", name, " found no free number"));
+}
+
 }  // namespace fazhi::storage

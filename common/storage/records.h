@@ -7,6 +7,7 @@
 #define FAZHI_COMMON_STORAGE_RECORDS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -41,6 +42,13 @@ absl::StatusOr<Record> ParseRecord(absl::string_view bytes, absl::string_view wh
 // store's write lock, so two writers never take the same number.
 absl::StatusOr<uint64_t> TakeSequence(const Store& store, rocksdb::ColumnFamilyHandle* cf,
                                       absl::string_view name, rocksdb::WriteBatch* batch);
+
+// Like TakeSequence, but skips numbers for which `taken(n)` is true (an id a
+// client chose itself), so a generated id never collides with a chosen one.
+// Gives up with INTERNAL after 10,000 taken numbers in a row.
+absl::StatusOr<uint64_t> TakeFreeSequence(
+    const Store& store, rocksdb::ColumnFamilyHandle* cf, absl::string_view name,
+    const std::function<absl::StatusOr<bool>(uint64_t)>& taken, rocksdb::WriteBatch* batch);
 
 }  // namespace fazhi::storage
 

@@ -12,7 +12,7 @@ absl::Status ScanPage(const Store& store, rocksdb::ColumnFamilyHandle* cf,
   auto it = store.NewPrefixIterator(cf, prefix, snapshot);
   // Start at the prefix, or just after the resume key when that lies inside
   // or beyond it (a resume key before the prefix cannot skip anything).
-  if (resume_after <= prefix) {
+  if (resume_after < prefix) {
     it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
   } else {
     it->Seek(rocksdb::Slice(resume_after.data(), resume_after.size()));

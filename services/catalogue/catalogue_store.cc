@@ -282,7 +282,16 @@ absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view proj
   rocksdb::WriteBatch batch;
   std::string id(project_id);
   if (id.empty()) {
-    auto next = storage::TakeSequence(*store_, meta(), "project", &batch);
+    // A client may have chosen an id of the generated form: skip those.
+    auto next = storage::TakeFreeSequence(
+        *store_, meta(), "project",
+        [&](uint64_t n) -> absl::StatusOr<bool> {
+          auto found =
+              store_->Get(records(), ProjectKey(absl::StrCat("p", project.year(), "-", n)));
+          if (!found.ok()) return found.status();
+          return found->has_value();
+        },
+        &batch);
     if (!next.ok()) return next.status();
     id = absl::StrCat("p", project.year(), "-", *next);
   }

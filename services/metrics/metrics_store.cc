@@ -137,14 +137,11 @@ absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation 
     auto earlier = store_->Get(requests(), KeyBuilder('q').AddString(request_id).Build());
     if (!earlier.ok()) return earlier.status();
     if (earlier->has_value()) {
-      auto value = store_->Get(records(), **earlier);
-      if (!value.ok()) return value.status();
-      if (value->has_value()) {
-        auto record =
-            storage::ParseRecord<storage_records::ObservationRecord>(**value, "observation");
-        if (!record.ok()) return record.status();
-        return record->observation();
-      }
+      // The answer the first call got, even if the value changed since.
+      auto record =
+          storage::ParseRecord<storage_records::ObservationRecord>(**earlier, "observation");
+      if (!record.ok()) return record.status();
+      return record->observation();
     }
   }
   const std::string code = api::IdOf("indicators", observation.indicator());
@@ -189,7 +186,8 @@ absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation 
   record.set_request_id(std::string(request_id));
   batch.Put(records(), key, record.SerializeAsString());
   if (!request_id.empty()) {
-    batch.Put(requests(), KeyBuilder('q').AddString(request_id).Build(), key);
+    batch.Put(requests(), KeyBuilder('q').AddString(request_id).Build(),
+              record.SerializeAsString());
   }
   absl::Status s = store_->Write(&batch);
   if (!s.ok()) return s;

@@ -5,7 +5,8 @@
 //                 'o' subject, year(u32), indicator code, start_month(u32),
 //                     end_month(u32)                          -> ObservationRecord
 //   2 "indexes"   'n' observation id                          -> 'o' key
-//   3 "requests"  'q' request_id                              -> 'o' key
+//   3 "requests"  'q' request_id                              -> ObservationRecord
+//                 (the answer the first call with that request_id got)
 //   4 "meta"      's' "observation"                           -> next number (u64)
 // An observation's identity is (indicator, subject, period): recording it
 // again replaces the value under the same name. A snapshot for one subject

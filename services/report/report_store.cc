@@ -48,7 +48,15 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
   rocksdb::WriteBatch batch;
   std::string id(report_id);
   if (id.empty()) {
-    auto next = storage::TakeSequence(*store_, meta(), "report", &batch);
+    // A client may have chosen an id of the generated form: skip those.
+    auto next = storage::TakeFreeSequence(
+        *store_, meta(), "report",
+        [&](uint64_t n) -> absl::StatusOr<bool> {
+          auto found = store_->Get(records(), ReportKey(absl::StrCat("r", report.year(), "-", n)));
+          if (!found.ok()) return found.status();
+          return found->has_value();
+        },
+        &batch);
     if (!next.ok()) return next.status();
     id = absl::StrCat("r", report.year(), "-", *next);
   }

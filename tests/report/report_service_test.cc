@@ -1,1 +1,408 @@
+// Integration tests of the report service: ReportServiceImpl with the
+// shipped rules file, over a real ReportStore in a fresh temp directory,
+// served in process on 127.0.0.1:0 and called through a real stub, with the
+// real seed texts.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
+#include "common/status/grpc_status.h"
+#include "fazhi/report/v1/report_service.grpc.pb.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "services/report/report_service.h"
+#include "services/report/report_store.h"
+#include "tests/testing/test_env.h"
+
+namespace fazhi::report {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+using Stub = v1::ReportService::Stub;
+
+constexpr char kServiceName[] = "fazhi.report.v1.ReportService";
+constexpr char kBaoshan2023[] = "002_4f28ee6da608f1e8.txt";
+constexpr char kPutuo2020[] = "004_e0cd47a7b08ce18d.txt";
+constexpr char kYangpuCase[] = "001_e4eb8e5b584018fc.txt";
+
+std::vector<std::string> ViolatedFields(const absl::Status& status) {
+  google::rpc::BadRequest bad_request;
+  std::vector<std::string> fields;
+  if (!errors::GetDetail(status, &bad_request)) return fields;
+  for (const auto& v : bad_request.field_violations()) fields.push_back(v.field());
+  return fields;
+}
+
+v1::Report MakeReport(const std::string& filer, const std::string& region, int year,
+                      const std::string& text) {
+  v1::Report report;
+  report.set_filer(filer);
+  report.set_region(region);
+  report.set_year(year);
+  report.set_text(text);
+  return report;
+}
+
+v1::Report Baoshan2023() {
+  v1::Report report = MakeReport("units/310113-government", "regions/310113", 2023,
+                                 testing::ReadSeed(kBaoshan2023));
+  report.mutable_submitted_date()->set_year(2024);
+  report.mutable_submitted_date()->set_month(3);
+  report.mutable_submitted_date()->set_day(20);
+  return report;
+}
+
+v1::Report Putuo2020() {
+  return MakeReport("units/310107-justice", "regions/310107", 2020,
+                    testing::ReadSeed(kPutuo2020));
+}
+
+class ReportServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    rules_ = testing::ShippedRules();
+    ASSERT_FALSE(rules_.version().empty()) << "the shipped rules file did not load";
+    auto store = ReportStore::Open(testing::TestStoreOptions(dir_.path()));
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    service_ = std::make_unique<ReportServiceImpl>(store_.get(), rules_);
+    server_ = testing::StartInProcess(service_.get(), kServiceName);
+    stub_ = v1::ReportService::NewStub(testing::Connect(server_->target()));
+  }
+
+  void TearDown() override {
+    stub_.reset();
+    if (server_ != nullptr) server_->Shutdown();
+    server_.reset();
+    service_.reset();
+    if (store_ != nullptr) {
+      EXPECT_TRUE(store_->Close().ok());
+    }
+  }
+
+  template <typename Request, typename Response>
+  absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response) {
+    return testing::CallUnary(stub_.get(), method, request, response);
+  }
+
+  absl::Status Submit(const v1::Report& report, const std::string& request_id,
+                      v1::Report* out = nullptr, const std::string& report_id = "") {
+    v1::SubmitReportRequest request;
+    *request.mutable_report() = report;
+    request.set_request_id(request_id);
+    request.set_report_id(report_id);
+    v1::Report response;
+    absl::Status s = Call(&Stub::SubmitReport, request, &response);
+    if (out != nullptr) *out = response;
+    return s;
+  }
+
+  absl::Status Get(const std::string& name, v1::Report* out) {
+    v1::GetReportRequest request;
+    request.set_name(name);
+    return Call(&Stub::GetReport, request, out);
+  }
+
+  // Every report matching the query, following page tokens (bounded).
+  std::vector<v1::Report> ListAll(v1::ListReportsRequest request) {
+    std::vector<v1::Report> all;
+    for (int page = 0; page < 100; ++page) {
+      v1::ListReportsResponse response;
+      absl::Status s = Call(&Stub::ListReports, request, &response);
+      EXPECT_TRUE(s.ok()) << s;
+      if (!s.ok()) break;
+      all.insert(all.end(), response.reports().begin(), response.reports().end());
+      if (response.next_page_token().empty()) break;
+      request.set_page_token(response.next_page_token());
+    }
+    return all;
+  }
+
+  static std::vector<std::string> Names(const std::vector<v1::Report>& reports) {
+    std::vector<std::string> names;
+    for (const auto& r : reports) names.push_back(r.name());
+    return names;
+  }
+
+  testing::TempDir dir_;
+  fazhi::rules::v1::RuleSet rules_;
+  std::unique_ptr<ReportStore> store_;
+  std::unique_ptr<ReportServiceImpl> service_;
+  std::unique_ptr<server::ServerRunner> server_;
+  std::unique_ptr<Stub> stub_;
+};
+
+TEST_F(ReportServiceTest, SubmitsTheBaoshanReportAndGetsItBackWithSectionsAndParts) {
+  const v1::Report in = Baoshan2023();
+  v1::Report submitted;
+  absl::Status s = Submit(in, "", &submitted);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_FALSE(submitted.name().empty());
+  EXPECT_EQ(submitted.kind(), v1::REPORT_KIND_GOVERNMENT_ANNUAL);
+  EXPECT_EQ(submitted.rules_version(), rules_.version());
+  EXPECT_TRUE(submitted.has_submit_time());
+
+  v1::Report got;
+  s = Get(submitted.name(), &got);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(got, submitted))
+      << "Get returns what Submit stored";
+  EXPECT_EQ(got.text(), in.text()) << "Get returns the full text";
+  EXPECT_EQ(got.filer(), "units/310113-government");
+  EXPECT_EQ(got.region(), "regions/310113");
+  EXPECT_EQ(got.year(), 2023);
+
+  // Sections: the four top-level headings of the text with their subheadings.
+  std::vector<std::string> top_titles;
+  std::set<v1::ReportPart> parts_of_headings;
+  int subsections = 0;
+  for (const auto& section : got.sections()) {
+    if (section.level() == 1) {
+      top_titles.push_back(section.title());
+      if (section.part() != v1::REPORT_PART_UNSPECIFIED) parts_of_headings.insert(section.part());
+    } else {
+      ++subsections;
+      EXPECT_EQ(section.part(), v1::REPORT_PART_UNSPECIFIED) << section.title();
+    }
+  }
+  EXPECT_THAT(top_titles,
+              ElementsAre("2023年法治政府建设主要举措和成效",
+                          "2023年推进法治政府建设存在的不足和原因",
+                          "主要负责人履行法治政府建设第一责任人职责、加强法治政府建设的工作情况",
+                          "2024年推进法治政府建设的主要安排"));
+  EXPECT_GT(subsections, 0);
+
+  // parts_present is exactly the parts the top-level headings stand for.
+  std::set<v1::ReportPart> present;
+  for (int p : got.parts_present()) present.insert(static_cast<v1::ReportPart>(p));
+  EXPECT_EQ(present, parts_of_headings);
+  EXPECT_TRUE(present.count(v1::REPORT_PART_MEASURES_AND_RESULTS));
+  EXPECT_TRUE(present.count(v1::REPORT_PART_SHORTCOMINGS));
+  EXPECT_TRUE(present.count(v1::REPORT_PART_LEADERS_DUTY));
+
+  EXPECT_EQ(got.submission_timeliness(), v1::TIMELINESS_ON_TIME);
+  EXPECT_EQ(got.publication_timeliness(), v1::TIMELINESS_UNKNOWN);
+}
+
+TEST_F(ReportServiceTest, SubmitsEverySeedReportWithItsKind) {
+  v1::Report putuo;
+  ASSERT_TRUE(Submit(Putuo2020(), "", &putuo).ok());
+  EXPECT_EQ(putuo.kind(), v1::REPORT_KIND_DEPARTMENT_ANNUAL);
+  EXPECT_THAT(putuo.parts_missing(), ::testing::Contains(v1::REPORT_PART_LEADERS_DUTY));
+
+  v1::Report yangpu;
+  ASSERT_TRUE(Submit(MakeReport("units/310110-government", "regions/310110", 2023,
+                                testing::ReadSeed(kYangpuCase)),
+                     "", &yangpu)
+                  .ok());
+  EXPECT_EQ(yangpu.kind(), v1::REPORT_KIND_CASE_STUDY);
+  EXPECT_THAT(yangpu.parts_missing(), IsEmpty());
+  EXPECT_EQ(yangpu.submission_timeliness(), v1::TIMELINESS_NOT_APPLICABLE);
+  EXPECT_NE(yangpu.name(), putuo.name());
+}
+
+TEST_F(ReportServiceTest, RetryWithTheSameRequestIdReturnsTheSameReport) {
+  v1::Report first;
+  ASSERT_TRUE(Submit(Baoshan2023(), "req-baoshan-2023", &first).ok());
+  v1::Report second;
+  ASSERT_TRUE(Submit(Baoshan2023(), "req-baoshan-2023", &second).ok());
+  EXPECT_EQ(second.name(), first.name());
+  EXPECT_EQ(second.submit_time().seconds(), first.submit_time().seconds());
+  EXPECT_EQ(second.submit_time().nanos(), first.submit_time().nanos());
+
+  v1::ListReportsRequest request;
+  request.set_region("regions/310113");
+  EXPECT_THAT(Names(ListAll(request)), ElementsAre(first.name()));
+
+  // Another request id is another submission.
+  v1::Report third;
+  ASSERT_TRUE(Submit(Baoshan2023(), "req-baoshan-2023-again", &third).ok());
+  EXPECT_NE(third.name(), first.name());
+  EXPECT_EQ(ListAll(request).size(), 2u);
+}
+
+TEST_F(ReportServiceTest, ListReportsByRegionAndYearOmitsTheText) {
+  v1::Report baoshan_2023, baoshan_2022, putuo_2020, putuo_2023;
+  ASSERT_TRUE(Submit(Baoshan2023(), "", &baoshan_2023).ok());
+  v1::Report earlier = Baoshan2023();
+  earlier.set_year(2022);
+  ASSERT_TRUE(Submit(earlier, "", &baoshan_2022).ok());
+  ASSERT_TRUE(Submit(Putuo2020(), "", &putuo_2020).ok());
+  v1::Report putuo_later = Putuo2020();
+  putuo_later.set_year(2023);
+  ASSERT_TRUE(Submit(putuo_later, "", &putuo_2023).ok());
+
+  v1::ListReportsRequest request;
+  request.set_region("regions/310113");
+  request.set_year(2023);
+  const auto listed = ListAll(request);
+  ASSERT_THAT(Names(listed), ElementsAre(baoshan_2023.name()));
+  EXPECT_THAT(listed[0].text(), IsEmpty()) << "list results leave the text out";
+  EXPECT_EQ(listed[0].kind(), v1::REPORT_KIND_GOVERNMENT_ANNUAL);
+  EXPECT_EQ(listed[0].sections_size(), baoshan_2023.sections_size());
+  EXPECT_EQ(listed[0].parts_present_size(), baoshan_2023.parts_present_size());
+
+  request.set_year(0);
+  EXPECT_THAT(Names(ListAll(request)),
+              UnorderedElementsAre(baoshan_2023.name(), baoshan_2022.name()));
+
+  v1::ListReportsRequest by_year;
+  by_year.set_year(2023);
+  EXPECT_THAT(Names(ListAll(by_year)),
+              UnorderedElementsAre(baoshan_2023.name(), putuo_2023.name()));
+
+  v1::ListReportsRequest by_filer;
+  by_filer.set_filer("units/310107-justice");
+  EXPECT_THAT(Names(ListAll(by_filer)), UnorderedElementsAre(putuo_2020.name(), putuo_2023.name()));
+  by_filer.set_year(2020);
+  EXPECT_THAT(Names(ListAll(by_filer)), ElementsAre(putuo_2020.name()));
+
+  v1::ListReportsRequest everything;
+  const auto all = ListAll(everything);
+  EXPECT_EQ(all.size(), 4u);
+  for (const auto& r : all) EXPECT_THAT(r.text(), IsEmpty()) << r.name();
+
+  v1::ListReportsRequest none;
+  none.set_region("regions/310101");
+  EXPECT_THAT(ListAll(none), IsEmpty());
+}
+
+TEST_F(ReportServiceTest, ListReportsPagesWithoutRepeatsAndBindsTheToken) {
+  std::set<std::string> submitted;
+  for (int i = 0; i < 7; ++i) {
+    v1::Report report = MakeReport(absl::StrCat("units/310113-dept-", i), "regions/310113", 2023,
+                                   absl::StrCat("宝山区第", i, "局法治政府建设情况报告\n"
+                                                "一、主要举措和成效\n办结行政复议", 300 + i,
+                                                "件。\n"));
+    v1::Report out;
+    absl::Status s = Submit(report, "", &out);
+    ASSERT_TRUE(s.ok()) << s;
+    submitted.insert(out.name());
+  }
+  ASSERT_TRUE(Submit(Putuo2020(), "").ok());  // Another region: not listed.
+
+  v1::ListReportsRequest request;
+  request.set_region("regions/310113");
+  request.set_year(2023);
+  request.set_page_size(3);
+  std::vector<int> page_sizes;
+  std::vector<std::string> seen;
+  std::string first_token;
+  for (int page = 0; page < 10; ++page) {
+    v1::ListReportsResponse response;
+    absl::Status s = Call(&Stub::ListReports, request, &response);
+    ASSERT_TRUE(s.ok()) << s;
+    page_sizes.push_back(response.reports_size());
+    for (const auto& r : response.reports()) seen.push_back(r.name());
+    if (response.next_page_token().empty()) break;
+    if (first_token.empty()) first_token = response.next_page_token();
+    request.set_page_token(response.next_page_token());
+  }
+  EXPECT_THAT(page_sizes, ElementsAre(3, 3, 1));
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), submitted);
+  EXPECT_EQ(seen.size(), submitted.size()) << "no report twice";
+
+  v1::ListReportsRequest other;
+  other.set_region("regions/310113");
+  other.set_year(2022);
+  other.set_page_size(3);
+  other.set_page_token(first_token);
+  v1::ListReportsResponse response;
+  absl::Status s = Call(&Stub::ListReports, other, &response);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(ViolatedFields(s), ElementsAre("page_token"));
+}
+
+TEST_F(ReportServiceTest, UnknownReportIsNotFoundWithResourceInfo) {
+  v1::Report got;
+  absl::Status s = Get("reports/r2023-404", &got);
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
+  google::rpc::ResourceInfo info;
+  ASSERT_TRUE(errors::GetDetail(s, &info));
+  EXPECT_EQ(info.resource_type(), "Report");
+  EXPECT_EQ(info.resource_name(), "reports/r2023-404");
+
+  s = Get("reports/Not_An_Id", &got);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(ViolatedFields(s), ElementsAre("name"));
+}
+
+TEST_F(ReportServiceTest, ChosenIdIsKeptAndATakenOneIsAlreadyExists) {
+  v1::Report first;
+  ASSERT_TRUE(Submit(Putuo2020(), "", &first, "310107-justice-2020").ok());
+  EXPECT_EQ(first.name(), "reports/310107-justice-2020");
+  absl::Status s = Submit(Baoshan2023(), "", nullptr, "310107-justice-2020");
+  EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
+  v1::Report got;
+  ASSERT_TRUE(Get(first.name(), &got).ok());
+  EXPECT_EQ(got.filer(), "units/310107-justice") << "the first report is untouched";
+}
+
+// Generated ids ("r{year}-{n}") share the id space with client-chosen ones:
+// a client may choose "r2020-1", and a later submission without an id must
+// still get a fresh id rather than ALREADY_EXISTS for an id it never sent.
+TEST_F(ReportServiceTest, GeneratedReportIdDoesNotCollideWithAChosenOne) {
+  v1::Report chosen;
+  ASSERT_TRUE(Submit(Putuo2020(), "", &chosen, "r2020-1").ok());
+  ASSERT_EQ(chosen.name(), "reports/r2020-1");
+  std::set<std::string> names = {chosen.name()};
+  for (int i = 0; i < 2; ++i) {
+    v1::Report generated;
+    absl::Status s = Submit(Putuo2020(), "", &generated);
+    EXPECT_TRUE(s.ok()) << "submission " << i << ": " << s;
+    if (s.ok()) {
+      EXPECT_TRUE(names.insert(generated.name()).second) << generated.name() << " reused";
+    }
+  }
+  v1::ListReportsRequest request;
+  request.set_filer("units/310107-justice");
+  EXPECT_EQ(ListAll(request).size(), 3u);
+}
+
+// A GBK file sent as `text` is not UTF-8. The adapter names report.text, but
+// `text` is a proto3 string, so over gRPC the server's parser rejects the
+// request before the adapter sees it. Both paths must refuse it and store
+// nothing.
+TEST_F(ReportServiceTest, NonUtf8TextIsRefused) {
+  v1::Report report = Putuo2020();
+  report.set_text("\xc6\xd5\xcd\xd3\xc7\xf8\xcb\xbe\xb7\xa8\xbe\xd6");  // 普陀区司法局 in GBK.
+  v1::SubmitReportRequest request;
+  *request.mutable_report() = report;
+  v1::Report response;
+  grpc::ServerContext context;
+  absl::Status direct = FromGrpcStatus(service_->SubmitReport(&context, &request, &response));
+  EXPECT_EQ(direct.code(), absl::StatusCode::kInvalidArgument) << direct;
+  EXPECT_THAT(ViolatedFields(direct), ElementsAre("report.text"));
+
+  EXPECT_FALSE(Submit(report, "").ok());
+  v1::ListReportsRequest everything;
+  EXPECT_THAT(ListAll(everything), IsEmpty());
+}
+
+TEST_F(ReportServiceTest, InvalidSubmissionNamesEveryField) {
+  v1::Report report = MakeReport("310113-government", "regions/310113", 1800, "");
+  report.mutable_submitted_date()->set_year(2021);
+  report.mutable_submitted_date()->set_month(2);
+  report.mutable_submitted_date()->set_day(30);
+  absl::Status s = Submit(report, "");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(ViolatedFields(s), UnorderedElementsAre("report.filer", "report.year",
+                                                      "report.text", "report.submitted_date"));
+  v1::ListReportsRequest everything;
+  EXPECT_THAT(ListAll(everything), IsEmpty());
+}
+
+}  // namespace
+}  // namespace fazhi::report

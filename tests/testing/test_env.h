@@ -5,10 +5,12 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
 #include "common/server/server_runner.h"
+#include "common/status/grpc_status.h"
 #include "common/storage/store.h"
 #include "fazhi/rules/v1/rules.pb.h"
 
@@ -44,6 +46,17 @@ std::unique_ptr<server::ServerRunner> StartInProcess(grpc::Service* service,
 
 // An insecure channel to `target`, ready or failing the test within 5 s.
 std::shared_ptr<grpc::Channel> Connect(const std::string& target);
+
+// One unary call with a 10 s deadline; the status as absl::Status with its
+// google.rpc details (read them with errors::GetDetail).
+template <typename Stub, typename Request, typename Response>
+absl::Status CallUnary(Stub* stub,
+                       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                       const Request& request, Response* response) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return FromGrpcStatus((stub->*method)(&context, request, response));
+}
 
 }  // namespace fazhi::testing
 
