@@ -46,6 +46,10 @@ absl::Status ServerRunner::Start() {
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config_.listen_address, MakeServerCredentials(), &port_);
+  // gRPC turns SO_REUSEPORT on by default, which lets a second server (a
+  // second copy of the same service, with its own store) bind the same port
+  // and silently take half the calls. One port, one server.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
   builder.SetMaxSendMessageSize(config_.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
