@@ -2,10 +2,12 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
 #include "common/text/quantity_proto.h"
+#include "google/protobuf/text_format.h"
 
 namespace fazhi::catalogue {
 
@@ -133,5 +135,187 @@ void NormalizeProject(v1::Project& project, errors::FieldViolations& violations)
     *outcome->mutable_quantity() = *quantity;
   }
 }
+
+namespace {
+
+const char* StatusName(v1::ProjectStatus status) {
+  switch (status) {
+    case v1::PROJECT_STATUS_PROPOSED:
+      return "proposed";
+    case v1::PROJECT_STATUS_REGISTERED:
+      return "registered";
+    case v1::PROJECT_STATUS_IN_PROGRESS:
+      return "in progress";
+    case v1::PROJECT_STATUS_DELIVERED:
+      return "delivered";
+    case v1::PROJECT_STATUS_WITHDRAWN:
+      return "withdrawn";
+    default:
+      return "unspecified";
+  }
+}
+
+// The fields UpdateProject may change.
+const std::set<std::string>& UpdatablePaths() {
+  static const auto* paths = new std::set<std::string>{
+      "title",       "units",     "region",           "description",      "theme",
+      "key_project", "excellent", "most_anticipated", "anticipated_rank", "outcomes",
+      "level",       "year"};
+  return *paths;
+}
+
+bool IsSet(const google::type::Date& d) { return d.year() || d.month() || d.day(); }
+
+bool IsValidDate(const google::type::Date& d) {
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (d.year() < 2000 || d.year() > api::kMaxYear || d.month() < 1 || d.month() > 12) return false;
+  if (d.day() < 1 || d.day() > kDays[d.month() - 1]) return false;
+  const bool leap = (d.year() % 4 == 0 && d.year() % 100 != 0) || d.year() % 400 == 0;
+  return !(d.month() == 2 && d.day() == 29 && !leap);
+}
+
+int DateKey(const google::type::Date& d) { return d.year() * 10000 + d.month() * 100 + d.day(); }
+
+}  // namespace
+
+absl::Status CheckTransition(absl::string_view project, v1::ProjectStatus from,
+                             v1::ProjectStatus to) {
+  bool allowed = false;
+  switch (to) {
+    case v1::PROJECT_STATUS_REGISTERED:
+      allowed = from == v1::PROJECT_STATUS_PROPOSED;
+      break;
+    case v1::PROJECT_STATUS_IN_PROGRESS:
+      allowed = from == v1::PROJECT_STATUS_REGISTERED;
+      break;
+    case v1::PROJECT_STATUS_DELIVERED:
+      allowed = from == v1::PROJECT_STATUS_IN_PROGRESS;
+      break;
+    case v1::PROJECT_STATUS_WITHDRAWN:
+      allowed = from == v1::PROJECT_STATUS_PROPOSED || from == v1::PROJECT_STATUS_REGISTERED ||
+                from == v1::PROJECT_STATUS_IN_PROGRESS;
+      break;
+    default:
+      break;
+  }
+  if (allowed) return absl::OkStatus();
+  return errors::FailedPrecondition(
+      "LIFECYCLE", project,
+      absl::StrCat("a project cannot go from ", StatusName(from), " to ", StatusName(to),
+                   "; the steps are proposed -> registered -> in progress -> delivered, or to "
+                   "withdrawn before delivery"));
+}
+
+void ValidateTransition(const v1::TransitionProjectRequest& request, const v1::Project& current,
+                        errors::FieldViolations& violations) {
+  if (request.to_status() == v1::PROJECT_STATUS_UNSPECIFIED ||
+      !v1::ProjectStatus_IsValid(request.to_status())) {
+    violations.Add("to_status", "is required: REGISTERED, IN_PROGRESS, DELIVERED or WITHDRAWN");
+  }
+  if (!IsSet(request.effective_date())) {
+    violations.Add("effective_date", "is required: the day the step happened");
+  } else if (!IsValidDate(request.effective_date())) {
+    violations.Add("effective_date", "is not a calendar date between 2000 and 2100");
+  } else if (!current.status_history().empty()) {
+    const auto& last = current.status_history(current.status_history_size() - 1);
+    if (DateKey(request.effective_date()) < DateKey(last.effective_date())) {
+      violations.Add(
+          "effective_date",
+          absl::StrCat("is before the previous step (", last.effective_date().year(), "-",
+                       last.effective_date().month(), "-", last.effective_date().day(), ")"));
+    }
+  }
+  api::CheckText(violations, "note", request.note(), 0, 500);
+}
+
+void ValidateUpdateMask(const google::protobuf::FieldMask& mask,
+                        errors::FieldViolations& violations) {
+  if (mask.paths().empty()) {
+    violations.Add("update_mask", "is required: name the fields to change, e.g. \"title\"");
+    return;
+  }
+  std::set<std::string> seen;
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    const std::string& path = mask.paths(i);
+    const std::string field = absl::StrCat("update_mask.paths[", i, "]");
+    if (path == "status") {
+      violations.Add(field, "status changes go through TransitionProject, which dates them");
+    } else if (UpdatablePaths().count(path) == 0) {
+      violations.Add(field, absl::StrCat("\"", path, "\" is not an updatable field of Project"));
+    } else if (!seen.insert(path).second) {
+      violations.Add(field, absl::StrCat("\"", path, "\" is named twice"));
+    }
+  }
+}
+
+void ApplyMask(const google::protobuf::FieldMask& mask, const v1::Project& patch,
+               v1::Project& project) {
+  const auto* descriptor = v1::Project::descriptor();
+  const auto* reflection = v1::Project::GetReflection();
+  for (const std::string& path : mask.paths()) {
+    const auto* field = descriptor->FindFieldByName(path);
+    if (field == nullptr) continue;
+    reflection->ClearField(&project, field);
+    if (field->is_repeated()) {
+      for (int i = 0; i < reflection->FieldSize(patch, field); ++i) {
+        // Repeated fields here are strings and messages.
+        if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+          reflection->AddString(&project, field, reflection->GetRepeatedString(patch, field, i));
+        } else {
+          reflection->AddMessage(&project, field)
+              ->CopyFrom(reflection->GetRepeatedMessage(patch, field, i));
+        }
+      }
+    } else if (reflection->HasField(patch, field) ||
+               field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+      // Copy through a scratch message so every scalar type is handled.
+      v1::Project scratch = patch;
+      std::vector<const google::protobuf::FieldDescriptor*> others;
+      reflection->ListFields(scratch, &others);
+      for (const auto* other : others) {
+        if (other != field) reflection->ClearField(&scratch, other);
+      }
+      project.MergeFrom(scratch);
+    }
+  }
+}
+
+std::vector<v1::FieldChange> DiffProjects(const v1::Project& before, const v1::Project& after) {
+  static const std::set<std::string> kSkipped = {"name", "etag", "create_time", "update_time",
+                                                 "status_history"};
+  google::protobuf::TextFormat::Printer printer;
+  printer.SetSingleLineMode(true);
+  printer.SetUseUtf8StringEscaping(true);
+  const auto* descriptor = v1::Project::descriptor();
+  const auto* reflection = v1::Project::GetReflection();
+  auto only = [&](const v1::Project& p, const google::protobuf::FieldDescriptor* f) {
+    v1::Project copy = p;
+    std::vector<const google::protobuf::FieldDescriptor*> fields;
+    reflection->ListFields(copy, &fields);
+    for (const auto* other : fields) {
+      if (other != f) reflection->ClearField(&copy, other);
+    }
+    std::string text;
+    printer.PrintToString(copy, &text);
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text;
+  };
+  std::vector<v1::FieldChange> changes;
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (kSkipped.count(field->name())) continue;
+    const std::string old_value = only(before, field);
+    const std::string new_value = only(after, field);
+    if (old_value == new_value) continue;
+    v1::FieldChange change;
+    change.set_path(field->name());
+    change.set_old_value(old_value);
+    change.set_new_value(new_value);
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
+std::string EtagOf(uint64_t revision) { return absl::StrCat("r", revision); }
 
 }  // namespace fazhi::catalogue

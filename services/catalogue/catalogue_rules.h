@@ -5,8 +5,14 @@
 #ifndef FAZHI_SERVICES_CATALOGUE_CATALOGUE_RULES_H_
 #define FAZHI_SERVICES_CATALOGUE_CATALOGUE_RULES_H_
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
 #include "common/status/errors.h"
 #include "fazhi/catalogue/v1/catalogue_service.pb.h"
+#include "google/protobuf/field_mask.pb.h"
 
 namespace fazhi::catalogue {
 
@@ -32,6 +38,33 @@ void NormalizeUnit(absl::string_view unit_id, v1::Unit& unit);
 // Fills the outcome quantities read from their phrases, and the defaults
 // (status PROPOSED). Adds a violation for an outcome phrase with no figure.
 void NormalizeProject(v1::Project& project, errors::FieldViolations& violations);
+
+// Whether a project may go from `from` to `to`: proposed -> registered ->
+// in progress -> delivered, one step at a time, or to withdrawn from any
+// step before delivered. Returns FAILED_PRECONDITION naming the step.
+absl::Status CheckTransition(absl::string_view project, v1::ProjectStatus from,
+                             v1::ProjectStatus to);
+
+// Checks a transition request's own fields ("effective_date", "note",
+// "to_status") and that the date is not before the last step's.
+void ValidateTransition(const v1::TransitionProjectRequest& request, const v1::Project& current,
+                        errors::FieldViolations& violations);
+
+// Checks an update mask: non-empty, known updatable paths, no repeats.
+void ValidateUpdateMask(const google::protobuf::FieldMask& mask,
+                        errors::FieldViolations& violations);
+
+// Copies the masked fields of `patch` into `project`.
+void ApplyMask(const google::protobuf::FieldMask& mask, const v1::Project& patch,
+               v1::Project& project);
+
+// The top-level fields whose values differ between `before` and `after`,
+// each with both values in single-line text format (UTF-8 kept). Output-only
+// bookkeeping fields (etag, times, history) are left out.
+std::vector<v1::FieldChange> DiffProjects(const v1::Project& before, const v1::Project& after);
+
+// The etag of a stored revision.
+std::string EtagOf(uint64_t revision);
 
 }  // namespace fazhi::catalogue
 

@@ -5,6 +5,18 @@
 #include "services/catalogue/catalogue_rules.h"
 
 namespace fazhi::catalogue {
+namespace {
+
+// Who is calling, for the change log: the "x-fazhi-actor" metadata until
+// authentication names the caller.
+std::string ActorOf(const grpc::ServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("x-fazhi-actor");
+  if (it == metadata.end() || it->second.empty() || it->second.size() > 128) return "anonymous";
+  return std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
 grpc::Status CatalogueServiceImpl::CreateRegion(grpc::ServerContext*,
                                                 const v1::CreateRegionRequest* request,
                                                 v1::Region* response) {
@@ -74,7 +86,7 @@ grpc::Status CatalogueServiceImpl::LookupUnit(grpc::ServerContext*,
   return ReplyWith(store_->LookupUnit(request->display_name()), response);
 }
 
-grpc::Status CatalogueServiceImpl::CreateProject(grpc::ServerContext*,
+grpc::Status CatalogueServiceImpl::CreateProject(grpc::ServerContext* context,
                                                  const v1::CreateProjectRequest* request,
                                                  v1::Project* response) {
   errors::FieldViolations violations;
@@ -83,9 +95,9 @@ grpc::Status CatalogueServiceImpl::CreateProject(grpc::ServerContext*,
   v1::Project project = request->project();
   if (violations.empty()) NormalizeProject(project, violations);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return ReplyWith(
-      store_->CreateProject(request->project_id(), std::move(project), request->request_id()),
-      response);
+  return ReplyWith(store_->CreateProject(request->project_id(), std::move(project),
+                                         request->request_id(), ActorOf(*context)),
+                   response);
 }
 
 grpc::Status CatalogueServiceImpl::GetProject(grpc::ServerContext*,
@@ -106,6 +118,47 @@ grpc::Status CatalogueServiceImpl::ListProjects(grpc::ServerContext*,
   api::CheckRegionName(violations, "region", request->region(), /*required=*/false);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListProjects(*request), response);
+}
+
+grpc::Status CatalogueServiceImpl::UpdateProject(grpc::ServerContext* context,
+                                                 const v1::UpdateProjectRequest* request,
+                                                 v1::Project* response) {
+  errors::FieldViolations violations;
+  api::CheckResourceName(violations, "project.name", "projects", request->project().name());
+  ValidateUpdateMask(request->update_mask(), violations);
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  return ReplyWith(store_->UpdateProject(*request, ActorOf(*context)), response);
+}
+
+grpc::Status CatalogueServiceImpl::DeleteProject(grpc::ServerContext* context,
+                                                 const v1::DeleteProjectRequest* request,
+                                                 google::protobuf::Empty*) {
+  errors::FieldViolations violations;
+  if (!api::CheckResourceName(violations, "name", "projects", request->name())) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  return ToGrpcStatus(store_->DeleteProject(api::IdOf("projects", request->name()), request->etag(),
+                                            ActorOf(*context)));
+}
+
+grpc::Status CatalogueServiceImpl::TransitionProject(grpc::ServerContext* context,
+                                                     const v1::TransitionProjectRequest* request,
+                                                     v1::Project* response) {
+  errors::FieldViolations violations;
+  if (!api::CheckResourceName(violations, "name", "projects", request->name())) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  return ReplyWith(store_->TransitionProject(*request, ActorOf(*context)), response);
+}
+
+grpc::Status CatalogueServiceImpl::ListProjectChanges(grpc::ServerContext*,
+                                                      const v1::ListProjectChangesRequest* request,
+                                                      v1::ListProjectChangesResponse* response) {
+  errors::FieldViolations violations;
+  if (!api::CheckResourceName(violations, "name", "projects", request->name())) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  return ReplyWith(store_->ListProjectChanges(*request), response);
 }
 
 }  // namespace fazhi::catalogue

@@ -29,6 +29,14 @@ class CatalogueServiceImpl final : public v1::CatalogueService::Service {
                           v1::Project*) override;
   grpc::Status ListProjects(grpc::ServerContext*, const v1::ListProjectsRequest*,
                             v1::ListProjectsResponse*) override;
+  grpc::Status UpdateProject(grpc::ServerContext*, const v1::UpdateProjectRequest*,
+                             v1::Project*) override;
+  grpc::Status DeleteProject(grpc::ServerContext*, const v1::DeleteProjectRequest*,
+                             google::protobuf::Empty*) override;
+  grpc::Status TransitionProject(grpc::ServerContext*, const v1::TransitionProjectRequest*,
+                                 v1::Project*) override;
+  grpc::Status ListProjectChanges(grpc::ServerContext*, const v1::ListProjectChangesRequest*,
+                                  v1::ListProjectChangesResponse*) override;
 
  private:
   CatalogueStore* store_;

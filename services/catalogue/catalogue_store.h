@@ -1,22 +1,13 @@
-// The catalogue's RocksDB layout and its transactions.
+// The catalogue's RocksDB store and its transactions; the key layout is in
+// catalogue_keys.h.
 //
-// Column families (order fixed; index = handle):
-//   1 "records"   'g' code                       -> RegionRecord
-//                 'u' unit_id                    -> UnitRecord
-//                 'p' project_id                 -> ProjectRecord
-//   2 "indexes"   'c' parent code, child code    -> ""        regions by parent
-//                 'n' name or alias              -> unit_id   unit names (unique)
-//                 'v' region code, unit_id       -> ""        units by region
-//                 'y' year(u32), project_id      -> ""        projects by year
-//                 'r' region code, year(u32), project_id -> "" by region
-//                 't' year(u32), first unit id, title -> project_id  (unique)
-//   3 "requests"  'q' request_id                 -> resource name
-//   4 "meta"      's' "project"                  -> next project number (u64)
-// Strings are encoded by KeyBuilder::AddString (escaped, order-preserving).
+// Column families (order fixed; index = handle): 1 records, 2 indexes,
+// 3 requests, 4 meta, 5 changes.
 //
-// Every create is one WriteBatch: record, indexes and request id together.
-// Creates are serialized by a mutex so that uniqueness checks and the write
-// they guard are atomic; reads take one snapshot.
+// Every write is one WriteBatch: record, indexes, request id and the change
+// log entry together. Writes are serialized by a mutex so that uniqueness
+// checks and the write they guard are atomic, and so that change sequence
+// numbers are handed out in commit order; reads take one snapshot.
 #ifndef FAZHI_SERVICES_CATALOGUE_CATALOGUE_STORE_H_
 #define FAZHI_SERVICES_CATALOGUE_CATALOGUE_STORE_H_
 
@@ -28,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "common/storage/store.h"
 #include "fazhi/catalogue/v1/catalogue_service.pb.h"
+#include "services/catalogue/storage/catalogue_records.pb.h"
 
 namespace fazhi::catalogue {
 
@@ -53,9 +45,21 @@ class CatalogueStore {
   absl::StatusOr<v1::ListUnitsResponse> ListUnits(const v1::ListUnitsRequest& request);
 
   absl::StatusOr<v1::Project> CreateProject(absl::string_view project_id, v1::Project project,
-                                            absl::string_view request_id);
+                                            absl::string_view request_id,
+                                            absl::string_view actor = "anonymous");
   absl::StatusOr<v1::Project> GetProject(absl::string_view project_id);
   absl::StatusOr<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& request);
+  // `actor` names who asks, for the change log. The request's mask is
+  // already checked (ValidateUpdateMask); the merged project is validated
+  // here.
+  absl::StatusOr<v1::Project> UpdateProject(const v1::UpdateProjectRequest& request,
+                                            absl::string_view actor);
+  absl::Status DeleteProject(absl::string_view project_id, absl::string_view etag,
+                             absl::string_view actor);
+  absl::StatusOr<v1::Project> TransitionProject(const v1::TransitionProjectRequest& request,
+                                                absl::string_view actor);
+  absl::StatusOr<v1::ListProjectChangesResponse> ListProjectChanges(
+      const v1::ListProjectChangesRequest& request);
 
   absl::Status Close() { return store_->Close(); }
   storage::Store& store() { return *store_; }
@@ -67,6 +71,19 @@ class CatalogueStore {
   rocksdb::ColumnFamilyHandle* indexes() const { return store_->cf(2); }
   rocksdb::ColumnFamilyHandle* requests() const { return store_->cf(3); }
   rocksdb::ColumnFamilyHandle* meta() const { return store_->cf(4); }
+  rocksdb::ColumnFamilyHandle* changes() const { return store_->cf(5); }
+
+  // Project helpers (project_store.cc); callers hold write_mu_ where they
+  // write.
+  absl::StatusOr<storage_records::ProjectRecord> ReadProject(absl::string_view project_id);
+  absl::Status CheckProjectReferences(const v1::Project& project);
+  absl::Status CheckTitleFree(const v1::Project& project, absl::string_view own_id);
+  void PutProjectIndexes(rocksdb::WriteBatch& batch, absl::string_view id,
+                         const v1::Project& project);
+  void DeleteProjectIndexes(rocksdb::WriteBatch& batch, absl::string_view id,
+                            const v1::Project& project);
+  void PutProjectRecord(rocksdb::WriteBatch& batch, const storage_records::ProjectRecord& record);
+  absl::Status LogChange(rocksdb::WriteBatch& batch, v1::Change change);
 
   std::unique_ptr<storage::Store> store_;
   absl::Mutex write_mu_;

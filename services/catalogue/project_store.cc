@@ -1,0 +1,352 @@
+// CatalogueStore: projects, their lifecycle and the change log.
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/api/resource_names.h"
+#include "common/status/errors.h"
+#include "common/storage/page_token.h"
+#include "common/storage/records.h"
+#include "common/storage/scan.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/catalogue/catalogue_keys.h"
+#include "services/catalogue/catalogue_rules.h"
+#include "services/catalogue/catalogue_store.h"
+
+namespace fazhi::catalogue {
+namespace {
+
+using storage_records::ChangeRecord;
+using storage_records::ProjectRecord;
+
+google::protobuf::Timestamp Now() {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(absl::Now()));
+}
+
+std::string ProjectName(absl::string_view id) { return absl::StrCat("projects/", id); }
+
+absl::Status CheckEtag(absl::string_view given, const ProjectRecord& record) {
+  if (given.empty() || given == EtagOf(record.revision())) return absl::OkStatus();
+  return errors::Aborted("Project", record.project().name(),
+                         absl::StrCat("the etag \"", given, "\" is stale; the project is now at \"",
+                                      EtagOf(record.revision()), "\""));
+}
+
+}  // namespace
+
+absl::StatusOr<ProjectRecord> CatalogueStore::ReadProject(absl::string_view project_id) {
+  auto value = store_->Get(records(), keys::Project(project_id));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return errors::NotFound("Project", ProjectName(project_id));
+  return storage::ParseRecord<ProjectRecord>(**value, "project record");
+}
+
+absl::Status CatalogueStore::CheckProjectReferences(const v1::Project& project) {
+  auto region = store_->Get(records(), keys::Region(api::IdOf("regions", project.region())));
+  if (!region.ok()) return region.status();
+  if (!region->has_value()) {
+    return errors::ReferenceNotFound("project.region", "Region", project.region());
+  }
+  for (int i = 0; i < project.units_size(); ++i) {
+    auto unit = store_->Get(records(), keys::Unit(api::IdOf("units", project.units(i))));
+    if (!unit.ok()) return unit.status();
+    if (!unit->has_value()) {
+      return errors::ReferenceNotFound(absl::StrCat("project.units[", i, "]"), "Unit",
+                                       project.units(i));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CatalogueStore::CheckTitleFree(const v1::Project& project, absl::string_view own_id) {
+  auto holder = store_->Get(
+      indexes(), keys::ProjectTitle(static_cast<uint32_t>(project.year()),
+                                    api::IdOf("units", project.units(0)), project.title()));
+  if (!holder.ok()) return holder.status();
+  if (holder->has_value() && **holder != own_id) {
+    return errors::AlreadyExists("Project", ProjectName(**holder),
+                                 absl::StrCat(project.units(0), " already has a ", project.year(),
+                                              " project titled \"", project.title(), "\""));
+  }
+  return absl::OkStatus();
+}
+
+void CatalogueStore::PutProjectIndexes(rocksdb::WriteBatch& batch, absl::string_view id,
+                                       const v1::Project& project) {
+  const auto year = static_cast<uint32_t>(project.year());
+  batch.Put(indexes(), keys::ProjectByYear(year, id), "");
+  batch.Put(indexes(), keys::ProjectByRegion(api::IdOf("regions", project.region()), year, id), "");
+  batch.Put(indexes(),
+            keys::ProjectTitle(year, api::IdOf("units", project.units(0)), project.title()),
+            std::string(id));
+}
+
+void CatalogueStore::DeleteProjectIndexes(rocksdb::WriteBatch& batch, absl::string_view id,
+                                          const v1::Project& project) {
+  const auto year = static_cast<uint32_t>(project.year());
+  batch.Delete(indexes(), keys::ProjectByYear(year, id));
+  batch.Delete(indexes(), keys::ProjectByRegion(api::IdOf("regions", project.region()), year, id));
+  batch.Delete(indexes(),
+               keys::ProjectTitle(year, api::IdOf("units", project.units(0)), project.title()));
+}
+
+void CatalogueStore::PutProjectRecord(rocksdb::WriteBatch& batch, const ProjectRecord& record) {
+  batch.Put(records(), keys::Project(api::IdOf("projects", record.project().name())),
+            record.SerializeAsString());
+}
+
+absl::Status CatalogueStore::LogChange(rocksdb::WriteBatch& batch, v1::Change change) {
+  auto sequence = storage::TakeSequence(*store_, meta(), "change", &batch);
+  if (!sequence.ok()) return sequence.status();
+  change.set_sequence(static_cast<int64_t>(*sequence));
+  *change.mutable_time() = Now();
+  ChangeRecord record;
+  record.set_format_version(storage::kRecordFormatVersion);
+  *record.mutable_change() = change;
+  batch.Put(changes(), keys::Change(*sequence), record.SerializeAsString());
+  batch.Put(changes(), keys::ChangeOfProject(api::IdOf("projects", change.resource()), *sequence),
+            "");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view project_id,
+                                                          v1::Project project,
+                                                          absl::string_view request_id,
+                                                          absl::string_view actor) {
+  absl::MutexLock lock(&write_mu_);
+  if (!request_id.empty()) {
+    auto earlier = store_->Get(requests(), keys::Request("project", request_id));
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) return GetProject(api::IdOf("projects", **earlier));
+  }
+  if (absl::Status s = CheckProjectReferences(project); !s.ok()) return s;
+  if (absl::Status s = CheckTitleFree(project, ""); !s.ok()) return s;
+
+  rocksdb::WriteBatch batch;
+  std::string id(project_id);
+  if (id.empty()) {
+    // A client may have chosen an id of the generated form: skip those.
+    auto next = storage::TakeFreeSequence(
+        *store_, meta(), "project",
+        [&](uint64_t n) -> absl::StatusOr<bool> {
+          auto found =
+              store_->Get(records(), keys::Project(absl::StrCat("p", project.year(), "-", n)));
+          if (!found.ok()) return found.status();
+          return found->has_value();
+        },
+        &batch);
+    if (!next.ok()) return next.status();
+    id = absl::StrCat("p", project.year(), "-", *next);
+  }
+  auto existing = store_->Get(records(), keys::Project(id));
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) {
+    return errors::AlreadyExists("Project", ProjectName(id),
+                                 "the project id is already registered");
+  }
+  project.set_name(ProjectName(id));
+  *project.mutable_create_time() = Now();
+  *project.mutable_update_time() = project.create_time();
+  project.set_etag(EtagOf(1));
+  ProjectRecord record;
+  record.set_format_version(storage::kRecordFormatVersion);
+  record.set_request_id(std::string(request_id));
+  record.set_revision(1);
+  *record.mutable_project() = project;
+  PutProjectRecord(batch, record);
+  PutProjectIndexes(batch, id, project);
+  if (!request_id.empty())
+    batch.Put(requests(), keys::Request("project", request_id), project.name());
+  v1::Change change;
+  change.set_resource(project.name());
+  change.set_kind(v1::Change::KIND_CREATE);
+  change.set_actor(std::string(actor));
+  for (auto& field : DiffProjects(v1::Project(), project)) *change.add_fields() = std::move(field);
+  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  if (absl::Status s = store_->Write(&batch); !s.ok()) return s;
+  return project;
+}
+
+absl::StatusOr<v1::Project> CatalogueStore::GetProject(absl::string_view project_id) {
+  auto record = ReadProject(project_id);
+  if (!record.ok()) return record.status();
+  return record->project();
+}
+
+absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
+    const v1::ListProjectsRequest& request) {
+  auto page_size = storage::NormalizePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  const uint64_t fingerprint = storage::QueryFingerprint(
+      absl::StrCat("projects?year=", request.year(), "&region=", request.region()));
+  auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
+  if (!resume.ok()) return resume.status();
+
+  // Both indexes order by (year, id); the region index is narrowed by region
+  // and, when given, year; the year index by year.
+  const auto year = static_cast<uint32_t>(request.year());
+  const bool by_region = !request.region().empty();
+  const std::string prefix =
+      by_region ? keys::ProjectByRegionPrefix(api::IdOf("regions", request.region()), year)
+                : keys::ProjectByYearPrefix(year);
+  const int strings_before_id = by_region ? 1 : 0;
+  storage::ScopedSnapshot snapshot(*store_);
+  v1::ListProjectsResponse response;
+  std::string next;
+  absl::Status s = storage::ScanPage(
+      *store_, indexes(), snapshot.get(), prefix, *resume, *page_size,
+      [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
+        const std::string id = keys::TrailingId(key, strings_before_id, 1);
+        auto value = store_->Get(records(), keys::Project(id), snapshot.get());
+        if (!value.ok()) return value.status();
+        if (!value->has_value()) return false;
+        auto record = storage::ParseRecord<ProjectRecord>(**value, "project record");
+        if (!record.ok()) return record.status();
+        *response.add_projects() = record->project();
+        return true;
+      },
+      &next);
+  if (!s.ok()) return s;
+  if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
+  return response;
+}
+
+absl::StatusOr<v1::Project> CatalogueStore::UpdateProject(const v1::UpdateProjectRequest& request,
+                                                          absl::string_view actor) {
+  const std::string id = api::IdOf("projects", request.project().name());
+  absl::MutexLock lock(&write_mu_);
+  auto record = ReadProject(id);
+  if (!record.ok()) return record.status();
+  if (absl::Status s = CheckEtag(request.etag(), *record); !s.ok()) return s;
+
+  const v1::Project before = record->project();
+  v1::Project after = before;
+  ApplyMask(request.update_mask(), request.project(), after);
+  errors::FieldViolations violations;
+  ValidateProject(id, after, violations);
+  if (violations.empty()) NormalizeProject(after, violations);
+  if (!violations.empty()) return violations.ToStatus();
+  if (absl::Status s = CheckProjectReferences(after); !s.ok()) return s;
+  if (absl::Status s = CheckTitleFree(after, id); !s.ok()) return s;
+
+  std::vector<v1::FieldChange> fields = DiffProjects(before, after);
+  if (fields.empty()) return before;  // Nothing changes: no new revision.
+  rocksdb::WriteBatch batch;
+  DeleteProjectIndexes(batch, id, before);
+  PutProjectIndexes(batch, id, after);
+  record->set_revision(record->revision() + 1);
+  after.set_etag(EtagOf(record->revision()));
+  *after.mutable_update_time() = Now();
+  *record->mutable_project() = after;
+  PutProjectRecord(batch, *record);
+  v1::Change change;
+  change.set_resource(after.name());
+  change.set_kind(v1::Change::KIND_UPDATE);
+  change.set_actor(std::string(actor));
+  for (auto& field : fields) *change.add_fields() = std::move(field);
+  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  if (absl::Status s = store_->Write(&batch); !s.ok()) return s;
+  return after;
+}
+
+absl::Status CatalogueStore::DeleteProject(absl::string_view project_id, absl::string_view etag,
+                                           absl::string_view actor) {
+  absl::MutexLock lock(&write_mu_);
+  auto record = ReadProject(project_id);
+  if (!record.ok()) return record.status();
+  if (absl::Status s = CheckEtag(etag, *record); !s.ok()) return s;
+  rocksdb::WriteBatch batch;
+  batch.Delete(records(), keys::Project(project_id));
+  DeleteProjectIndexes(batch, project_id, record->project());
+  // A retried create after the delete creates the project anew.
+  if (!record->request_id().empty()) {
+    batch.Delete(requests(), keys::Request("project", record->request_id()));
+  }
+  v1::Change change;
+  change.set_resource(record->project().name());
+  change.set_kind(v1::Change::KIND_DELETE);
+  change.set_actor(std::string(actor));
+  for (auto& field : DiffProjects(record->project(), v1::Project())) {
+    *change.add_fields() = std::move(field);
+  }
+  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  return store_->Write(&batch);
+}
+
+absl::StatusOr<v1::Project> CatalogueStore::TransitionProject(
+    const v1::TransitionProjectRequest& request, absl::string_view actor) {
+  const std::string id = api::IdOf("projects", request.name());
+  absl::MutexLock lock(&write_mu_);
+  auto record = ReadProject(id);
+  if (!record.ok()) return record.status();
+  if (absl::Status s = CheckEtag(request.etag(), *record); !s.ok()) return s;
+  v1::Project project = record->project();
+  errors::FieldViolations violations;
+  ValidateTransition(request, project, violations);
+  if (!violations.empty()) return violations.ToStatus();
+  if (absl::Status s = CheckTransition(project.name(), project.status(), request.to_status());
+      !s.ok()) {
+    return s;
+  }
+  v1::StatusChange* step = project.add_status_history();
+  step->set_from_status(project.status());
+  step->set_to_status(request.to_status());
+  *step->mutable_effective_date() = request.effective_date();
+  step->set_note(request.note());
+  step->set_actor(std::string(actor));
+  *step->mutable_record_time() = Now();
+  project.set_status(request.to_status());
+  record->set_revision(record->revision() + 1);
+  project.set_etag(EtagOf(record->revision()));
+  *project.mutable_update_time() = step->record_time();
+
+  rocksdb::WriteBatch batch;
+  v1::Change change;
+  change.set_resource(project.name());
+  change.set_kind(v1::Change::KIND_TRANSITION);
+  change.set_actor(std::string(actor));
+  for (auto& field : DiffProjects(record->project(), project)) {
+    *change.add_fields() = std::move(field);
+  }
+  *record->mutable_project() = project;
+  PutProjectRecord(batch, *record);
+  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  if (absl::Status s = store_->Write(&batch); !s.ok()) return s;
+  return project;
+}
+
+absl::StatusOr<v1::ListProjectChangesResponse> CatalogueStore::ListProjectChanges(
+    const v1::ListProjectChangesRequest& request) {
+  auto page_size = storage::NormalizePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  const std::string id = api::IdOf("projects", request.name());
+  const uint64_t fingerprint = storage::QueryFingerprint(absl::StrCat("changes?project=", id));
+  auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
+  if (!resume.ok()) return resume.status();
+  storage::ScopedSnapshot snapshot(*store_);
+  v1::ListProjectChangesResponse response;
+  std::string next;
+  absl::Status s = storage::ScanPage(
+      *store_, changes(), snapshot.get(), keys::ChangesOfProjectPrefix(id), *resume, *page_size,
+      [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
+        auto value =
+            store_->Get(changes(), keys::Change(keys::TrailingSequence(key)), snapshot.get());
+        if (!value.ok()) return value.status();
+        if (!value->has_value()) return false;
+        auto record = storage::ParseRecord<ChangeRecord>(**value, "change record");
+        if (!record.ok()) return record.status();
+        *response.add_changes() = record->change();
+        return true;
+      },
+      &next);
+  if (!s.ok()) return s;
+  if (response.changes().empty() && request.page_token().empty()) {
+    // No history at all: tell a wrong name from a project without changes.
+    auto project = ReadProject(id);
+    if (!project.ok()) return project.status();
+  }
+  if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
+  return response;
+}
+
+}  // namespace fazhi::catalogue

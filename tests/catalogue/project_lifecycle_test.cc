@@ -1,0 +1,274 @@
+// Projects after creation: dated lifecycle steps, updates with field masks
+// and etags, deletes, and the change history, through a real gRPC stub over
+// a real store.
+#include <gtest/gtest.h>
+
+#include "common/status/errors.h"
+#include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
+#include "services/catalogue/catalogue_service.h"
+#include "services/catalogue/catalogue_store.h"
+#include "tests/testing/test_env.h"
+
+namespace fazhi::catalogue {
+namespace {
+
+using Stub = v1::CatalogueService::Stub;
+
+google::type::Date Day(int y, int m, int d) {
+  google::type::Date date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  return date;
+}
+
+class ProjectLifecycleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = CatalogueStore::Open(testing::TestStoreOptions(dir_.path()));
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    service_ = std::make_unique<CatalogueServiceImpl>(store_.get());
+    server_ = testing::StartInProcess(service_.get(), "fazhi.catalogue.v1.CatalogueService");
+    stub_ = v1::CatalogueService::NewStub(testing::Connect(server_->target()));
+
+    v1::CreateRegionRequest city;
+    city.mutable_region()->set_code("310000");
+    city.mutable_region()->set_display_name("上海市");
+    city.mutable_region()->set_level(v1::REGION_LEVEL_PROVINCE);
+    v1::Region region;
+    ASSERT_TRUE(Call(&Stub::CreateRegion, city, &region).ok());
+    for (const char* id : {"310000-justice", "310000-development-reform"}) {
+      v1::CreateUnitRequest unit;
+      unit.set_unit_id(id);
+      unit.mutable_unit()->set_display_name(std::string("单位") + id);
+      unit.mutable_unit()->set_level(v1::UNIT_LEVEL_CITY);
+      unit.mutable_unit()->set_kind(v1::UNIT_KIND_GOVERNMENT_DEPARTMENT);
+      unit.mutable_unit()->set_region("regions/310000");
+      v1::Unit created;
+      ASSERT_TRUE(Call(&Stub::CreateUnit, unit, &created).ok());
+    }
+    v1::CreateProjectRequest create;
+    create.set_project_id("credit-reports");
+    auto* p = create.mutable_project();
+    p->set_year(2022);
+    p->set_level(v1::PROJECT_LEVEL_CITY);
+    p->set_title("在主要执法领域以信用报告替代企业合规证明");
+    p->add_units("units/310000-justice");
+    p->set_region("regions/310000");
+    ASSERT_TRUE(Call(&Stub::CreateProject, create, &project_).ok());
+  }
+
+  template <typename Request, typename Response>
+  absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response) {
+    return testing::CallUnary(stub_.get(), method, request, response);
+  }
+
+  absl::Status Transition(v1::ProjectStatus to, google::type::Date date, v1::Project* out,
+                          const std::string& etag = "") {
+    v1::TransitionProjectRequest request;
+    request.set_name(project_.name());
+    request.set_to_status(to);
+    *request.mutable_effective_date() = date;
+    request.set_etag(etag);
+    return Call(&Stub::TransitionProject, request, out);
+  }
+
+  std::vector<v1::Change> History() {
+    v1::ListProjectChangesRequest request;
+    request.set_name(project_.name());
+    v1::ListProjectChangesResponse response;
+    EXPECT_TRUE(Call(&Stub::ListProjectChanges, request, &response).ok());
+    return {response.changes().begin(), response.changes().end()};
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<CatalogueStore> store_;
+  std::unique_ptr<CatalogueServiceImpl> service_;
+  std::unique_ptr<server::ServerRunner> server_;
+  std::unique_ptr<Stub> stub_;
+  v1::Project project_;
+};
+
+TEST_F(ProjectLifecycleTest, StepsAreDatedAndInOrder) {
+  EXPECT_EQ(project_.status(), v1::PROJECT_STATUS_PROPOSED);
+  v1::Project p;
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_REGISTERED, Day(2022, 2, 24), &p).ok());
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_IN_PROGRESS, Day(2022, 3, 1), &p).ok());
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_DELIVERED, Day(2022, 12, 20), &p).ok());
+  EXPECT_EQ(p.status(), v1::PROJECT_STATUS_DELIVERED);
+  ASSERT_EQ(p.status_history_size(), 3);
+  EXPECT_EQ(p.status_history(0).from_status(), v1::PROJECT_STATUS_PROPOSED);
+  EXPECT_EQ(p.status_history(0).to_status(), v1::PROJECT_STATUS_REGISTERED);
+  EXPECT_EQ(p.status_history(0).effective_date().day(), 24);
+  EXPECT_EQ(p.status_history(2).to_status(), v1::PROJECT_STATUS_DELIVERED);
+}
+
+TEST_F(ProjectLifecycleTest, ForbiddenStepsAreFailedPreconditionAndWriteNothing) {
+  v1::Project p;
+  // Skipping registration.
+  absl::Status skip = Transition(v1::PROJECT_STATUS_DELIVERED, Day(2022, 12, 1), &p);
+  EXPECT_EQ(skip.code(), absl::StatusCode::kFailedPrecondition) << skip;
+  google::rpc::PreconditionFailure failure;
+  ASSERT_TRUE(errors::GetDetail(skip, &failure));
+  EXPECT_EQ(failure.violations(0).type(), "LIFECYCLE");
+  EXPECT_EQ(failure.violations(0).subject(), "projects/credit-reports");
+  // Withdrawn is final.
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_WITHDRAWN, Day(2022, 5, 1), &p).ok());
+  EXPECT_EQ(Transition(v1::PROJECT_STATUS_REGISTERED, Day(2022, 6, 1), &p).code(),
+            absl::StatusCode::kFailedPrecondition);
+  v1::GetProjectRequest get;
+  get.set_name(project_.name());
+  ASSERT_TRUE(Call(&Stub::GetProject, get, &p).ok());
+  EXPECT_EQ(p.status(), v1::PROJECT_STATUS_WITHDRAWN);
+  EXPECT_EQ(p.status_history_size(), 1);
+}
+
+TEST_F(ProjectLifecycleTest, StepDatesMustBeRealAndNotGoBack) {
+  v1::Project p;
+  absl::Status no_date = Transition(v1::PROJECT_STATUS_REGISTERED, google::type::Date(), &p);
+  EXPECT_EQ(no_date.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Transition(v1::PROJECT_STATUS_REGISTERED, Day(2022, 2, 30), &p).code(),
+            absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_REGISTERED, Day(2022, 3, 1), &p).ok());
+  absl::Status back = Transition(v1::PROJECT_STATUS_IN_PROGRESS, Day(2022, 2, 1), &p);
+  EXPECT_EQ(back.code(), absl::StatusCode::kInvalidArgument);
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(errors::GetDetail(back, &bad));
+  EXPECT_EQ(bad.field_violations(0).field(), "effective_date");
+}
+
+TEST_F(ProjectLifecycleTest, UpdateWithMaskAndEtag) {
+  const std::string first_etag = project_.etag();
+  ASSERT_FALSE(first_etag.empty());
+  v1::UpdateProjectRequest update;
+  update.mutable_project()->set_name(project_.name());
+  update.mutable_project()->set_theme("惠民生");
+  update.mutable_project()->set_title("不会被改");  // not in the mask
+  update.mutable_update_mask()->add_paths("theme");
+  update.set_etag(first_etag);
+  v1::Project updated;
+  ASSERT_TRUE(Call(&Stub::UpdateProject, update, &updated).ok());
+  EXPECT_EQ(updated.theme(), "惠民生");
+  EXPECT_EQ(updated.title(), project_.title());
+  EXPECT_NE(updated.etag(), first_etag);
+
+  // The old etag is stale now: ABORTED, nothing written.
+  update.mutable_project()->set_theme("保民安");
+  absl::Status stale = Call(&Stub::UpdateProject, update, &updated);
+  EXPECT_EQ(stale.code(), absl::StatusCode::kAborted) << stale;
+  v1::GetProjectRequest get;
+  get.set_name(project_.name());
+  v1::Project now;
+  ASSERT_TRUE(Call(&Stub::GetProject, get, &now).ok());
+  EXPECT_EQ(now.theme(), "惠民生");
+}
+
+TEST_F(ProjectLifecycleTest, UpdateRejectsBadMasksAndBadValues) {
+  v1::UpdateProjectRequest update;
+  update.mutable_project()->set_name(project_.name());
+  v1::Project out;
+  EXPECT_EQ(Call(&Stub::UpdateProject, update, &out).code(), absl::StatusCode::kInvalidArgument);
+  update.mutable_update_mask()->add_paths("status");
+  update.mutable_update_mask()->add_paths("no_such_field");
+  absl::Status s = Call(&Stub::UpdateProject, update, &out);
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(errors::GetDetail(s, &bad));
+  ASSERT_EQ(bad.field_violations_size(), 2);
+  EXPECT_EQ(bad.field_violations(0).field(), "update_mask.paths[0]");
+  EXPECT_EQ(bad.field_violations(1).field(), "update_mask.paths[1]");
+
+  v1::UpdateProjectRequest empty_title;
+  empty_title.mutable_project()->set_name(project_.name());
+  empty_title.mutable_update_mask()->add_paths("title");
+  s = Call(&Stub::UpdateProject, empty_title, &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(errors::GetDetail(s, &bad));
+  EXPECT_EQ(bad.field_violations(0).field(), "project.title");
+
+  v1::UpdateProjectRequest unknown_unit;
+  unknown_unit.mutable_project()->set_name(project_.name());
+  unknown_unit.mutable_project()->add_units("units/nobody");
+  unknown_unit.mutable_update_mask()->add_paths("units");
+  EXPECT_EQ(Call(&Stub::UpdateProject, unknown_unit, &out).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ProjectLifecycleTest, HistoryRecordsWhoWhenWhichFieldsOldAndNew) {
+  v1::UpdateProjectRequest update;
+  update.mutable_project()->set_name(project_.name());
+  update.mutable_project()->add_units("units/310000-justice");
+  update.mutable_project()->add_units("units/310000-development-reform");
+  update.mutable_update_mask()->add_paths("units");
+  v1::Project out;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("x-fazhi-actor", "inspector-7");
+    ASSERT_TRUE(stub_->UpdateProject(&context, update, &out).ok());
+  }
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_REGISTERED, Day(2022, 2, 24), &out).ok());
+
+  const auto history = History();
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[0].kind(), v1::Change::KIND_CREATE);
+  EXPECT_EQ(history[1].kind(), v1::Change::KIND_UPDATE);
+  EXPECT_EQ(history[1].actor(), "inspector-7");
+  ASSERT_EQ(history[1].fields_size(), 1);
+  EXPECT_EQ(history[1].fields(0).path(), "units");
+  EXPECT_EQ(history[1].fields(0).old_value(), "units: \"units/310000-justice\"");
+  EXPECT_EQ(history[1].fields(0).new_value(),
+            "units: \"units/310000-justice\" units: \"units/310000-development-reform\"");
+  EXPECT_EQ(history[2].kind(), v1::Change::KIND_TRANSITION);
+  EXPECT_EQ(history[2].actor(), "anonymous");
+  EXPECT_LT(history[0].sequence(), history[1].sequence());
+  EXPECT_LT(history[1].sequence(), history[2].sequence());
+  EXPECT_GT(history[2].time().seconds(), 0);
+}
+
+TEST_F(ProjectLifecycleTest, DeleteChecksTheEtagAndFreesTheTitle) {
+  v1::DeleteProjectRequest del;
+  del.set_name(project_.name());
+  del.set_etag("r999");
+  google::protobuf::Empty empty;
+  EXPECT_EQ(Call(&Stub::DeleteProject, del, &empty).code(), absl::StatusCode::kAborted);
+  del.set_etag(project_.etag());
+  ASSERT_TRUE(Call(&Stub::DeleteProject, del, &empty).ok());
+  v1::GetProjectRequest get;
+  get.set_name(project_.name());
+  v1::Project gone;
+  EXPECT_EQ(Call(&Stub::GetProject, get, &gone).code(), absl::StatusCode::kNotFound);
+  // The same title for the same unit and year may be registered again.
+  v1::CreateProjectRequest again;
+  *again.mutable_project() = project_;
+  again.mutable_project()->clear_name();
+  again.mutable_project()->clear_etag();
+  v1::Project created;
+  ASSERT_TRUE(Call(&Stub::CreateProject, again, &created).ok());
+  // The deleted project's history is still readable.
+  const auto history = History();
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[1].kind(), v1::Change::KIND_DELETE);
+}
+
+TEST_F(ProjectLifecycleTest, HistorySurvivesARestart) {
+  v1::Project out;
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_REGISTERED, Day(2022, 2, 24), &out).ok());
+  server_->Shutdown();
+  stub_.reset();
+  service_.reset();
+  ASSERT_TRUE(store_->Close().ok());
+  store_.reset();
+  auto reopened = CatalogueStore::Open(testing::TestStoreOptions(dir_.path()));
+  ASSERT_TRUE(reopened.ok());
+  store_ = std::move(*reopened);
+  service_ = std::make_unique<CatalogueServiceImpl>(store_.get());
+  server_ = testing::StartInProcess(service_.get(), "fazhi.catalogue.v1.CatalogueService");
+  stub_ = v1::CatalogueService::NewStub(testing::Connect(server_->target()));
+  EXPECT_EQ(History().size(), 2u);
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_IN_PROGRESS, Day(2022, 3, 1), &out, out.etag()).ok());
+  EXPECT_EQ(out.status_history_size(), 2);
+  EXPECT_EQ(History().size(), 3u);
+}
+
+}  // namespace
+}  // namespace fazhi::catalogue
