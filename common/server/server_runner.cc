@@ -101,10 +101,15 @@ void ServerRunner::SetServing(bool serving) {
   for (auto& [service, name] : services_) health->SetServingStatus(name, serving);
 }
 
+void ServerRunner::AddShutdownHook(std::function<void()> hook) {
+  shutdown_hooks_.push_back(std::move(hook));
+}
+
 void ServerRunner::Shutdown() {
   if (!server_ || shut_down_) return;
   shut_down_ = true;
   SetServing(false);
+  for (auto& hook : shutdown_hooks_) hook();
   if (config_.drain_period > absl::ZeroDuration()) {
     FAZHI_LOG(INFO) << config_.name << " draining for " << config_.drain_period;
     absl::SleepFor(config_.drain_period);

@@ -19,6 +19,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -77,6 +78,11 @@ class ServerRunner {
   // "127.0.0.1:port" style address clients can dial, after Start().
   std::string target() const;
 
+  // Registers `hook` to run at the start of Shutdown(), before the drain:
+  // services with long-lived streams end them there so that shutdown does
+  // not wait out the grace period.
+  void AddShutdownHook(std::function<void()> hook);
+
   // Readiness: flips "" and every registered service's health status.
   void SetServing(bool serving);
 
@@ -92,6 +98,7 @@ class ServerRunner {
  private:
   ServerConfig config_;
   std::vector<std::pair<grpc::Service*, std::string>> services_;
+  std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;
   RpcMetrics rpc_metrics_;
   std::unique_ptr<MetricsHttpServer> metrics_http_;

@@ -43,6 +43,10 @@ absl::StatusOr<Record> ParseRecord(absl::string_view bytes, absl::string_view wh
 absl::StatusOr<uint64_t> TakeSequence(const Store& store, rocksdb::ColumnFamilyHandle* cf,
                                       absl::string_view name, rocksdb::WriteBatch* batch);
 
+// The number TakeSequence would hand out next (1 for a new counter).
+absl::StatusOr<uint64_t> PeekSequence(const Store& store, rocksdb::ColumnFamilyHandle* cf,
+                                      absl::string_view name);
+
 // Like TakeSequence, but skips numbers for which `taken(n)` is true (an id a
 // client chose itself), so a generated id never collides with a chosen one.
 // Gives up with INTERNAL after 10,000 taken numbers in a row.

@@ -53,11 +53,21 @@ std::string Request(absl::string_view kind, absl::string_view request_id) {
 }
 
 std::string Change(uint64_t sequence) { return KeyBuilder('g').AddUint64(sequence).Build(); }
-std::string ChangeOfProject(absl::string_view project_id, uint64_t sequence) {
-  return KeyBuilder('h').AddString(project_id).AddUint64(sequence).Build();
+std::string ChangeOfResource(absl::string_view resource_name, uint64_t sequence) {
+  return KeyBuilder('h').AddString(resource_name).AddUint64(sequence).Build();
 }
-std::string ChangesOfProjectPrefix(absl::string_view project_id) {
-  return KeyBuilder('h').AddString(project_id).Build();
+std::string ChangesOfResourcePrefix(absl::string_view resource_name) {
+  return KeyBuilder('h').AddString(resource_name).Build();
+}
+std::string ChangePrefix() { return KeyBuilder('g').Build(); }
+
+uint64_t SequenceOfChange(absl::string_view key) {
+  KeyReader reader(key);
+  char tag;
+  uint64_t sequence = 0;
+  reader.ReadTag(&tag);
+  reader.ReadUint64(&sequence);
+  return sequence;
 }
 
 std::string TrailingId(absl::string_view key, int strings_before, int uints_before) {

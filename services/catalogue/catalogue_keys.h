@@ -19,7 +19,7 @@
 //     's' counter name -> next number (u64)  73 | "project" 00 01
 //   changes (cf 5)
 //     'g' sequence -> ChangeRecord           67 | 00 .. 00 2a           (u64)
-//     'h' project_id, sequence -> ""         68 | id 00 01 | 00 .. 00 2a
+//     'h' resource name, sequence -> ""      68 | "projects/x" 00 01 | 00 .. 00 2a
 #ifndef FAZHI_SERVICES_CATALOGUE_CATALOGUE_KEYS_H_
 #define FAZHI_SERVICES_CATALOGUE_CATALOGUE_KEYS_H_
 
@@ -50,8 +50,12 @@ std::string ProjectTitle(uint32_t year, absl::string_view first_unit_id, absl::s
 std::string Request(absl::string_view kind, absl::string_view request_id);
 
 std::string Change(uint64_t sequence);
-std::string ChangeOfProject(absl::string_view project_id, uint64_t sequence);
-std::string ChangesOfProjectPrefix(absl::string_view project_id);
+std::string ChangeOfResource(absl::string_view resource_name, uint64_t sequence);
+std::string ChangesOfResourcePrefix(absl::string_view resource_name);
+std::string ChangePrefix();
+
+// The sequence of a 'g' key.
+uint64_t SequenceOfChange(absl::string_view key);
 
 // The id at the end of an index key: `strings_before` string components and
 // then `uints_before` u32 components come first (after the tag).

@@ -1,5 +1,6 @@
 #include "services/catalogue/catalogue_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
 #include "common/status/grpc_status.h"
 #include "services/catalogue/catalogue_rules.h"
@@ -17,13 +18,13 @@ std::string ActorOf(const grpc::ServerContext& context) {
 }
 
 }  // namespace
-grpc::Status CatalogueServiceImpl::CreateRegion(grpc::ServerContext*,
+grpc::Status CatalogueServiceImpl::CreateRegion(grpc::ServerContext* context,
                                                 const v1::CreateRegionRequest* request,
                                                 v1::Region* response) {
   errors::FieldViolations violations;
   ValidateRegion(request->region(), violations);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return ReplyWith(store_->CreateRegion(request->region()), response);
+  return ReplyWith(store_->CreateRegion(request->region(), ActorOf(*context)), response);
 }
 
 grpc::Status CatalogueServiceImpl::GetRegion(grpc::ServerContext*,
@@ -46,7 +47,7 @@ grpc::Status CatalogueServiceImpl::ListRegions(grpc::ServerContext*,
   return ReplyWith(store_->ListRegions(*request), response);
 }
 
-grpc::Status CatalogueServiceImpl::CreateUnit(grpc::ServerContext*,
+grpc::Status CatalogueServiceImpl::CreateUnit(grpc::ServerContext* context,
                                               const v1::CreateUnitRequest* request,
                                               v1::Unit* response) {
   errors::FieldViolations violations;
@@ -54,7 +55,8 @@ grpc::Status CatalogueServiceImpl::CreateUnit(grpc::ServerContext*,
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   v1::Unit unit = request->unit();
   NormalizeUnit(request->unit_id(), unit);
-  return ReplyWith(store_->CreateUnit(request->unit_id(), std::move(unit)), response);
+  return ReplyWith(store_->CreateUnit(request->unit_id(), std::move(unit), ActorOf(*context)),
+                   response);
 }
 
 grpc::Status CatalogueServiceImpl::GetUnit(grpc::ServerContext*, const v1::GetUnitRequest* request,
@@ -159,6 +161,33 @@ grpc::Status CatalogueServiceImpl::ListProjectChanges(grpc::ServerContext*,
     return ToGrpcStatus(violations.ToStatus());
   }
   return ReplyWith(store_->ListProjectChanges(*request), response);
+}
+
+grpc::Status CatalogueServiceImpl::WatchChanges(grpc::ServerContext* context,
+                                                const v1::WatchChangesRequest* request,
+                                                grpc::ServerWriter<v1::Change>* writer) {
+  if (request->after_sequence() < 0) {
+    return ToGrpcStatus(errors::InvalidField("after_sequence", "must be 0 or a sequence received"));
+  }
+  uint64_t cursor = static_cast<uint64_t>(request->after_sequence());
+  // Sends what the log holds after the cursor, then waits for more; the
+  // wait wakes at least every 500 ms to notice a cancelled caller or a
+  // server shutting down.
+  while (!context->IsCancelled()) {
+    if (stopping_) {
+      return ToGrpcStatus(errors::Unavailable(
+          "SHUTTING_DOWN",
+          absl::StrCat("the catalogue is shutting down; watch again from sequence ", cursor)));
+    }
+    auto batch = store_->ChangesAfter(cursor, 500);
+    if (!batch.ok()) return ToGrpcStatus(batch.status());
+    for (const auto& change : *batch) {
+      if (!writer->Write(change)) return grpc::Status::OK;  // the caller went away
+      cursor = static_cast<uint64_t>(change.sequence());
+    }
+    if (batch->size() < 500) store_->WaitForChangeAfter(cursor, absl::Milliseconds(500));
+  }
+  return grpc::Status(grpc::StatusCode::CANCELLED, "the watch was cancelled");
 }
 
 }  // namespace fazhi::catalogue

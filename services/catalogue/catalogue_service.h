@@ -3,6 +3,8 @@
 #ifndef FAZHI_SERVICES_CATALOGUE_CATALOGUE_SERVICE_H_
 #define FAZHI_SERVICES_CATALOGUE_CATALOGUE_SERVICE_H_
 
+#include <atomic>
+
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "services/catalogue/catalogue_store.h"
 
@@ -37,9 +39,16 @@ class CatalogueServiceImpl final : public v1::CatalogueService::Service {
                                  v1::Project*) override;
   grpc::Status ListProjectChanges(grpc::ServerContext*, const v1::ListProjectChangesRequest*,
                                   v1::ListProjectChangesResponse*) override;
+  grpc::Status WatchChanges(grpc::ServerContext*, const v1::WatchChangesRequest*,
+                            grpc::ServerWriter<v1::Change>*) override;
+
+  // Ends every open WatchChanges stream with UNAVAILABLE (the caller resumes
+  // from its last sequence elsewhere or later). For shutdown.
+  void StopWatches() { stopping_ = true; }
 
  private:
   CatalogueStore* store_;
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace fazhi::catalogue

@@ -24,10 +24,17 @@ absl::StatusOr<std::unique_ptr<CatalogueStore>> CatalogueStore::Open(
   options.column_families = ColumnFamilies();
   auto store = storage::Store::Open(options);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<CatalogueStore>(new CatalogueStore(std::move(*store)));
+  auto catalogue = std::unique_ptr<CatalogueStore>(new CatalogueStore(std::move(*store)));
+  // The last committed change is the one before the counter's next number.
+  auto next = storage::PeekSequence(*catalogue->store_, catalogue->meta(), "change");
+  if (!next.ok()) return next.status();
+  absl::MutexLock lock(&catalogue->watch_mu_);
+  catalogue->last_committed_ = *next - 1;
+  return catalogue;
 }
 
-absl::StatusOr<v1::Region> CatalogueStore::CreateRegion(v1::Region region) {
+absl::StatusOr<v1::Region> CatalogueStore::CreateRegion(v1::Region region,
+                                                        absl::string_view actor) {
   region.set_name(api::RegionName(region.code()));
   absl::MutexLock lock(&write_mu_);
   auto existing = store_->Get(records(), keys::Region(region.code()));
@@ -51,7 +58,12 @@ absl::StatusOr<v1::Region> CatalogueStore::CreateRegion(v1::Region region) {
   const std::string parent_code =
       region.parent().empty() ? std::string() : api::IdOf("regions", region.parent());
   batch.Put(indexes(), keys::RegionChild(parent_code, region.code()), "");
-  absl::Status s = store_->Write(&batch);
+  v1::Change change;
+  change.set_resource(region.name());
+  change.set_kind(v1::Change::KIND_CREATE);
+  change.set_actor(std::string(actor));
+  if (absl::Status logged = LogChange(batch, std::move(change)); !logged.ok()) return logged;
+  absl::Status s = Commit(batch);
   if (!s.ok()) return s;
   return region;
 }
@@ -111,7 +123,8 @@ absl::StatusOr<v1::ListRegionsResponse> CatalogueStore::ListRegions(
   return response;
 }
 
-absl::StatusOr<v1::Unit> CatalogueStore::CreateUnit(absl::string_view unit_id, v1::Unit unit) {
+absl::StatusOr<v1::Unit> CatalogueStore::CreateUnit(absl::string_view unit_id, v1::Unit unit,
+                                                    absl::string_view actor) {
   absl::MutexLock lock(&write_mu_);
   const std::string name = absl::StrCat("units/", unit_id);
   auto existing = store_->Get(records(), keys::Unit(unit_id));
@@ -149,7 +162,12 @@ absl::StatusOr<v1::Unit> CatalogueStore::CreateUnit(absl::string_view unit_id, v
   batch.Put(records(), keys::Unit(unit_id), record.SerializeAsString());
   for (const auto& n : names) batch.Put(indexes(), keys::UnitName(n), std::string(unit_id));
   batch.Put(indexes(), keys::UnitByRegion(region_code, unit_id), "");
-  absl::Status s = store_->Write(&batch);
+  v1::Change change;
+  change.set_resource(absl::StrCat("units/", unit_id));
+  change.set_kind(v1::Change::KIND_CREATE);
+  change.set_actor(std::string(actor));
+  if (absl::Status logged = LogChange(batch, std::move(change)); !logged.ok()) return logged;
+  absl::Status s = Commit(batch);
   if (!s.ok()) return s;
   return unit;
 }

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/storage/store.h"
 #include "fazhi/catalogue/v1/catalogue_service.pb.h"
 #include "services/catalogue/storage/catalogue_records.pb.h"
@@ -35,11 +36,12 @@ class CatalogueStore {
   // Each returns the stored resource with output fields filled. Inputs are
   // already validated (catalogue_rules.h); these add the checks that need the
   // store: existence of references, uniqueness.
-  absl::StatusOr<v1::Region> CreateRegion(v1::Region region);
+  absl::StatusOr<v1::Region> CreateRegion(v1::Region region, absl::string_view actor = "anonymous");
   absl::StatusOr<v1::Region> GetRegion(absl::string_view code);
   absl::StatusOr<v1::ListRegionsResponse> ListRegions(const v1::ListRegionsRequest& request);
 
-  absl::StatusOr<v1::Unit> CreateUnit(absl::string_view unit_id, v1::Unit unit);
+  absl::StatusOr<v1::Unit> CreateUnit(absl::string_view unit_id, v1::Unit unit,
+                                      absl::string_view actor = "anonymous");
   absl::StatusOr<v1::Unit> GetUnit(absl::string_view unit_id);
   absl::StatusOr<v1::Unit> LookupUnit(absl::string_view display_name);
   absl::StatusOr<v1::ListUnitsResponse> ListUnits(const v1::ListUnitsRequest& request);
@@ -60,6 +62,13 @@ class CatalogueStore {
                                                 absl::string_view actor);
   absl::StatusOr<v1::ListProjectChangesResponse> ListProjectChanges(
       const v1::ListProjectChangesRequest& request);
+
+  // Up to `limit` changes with a sequence above `after`, in order. When
+  // `after` predates what the log keeps, FAILED_PRECONDITION.
+  absl::StatusOr<std::vector<v1::Change>> ChangesAfter(uint64_t after, int limit);
+  // Blocks until a change above `after` is committed or `timeout` passes;
+  // returns the last committed sequence.
+  uint64_t WaitForChangeAfter(uint64_t after, absl::Duration timeout);
 
   absl::Status Close() { return store_->Close(); }
   storage::Store& store() { return *store_; }
@@ -83,10 +92,18 @@ class CatalogueStore {
   void DeleteProjectIndexes(rocksdb::WriteBatch& batch, absl::string_view id,
                             const v1::Project& project);
   void PutProjectRecord(rocksdb::WriteBatch& batch, const storage_records::ProjectRecord& record);
+  // Adds `change` to the log in `batch`; Commit then publishes it.
   absl::Status LogChange(rocksdb::WriteBatch& batch, v1::Change change);
+  // Writes `batch` and wakes watchers of the change it logged.
+  absl::Status Commit(rocksdb::WriteBatch& batch);
 
   std::unique_ptr<storage::Store> store_;
   absl::Mutex write_mu_;
+  uint64_t pending_sequence_ ABSL_GUARDED_BY(write_mu_) = 0;
+
+  absl::Mutex watch_mu_;
+  absl::CondVar watch_cv_;
+  uint64_t last_committed_ ABSL_GUARDED_BY(watch_mu_) = 0;
 };
 
 }  // namespace fazhi::catalogue

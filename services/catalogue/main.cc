@@ -15,5 +15,6 @@ int main(int argc, char** argv) {
   fazhi::server::ServerRunner runner(
       fazhi::server::ServerConfigFromFlags("catalogue", /*default_port=*/50051));
   runner.AddService(&service, "fazhi.catalogue.v1.CatalogueService");
+  runner.AddShutdownHook([&service] { service.StopWatches(); });
   return fazhi::server::RunUntilSignal(runner, [&] { return (*store)->Close(); });
 }

@@ -104,9 +104,47 @@ absl::Status CatalogueStore::LogChange(rocksdb::WriteBatch& batch, v1::Change ch
   record.set_format_version(storage::kRecordFormatVersion);
   *record.mutable_change() = change;
   batch.Put(changes(), keys::Change(*sequence), record.SerializeAsString());
-  batch.Put(changes(), keys::ChangeOfProject(api::IdOf("projects", change.resource()), *sequence),
-            "");
+  batch.Put(changes(), keys::ChangeOfResource(change.resource(), *sequence), "");
+  pending_sequence_ = *sequence;
   return absl::OkStatus();
+}
+
+absl::Status CatalogueStore::Commit(rocksdb::WriteBatch& batch) {
+  absl::Status s = store_->Write(&batch);
+  const uint64_t logged = pending_sequence_;
+  pending_sequence_ = 0;
+  if (s.ok() && logged > 0) {
+    absl::MutexLock lock(&watch_mu_);
+    last_committed_ = logged;
+    watch_cv_.SignalAll();
+  }
+  return s;
+}
+
+uint64_t CatalogueStore::WaitForChangeAfter(uint64_t after, absl::Duration timeout) {
+  absl::MutexLock lock(&watch_mu_);
+  const absl::Time deadline = absl::Now() + timeout;
+  while (last_committed_ <= after) {
+    if (watch_cv_.WaitWithDeadline(&watch_mu_, deadline)) break;
+  }
+  return last_committed_;
+}
+
+absl::StatusOr<std::vector<v1::Change>> CatalogueStore::ChangesAfter(uint64_t after, int limit) {
+  std::vector<v1::Change> out;
+  std::string next;
+  const std::string resume = after == 0 ? std::string() : keys::Change(after);
+  absl::Status s = storage::ScanPage(
+      *store_, changes(), nullptr, keys::ChangePrefix(), resume, limit,
+      [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
+        auto record = storage::ParseRecord<ChangeRecord>(value, "change record");
+        if (!record.ok()) return record.status();
+        out.push_back(record->change());
+        return true;
+      },
+      &next);
+  if (!s.ok()) return s;
+  return out;
 }
 
 absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view project_id,
@@ -163,7 +201,7 @@ absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view proj
   change.set_actor(std::string(actor));
   for (auto& field : DiffProjects(v1::Project(), project)) *change.add_fields() = std::move(field);
   if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
-  if (absl::Status s = store_->Write(&batch); !s.ok()) return s;
+  if (absl::Status s = Commit(batch); !s.ok()) return s;
   return project;
 }
 
@@ -245,7 +283,7 @@ absl::StatusOr<v1::Project> CatalogueStore::UpdateProject(const v1::UpdateProjec
   change.set_actor(std::string(actor));
   for (auto& field : fields) *change.add_fields() = std::move(field);
   if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
-  if (absl::Status s = store_->Write(&batch); !s.ok()) return s;
+  if (absl::Status s = Commit(batch); !s.ok()) return s;
   return after;
 }
 
@@ -270,7 +308,7 @@ absl::Status CatalogueStore::DeleteProject(absl::string_view project_id, absl::s
     *change.add_fields() = std::move(field);
   }
   if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
-  return store_->Write(&batch);
+  return Commit(batch);
 }
 
 absl::StatusOr<v1::Project> CatalogueStore::TransitionProject(
@@ -311,7 +349,7 @@ absl::StatusOr<v1::Project> CatalogueStore::TransitionProject(
   *record->mutable_project() = project;
   PutProjectRecord(batch, *record);
   if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
-  if (absl::Status s = store_->Write(&batch); !s.ok()) return s;
+  if (absl::Status s = Commit(batch); !s.ok()) return s;
   return project;
 }
 
@@ -327,7 +365,8 @@ absl::StatusOr<v1::ListProjectChangesResponse> CatalogueStore::ListProjectChange
   v1::ListProjectChangesResponse response;
   std::string next;
   absl::Status s = storage::ScanPage(
-      *store_, changes(), snapshot.get(), keys::ChangesOfProjectPrefix(id), *resume, *page_size,
+      *store_, changes(), snapshot.get(), keys::ChangesOfResourcePrefix(ProjectName(id)), *resume,
+      *page_size,
       [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
         auto value =
             store_->Get(changes(), keys::Change(keys::TrailingSequence(key)), snapshot.get());

@@ -3,6 +3,9 @@
 // a real store.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "common/status/errors.h"
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "services/catalogue/catalogue_service.h"
@@ -268,6 +271,86 @@ TEST_F(ProjectLifecycleTest, HistorySurvivesARestart) {
   ASSERT_TRUE(Transition(v1::PROJECT_STATUS_IN_PROGRESS, Day(2022, 3, 1), &out, out.etag()).ok());
   EXPECT_EQ(out.status_history_size(), 2);
   EXPECT_EQ(History().size(), 3u);
+}
+
+}  // namespace
+}  // namespace fazhi::catalogue
+
+namespace fazhi::catalogue {
+namespace {
+
+// Reads changes from a watch until `count` arrived (bounded by the deadline).
+std::vector<v1::Change> Watch(Stub& stub, int64_t after, size_t count) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::WatchChangesRequest request;
+  request.set_after_sequence(after);
+  auto reader = stub.WatchChanges(&context, request);
+  std::vector<v1::Change> got;
+  v1::Change change;
+  while (got.size() < count && reader->Read(&change)) got.push_back(change);
+  context.TryCancel();
+  reader->Finish();
+  return got;
+}
+
+TEST_F(ProjectLifecycleTest, WatchReplaysTheLogThenFollowsNewWrites) {
+  // SetUp wrote 1 region, 2 units and 1 project: sequences 1..4.
+  auto replay = Watch(*stub_, 0, 4);
+  ASSERT_EQ(replay.size(), 4u);
+  for (size_t i = 0; i < replay.size(); ++i) EXPECT_EQ(replay[i].sequence(), int64_t(i + 1));
+  EXPECT_EQ(replay[0].resource(), "regions/310000");
+  EXPECT_EQ(replay[3].resource(), "projects/credit-reports");
+
+  // A watcher that is already waiting sees a write made afterwards.
+  std::vector<v1::Change> live;
+  std::thread watcher([&] { live = Watch(*stub_, 4, 1); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  v1::Project p;
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_REGISTERED, Day(2022, 2, 24), &p).ok());
+  watcher.join();
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].sequence(), 5);
+  EXPECT_EQ(live[0].kind(), v1::Change::KIND_TRANSITION);
+}
+
+TEST_F(ProjectLifecycleTest, WatchResumesAfterARestartWithoutGapsOrRepeats) {
+  auto first = Watch(*stub_, 0, 2);
+  ASSERT_EQ(first.size(), 2u);
+  const int64_t last_seen = first.back().sequence();
+  server_->Shutdown();
+  stub_.reset();
+  service_.reset();
+  ASSERT_TRUE(store_->Close().ok());
+  store_.reset();
+  auto reopened = CatalogueStore::Open(testing::TestStoreOptions(dir_.path()));
+  ASSERT_TRUE(reopened.ok());
+  store_ = std::move(*reopened);
+  service_ = std::make_unique<CatalogueServiceImpl>(store_.get());
+  server_ = testing::StartInProcess(service_.get(), "fazhi.catalogue.v1.CatalogueService");
+  stub_ = v1::CatalogueService::NewStub(testing::Connect(server_->target()));
+  v1::Project p;
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_REGISTERED, Day(2022, 2, 24), &p).ok());
+  auto rest = Watch(*stub_, last_seen, 3);
+  ASSERT_EQ(rest.size(), 3u);
+  EXPECT_EQ(rest[0].sequence(), last_seen + 1);
+  EXPECT_EQ(rest[1].sequence(), last_seen + 2);
+  EXPECT_EQ(rest[2].sequence(), 5);  // the write after the restart continues the sequence
+}
+
+TEST_F(ProjectLifecycleTest, StopWatchesEndsOpenStreamsWithUnavailable) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::WatchChangesRequest request;
+  request.set_after_sequence(4);
+  auto reader = stub_->WatchChanges(&context, request);
+  service_->StopWatches();
+  v1::Change change;
+  while (reader->Read(&change)) {
+  }
+  grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(status.error_message().find("sequence 4"), std::string::npos) << status.error_message();
 }
 
 }  // namespace
