@@ -1,5 +1,6 @@
 #include "services/catalogue/catalogue_service.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
 #include "common/status/grpc_status.h"
@@ -153,14 +154,20 @@ grpc::Status CatalogueServiceImpl::TransitionProject(grpc::ServerContext* contex
   return ReplyWith(store_->TransitionProject(*request, ActorOf(*context)), response);
 }
 
-grpc::Status CatalogueServiceImpl::ListProjectChanges(grpc::ServerContext*,
-                                                      const v1::ListProjectChangesRequest* request,
-                                                      v1::ListProjectChangesResponse* response) {
+grpc::Status CatalogueServiceImpl::ListChanges(grpc::ServerContext*,
+                                               const v1::ListChangesRequest* request,
+                                               v1::ListChangesResponse* response) {
   errors::FieldViolations violations;
-  if (!api::CheckResourceName(violations, "name", "projects", request->name())) {
-    return ToGrpcStatus(violations.ToStatus());
+  const std::string& resource = request->resource();
+  if (absl::StartsWith(resource, "regions/")) {
+    api::CheckRegionName(violations, "resource", resource);
+  } else if (absl::StartsWith(resource, "units/")) {
+    api::CheckResourceName(violations, "resource", "units", resource);
+  } else {
+    api::CheckResourceName(violations, "resource", "projects", resource);
   }
-  return ReplyWith(store_->ListProjectChanges(*request), response);
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  return ReplyWith(store_->ListChanges(*request), response);
 }
 
 grpc::Status CatalogueServiceImpl::WatchChanges(grpc::ServerContext* context,

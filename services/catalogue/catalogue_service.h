@@ -37,8 +37,8 @@ class CatalogueServiceImpl final : public v1::CatalogueService::Service {
                              google::protobuf::Empty*) override;
   grpc::Status TransitionProject(grpc::ServerContext*, const v1::TransitionProjectRequest*,
                                  v1::Project*) override;
-  grpc::Status ListProjectChanges(grpc::ServerContext*, const v1::ListProjectChangesRequest*,
-                                  v1::ListProjectChangesResponse*) override;
+  grpc::Status ListChanges(grpc::ServerContext*, const v1::ListChangesRequest*,
+                           v1::ListChangesResponse*) override;
   grpc::Status WatchChanges(grpc::ServerContext*, const v1::WatchChangesRequest*,
                             grpc::ServerWriter<v1::Change>*) override;
 

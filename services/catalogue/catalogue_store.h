@@ -60,8 +60,7 @@ class CatalogueStore {
                              absl::string_view actor);
   absl::StatusOr<v1::Project> TransitionProject(const v1::TransitionProjectRequest& request,
                                                 absl::string_view actor);
-  absl::StatusOr<v1::ListProjectChangesResponse> ListProjectChanges(
-      const v1::ListProjectChangesRequest& request);
+  absl::StatusOr<v1::ListChangesResponse> ListChanges(const v1::ListChangesRequest& request);
 
   // Up to `limit` changes with a sequence above `after`, in order. When
   // `after` predates what the log keeps, FAILED_PRECONDITION.

@@ -353,20 +353,20 @@ absl::StatusOr<v1::Project> CatalogueStore::TransitionProject(
   return project;
 }
 
-absl::StatusOr<v1::ListProjectChangesResponse> CatalogueStore::ListProjectChanges(
-    const v1::ListProjectChangesRequest& request) {
+absl::StatusOr<v1::ListChangesResponse> CatalogueStore::ListChanges(
+    const v1::ListChangesRequest& request) {
   auto page_size = storage::NormalizePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
-  const std::string id = api::IdOf("projects", request.name());
-  const uint64_t fingerprint = storage::QueryFingerprint(absl::StrCat("changes?project=", id));
+  const uint64_t fingerprint =
+      storage::QueryFingerprint(absl::StrCat("changes?resource=", request.resource()));
   auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
   if (!resume.ok()) return resume.status();
   storage::ScopedSnapshot snapshot(*store_);
-  v1::ListProjectChangesResponse response;
+  v1::ListChangesResponse response;
   std::string next;
   absl::Status s = storage::ScanPage(
-      *store_, changes(), snapshot.get(), keys::ChangesOfResourcePrefix(ProjectName(id)), *resume,
-      *page_size,
+      *store_, changes(), snapshot.get(), keys::ChangesOfResourcePrefix(request.resource()),
+      *resume, *page_size,
       [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
         auto value =
             store_->Get(changes(), keys::Change(keys::TrailingSequence(key)), snapshot.get());
@@ -380,9 +380,7 @@ absl::StatusOr<v1::ListProjectChangesResponse> CatalogueStore::ListProjectChange
       &next);
   if (!s.ok()) return s;
   if (response.changes().empty() && request.page_token().empty()) {
-    // No history at all: tell a wrong name from a project without changes.
-    auto project = ReadProject(id);
-    if (!project.ok()) return project.status();
+    return errors::NotFound("Resource", request.resource());
   }
   if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
   return response;

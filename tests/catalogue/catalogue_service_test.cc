@@ -2,6 +2,8 @@
 // CatalogueStore in a fresh temp directory, served in process on
 // 127.0.0.1:0 and called through a real gRPC stub, so validation, storage,
 // status mapping and the google.rpc details on the wire are all exercised.
+#include "services/catalogue/catalogue_service.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -21,7 +23,6 @@
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
-#include "services/catalogue/catalogue_service.h"
 #include "services/catalogue/catalogue_store.h"
 #include "tests/testing/test_env.h"
 
@@ -39,10 +40,10 @@ constexpr char kServiceName[] = "fazhi.catalogue.v1.CatalogueService";
 // Shanghai's sixteen districts (DOMAIN.md), in code order.
 const std::vector<std::pair<std::string, std::string>>& ShanghaiDistricts() {
   static const auto* districts = new std::vector<std::pair<std::string, std::string>>{
-      {"310101", "黄浦区"}, {"310104", "徐汇区"}, {"310105", "长宁区"}, {"310106", "静安区"},
-      {"310107", "普陀区"}, {"310109", "虹口区"}, {"310110", "杨浦区"}, {"310112", "闵行区"},
+      {"310101", "黄浦区"}, {"310104", "徐汇区"}, {"310105", "长宁区"},   {"310106", "静安区"},
+      {"310107", "普陀区"}, {"310109", "虹口区"}, {"310110", "杨浦区"},   {"310112", "闵行区"},
       {"310113", "宝山区"}, {"310114", "嘉定区"}, {"310115", "浦东新区"}, {"310116", "金山区"},
-      {"310117", "松江区"}, {"310118", "青浦区"}, {"310120", "奉贤区"}, {"310151", "崇明区"},
+      {"310117", "松江区"}, {"310118", "青浦区"}, {"310120", "奉贤区"},   {"310151", "崇明区"},
   };
   return *districts;
 }
@@ -239,8 +240,7 @@ TEST_F(CatalogueServiceTest, CreatesShanghaiAndItsDistrictsAndGetsThemBack) {
       CreateRegion(MakeRegion("310000", "上海市", v1::REGION_LEVEL_PROVINCE, ""), &shanghai).ok());
   EXPECT_EQ(shanghai.name(), "regions/310000");
 
-  v1::Region baoshan_in =
-      MakeRegion("310113", "宝山区", v1::REGION_LEVEL_COUNTY, "regions/310000");
+  v1::Region baoshan_in = MakeRegion("310113", "宝山区", v1::REGION_LEVEL_COUNTY, "regions/310000");
   baoshan_in.set_english_name("Baoshan");
   v1::Region created;
   ASSERT_TRUE(CreateRegion(baoshan_in, &created).ok());
@@ -313,8 +313,7 @@ TEST_F(CatalogueServiceTest, ListRegionsByParentPaginatesInCodeOrder) {
   // Another province with a child, which must not leak into Shanghai's list.
   ASSERT_TRUE(CreateRegion(MakeRegion("320000", "江苏省", v1::REGION_LEVEL_PROVINCE, "")).ok());
   ASSERT_TRUE(
-      CreateRegion(MakeRegion("320102", "玄武区", v1::REGION_LEVEL_COUNTY, "regions/320000"))
-          .ok());
+      CreateRegion(MakeRegion("320102", "玄武区", v1::REGION_LEVEL_COUNTY, "regions/320000")).ok());
 
   v1::ListRegionsRequest request;
   request.set_parent("regions/310000");
@@ -392,15 +391,15 @@ TEST_F(CatalogueServiceTest, CreatesAUnitWithAliasesAndLooksItUpByAnyName) {
 
 TEST_F(CatalogueServiceTest, AliasCollisionAcrossUnitsIsAlreadyExistsAndWritesNothing) {
   ASSERT_NO_FATAL_FAILURE(CreateShanghai());
-  ASSERT_TRUE(CreateUnit("310000-police",
-                         MakeUnit("上海市公安局", v1::UNIT_KIND_GOVERNMENT_DEPARTMENT,
-                                  v1::UNIT_LEVEL_CITY, "regions/310000", {"市公安局"}))
-                  .ok());
+  ASSERT_TRUE(
+      CreateUnit("310000-police", MakeUnit("上海市公安局", v1::UNIT_KIND_GOVERNMENT_DEPARTMENT,
+                                           v1::UNIT_LEVEL_CITY, "regions/310000", {"市公安局"}))
+          .ok());
   // Its own display name and first alias are new; the second alias is taken.
-  absl::Status s = CreateUnit(
-      "310000-police-2",
-      MakeUnit("上海市公安局交通警察总队", v1::UNIT_KIND_GOVERNMENT_DEPARTMENT,
-               v1::UNIT_LEVEL_CITY, "regions/310000", {"市交警总队", "市公安局"}));
+  absl::Status s =
+      CreateUnit("310000-police-2",
+                 MakeUnit("上海市公安局交通警察总队", v1::UNIT_KIND_GOVERNMENT_DEPARTMENT,
+                          v1::UNIT_LEVEL_CITY, "regions/310000", {"市交警总队", "市公安局"}));
   EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
   google::rpc::ResourceInfo info;
   ASSERT_TRUE(errors::GetDetail(s, &info));
@@ -422,13 +421,13 @@ TEST_F(CatalogueServiceTest, AliasCollisionAcrossUnitsIsAlreadyExistsAndWritesNo
 
 TEST_F(CatalogueServiceTest, TakenUnitIdIsAlreadyExists) {
   ASSERT_NO_FATAL_FAILURE(CreateShanghai());
-  ASSERT_TRUE(CreateUnit("310000-justice", MakeUnit("上海市司法局",
-                                                    v1::UNIT_KIND_GOVERNMENT_DEPARTMENT,
-                                                    v1::UNIT_LEVEL_CITY, "regions/310000"))
-                  .ok());
-  absl::Status s = CreateUnit("310000-justice", MakeUnit("上海市总工会",
-                                                         v1::UNIT_KIND_PEOPLES_ORGANISATION,
-                                                         v1::UNIT_LEVEL_CITY, "regions/310000"));
+  ASSERT_TRUE(
+      CreateUnit("310000-justice", MakeUnit("上海市司法局", v1::UNIT_KIND_GOVERNMENT_DEPARTMENT,
+                                            v1::UNIT_LEVEL_CITY, "regions/310000"))
+          .ok());
+  absl::Status s =
+      CreateUnit("310000-justice", MakeUnit("上海市总工会", v1::UNIT_KIND_PEOPLES_ORGANISATION,
+                                            v1::UNIT_LEVEL_CITY, "regions/310000"));
   EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
   v1::Unit got;
   EXPECT_EQ(LookupUnit("上海市总工会", &got).code(), absl::StatusCode::kNotFound);
@@ -471,9 +470,9 @@ TEST_F(CatalogueServiceTest, FilesAnnualReportDefaultsByKindAndCanBeOverridden) 
 
 TEST_F(CatalogueServiceTest, UnitInAnUnknownRegionIsNotFound) {
   ASSERT_NO_FATAL_FAILURE(CreateShanghai());
-  absl::Status s = CreateUnit("310113-government",
-                              MakeUnit("上海市宝山区人民政府", v1::UNIT_KIND_GOVERNMENT,
-                                       v1::UNIT_LEVEL_DISTRICT, "regions/310113"));
+  absl::Status s =
+      CreateUnit("310113-government", MakeUnit("上海市宝山区人民政府", v1::UNIT_KIND_GOVERNMENT,
+                                               v1::UNIT_LEVEL_DISTRICT, "regions/310113"));
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
   EXPECT_THAT(ViolatedFields(s), ElementsAre("unit.region"));
 }
@@ -515,14 +514,14 @@ TEST_F(CatalogueServiceTest, SameTitleUnitAndYearWithAnotherRequestIdIsAlreadyEx
   EXPECT_THAT(ListProjectNames(0, ""), ElementsAre(first.name()));
 
   // The same title in another year, or for another first unit, is a new project.
-  EXPECT_TRUE(CreateProject(MakeProject(project.title(), 2024, "units/310113-government",
-                                        "regions/310113"),
-                            "req-c")
-                  .ok());
-  EXPECT_TRUE(CreateProject(MakeProject(project.title(), 2023, "units/310107-justice",
-                                        "regions/310107"),
-                            "req-d")
-                  .ok());
+  EXPECT_TRUE(
+      CreateProject(MakeProject(project.title(), 2024, "units/310113-government", "regions/310113"),
+                    "req-c")
+          .ok());
+  EXPECT_TRUE(
+      CreateProject(MakeProject(project.title(), 2023, "units/310107-justice", "regions/310107"),
+                    "req-d")
+          .ok());
   EXPECT_EQ(ListProjectNames(0, "").size(), 3u);
 }
 
@@ -573,12 +572,12 @@ TEST_F(CatalogueServiceTest, InvalidUtf8TitleIsInvalidArgument) {
 
 TEST_F(CatalogueServiceTest, OutcomePhraseIsReadIntoAnExactQuantity) {
   ASSERT_NO_FATAL_FAILURE(CreateShanghai());
-  ASSERT_TRUE(CreateUnit("310000-police",
-                         MakeUnit("上海市公安局", v1::UNIT_KIND_GOVERNMENT_DEPARTMENT,
-                                  v1::UNIT_LEVEL_CITY, "regions/310000", {"市公安局"}))
-                  .ok());
-  v1::Project project = MakeProject("反电诈预警劝阻", 2021, "units/310000-police",
-                                    "regions/310000");
+  ASSERT_TRUE(
+      CreateUnit("310000-police", MakeUnit("上海市公安局", v1::UNIT_KIND_GOVERNMENT_DEPARTMENT,
+                                           v1::UNIT_LEVEL_CITY, "regions/310000", {"市公安局"}))
+          .ok());
+  v1::Project project =
+      MakeProject("反电诈预警劝阻", 2021, "units/310000-police", "regions/310000");
   project.set_level(v1::PROJECT_LEVEL_CITY);
   project.add_outcomes()->set_phrase("累计避损147亿余元");
   project.add_outcomes()->set_phrase("日均预警潜在被害人14万人次");
@@ -634,12 +633,12 @@ TEST_F(CatalogueServiceTest, ListProjectsFiltersByRegionAndYear) {
   }
   EXPECT_THAT(ListProjectNames(2023, "regions/310113"),
               UnorderedElementsAre(name_of["宝山2023甲"], name_of["宝山2023乙"]));
-  EXPECT_THAT(ListProjectNames(0, "regions/310113"),
-              UnorderedElementsAre(name_of["宝山2022甲"], name_of["宝山2023甲"],
-                                   name_of["宝山2023乙"]));
-  EXPECT_THAT(ListProjectNames(2023, ""),
-              UnorderedElementsAre(name_of["宝山2023甲"], name_of["宝山2023乙"],
-                                   name_of["普陀2023甲"]));
+  EXPECT_THAT(
+      ListProjectNames(0, "regions/310113"),
+      UnorderedElementsAre(name_of["宝山2022甲"], name_of["宝山2023甲"], name_of["宝山2023乙"]));
+  EXPECT_THAT(
+      ListProjectNames(2023, ""),
+      UnorderedElementsAre(name_of["宝山2023甲"], name_of["宝山2023乙"], name_of["普陀2023甲"]));
   EXPECT_THAT(ListProjectNames(2021, "regions/310107"), ElementsAre(name_of["普陀2021甲"]));
   EXPECT_THAT(ListProjectNames(2020, ""), IsEmpty());
   EXPECT_THAT(ListProjectNames(2023, "regions/310101"), IsEmpty());
@@ -656,13 +655,13 @@ TEST_F(CatalogueServiceTest, ListProjectsFiltersByRegionAndYear) {
 TEST_F(CatalogueServiceTest, PaginationIsStableWhileProjectsAreInserted) {
   ASSERT_NO_FATAL_FAILURE(CreateCatalogueBasics());
   // Ids chosen so that later inserts land both before and after the cursor.
-  const std::vector<std::string> original = {"b-01", "b-02", "b-03", "b-04", "b-05", "b-06",
-                                             "b-07"};
+  const std::vector<std::string> original = {"b-01", "b-02", "b-03", "b-04",
+                                             "b-05", "b-06", "b-07"};
   for (const auto& id : original) {
-    ASSERT_TRUE(CreateProject(MakeProject("项目" + id, 2023, "units/310113-government",
-                                          "regions/310113"),
-                              "", nullptr, id)
-                    .ok())
+    ASSERT_TRUE(
+        CreateProject(MakeProject("项目" + id, 2023, "units/310113-government", "regions/310113"),
+                      "", nullptr, id)
+            .ok())
         << id;
   }
   v1::ListProjectsRequest request;
@@ -681,10 +680,10 @@ TEST_F(CatalogueServiceTest, PaginationIsStableWhileProjectsAreInserted) {
     // Between pages: one project before every cursor, one after all of them.
     ++inserted;
     for (const auto& id : {absl::StrCat("a-0", inserted), absl::StrCat("c-0", inserted)}) {
-      ASSERT_TRUE(CreateProject(MakeProject("插入" + id, 2023, "units/310113-government",
-                                            "regions/310113"),
-                                "", nullptr, id)
-                      .ok())
+      ASSERT_TRUE(
+          CreateProject(MakeProject("插入" + id, 2023, "units/310113-government", "regions/310113"),
+                        "", nullptr, id)
+              .ok())
           << id;
     }
   }
@@ -731,9 +730,9 @@ TEST_F(CatalogueServiceTest, GeneratedProjectIdDoesNotCollideWithAChosenOne) {
 
 TEST_F(CatalogueServiceTest, ListUnitsByRegion) {
   ASSERT_NO_FATAL_FAILURE(CreateCatalogueBasics());
-  ASSERT_TRUE(CreateUnit("310113-justice", MakeUnit("上海市宝山区司法局",
-                                                    v1::UNIT_KIND_GOVERNMENT_DEPARTMENT,
-                                                    v1::UNIT_LEVEL_DISTRICT, "regions/310113"))
+  ASSERT_TRUE(CreateUnit("310113-justice",
+                         MakeUnit("上海市宝山区司法局", v1::UNIT_KIND_GOVERNMENT_DEPARTMENT,
+                                  v1::UNIT_LEVEL_DISTRICT, "regions/310113"))
                   .ok());
   v1::ListUnitsRequest request;
   request.set_region("regions/310113");
@@ -783,10 +782,10 @@ TEST_F(CatalogueServiceTest, DataSurvivesAServerAndStoreRestart) {
   EXPECT_EQ(CreateProject(project, "req-other").code(), absl::StatusCode::kAlreadyExists);
   // So did the id sequence: a new generated id does not reuse the old one.
   v1::Project next;
-  ASSERT_TRUE(CreateProject(MakeProject("另一个项目", 2023, "units/310113-government",
-                                        "regions/310113"),
-                            "", &next)
-                  .ok());
+  ASSERT_TRUE(
+      CreateProject(MakeProject("另一个项目", 2023, "units/310113-government", "regions/310113"),
+                    "", &next)
+          .ok());
   EXPECT_NE(next.name(), created.name());
   EXPECT_THAT(ListProjectNames(2023, "regions/310113"),
               UnorderedElementsAre(created.name(), next.name()));

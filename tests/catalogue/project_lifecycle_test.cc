@@ -79,10 +79,10 @@ class ProjectLifecycleTest : public ::testing::Test {
   }
 
   std::vector<v1::Change> History() {
-    v1::ListProjectChangesRequest request;
-    request.set_name(project_.name());
-    v1::ListProjectChangesResponse response;
-    EXPECT_TRUE(Call(&Stub::ListProjectChanges, request, &response).ok());
+    v1::ListChangesRequest request;
+    request.set_resource(project_.name());
+    v1::ListChangesResponse response;
+    EXPECT_TRUE(Call(&Stub::ListChanges, request, &response).ok());
     return {response.changes().begin(), response.changes().end()};
   }
 
@@ -292,6 +292,23 @@ std::vector<v1::Change> Watch(Stub& stub, int64_t after, size_t count) {
   context.TryCancel();
   reader->Finish();
   return got;
+}
+
+TEST_F(ProjectLifecycleTest, UnitsAndRegionsHaveAHistoryToo) {
+  v1::ListChangesRequest request;
+  request.set_resource("units/310000-justice");
+  v1::ListChangesResponse response;
+  ASSERT_TRUE(Call(&Stub::ListChanges, request, &response).ok());
+  ASSERT_EQ(response.changes_size(), 1);
+  EXPECT_EQ(response.changes(0).kind(), v1::Change::KIND_CREATE);
+  request.set_resource("regions/310000");
+  ASSERT_TRUE(Call(&Stub::ListChanges, request, &response).ok());
+  EXPECT_EQ(response.changes_size(), 1);
+  request.set_resource("units/nobody");
+  EXPECT_EQ(Call(&Stub::ListChanges, request, &response).code(), absl::StatusCode::kNotFound);
+  request.set_resource("reports/x");
+  EXPECT_EQ(Call(&Stub::ListChanges, request, &response).code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(ProjectLifecycleTest, WatchReplaysTheLogThenFollowsNewWrites) {
