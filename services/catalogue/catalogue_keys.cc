@@ -44,6 +44,11 @@ std::string ProjectByRegionPrefix(absl::string_view region_code, uint32_t year) 
   if (year != 0) b.AddUint32(year);
   return b.Build();
 }
+std::string ProjectByRegionCodePrefix(absl::string_view code_prefix) {
+  // The raw bytes of a string component before its terminator sort like the
+  // string, so an unterminated prefix selects every code that starts with it.
+  return std::string(1, 'r') + std::string(code_prefix);
+}
 std::string ProjectTitle(uint32_t year, absl::string_view first_unit_id, absl::string_view title) {
   return KeyBuilder('t').AddUint32(year).AddString(first_unit_id).AddString(title).Build();
 }

@@ -45,6 +45,8 @@ std::string ProjectByRegion(absl::string_view region_code, uint32_t year,
 // Prefixes for listing: year 0 means every year.
 std::string ProjectByYearPrefix(uint32_t year);
 std::string ProjectByRegionPrefix(absl::string_view region_code, uint32_t year);
+// Every 'r' key of every region whose code starts with `code_prefix`.
+std::string ProjectByRegionCodePrefix(absl::string_view code_prefix);
 std::string ProjectTitle(uint32_t year, absl::string_view first_unit_id, absl::string_view title);
 
 std::string Request(absl::string_view kind, absl::string_view request_id);

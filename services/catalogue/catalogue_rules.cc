@@ -1,12 +1,16 @@
 #include "services/catalogue/catalogue_rules.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
 #include "common/text/quantity_proto.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
 
 namespace fazhi::catalogue {
@@ -314,6 +318,77 @@ std::vector<v1::FieldChange> DiffProjects(const v1::Project& before, const v1::P
     changes.push_back(std::move(change));
   }
   return changes;
+}
+
+std::string DescendantCodePrefix(absl::string_view code) {
+  std::string prefix(code);
+  while (prefix.size() > 2 && prefix.substr(prefix.size() - 2) == "00")
+    prefix.resize(prefix.size() - 2);
+  return prefix;
+}
+
+void ValidateListProjects(const v1::ListProjectsRequest& request,
+                          errors::FieldViolations& violations) {
+  api::CheckYear(violations, "year", request.year(), /*required=*/false);
+  api::CheckRegionName(violations, "region", request.region(), /*required=*/false);
+  if (request.include_descendants() && request.region().empty()) {
+    violations.Add("include_descendants", "needs a region to take the descendants of");
+  }
+  api::CheckResourceName(violations, "unit", "units", request.unit(), /*required=*/false);
+  if (!v1::ProjectLevel_IsValid(request.level())) violations.Add("level", "is not a known level");
+  if (!v1::ProjectStatus_IsValid(request.status())) {
+    violations.Add("status", "is not a known status");
+  }
+  for (int i = 0; i < request.flags_size(); ++i) {
+    if (request.flags(i) == v1::PROJECT_FLAG_UNSPECIFIED ||
+        !v1::ProjectFlag_IsValid(request.flags(i))) {
+      violations.Add(absl::StrCat("flags[", i, "]"),
+                     "must be KEY_PROJECT, MOST_ANTICIPATED or EXCELLENT");
+    }
+  }
+  api::CheckText(violations, "theme", request.theme(), 0, 32);
+  api::CheckText(violations, "text", request.text(), 0, 100);
+}
+
+bool MatchesProjectFilters(const v1::ListProjectsRequest& request, const v1::Project& project) {
+  if (request.year() != 0 && project.year() != request.year()) return false;
+  if (request.level() != v1::PROJECT_LEVEL_UNSPECIFIED && project.level() != request.level()) {
+    return false;
+  }
+  if (!request.unit().empty() && std::find(project.units().begin(), project.units().end(),
+                                           request.unit()) == project.units().end()) {
+    return false;
+  }
+  if (request.status() != v1::PROJECT_STATUS_UNSPECIFIED && project.status() != request.status()) {
+    return false;
+  }
+  for (int flag : request.flags()) {
+    if (flag == v1::PROJECT_FLAG_KEY_PROJECT && !project.key_project()) return false;
+    if (flag == v1::PROJECT_FLAG_MOST_ANTICIPATED && !project.most_anticipated()) return false;
+    if (flag == v1::PROJECT_FLAG_EXCELLENT && !project.excellent()) return false;
+  }
+  if (!request.theme().empty() && project.theme() != request.theme()) return false;
+  if (!request.text().empty() && project.title().find(request.text()) == std::string::npos &&
+      project.description().find(request.text()) == std::string::npos) {
+    return false;
+  }
+  return true;
+}
+
+std::string CanonicalProjectQuery(const v1::ListProjectsRequest& request) {
+  v1::ListProjectsRequest filters = request;
+  filters.clear_page_size();
+  filters.clear_page_token();
+  std::sort(filters.mutable_flags()->begin(), filters.mutable_flags()->end());
+  // Deterministic serialization of the remaining fields is canonical for
+  // one binary; tokens do not outlive an upgrade that changes it.
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  filters.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return absl::StrCat("projects?", absl::BytesToHexString(bytes));
 }
 
 std::string EtagOf(uint64_t revision) { return absl::StrCat("r", revision); }

@@ -63,6 +63,23 @@ void ApplyMask(const google::protobuf::FieldMask& mask, const v1::Project& patch
 // bookkeeping fields (etag, times, history) are left out.
 std::vector<v1::FieldChange> DiffProjects(const v1::Project& before, const v1::Project& after);
 
+// The leading digits every GB/T 2260 descendant of `code` shares: a
+// province "310000" -> "31", a prefecture "310100" -> "3101", a county
+// "310113" -> "310113".
+std::string DescendantCodePrefix(absl::string_view code);
+
+// Checks a list request's filters (as their field names).
+void ValidateListProjects(const v1::ListProjectsRequest& request,
+                          errors::FieldViolations& violations);
+
+// Whether `project` passes the filters that the index scan did not apply:
+// level, unit, status, flags, theme, text, and year when the scan could not
+// narrow by it.
+bool MatchesProjectFilters(const v1::ListProjectsRequest& request, const v1::Project& project);
+
+// Every filter of the request in a canonical form, for binding page tokens.
+std::string CanonicalProjectQuery(const v1::ListProjectsRequest& request);
+
 // The etag of a stored revision.
 std::string EtagOf(uint64_t revision);
 

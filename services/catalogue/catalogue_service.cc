@@ -117,8 +117,7 @@ grpc::Status CatalogueServiceImpl::ListProjects(grpc::ServerContext*,
                                                 const v1::ListProjectsRequest* request,
                                                 v1::ListProjectsResponse* response) {
   errors::FieldViolations violations;
-  api::CheckYear(violations, "year", request->year(), /*required=*/false);
-  api::CheckRegionName(violations, "region", request->region(), /*required=*/false);
+  ValidateListProjects(*request, violations);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListProjects(*request), response);
 }

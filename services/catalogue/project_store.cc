@@ -215,18 +215,24 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
     const v1::ListProjectsRequest& request) {
   auto page_size = storage::NormalizePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint = storage::QueryFingerprint(
-      absl::StrCat("projects?year=", request.year(), "&region=", request.region()));
+  const uint64_t fingerprint = storage::QueryFingerprint(CanonicalProjectQuery(request));
   auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
   if (!resume.ok()) return resume.status();
 
-  // Both indexes order by (year, id); the region index is narrowed by region
-  // and, when given, year; the year index by year.
+  // The narrowest index: by region (and year, unless descendants are
+  // wanted, whose keys interleave years), else by year. Other filters are
+  // applied to each record.
   const auto year = static_cast<uint32_t>(request.year());
   const bool by_region = !request.region().empty();
-  const std::string prefix =
-      by_region ? keys::ProjectByRegionPrefix(api::IdOf("regions", request.region()), year)
-                : keys::ProjectByYearPrefix(year);
+  const std::string region_code = api::IdOf("regions", request.region());
+  std::string prefix;
+  if (by_region && request.include_descendants()) {
+    prefix = keys::ProjectByRegionCodePrefix(DescendantCodePrefix(region_code));
+  } else if (by_region) {
+    prefix = keys::ProjectByRegionPrefix(region_code, year);
+  } else {
+    prefix = keys::ProjectByYearPrefix(year);
+  }
   const int strings_before_id = by_region ? 1 : 0;
   storage::ScopedSnapshot snapshot(*store_);
   v1::ListProjectsResponse response;
@@ -240,6 +246,7 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
         if (!value->has_value()) return false;
         auto record = storage::ParseRecord<ProjectRecord>(**value, "project record");
         if (!record.ok()) return record.status();
+        if (!MatchesProjectFilters(request, record->project())) return false;
         *response.add_projects() = record->project();
         return true;
       },
