@@ -74,3 +74,12 @@ function(fazhi_proto_library)
   target_include_directories(${ARG_NAME} PUBLIC ${FAZHI_GEN_DIR})
   target_link_libraries(${ARG_NAME} PUBLIC ${ARG_DEPS} protobuf::libprotobuf)
 endfunction()
+
+# fazhi_link_all_contracts(target): link every generated contract into
+# `target`, even those it never names, so the descriptor pool knows them all
+# (tools that take method names and JSON at run time).
+function(fazhi_link_all_contracts TARGET)
+  target_link_options(${TARGET} PRIVATE
+    -Wl,--whole-archive $<TARGET_FILE:fazhi_proto> -Wl,--no-whole-archive)
+  add_dependencies(${TARGET} fazhi_proto)
+endfunction()

@@ -5,3 +5,10 @@ fazhi_cc_test(NAME catalogue_test LABELS integration
     catalogue/project_lifecycle_test.cc
     catalogue/project_filters_test.cc
   DEPS catalogue_lib fazhi_test_env)
+
+# Benchmark (not a test: prints figures; see README "Benchmarks").
+fazhi_cc_binary(NAME catalogue_bench SRCS catalogue/catalogue_bench.cc
+  DEPS catalogue_lib fazhi_test_env fazhi_load)
+fazhi_link_all_contracts(catalogue_bench)
+target_compile_definitions(catalogue_bench PRIVATE
+  FAZHI_SEEDS_DIR="${FAZHI_SEEDS_DIR}" FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
