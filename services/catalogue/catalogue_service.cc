@@ -89,18 +89,82 @@ grpc::Status CatalogueServiceImpl::LookupUnit(grpc::ServerContext*,
   return ReplyWith(store_->LookupUnit(request->display_name()), response);
 }
 
+absl::StatusOr<v1::Project> CatalogueServiceImpl::Create(const v1::CreateProjectRequest& request,
+                                                         const std::string& actor) {
+  errors::FieldViolations violations;
+  ValidateProject(request.project_id(), request.project(), violations);
+  api::CheckRequestId(violations, "request_id", request.request_id());
+  v1::Project project = request.project();
+  if (violations.empty()) NormalizeProject(project, violations);
+  if (!violations.empty()) return violations.ToStatus();
+  return store_->CreateProject(request.project_id(), std::move(project), request.request_id(),
+                               actor);
+}
+
 grpc::Status CatalogueServiceImpl::CreateProject(grpc::ServerContext* context,
                                                  const v1::CreateProjectRequest* request,
                                                  v1::Project* response) {
-  errors::FieldViolations violations;
-  ValidateProject(request->project_id(), request->project(), violations);
-  api::CheckRequestId(violations, "request_id", request->request_id());
-  v1::Project project = request->project();
-  if (violations.empty()) NormalizeProject(project, violations);
-  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return ReplyWith(store_->CreateProject(request->project_id(), std::move(project),
-                                         request->request_id(), ActorOf(*context)),
-                   response);
+  return ReplyWith(Create(*request, ActorOf(*context)), response);
+}
+
+grpc::Status CatalogueServiceImpl::ImportProjects(grpc::ServerContext* context,
+                                                  grpc::ServerReader<v1::ImportProjectRow>* reader,
+                                                  v1::ImportProjectsResponse* response) {
+  const std::string actor = ActorOf(*context);
+  v1::ImportProjectRow row;
+  while (reader->Read(&row)) {
+    v1::CreateProjectRequest create = row.create();
+    absl::Status status;
+    if (row.row() < 1) {
+      status = errors::InvalidField("row", "must be the caller's row number, 1 or more");
+    }
+    for (int i = 0; status.ok() && i < row.unit_names_size(); ++i) {
+      auto unit = store_->LookupUnit(row.unit_names(i));
+      if (unit.ok()) {
+        create.mutable_project()->add_units(unit->name());
+      } else if (absl::IsNotFound(unit.status())) {
+        status = errors::InvalidField(
+            absl::StrCat("unit_names[", i, "]"),
+            absl::StrCat("no unit is named \"", row.unit_names(i), "\" (name or alias)"));
+      } else {
+        status = unit.status();
+      }
+    }
+    bool replayed = false;
+    if (status.ok()) {
+      // A row imported before (same request_id) is not written again.
+      if (!create.request_id().empty()) {
+        auto earlier = store_->ProjectForRequest(create.request_id());
+        if (!earlier.ok()) {
+          status = earlier.status();
+        } else if (earlier->has_value()) {
+          replayed = true;
+          response->set_already_present(response->already_present() + 1);
+          response->add_projects(**earlier);
+        }
+      }
+    }
+    if (status.ok() && !replayed) {
+      auto created = Create(create, actor);
+      if (created.ok()) {
+        response->set_accepted(response->accepted() + 1);
+        response->add_projects(created->name());
+      } else {
+        status = created.status();
+      }
+    }
+    if (!status.ok()) {
+      auto* rejected = response->add_rejected();
+      rejected->set_row(row.row());
+      rejected->set_code(absl::StatusCodeToString(status.code()));
+      rejected->set_message(std::string(status.message()));
+      google::rpc::BadRequest bad;
+      if (errors::GetDetail(status, &bad)) {
+        for (const auto& v : bad.field_violations()) rejected->add_fields(v.field());
+      }
+    }
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status CatalogueServiceImpl::GetProject(grpc::ServerContext*,

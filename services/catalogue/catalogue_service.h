@@ -41,12 +41,19 @@ class CatalogueServiceImpl final : public v1::CatalogueService::Service {
                            v1::ListChangesResponse*) override;
   grpc::Status WatchChanges(grpc::ServerContext*, const v1::WatchChangesRequest*,
                             grpc::ServerWriter<v1::Change>*) override;
+  grpc::Status ImportProjects(grpc::ServerContext*, grpc::ServerReader<v1::ImportProjectRow>*,
+                              v1::ImportProjectsResponse*) override;
 
   // Ends every open WatchChanges stream with UNAVAILABLE (the caller resumes
   // from its last sequence elsewhere or later). For shutdown.
   void StopWatches() { stopping_ = true; }
 
  private:
+  // Validates, normalizes and stores one project create; shared by
+  // CreateProject and ImportProjects.
+  absl::StatusOr<v1::Project> Create(const v1::CreateProjectRequest& request,
+                                     const std::string& actor);
+
   CatalogueStore* store_;
   std::atomic<bool> stopping_{false};
 };

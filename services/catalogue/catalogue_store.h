@@ -12,6 +12,7 @@
 #define FAZHI_SERVICES_CATALOGUE_CATALOGUE_STORE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -50,6 +51,8 @@ class CatalogueStore {
                                             absl::string_view request_id,
                                             absl::string_view actor = "anonymous");
   absl::StatusOr<v1::Project> GetProject(absl::string_view project_id);
+  // The project a request_id created, if any.
+  absl::StatusOr<std::optional<std::string>> ProjectForRequest(absl::string_view request_id);
   absl::StatusOr<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& request);
   // `actor` names who asks, for the change log. The request's mask is
   // already checked (ValidateUpdateMask); the merged project is validated

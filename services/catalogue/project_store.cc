@@ -205,6 +205,11 @@ absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view proj
   return project;
 }
 
+absl::StatusOr<std::optional<std::string>> CatalogueStore::ProjectForRequest(
+    absl::string_view request_id) {
+  return store_->Get(requests(), keys::Request("project", request_id));
+}
+
 absl::StatusOr<v1::Project> CatalogueStore::GetProject(absl::string_view project_id) {
   auto record = ReadProject(project_id);
   if (!record.ok()) return record.status();

@@ -201,3 +201,66 @@ TEST(DescendantCodePrefixTest, FollowsTheCodeLevels) {
 
 }  // namespace
 }  // namespace fazhi::catalogue
+
+namespace fazhi::catalogue {
+namespace {
+
+v1::ImportProjectRow Row(int64_t number, const std::string& title,
+                         std::vector<std::string> unit_names, const std::string& request_id) {
+  v1::ImportProjectRow row;
+  row.set_row(number);
+  auto* p = row.mutable_create()->mutable_project();
+  p->set_year(2022);
+  p->set_level(v1::PROJECT_LEVEL_DISTRICT);
+  p->set_title(title);
+  p->set_region("regions/310113");
+  row.mutable_create()->set_request_id(request_id);
+  for (auto& n : unit_names) row.add_unit_names(n);
+  return row;
+}
+
+TEST_F(ProjectFiltersTest, ImportKeepsGoodRowsAndListsEveryBadOne) {
+  auto import = [&](const std::vector<v1::ImportProjectRow>& rows) {
+    grpc::ClientContext context;
+    v1::ImportProjectsResponse response;
+    auto writer = stub_->ImportProjects(&context, &response);
+    for (const auto& row : rows) EXPECT_TRUE(writer->Write(row));
+    writer->WritesDone();
+    grpc::Status s = writer->Finish();
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  };
+  const std::vector<v1::ImportProjectRow> rows = {
+      Row(1, "长江退捕与禁捕联勤联动", {"单位310113-government"}, "import-1"),
+      Row(2, "", {"单位310113-government"}, "import-2"),           // empty title
+      Row(3, "不存在的单位的项目", {"没有这个单位"}, "import-3"),  // unknown name
+      Row(4, "两个单位的项目", {"单位310113-government", "单位310000-justice"}, "import-4"),
+      Row(5, "乡村三治融合", {"单位310113-government"},
+          "import-5"),
+  };
+  auto first = import(rows);
+  EXPECT_EQ(first.accepted(), 3);
+  ASSERT_EQ(first.rejected_size(), 2);
+  EXPECT_EQ(first.rejected(0).row(), 2);
+  EXPECT_EQ(first.rejected(0).code(), "INVALID_ARGUMENT");
+  EXPECT_EQ(std::vector<std::string>(first.rejected(0).fields().begin(),
+                                     first.rejected(0).fields().end()),
+            std::vector<std::string>({"project.title"}));
+  EXPECT_EQ(first.rejected(1).row(), 3);
+  EXPECT_EQ(first.rejected(1).fields(0), "unit_names[0]");
+
+  // The good rows are stored, with units resolved from their names.
+  v1::ListProjectsRequest list;
+  list.set_unit("units/310000-justice");
+  list.set_year(2022);
+  EXPECT_EQ(Ids(list).size(), 1u);
+
+  // Importing again adds nothing twice.
+  auto second = import(rows);
+  EXPECT_EQ(second.accepted(), 0);
+  EXPECT_EQ(second.already_present(), 3);
+  EXPECT_EQ(second.rejected_size(), 2);
+}
+
+}  // namespace
+}  // namespace fazhi::catalogue
