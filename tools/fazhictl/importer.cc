@@ -1,5 +1,6 @@
 #include "tools/fazhictl/importer.h"
 
+#include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -140,18 +141,44 @@ ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
           counts.kinds[kIndicators]);
   }
 
-  for (const auto& request : file.projects()) {
-    catalogue::Project response;
+  // Projects go in one ImportProjects stream: the catalogue resolves unit
+  // names and judges each row on its own. Rows are renumbered in load order
+  // (files may each start at 1) and mapped back to their labels.
+  if (!file.projects().empty()) {
+    std::vector<std::string> labels;
+    catalogue::ImportProjectsResponse response;
     grpc::ClientContext context;
-    PrepareContext(context);
-    const grpc::Status status = catalogue_->CreateProject(&context, request, &response);
-    const std::string id =
-        !request.project_id().empty() ? request.project_id() : request.request_id();
-    const std::string label = absl::StrCat("project ", id, Quoted(request.project().title()));
-    const std::string own_name =
-        request.project_id().empty() ? "" : absl::StrCat("projects/", request.project_id());
-    Count(Classify(status, label, own_name, status.ok() ? &response.create_time() : nullptr),
-          counts.kinds[kProjects]);
+    context.set_deadline(absl::ToChronoTime(absl::Now() + call_deadline_ * 10));
+    auto writer = catalogue_->ImportProjects(&context, &response);
+    for (const auto& row : file.projects()) {
+      catalogue::ImportProjectRow numbered = row;
+      numbered.set_row(static_cast<int64_t>(labels.size()) + 1);
+      const auto& create = row.create();
+      labels.push_back(absl::StrCat(
+          "project ", !create.project_id().empty() ? create.project_id() : create.request_id(),
+          Quoted(create.project().title())));
+      if (!writer->Write(numbered)) break;
+    }
+    writer->WritesDone();
+    const grpc::Status status = writer->Finish();
+    KindCounts& counts_of_projects = counts.kinds[kProjects];
+    if (!status.ok()) {
+      Classify(status, "project import", "", nullptr);
+      counts_of_projects.failed += static_cast<int>(labels.size());
+    } else {
+      counts_of_projects.created += static_cast<int>(response.accepted());
+      counts_of_projects.already_present += static_cast<int>(response.already_present());
+      counts_of_projects.failed += response.rejected_size();
+      for (const auto& rejected : response.rejected()) {
+        const size_t index = static_cast<size_t>(rejected.row() - 1);
+        std::fprintf(stderr, "FAILED %s: %s: %s\n",
+                     index < labels.size() ? labels[index].c_str() : "project",
+                     rejected.code().c_str(), rejected.message().c_str());
+        for (const auto& field : rejected.fields()) {
+          std::fprintf(stderr, "  field %s\n", field.c_str());
+        }
+      }
+    }
   }
 
   for (const auto& request : file.reports()) {
