@@ -4,6 +4,7 @@ fazhi_cc_test(NAME catalogue_test LABELS integration
     catalogue/catalogue_service_test.cc
     catalogue/project_lifecycle_test.cc
     catalogue/project_filters_test.cc
+    catalogue/national_regions_test.cc
   DEPS catalogue_lib fazhi_test_env)
 
 # Benchmark (not a test: prints figures; see README "Benchmarks").
