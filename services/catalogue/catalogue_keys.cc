@@ -53,6 +53,22 @@ std::string ProjectTitle(uint32_t year, absl::string_view first_unit_id, absl::s
   return KeyBuilder('t').AddUint32(year).AddString(first_unit_id).AddString(title).Build();
 }
 
+std::string ProjectByUnit(absl::string_view unit_id, absl::string_view project_id) {
+  return KeyBuilder('w').AddString(unit_id).AddString(project_id).Build();
+}
+std::string ProjectByUnitPrefix(absl::string_view unit_id) {
+  return KeyBuilder('w').AddString(unit_id).Build();
+}
+std::string UnitChild(absl::string_view parent_unit_id, absl::string_view unit_id) {
+  return KeyBuilder('x').AddString(parent_unit_id).AddString(unit_id).Build();
+}
+std::string UnitChildPrefix(absl::string_view parent_unit_id) {
+  return KeyBuilder('x').AddString(parent_unit_id).Build();
+}
+std::string ProjectOfRegionPrefix(absl::string_view region_code) {
+  return KeyBuilder('r').AddString(region_code).Build();
+}
+
 std::string Request(absl::string_view kind, absl::string_view request_id) {
   return KeyBuilder('q').AddString(kind).AddString(request_id).Build();
 }

@@ -13,6 +13,8 @@
 //     'y' year, project_id                   79 | 00 00 07 e6 | "y2022-..." 00 01
 //     'r' region code, year, project_id      72 | "310113" 00 01 | 00 00 07 e7 | id 00 01
 //     't' year, first unit id, title -> id   74 | 00 00 07 e6 | unit 00 01 | title 00 01
+//     'w' unit_id, project_id                77 | unit 00 01 | id 00 01   projects by unit
+//     'x' parent unit_id, unit_id            78 | parent 00 01 | unit 00 01
 //   requests (cf 3)
 //     'q' kind, request_id -> resource name  71 | "project" 00 01 | id 00 01
 //   meta (cf 4)
@@ -48,6 +50,13 @@ std::string ProjectByRegionPrefix(absl::string_view region_code, uint32_t year);
 // Every 'r' key of every region whose code starts with `code_prefix`.
 std::string ProjectByRegionCodePrefix(absl::string_view code_prefix);
 std::string ProjectTitle(uint32_t year, absl::string_view first_unit_id, absl::string_view title);
+
+std::string ProjectByUnit(absl::string_view unit_id, absl::string_view project_id);
+std::string ProjectByUnitPrefix(absl::string_view unit_id);
+std::string UnitChild(absl::string_view parent_unit_id, absl::string_view unit_id);
+std::string UnitChildPrefix(absl::string_view parent_unit_id);
+// Every 'r' key of one region (any year).
+std::string ProjectOfRegionPrefix(absl::string_view region_code);
 
 std::string Request(absl::string_view kind, absl::string_view request_id);
 

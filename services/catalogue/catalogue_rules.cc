@@ -1,6 +1,7 @@
 #include "services/catalogue/catalogue_rules.h"
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -234,6 +235,12 @@ void ValidateTransition(const v1::TransitionProjectRequest& request, const v1::P
 
 void ValidateUpdateMask(const google::protobuf::FieldMask& mask,
                         errors::FieldViolations& violations) {
+  CheckMaskPaths(mask, UpdatablePaths(),
+                 "status changes go through TransitionProject, which dates them", violations);
+}
+
+void CheckMaskPaths(const google::protobuf::FieldMask& mask, const std::set<std::string>& allowed,
+                    absl::string_view status_hint, errors::FieldViolations& violations) {
   if (mask.paths().empty()) {
     violations.Add("update_mask", "is required: name the fields to change, e.g. \"title\"");
     return;
@@ -242,65 +249,55 @@ void ValidateUpdateMask(const google::protobuf::FieldMask& mask,
   for (int i = 0; i < mask.paths_size(); ++i) {
     const std::string& path = mask.paths(i);
     const std::string field = absl::StrCat("update_mask.paths[", i, "]");
-    if (path == "status") {
-      violations.Add(field, "status changes go through TransitionProject, which dates them");
-    } else if (UpdatablePaths().count(path) == 0) {
-      violations.Add(field, absl::StrCat("\"", path, "\" is not an updatable field of Project"));
+    if (path == "status" && !status_hint.empty()) {
+      violations.Add(field, std::string(status_hint));
+    } else if (allowed.count(path) == 0) {
+      violations.Add(field, absl::StrCat("\"", path, "\" is not an updatable field"));
     } else if (!seen.insert(path).second) {
       violations.Add(field, absl::StrCat("\"", path, "\" is named twice"));
     }
   }
 }
 
-void ApplyMask(const google::protobuf::FieldMask& mask, const v1::Project& patch,
-               v1::Project& project) {
-  const auto* descriptor = v1::Project::descriptor();
-  const auto* reflection = v1::Project::GetReflection();
+void ApplyMask(const google::protobuf::FieldMask& mask, const google::protobuf::Message& patch,
+               google::protobuf::Message& target) {
+  const auto* descriptor = target.GetDescriptor();
+  const auto* reflection = target.GetReflection();
   for (const std::string& path : mask.paths()) {
     const auto* field = descriptor->FindFieldByName(path);
     if (field == nullptr) continue;
-    reflection->ClearField(&project, field);
-    if (field->is_repeated()) {
-      for (int i = 0; i < reflection->FieldSize(patch, field); ++i) {
-        // Repeated fields here are strings and messages.
-        if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
-          reflection->AddString(&project, field, reflection->GetRepeatedString(patch, field, i));
-        } else {
-          reflection->AddMessage(&project, field)
-              ->CopyFrom(reflection->GetRepeatedMessage(patch, field, i));
-        }
-      }
-    } else if (reflection->HasField(patch, field) ||
-               field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
-      // Copy through a scratch message so every scalar type is handled.
-      v1::Project scratch = patch;
-      std::vector<const google::protobuf::FieldDescriptor*> others;
-      reflection->ListFields(scratch, &others);
-      for (const auto* other : others) {
-        if (other != field) reflection->ClearField(&scratch, other);
-      }
-      project.MergeFrom(scratch);
+    // Copy the one field through a scratch message so every type is handled.
+    std::unique_ptr<google::protobuf::Message> scratch(patch.New());
+    scratch->CopyFrom(patch);
+    std::vector<const google::protobuf::FieldDescriptor*> others;
+    reflection->ListFields(*scratch, &others);
+    for (const auto* other : others) {
+      if (other != field) reflection->ClearField(scratch.get(), other);
     }
+    reflection->ClearField(&target, field);
+    target.MergeFrom(*scratch);
   }
 }
 
-std::vector<v1::FieldChange> DiffProjects(const v1::Project& before, const v1::Project& after) {
-  static const std::set<std::string> kSkipped = {"name", "etag", "create_time", "update_time",
-                                                 "status_history"};
+std::vector<v1::FieldChange> DiffRecords(const google::protobuf::Message& before,
+                                         const google::protobuf::Message& after) {
+  static const std::set<std::string> kSkipped = {
+      "name", "etag", "create_time", "update_time", "status_history", "files_annual_report"};
   google::protobuf::TextFormat::Printer printer;
   printer.SetSingleLineMode(true);
   printer.SetUseUtf8StringEscaping(true);
-  const auto* descriptor = v1::Project::descriptor();
-  const auto* reflection = v1::Project::GetReflection();
-  auto only = [&](const v1::Project& p, const google::protobuf::FieldDescriptor* f) {
-    v1::Project copy = p;
+  const auto* descriptor = before.GetDescriptor();
+  const auto* reflection = before.GetReflection();
+  auto only = [&](const google::protobuf::Message& m, const google::protobuf::FieldDescriptor* f) {
+    std::unique_ptr<google::protobuf::Message> copy(m.New());
+    copy->CopyFrom(m);
     std::vector<const google::protobuf::FieldDescriptor*> fields;
-    reflection->ListFields(copy, &fields);
+    reflection->ListFields(*copy, &fields);
     for (const auto* other : fields) {
-      if (other != f) reflection->ClearField(&copy, other);
+      if (other != f) reflection->ClearField(copy.get(), other);
     }
     std::string text;
-    printer.PrintToString(copy, &text);
+    printer.PrintToString(*copy, &text);
     while (!text.empty() && text.back() == ' ') text.pop_back();
     return text;
   };
@@ -318,6 +315,22 @@ std::vector<v1::FieldChange> DiffProjects(const v1::Project& before, const v1::P
     changes.push_back(std::move(change));
   }
   return changes;
+}
+
+const std::set<std::string>& UpdatableRegionPaths() {
+  static const auto* paths = new std::set<std::string>{"display_name", "english_name"};
+  return *paths;
+}
+
+const std::set<std::string>& UpdatableUnitPaths() {
+  static const auto* paths = new std::set<std::string>{"display_name",
+                                                       "aliases",
+                                                       "level",
+                                                       "kind",
+                                                       "region",
+                                                       "parent_unit",
+                                                       "files_annual_report_override"};
+  return *paths;
 }
 
 std::string DescendantCodePrefix(absl::string_view code) {

@@ -6,6 +6,7 @@
 #define FAZHI_SERVICES_CATALOGUE_CATALOGUE_RULES_H_
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,14 +55,25 @@ void ValidateTransition(const v1::TransitionProjectRequest& request, const v1::P
 void ValidateUpdateMask(const google::protobuf::FieldMask& mask,
                         errors::FieldViolations& violations);
 
-// Copies the masked fields of `patch` into `project`.
-void ApplyMask(const google::protobuf::FieldMask& mask, const v1::Project& patch,
-               v1::Project& project);
+// Checks mask paths against `allowed` (non-empty, known, no repeats);
+// `status_hint`, when set, is the answer to a "status" path.
+void CheckMaskPaths(const google::protobuf::FieldMask& mask, const std::set<std::string>& allowed,
+                    absl::string_view status_hint, errors::FieldViolations& violations);
 
-// The top-level fields whose values differ between `before` and `after`,
-// each with both values in single-line text format (UTF-8 kept). Output-only
-// bookkeeping fields (etag, times, history) are left out.
-std::vector<v1::FieldChange> DiffProjects(const v1::Project& before, const v1::Project& after);
+// The updatable fields of regions and units.
+const std::set<std::string>& UpdatableRegionPaths();
+const std::set<std::string>& UpdatableUnitPaths();
+
+// Copies the masked top-level fields of `patch` into `target` (same type).
+void ApplyMask(const google::protobuf::FieldMask& mask, const google::protobuf::Message& patch,
+               google::protobuf::Message& target);
+
+// The top-level fields whose values differ between `before` and `after`
+// (same type), each with both values in single-line text format (UTF-8
+// kept). Output-only bookkeeping fields (name, etag, times, history) are
+// left out.
+std::vector<v1::FieldChange> DiffRecords(const google::protobuf::Message& before,
+                                         const google::protobuf::Message& after);
 
 // The leading digits every GB/T 2260 descendant of `code` shares: a
 // province "310000" -> "31", a prefecture "310100" -> "3101", a county

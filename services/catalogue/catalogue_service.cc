@@ -260,4 +260,46 @@ grpc::Status CatalogueServiceImpl::WatchChanges(grpc::ServerContext* context,
   return grpc::Status(grpc::StatusCode::CANCELLED, "the watch was cancelled");
 }
 
+grpc::Status CatalogueServiceImpl::UpdateRegion(grpc::ServerContext* context,
+                                                const v1::UpdateRegionRequest* request,
+                                                v1::Region* response) {
+  errors::FieldViolations violations;
+  api::CheckRegionName(violations, "region.name", request->region().name());
+  CheckMaskPaths(request->update_mask(), UpdatableRegionPaths(), "", violations);
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  return ReplyWith(store_->UpdateRegion(*request, ActorOf(*context)), response);
+}
+
+grpc::Status CatalogueServiceImpl::DeleteRegion(grpc::ServerContext* context,
+                                                const v1::DeleteRegionRequest* request,
+                                                google::protobuf::Empty*) {
+  errors::FieldViolations violations;
+  if (!api::CheckRegionName(violations, "name", request->name())) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  return ToGrpcStatus(store_->DeleteRegion(api::IdOf("regions", request->name()), request->etag(),
+                                           ActorOf(*context)));
+}
+
+grpc::Status CatalogueServiceImpl::UpdateUnit(grpc::ServerContext* context,
+                                              const v1::UpdateUnitRequest* request,
+                                              v1::Unit* response) {
+  errors::FieldViolations violations;
+  api::CheckResourceName(violations, "unit.name", "units", request->unit().name());
+  CheckMaskPaths(request->update_mask(), UpdatableUnitPaths(), "", violations);
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  return ReplyWith(store_->UpdateUnit(*request, ActorOf(*context)), response);
+}
+
+grpc::Status CatalogueServiceImpl::DeleteUnit(grpc::ServerContext* context,
+                                              const v1::DeleteUnitRequest* request,
+                                              google::protobuf::Empty*) {
+  errors::FieldViolations violations;
+  if (!api::CheckResourceName(violations, "name", "units", request->name())) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  return ToGrpcStatus(
+      store_->DeleteUnit(api::IdOf("units", request->name()), request->etag(), ActorOf(*context)));
+}
+
 }  // namespace fazhi::catalogue

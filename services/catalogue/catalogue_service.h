@@ -21,6 +21,13 @@ class CatalogueServiceImpl final : public v1::CatalogueService::Service {
   grpc::Status ListRegions(grpc::ServerContext*, const v1::ListRegionsRequest*,
                            v1::ListRegionsResponse*) override;
   grpc::Status CreateUnit(grpc::ServerContext*, const v1::CreateUnitRequest*, v1::Unit*) override;
+  grpc::Status UpdateRegion(grpc::ServerContext*, const v1::UpdateRegionRequest*,
+                            v1::Region*) override;
+  grpc::Status DeleteRegion(grpc::ServerContext*, const v1::DeleteRegionRequest*,
+                            google::protobuf::Empty*) override;
+  grpc::Status UpdateUnit(grpc::ServerContext*, const v1::UpdateUnitRequest*, v1::Unit*) override;
+  grpc::Status DeleteUnit(grpc::ServerContext*, const v1::DeleteUnitRequest*,
+                          google::protobuf::Empty*) override;
   grpc::Status GetUnit(grpc::ServerContext*, const v1::GetUnitRequest*, v1::Unit*) override;
   grpc::Status ListUnits(grpc::ServerContext*, const v1::ListUnitsRequest*,
                          v1::ListUnitsResponse*) override;

@@ -10,6 +10,7 @@
 #include "common/storage/scan.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/catalogue/catalogue_keys.h"
+#include "services/catalogue/catalogue_rules.h"
 #include "services/catalogue/storage/catalogue_records.pb.h"
 
 namespace fazhi::catalogue {
@@ -50,8 +51,10 @@ absl::StatusOr<v1::Region> CatalogueStore::CreateRegion(v1::Region region,
       return errors::ReferenceNotFound("region.parent", "Region", region.parent());
     }
   }
+  region.set_etag(EtagOf(1));
   storage_records::RegionRecord record;
   record.set_format_version(storage::kRecordFormatVersion);
+  record.set_revision(1);
   *record.mutable_region() = region;
   rocksdb::WriteBatch batch;
   batch.Put(records(), keys::Region(region.code()), record.SerializeAsString());
@@ -62,6 +65,7 @@ absl::StatusOr<v1::Region> CatalogueStore::CreateRegion(v1::Region region,
   change.set_resource(region.name());
   change.set_kind(v1::Change::KIND_CREATE);
   change.set_actor(std::string(actor));
+  for (auto& field : DiffRecords(v1::Region(), region)) *change.add_fields() = std::move(field);
   if (absl::Status logged = LogChange(batch, std::move(change)); !logged.ok()) return logged;
   absl::Status s = Commit(batch);
   if (!s.ok()) return s;
@@ -132,40 +136,21 @@ absl::StatusOr<v1::Unit> CatalogueStore::CreateUnit(absl::string_view unit_id, v
   if (existing->has_value()) {
     return errors::AlreadyExists("Unit", name, "the unit id is already registered");
   }
-  std::vector<std::string> names = {unit.display_name()};
-  names.insert(names.end(), unit.aliases().begin(), unit.aliases().end());
-  for (const auto& n : names) {
-    auto holder = store_->Get(indexes(), keys::UnitName(n));
-    if (!holder.ok()) return holder.status();
-    if (holder->has_value()) {
-      return errors::AlreadyExists(
-          "Unit", absl::StrCat("units/", **holder),
-          absl::StrCat("the name \"", n, "\" already belongs to units/", **holder));
-    }
-  }
-  const std::string region_code = api::IdOf("regions", unit.region());
-  auto region = store_->Get(records(), keys::Region(region_code));
-  if (!region.ok()) return region.status();
-  if (!region->has_value())
-    return errors::ReferenceNotFound("unit.region", "Region", unit.region());
-  if (!unit.parent_unit().empty()) {
-    auto parent = store_->Get(records(), keys::Unit(api::IdOf("units", unit.parent_unit())));
-    if (!parent.ok()) return parent.status();
-    if (!parent->has_value()) {
-      return errors::ReferenceNotFound("unit.parent_unit", "Unit", unit.parent_unit());
-    }
-  }
+  if (absl::Status s = CheckUnitNamesFree(unit, ""); !s.ok()) return s;
+  if (absl::Status s = CheckUnitReferences(unit); !s.ok()) return s;
+  unit.set_etag(EtagOf(1));
   storage_records::UnitRecord record;
   record.set_format_version(storage::kRecordFormatVersion);
+  record.set_revision(1);
   *record.mutable_unit() = unit;
   rocksdb::WriteBatch batch;
   batch.Put(records(), keys::Unit(unit_id), record.SerializeAsString());
-  for (const auto& n : names) batch.Put(indexes(), keys::UnitName(n), std::string(unit_id));
-  batch.Put(indexes(), keys::UnitByRegion(region_code, unit_id), "");
+  PutUnitIndexes(batch, unit_id, unit);
   v1::Change change;
   change.set_resource(absl::StrCat("units/", unit_id));
   change.set_kind(v1::Change::KIND_CREATE);
   change.set_actor(std::string(actor));
+  for (auto& field : DiffRecords(v1::Unit(), unit)) *change.add_fields() = std::move(field);
   if (absl::Status logged = LogChange(batch, std::move(change)); !logged.ok()) return logged;
   absl::Status s = Commit(batch);
   if (!s.ok()) return s;
@@ -229,6 +214,234 @@ absl::StatusOr<v1::ListUnitsResponse> CatalogueStore::ListUnits(
   if (!s.ok()) return s;
   if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
   return response;
+}
+
+namespace {
+
+bool HasAnyKey(const storage::Store& store, rocksdb::ColumnFamilyHandle* cf,
+               const std::string& prefix, absl::Status* error) {
+  std::string next;
+  bool found = false;
+  *error = storage::ScanPage(
+      store, cf, nullptr, prefix, "", 1,
+      [&](absl::string_view, absl::string_view) -> absl::StatusOr<bool> {
+        found = true;
+        return true;
+      },
+      &next);
+  return found;
+}
+
+}  // namespace
+
+absl::Status CatalogueStore::CheckUnitNamesFree(const v1::Unit& unit, absl::string_view own_id) {
+  std::vector<std::string> names = {unit.display_name()};
+  names.insert(names.end(), unit.aliases().begin(), unit.aliases().end());
+  for (const auto& n : names) {
+    auto holder = store_->Get(indexes(), keys::UnitName(n));
+    if (!holder.ok()) return holder.status();
+    if (holder->has_value() && **holder != own_id) {
+      return errors::AlreadyExists(
+          "Unit", absl::StrCat("units/", **holder),
+          absl::StrCat("the name \"", n, "\" already belongs to units/", **holder));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CatalogueStore::CheckUnitReferences(const v1::Unit& unit) {
+  auto region = store_->Get(records(), keys::Region(api::IdOf("regions", unit.region())));
+  if (!region.ok()) return region.status();
+  if (!region->has_value())
+    return errors::ReferenceNotFound("unit.region", "Region", unit.region());
+  if (!unit.parent_unit().empty()) {
+    auto parent = store_->Get(records(), keys::Unit(api::IdOf("units", unit.parent_unit())));
+    if (!parent.ok()) return parent.status();
+    if (!parent->has_value()) {
+      return errors::ReferenceNotFound("unit.parent_unit", "Unit", unit.parent_unit());
+    }
+  }
+  return absl::OkStatus();
+}
+
+void CatalogueStore::PutUnitIndexes(rocksdb::WriteBatch& batch, absl::string_view unit_id,
+                                    const v1::Unit& unit) {
+  batch.Put(indexes(), keys::UnitName(unit.display_name()), std::string(unit_id));
+  for (const auto& alias : unit.aliases()) {
+    batch.Put(indexes(), keys::UnitName(alias), std::string(unit_id));
+  }
+  batch.Put(indexes(), keys::UnitByRegion(api::IdOf("regions", unit.region()), unit_id), "");
+  if (!unit.parent_unit().empty()) {
+    batch.Put(indexes(), keys::UnitChild(api::IdOf("units", unit.parent_unit()), unit_id), "");
+  }
+}
+
+void CatalogueStore::DeleteUnitIndexes(rocksdb::WriteBatch& batch, absl::string_view unit_id,
+                                       const v1::Unit& unit) {
+  batch.Delete(indexes(), keys::UnitName(unit.display_name()));
+  for (const auto& alias : unit.aliases()) batch.Delete(indexes(), keys::UnitName(alias));
+  batch.Delete(indexes(), keys::UnitByRegion(api::IdOf("regions", unit.region()), unit_id));
+  if (!unit.parent_unit().empty()) {
+    batch.Delete(indexes(), keys::UnitChild(api::IdOf("units", unit.parent_unit()), unit_id));
+  }
+}
+
+absl::StatusOr<v1::Region> CatalogueStore::UpdateRegion(const v1::UpdateRegionRequest& request,
+                                                        absl::string_view actor) {
+  const std::string code = api::IdOf("regions", request.region().name());
+  absl::MutexLock lock(&write_mu_);
+  auto value = store_->Get(records(), keys::Region(code));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return errors::NotFound("Region", request.region().name());
+  auto record = storage::ParseRecord<storage_records::RegionRecord>(**value, "region record");
+  if (!record.ok()) return record.status();
+  if (!request.etag().empty() && request.etag() != EtagOf(record->revision())) {
+    return errors::Aborted("Region", request.region().name(),
+                           absl::StrCat("the etag \"", request.etag(), "\" is stale"));
+  }
+  const v1::Region before = record->region();
+  v1::Region after = before;
+  ApplyMask(request.update_mask(), request.region(), after);
+  errors::FieldViolations violations;
+  ValidateRegion(after, violations);
+  if (!violations.empty()) return violations.ToStatus();
+  auto fields = DiffRecords(before, after);
+  if (fields.empty()) return before;
+  record->set_revision(record->revision() + 1);
+  after.set_etag(EtagOf(record->revision()));
+  *record->mutable_region() = after;
+  rocksdb::WriteBatch batch;
+  batch.Put(records(), keys::Region(code), record->SerializeAsString());
+  v1::Change change;
+  change.set_resource(after.name());
+  change.set_kind(v1::Change::KIND_UPDATE);
+  change.set_actor(std::string(actor));
+  for (auto& field : fields) *change.add_fields() = std::move(field);
+  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  if (absl::Status s = Commit(batch); !s.ok()) return s;
+  return after;
+}
+
+absl::Status CatalogueStore::DeleteRegion(absl::string_view code, absl::string_view etag,
+                                          absl::string_view actor) {
+  const std::string name = api::RegionName(code);
+  absl::MutexLock lock(&write_mu_);
+  auto value = store_->Get(records(), keys::Region(code));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return errors::NotFound("Region", name);
+  auto record = storage::ParseRecord<storage_records::RegionRecord>(**value, "region record");
+  if (!record.ok()) return record.status();
+  if (!etag.empty() && etag != EtagOf(record->revision())) {
+    return errors::Aborted("Region", name, absl::StrCat("the etag \"", etag, "\" is stale"));
+  }
+  absl::Status error;
+  const std::pair<std::string, const char*> kReferences[] = {
+      {keys::RegionChildPrefix(code), "it has child regions"},
+      {keys::UnitByRegionPrefix(code), "units belong to it"},
+      {keys::ProjectOfRegionPrefix(code), "projects belong to it"}};
+  for (const auto& [prefix, why] : kReferences) {
+    if (HasAnyKey(*store_, indexes(), prefix, &error)) {
+      return errors::FailedPrecondition("REFERENCED", name,
+                                        absl::StrCat("cannot be deleted: ", why));
+    }
+    if (!error.ok()) return error;
+  }
+  const v1::Region& region = record->region();
+  rocksdb::WriteBatch batch;
+  batch.Delete(records(), keys::Region(code));
+  batch.Delete(
+      indexes(),
+      keys::RegionChild(
+          region.parent().empty() ? std::string() : api::IdOf("regions", region.parent()), code));
+  v1::Change change;
+  change.set_resource(name);
+  change.set_kind(v1::Change::KIND_DELETE);
+  change.set_actor(std::string(actor));
+  for (auto& field : DiffRecords(region, v1::Region())) *change.add_fields() = std::move(field);
+  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  return Commit(batch);
+}
+
+absl::StatusOr<v1::Unit> CatalogueStore::UpdateUnit(const v1::UpdateUnitRequest& request,
+                                                    absl::string_view actor) {
+  const std::string id = api::IdOf("units", request.unit().name());
+  absl::MutexLock lock(&write_mu_);
+  auto value = store_->Get(records(), keys::Unit(id));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return errors::NotFound("Unit", request.unit().name());
+  auto record = storage::ParseRecord<storage_records::UnitRecord>(**value, "unit record");
+  if (!record.ok()) return record.status();
+  if (!request.etag().empty() && request.etag() != EtagOf(record->revision())) {
+    return errors::Aborted("Unit", request.unit().name(),
+                           absl::StrCat("the etag \"", request.etag(), "\" is stale"));
+  }
+  const v1::Unit before = record->unit();
+  v1::Unit after = before;
+  ApplyMask(request.update_mask(), request.unit(), after);
+  errors::FieldViolations violations;
+  ValidateUnit(id, after, violations);
+  if (after.parent_unit() == after.name()) {
+    violations.Add("unit.parent_unit", "must not be the unit itself");
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  NormalizeUnit(id, after);
+  // New names must be free (the unit's own old names may be kept).
+  if (absl::Status s = CheckUnitNamesFree(after, id); !s.ok()) return s;
+  if (absl::Status s = CheckUnitReferences(after); !s.ok()) return s;
+  auto fields = DiffRecords(before, after);
+  if (fields.empty()) return before;
+  record->set_revision(record->revision() + 1);
+  after.set_etag(EtagOf(record->revision()));
+  *record->mutable_unit() = after;
+  rocksdb::WriteBatch batch;
+  DeleteUnitIndexes(batch, id, before);
+  PutUnitIndexes(batch, id, after);
+  batch.Put(records(), keys::Unit(id), record->SerializeAsString());
+  v1::Change change;
+  change.set_resource(after.name());
+  change.set_kind(v1::Change::KIND_UPDATE);
+  change.set_actor(std::string(actor));
+  for (auto& field : fields) *change.add_fields() = std::move(field);
+  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  if (absl::Status s = Commit(batch); !s.ok()) return s;
+  return after;
+}
+
+absl::Status CatalogueStore::DeleteUnit(absl::string_view unit_id, absl::string_view etag,
+                                        absl::string_view actor) {
+  const std::string name = absl::StrCat("units/", unit_id);
+  absl::MutexLock lock(&write_mu_);
+  auto value = store_->Get(records(), keys::Unit(unit_id));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return errors::NotFound("Unit", name);
+  auto record = storage::ParseRecord<storage_records::UnitRecord>(**value, "unit record");
+  if (!record.ok()) return record.status();
+  if (!etag.empty() && etag != EtagOf(record->revision())) {
+    return errors::Aborted("Unit", name, absl::StrCat("the etag \"", etag, "\" is stale"));
+  }
+  absl::Status error;
+  const std::pair<std::string, const char*> kReferences[] = {
+      {keys::ProjectByUnitPrefix(unit_id), "projects name it as a responsible unit"},
+      {keys::UnitChildPrefix(unit_id), "other units have it as their parent"}};
+  for (const auto& [prefix, why] : kReferences) {
+    if (HasAnyKey(*store_, indexes(), prefix, &error)) {
+      return errors::FailedPrecondition("REFERENCED", name,
+                                        absl::StrCat("cannot be deleted: ", why));
+    }
+    if (!error.ok()) return error;
+  }
+  rocksdb::WriteBatch batch;
+  batch.Delete(records(), keys::Unit(unit_id));
+  DeleteUnitIndexes(batch, unit_id, record->unit());
+  v1::Change change;
+  change.set_resource(name);
+  change.set_kind(v1::Change::KIND_DELETE);
+  change.set_actor(std::string(actor));
+  for (auto& field : DiffRecords(record->unit(), v1::Unit())) {
+    *change.add_fields() = std::move(field);
+  }
+  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  return Commit(batch);
 }
 
 }  // namespace fazhi::catalogue

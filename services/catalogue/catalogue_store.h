@@ -44,6 +44,16 @@ class CatalogueStore {
   absl::StatusOr<v1::Unit> CreateUnit(absl::string_view unit_id, v1::Unit unit,
                                       absl::string_view actor = "anonymous");
   absl::StatusOr<v1::Unit> GetUnit(absl::string_view unit_id);
+  // Masks are already checked (CheckMaskPaths); the merged record is
+  // validated here. Deletes refuse records still referred to.
+  absl::StatusOr<v1::Region> UpdateRegion(const v1::UpdateRegionRequest& request,
+                                          absl::string_view actor);
+  absl::Status DeleteRegion(absl::string_view code, absl::string_view etag,
+                            absl::string_view actor);
+  absl::StatusOr<v1::Unit> UpdateUnit(const v1::UpdateUnitRequest& request,
+                                      absl::string_view actor);
+  absl::Status DeleteUnit(absl::string_view unit_id, absl::string_view etag,
+                          absl::string_view actor);
   absl::StatusOr<v1::Unit> LookupUnit(absl::string_view display_name);
   absl::StatusOr<v1::ListUnitsResponse> ListUnits(const v1::ListUnitsRequest& request);
 
@@ -83,6 +93,12 @@ class CatalogueStore {
   rocksdb::ColumnFamilyHandle* requests() const { return store_->cf(3); }
   rocksdb::ColumnFamilyHandle* meta() const { return store_->cf(4); }
   rocksdb::ColumnFamilyHandle* changes() const { return store_->cf(5); }
+
+  absl::Status CheckUnitNamesFree(const v1::Unit& unit, absl::string_view own_id);
+  absl::Status CheckUnitReferences(const v1::Unit& unit);
+  void PutUnitIndexes(rocksdb::WriteBatch& batch, absl::string_view unit_id, const v1::Unit& unit);
+  void DeleteUnitIndexes(rocksdb::WriteBatch& batch, absl::string_view unit_id,
+                         const v1::Unit& unit);
 
   // Project helpers (project_store.cc); callers hold write_mu_ where they
   // write.

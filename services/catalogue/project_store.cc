@@ -79,6 +79,9 @@ void CatalogueStore::PutProjectIndexes(rocksdb::WriteBatch& batch, absl::string_
   batch.Put(indexes(),
             keys::ProjectTitle(year, api::IdOf("units", project.units(0)), project.title()),
             std::string(id));
+  for (const auto& unit : project.units()) {
+    batch.Put(indexes(), keys::ProjectByUnit(api::IdOf("units", unit), id), "");
+  }
 }
 
 void CatalogueStore::DeleteProjectIndexes(rocksdb::WriteBatch& batch, absl::string_view id,
@@ -88,6 +91,9 @@ void CatalogueStore::DeleteProjectIndexes(rocksdb::WriteBatch& batch, absl::stri
   batch.Delete(indexes(), keys::ProjectByRegion(api::IdOf("regions", project.region()), year, id));
   batch.Delete(indexes(),
                keys::ProjectTitle(year, api::IdOf("units", project.units(0)), project.title()));
+  for (const auto& unit : project.units()) {
+    batch.Delete(indexes(), keys::ProjectByUnit(api::IdOf("units", unit), id));
+  }
 }
 
 void CatalogueStore::PutProjectRecord(rocksdb::WriteBatch& batch, const ProjectRecord& record) {
@@ -199,7 +205,7 @@ absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view proj
   change.set_resource(project.name());
   change.set_kind(v1::Change::KIND_CREATE);
   change.set_actor(std::string(actor));
-  for (auto& field : DiffProjects(v1::Project(), project)) *change.add_fields() = std::move(field);
+  for (auto& field : DiffRecords(v1::Project(), project)) *change.add_fields() = std::move(field);
   if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
   if (absl::Status s = Commit(batch); !s.ok()) return s;
   return project;
@@ -279,7 +285,7 @@ absl::StatusOr<v1::Project> CatalogueStore::UpdateProject(const v1::UpdateProjec
   if (absl::Status s = CheckProjectReferences(after); !s.ok()) return s;
   if (absl::Status s = CheckTitleFree(after, id); !s.ok()) return s;
 
-  std::vector<v1::FieldChange> fields = DiffProjects(before, after);
+  std::vector<v1::FieldChange> fields = DiffRecords(before, after);
   if (fields.empty()) return before;  // Nothing changes: no new revision.
   rocksdb::WriteBatch batch;
   DeleteProjectIndexes(batch, id, before);
@@ -316,7 +322,7 @@ absl::Status CatalogueStore::DeleteProject(absl::string_view project_id, absl::s
   change.set_resource(record->project().name());
   change.set_kind(v1::Change::KIND_DELETE);
   change.set_actor(std::string(actor));
-  for (auto& field : DiffProjects(record->project(), v1::Project())) {
+  for (auto& field : DiffRecords(record->project(), v1::Project())) {
     *change.add_fields() = std::move(field);
   }
   if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
@@ -355,7 +361,7 @@ absl::StatusOr<v1::Project> CatalogueStore::TransitionProject(
   change.set_resource(project.name());
   change.set_kind(v1::Change::KIND_TRANSITION);
   change.set_actor(std::string(actor));
-  for (auto& field : DiffProjects(record->project(), project)) {
+  for (auto& field : DiffRecords(record->project(), project)) {
     *change.add_fields() = std::move(field);
   }
   *record->mutable_project() = project;

@@ -372,3 +372,83 @@ TEST_F(ProjectLifecycleTest, StopWatchesEndsOpenStreamsWithUnavailable) {
 
 }  // namespace
 }  // namespace fazhi::catalogue
+
+namespace fazhi::catalogue {
+namespace {
+
+TEST_F(ProjectLifecycleTest, UnitUpdateMovesItsNamesAndDeleteRefusesWhileReferenced) {
+  v1::UpdateUnitRequest update;
+  update.mutable_unit()->set_name("units/310000-justice");
+  update.mutable_unit()->add_aliases("市司法局");
+  update.mutable_update_mask()->add_paths("aliases");
+  v1::Unit unit;
+  ASSERT_TRUE(Call(&Stub::UpdateUnit, update, &unit).ok());
+  EXPECT_EQ(unit.etag(), "r2");
+  v1::LookupUnitRequest lookup;
+  lookup.set_display_name("市司法局");
+  v1::Unit found;
+  ASSERT_TRUE(Call(&Stub::LookupUnit, lookup, &found).ok());
+  EXPECT_EQ(found.name(), "units/310000-justice");
+
+  // The other unit cannot take that alias.
+  v1::UpdateUnitRequest steal;
+  steal.mutable_unit()->set_name("units/310000-development-reform");
+  steal.mutable_unit()->add_aliases("市司法局");
+  steal.mutable_update_mask()->add_paths("aliases");
+  EXPECT_EQ(Call(&Stub::UpdateUnit, steal, &unit).code(), absl::StatusCode::kAlreadyExists);
+
+  // Dropping the alias frees it.
+  update.mutable_unit()->clear_aliases();
+  update.set_etag("r2");
+  ASSERT_TRUE(Call(&Stub::UpdateUnit, update, &unit).ok());
+  EXPECT_EQ(Call(&Stub::LookupUnit, lookup, &found).code(), absl::StatusCode::kNotFound);
+  update.set_etag("r2");  // stale now
+  EXPECT_EQ(Call(&Stub::UpdateUnit, update, &unit).code(), absl::StatusCode::kAborted);
+
+  // A unit a project names cannot be deleted; an unreferenced one can.
+  v1::DeleteUnitRequest del;
+  del.set_name("units/310000-justice");
+  google::protobuf::Empty empty;
+  absl::Status referenced = Call(&Stub::DeleteUnit, del, &empty);
+  EXPECT_EQ(referenced.code(), absl::StatusCode::kFailedPrecondition) << referenced;
+  del.set_name("units/310000-development-reform");
+  ASSERT_TRUE(Call(&Stub::DeleteUnit, del, &empty).ok());
+  v1::GetUnitRequest get;
+  get.set_name("units/310000-development-reform");
+  EXPECT_EQ(Call(&Stub::GetUnit, get, &unit).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ProjectLifecycleTest, RegionRenameAndGuardedDelete) {
+  v1::UpdateRegionRequest rename;
+  rename.mutable_region()->set_name("regions/310000");
+  rename.mutable_region()->set_english_name("Shanghai");
+  rename.mutable_region()->set_code("999999");  // not in the mask: ignored
+  rename.mutable_update_mask()->add_paths("english_name");
+  v1::Region region;
+  ASSERT_TRUE(Call(&Stub::UpdateRegion, rename, &region).ok());
+  EXPECT_EQ(region.english_name(), "Shanghai");
+  EXPECT_EQ(region.code(), "310000");
+  rename.mutable_update_mask()->add_paths("code");
+  EXPECT_EQ(Call(&Stub::UpdateRegion, rename, &region).code(), absl::StatusCode::kInvalidArgument);
+
+  v1::DeleteRegionRequest del;
+  del.set_name("regions/310000");
+  google::protobuf::Empty empty;
+  EXPECT_EQ(Call(&Stub::DeleteRegion, del, &empty).code(), absl::StatusCode::kFailedPrecondition);
+  v1::CreateRegionRequest lonely;
+  lonely.mutable_region()->set_code("650000");
+  lonely.mutable_region()->set_display_name("新疆维吾尔自治区");
+  lonely.mutable_region()->set_level(v1::REGION_LEVEL_PROVINCE);
+  ASSERT_TRUE(Call(&Stub::CreateRegion, lonely, &region).ok());
+  del.set_name("regions/650000");
+  ASSERT_TRUE(Call(&Stub::DeleteRegion, del, &empty).ok());
+  v1::ListChangesRequest history;
+  history.set_resource("regions/650000");
+  v1::ListChangesResponse changes;
+  ASSERT_TRUE(Call(&Stub::ListChanges, history, &changes).ok());
+  ASSERT_EQ(changes.changes_size(), 2);
+  EXPECT_EQ(changes.changes(1).kind(), v1::Change::KIND_DELETE);
+}
+
+}  // namespace
+}  // namespace fazhi::catalogue
