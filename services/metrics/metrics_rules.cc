@@ -86,18 +86,18 @@ void ValidateAndNormalizeObservation(v1::Observation& observation,
 }
 
 void CheckAgainstIndicator(const v1::Observation& observation, const v1::Indicator& indicator,
-                           errors::FieldViolations& violations) {
+                           errors::FieldViolations& violations, absl::string_view field_prefix) {
+  const std::string field = absl::StrCat(field_prefix, ".quantity.decimal");
   const auto& quantity = observation.quantity();
   if (indicator.kind() == v1::INDICATOR_KIND_RATE && quantity.value() > 100.0) {
-    violations.Add("observation.quantity.decimal",
+    violations.Add(field,
                    absl::StrCat(indicator.display_name(), " is a rate and cannot exceed 100, got ",
                                 quantity.decimal()));
   }
   if (indicator.kind() == v1::INDICATOR_KIND_COUNT &&
       quantity.decimal().find('.') != std::string::npos) {
-    violations.Add("observation.quantity.decimal",
-                   absl::StrCat(indicator.display_name(), " counts whole things (",
-                                indicator.unit_of_measure(), "); got ", quantity.decimal()));
+    violations.Add(field, absl::StrCat(indicator.display_name(), " counts whole things (",
+                                       indicator.unit_of_measure(), "); got ", quantity.decimal()));
   }
 }
 

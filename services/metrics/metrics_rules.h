@@ -25,8 +25,10 @@ void ValidateAndNormalizeObservation(v1::Observation& observation,
 
 // Kind-specific checks: a rate above 100% (unless the indicator allows it),
 // a count with a fraction.
+// Fields are named under `field_prefix` ("observation.quantity.decimal").
 void CheckAgainstIndicator(const v1::Observation& observation, const v1::Indicator& indicator,
-                           errors::FieldViolations& violations);
+                           errors::FieldViolations& violations,
+                           absl::string_view field_prefix = "observation");
 
 // Months covered by a period, 1..12.
 int MonthsCovered(const fazhi::type::Period& period);

@@ -3,6 +3,8 @@
 #ifndef FAZHI_SERVICES_METRICS_METRICS_SERVICE_H_
 #define FAZHI_SERVICES_METRICS_METRICS_SERVICE_H_
 
+#include <vector>
+
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
 #include "services/metrics/metrics_store.h"
@@ -29,9 +31,31 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
                            v1::Snapshot*) override;
   grpc::Status ListTargets(grpc::ServerContext*, const v1::ListTargetsRequest*,
                            v1::ListTargetsResponse*) override;
+  grpc::Status CorrectObservation(grpc::ServerContext*, const v1::CorrectObservationRequest*,
+                                  v1::Observation*) override;
+  grpc::Status DeleteObservation(grpc::ServerContext*, const v1::DeleteObservationRequest*,
+                                 v1::ObservationRevision*) override;
+  grpc::Status ListObservationHistory(grpc::ServerContext*,
+                                      const v1::ListObservationHistoryRequest*,
+                                      v1::ListObservationHistoryResponse*) override;
+  grpc::Status GetSeries(grpc::ServerContext*, const v1::GetSeriesRequest*, v1::Series*) override;
+  grpc::Status CompareSubjects(grpc::ServerContext*, const v1::CompareSubjectsRequest*,
+                               v1::CompareSubjectsResponse*) override;
+  grpc::Status RollUpSnapshot(grpc::ServerContext*, const v1::RollUpSnapshotRequest*,
+                              v1::Snapshot*) override;
+  grpc::Status BatchRecordObservations(grpc::ServerContext*,
+                                       const v1::BatchRecordObservationsRequest*,
+                                       v1::BatchRecordObservationsResponse*) override;
+
+  // The most items one BatchRecordObservations call takes.
+  static constexpr int kMaxBatchItems = 10000;
 
  private:
   MetricsStore* store_;
+  std::vector<v1::Target> Targets() const {
+    return {rules_.targets().begin(), rules_.targets().end()};
+  }
+
   const fazhi::rules::v1::RuleSet rules_;
 };
 

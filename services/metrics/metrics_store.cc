@@ -1,7 +1,12 @@
 #include "services/metrics/metrics_store.h"
 
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <optional>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -130,11 +135,59 @@ absl::StatusOr<std::vector<v1::Indicator>> MetricsStore::AllIndicators(
   return all;
 }
 
-absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation observation,
-                                                                absl::string_view request_id) {
-  absl::MutexLock lock(&write_mu_);
+// The writes of one request, not yet applied: the batch, and what it has
+// already staged so that later items of the same batch see earlier ones.
+struct MetricsStore::PendingWrites {
+  rocksdb::WriteBatch batch;
+  std::map<std::string, storage_records::ObservationRecord> observations;  // by 'o' key
+  std::map<std::string, storage_records::ObservationRecord> requests;      // by request_id
+  std::map<std::string, v1::Indicator> indicators;                         // by code
+  uint64_t next_sequence = 0;                                              // 0: not read yet
+  bool sequence_taken = false;
+  google::protobuf::Timestamp now;
+};
+
+namespace {
+
+std::string RequestKey(absl::string_view request_id) {
+  return KeyBuilder('q').AddString(request_id).Build();
+}
+std::string IdKey(absl::string_view id) { return KeyBuilder('n').AddString(id).Build(); }
+std::string HistoryKey(absl::string_view id, uint32_t revision) {
+  return KeyBuilder('h').AddString(id).AddUint32(revision).Build();
+}
+std::string SequenceKey() { return KeyBuilder('s').AddString("observation").Build(); }
+
+uint32_t RevisionOf(const storage_records::ObservationRecord& record) {
+  return record.revision() == 0 ? 1 : record.revision();
+}
+
+v1::ObservationRevision ToRevision(const storage_records::ObservationRecord& record) {
+  v1::ObservationRevision revision;
+  revision.set_revision(static_cast<int32_t>(RevisionOf(record)));
+  revision.set_action(record.action() == v1::REVISION_ACTION_UNSPECIFIED
+                          ? v1::REVISION_ACTION_RECORDED
+                          : record.action());
+  *revision.mutable_observation() = record.observation();
+  revision.set_reason(record.reason());
+  *revision.mutable_create_time() =
+      record.has_change_time() ? record.change_time() : record.observation().update_time();
+  revision.set_actor(record.actor().empty() ? record.observation().provenance().recorded_by()
+                                            : record.actor());
+  return revision;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation observation,
+                                                               absl::string_view request_id,
+                                                               absl::string_view field_prefix,
+                                                               PendingWrites& pending) {
   if (!request_id.empty()) {
-    auto earlier = store_->Get(requests(), KeyBuilder('q').AddString(request_id).Build());
+    if (auto it = pending.requests.find(std::string(request_id)); it != pending.requests.end()) {
+      return it->second.observation();
+    }
+    auto earlier = store_->Get(requests(), RequestKey(request_id));
     if (!earlier.ok()) return earlier.status();
     if (earlier->has_value()) {
       // The answer the first call got, even if the value changed since.
@@ -145,36 +198,178 @@ absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation 
     }
   }
   const std::string code = api::IdOf("indicators", observation.indicator());
-  auto indicator = GetIndicator(code);
-  if (!indicator.ok()) {
-    if (absl::IsNotFound(indicator.status())) {
-      return errors::ReferenceNotFound("observation.indicator", "Indicator",
-                                       observation.indicator());
+  auto cached = pending.indicators.find(code);
+  if (cached == pending.indicators.end()) {
+    auto indicator = GetIndicator(code);
+    if (!indicator.ok()) {
+      if (absl::IsNotFound(indicator.status())) {
+        return errors::ReferenceNotFound(absl::StrCat(field_prefix, ".indicator"), "Indicator",
+                                         observation.indicator());
+      }
+      return indicator.status();
     }
-    return indicator.status();
+    cached = pending.indicators.emplace(code, *std::move(indicator)).first;
   }
   errors::FieldViolations violations;
-  CheckAgainstIndicator(observation, *indicator, violations);
+  CheckAgainstIndicator(observation, cached->second, violations, field_prefix);
   if (!violations.empty()) return violations.ToStatus();
 
-  rocksdb::WriteBatch batch;
   const std::string key = ObservationKey(observation);
-  auto existing = store_->Get(records(), key);
-  if (!existing.ok()) return existing.status();
-  if (existing->has_value()) {
-    auto record =
-        storage::ParseRecord<storage_records::ObservationRecord>(**existing, "observation");
-    if (!record.ok()) return record.status();
-    observation.set_name(record->observation().name());
+  std::optional<storage_records::ObservationRecord> existing;
+  if (auto it = pending.observations.find(key); it != pending.observations.end()) {
+    existing = it->second;
   } else {
-    auto next = storage::TakeSequence(*store_, meta(), "observation", &batch);
-    if (!next.ok()) return next.status();
-    const std::string id = absl::StrFormat("o%016x", *next);
-    observation.set_name(absl::StrCat("observations/", id));
-    batch.Put(indexes(), KeyBuilder('n').AddString(id).Build(), key);
+    auto stored = store_->Get(records(), key);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) {
+      auto record =
+          storage::ParseRecord<storage_records::ObservationRecord>(**stored, "observation");
+      if (!record.ok()) return record.status();
+      existing = *std::move(record);
+    }
   }
-  const auto now =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(absl::Now()));
+  storage_records::ObservationRecord record;
+  record.set_format_version(storage::kRecordFormatVersion);
+  if (existing.has_value()) {
+    observation.set_name(existing->observation().name());
+    const std::string id = api::IdOf("observations", observation.name());
+    pending.batch.Put(records(), HistoryKey(id, RevisionOf(*existing)),
+                      existing->SerializeAsString());
+    record.set_revision(RevisionOf(*existing) + 1);
+    record.set_action(v1::REVISION_ACTION_RERECORDED);
+  } else {
+    if (pending.next_sequence == 0) {
+      auto current = store_->Get(meta(), SequenceKey());
+      if (!current.ok()) return current.status();
+      pending.next_sequence = 1;
+      if (current->has_value() && !KeyReader(**current).ReadUint64(&pending.next_sequence)) {
+        return errors::Internal("store", "counter observation is unreadable");
+      }
+    }
+    const std::string id = absl::StrFormat("o%016x", pending.next_sequence++);
+    pending.sequence_taken = true;
+    observation.set_name(absl::StrCat("observations/", id));
+    pending.batch.Put(indexes(), IdKey(id), key);
+    record.set_revision(1);
+    record.set_action(v1::REVISION_ACTION_RECORDED);
+  }
+  *observation.mutable_update_time() = pending.now;
+  *observation.mutable_provenance()->mutable_record_time() = pending.now;
+  if (observation.provenance().recorded_by().empty()) {
+    observation.mutable_provenance()->set_recorded_by("anonymous");
+  }
+  *record.mutable_observation() = std::move(observation);
+  record.set_request_id(std::string(request_id));
+  *record.mutable_change_time() = pending.now;
+  record.set_actor(record.observation().provenance().recorded_by());
+  const std::string bytes = record.SerializeAsString();
+  pending.batch.Put(records(), key, bytes);
+  if (!request_id.empty()) {
+    pending.batch.Put(requests(), RequestKey(request_id), bytes);
+    pending.requests[std::string(request_id)] = record;
+  }
+  pending.observations[key] = record;
+  return record.observation();
+}
+
+absl::Status MetricsStore::Commit(PendingWrites& pending) {
+  if (pending.sequence_taken) {
+    // The value is the next number, 8 bytes big-endian (as TakeSequence).
+    pending.batch.Put(meta(), SequenceKey(),
+                      KeyBuilder('\0').AddUint64(pending.next_sequence).Build().substr(1));
+  }
+  if (pending.batch.Count() == 0) return absl::OkStatus();
+  return store_->Write(&pending.batch);
+}
+
+namespace {
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+}  // namespace
+
+absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation observation,
+                                                                absl::string_view request_id) {
+  absl::MutexLock lock(&write_mu_);
+  PendingWrites pending;
+  pending.now = ToTimestamp(Now());
+  auto result = StageObservation(std::move(observation), request_id, "observation", pending);
+  if (!result.ok()) return result.status();
+  absl::Status s = Commit(pending);
+  if (!s.ok()) return s;
+  return result;
+}
+
+absl::Status MetricsStore::RecordObservations(
+    const std::vector<std::optional<v1::RecordObservationRequest>>& items,
+    std::vector<absl::StatusOr<v1::Observation>>* results) {
+  absl::MutexLock lock(&write_mu_);
+  PendingWrites pending;
+  pending.now = ToTimestamp(Now());
+  results->clear();
+  results->reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].has_value()) {
+      results->push_back(errors::Internal("ingest", "item rejected before staging"));
+      continue;
+    }
+    auto staged = StageObservation(items[i]->observation(), items[i]->request_id(),
+                                   absl::StrCat("requests[", i, "].observation"), pending);
+    if (!staged.ok() && !absl::IsInvalidArgument(staged.status()) &&
+        !absl::IsNotFound(staged.status())) {
+      return staged.status();  // The store failed: nothing is written.
+    }
+    results->push_back(std::move(staged));
+  }
+  return Commit(pending);
+}
+
+absl::StatusOr<v1::Observation> MetricsStore::CorrectObservation(
+    absl::string_view id, const fazhi::type::Quantity& quantity, absl::string_view reason,
+    const fazhi::type::Provenance* provenance, absl::string_view request_id) {
+  absl::MutexLock lock(&write_mu_);
+  if (!request_id.empty()) {
+    auto earlier = store_->Get(requests(), RequestKey(request_id));
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) {
+      auto record =
+          storage::ParseRecord<storage_records::ObservationRecord>(**earlier, "observation");
+      if (!record.ok()) return record.status();
+      return record->observation();
+    }
+  }
+  const std::string name = absl::StrCat("observations/", id);
+  auto key = store_->Get(indexes(), IdKey(id));
+  if (!key.ok()) return key.status();
+  if (!key->has_value()) return errors::NotFound("Observation", name);
+  auto stored = store_->Get(records(), **key);
+  if (!stored.ok()) return stored.status();
+  std::optional<storage_records::ObservationRecord> current;
+  if (stored->has_value()) {
+    auto record = storage::ParseRecord<storage_records::ObservationRecord>(**stored, "observation");
+    if (!record.ok()) return record.status();
+    if (record->observation().name() == name) current = *std::move(record);
+  }
+  if (!current.has_value()) {
+    return errors::FailedPrecondition("DELETED", name,
+                                      "the observation was deleted; record a new value instead");
+  }
+  auto indicator = GetIndicator(api::IdOf("indicators", current->observation().indicator()));
+  if (!indicator.ok()) return indicator.status();
+  v1::Observation observation = current->observation();
+  *observation.mutable_quantity() = quantity;
+  if (provenance != nullptr) *observation.mutable_provenance() = *provenance;
+  errors::FieldViolations violations;
+  CheckAgainstIndicator(observation, *indicator, violations, "");
+  if (!violations.empty()) {
+    // Fields are request fields: "quantity.decimal".
+    errors::FieldViolations renamed;
+    for (const auto& v : violations.bad_request().field_violations()) {
+      renamed.Add(v.field().substr(1), v.description());
+    }
+    return renamed.ToStatus();
+  }
+  const auto now = ToTimestamp(Now());
   *observation.mutable_update_time() = now;
   *observation.mutable_provenance()->mutable_record_time() = now;
   if (observation.provenance().recorded_by().empty()) {
@@ -184,14 +379,103 @@ absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation 
   record.set_format_version(storage::kRecordFormatVersion);
   *record.mutable_observation() = observation;
   record.set_request_id(std::string(request_id));
-  batch.Put(records(), key, record.SerializeAsString());
-  if (!request_id.empty()) {
-    batch.Put(requests(), KeyBuilder('q').AddString(request_id).Build(),
-              record.SerializeAsString());
-  }
+  record.set_revision(RevisionOf(*current) + 1);
+  record.set_action(v1::REVISION_ACTION_CORRECTED);
+  record.set_reason(std::string(reason));
+  *record.mutable_change_time() = now;
+  record.set_actor(observation.provenance().recorded_by());
+  rocksdb::WriteBatch batch;
+  batch.Put(records(), HistoryKey(id, RevisionOf(*current)), current->SerializeAsString());
+  const std::string bytes = record.SerializeAsString();
+  batch.Put(records(), **key, bytes);
+  if (!request_id.empty()) batch.Put(requests(), RequestKey(request_id), bytes);
   absl::Status s = store_->Write(&batch);
   if (!s.ok()) return s;
   return observation;
+}
+
+absl::StatusOr<v1::ObservationRevision> MetricsStore::DeleteObservation(absl::string_view id,
+                                                                        absl::string_view reason) {
+  absl::MutexLock lock(&write_mu_);
+  const std::string name = absl::StrCat("observations/", id);
+  auto key = store_->Get(indexes(), IdKey(id));
+  if (!key.ok()) return key.status();
+  if (!key->has_value()) return errors::NotFound("Observation", name);
+  auto stored = store_->Get(records(), **key);
+  if (!stored.ok()) return stored.status();
+  std::optional<storage_records::ObservationRecord> current;
+  if (stored->has_value()) {
+    auto record = storage::ParseRecord<storage_records::ObservationRecord>(**stored, "observation");
+    if (!record.ok()) return record.status();
+    if (record->observation().name() == name) current = *std::move(record);
+  }
+  if (!current.has_value()) return errors::NotFound("Observation", name);
+  storage_records::ObservationRecord tombstone;
+  tombstone.set_format_version(storage::kRecordFormatVersion);
+  *tombstone.mutable_observation() = current->observation();
+  tombstone.set_revision(RevisionOf(*current) + 1);
+  tombstone.set_action(v1::REVISION_ACTION_DELETED);
+  tombstone.set_reason(std::string(reason));
+  *tombstone.mutable_change_time() = ToTimestamp(Now());
+  tombstone.set_actor("anonymous");
+  rocksdb::WriteBatch batch;
+  batch.Put(records(), HistoryKey(id, RevisionOf(*current)), current->SerializeAsString());
+  batch.Put(records(), HistoryKey(id, tombstone.revision()), tombstone.SerializeAsString());
+  batch.Delete(records(), **key);
+  absl::Status s = store_->Write(&batch);
+  if (!s.ok()) return s;
+  return ToRevision(tombstone);
+}
+
+absl::StatusOr<v1::ListObservationHistoryResponse> MetricsStore::ListObservationHistory(
+    absl::string_view id, const v1::ListObservationHistoryRequest& request) {
+  auto page_size = storage::NormalizePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  const uint64_t fingerprint =
+      storage::QueryFingerprint(absl::StrCat("observation-history?name=", request.name()));
+  auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
+  if (!resume.ok()) return resume.status();
+  int after = 0;
+  if (!resume->empty() && !absl::SimpleAtoi(*resume, &after)) {
+    return errors::InvalidField("page_token", "is not a token this method returned");
+  }
+  storage::ScopedSnapshot snapshot(*store_);
+  const std::string name = absl::StrCat("observations/", id);
+  auto key = store_->Get(indexes(), IdKey(id), snapshot.get());
+  if (!key.ok()) return key.status();
+  if (!key->has_value()) return errors::NotFound("Observation", name);
+  std::vector<v1::ObservationRevision> all;
+  std::string unused;
+  absl::Status s = storage::ScanPage(
+      *store_, records(), snapshot.get(), KeyBuilder('h').AddString(id).Build(), "",
+      std::numeric_limits<int>::max(),
+      [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
+        auto record =
+            storage::ParseRecord<storage_records::ObservationRecord>(value, "observation");
+        if (!record.ok()) return record.status();
+        all.push_back(ToRevision(*record));
+        return true;
+      },
+      &unused);
+  if (!s.ok()) return s;
+  auto stored = store_->Get(records(), **key, snapshot.get());
+  if (!stored.ok()) return stored.status();
+  if (stored->has_value()) {
+    auto record = storage::ParseRecord<storage_records::ObservationRecord>(**stored, "observation");
+    if (!record.ok()) return record.status();
+    if (record->observation().name() == name) all.push_back(ToRevision(*record));
+  }
+  v1::ListObservationHistoryResponse response;
+  for (const auto& revision : all) {
+    if (revision.revision() <= after) continue;
+    if (response.revisions_size() == *page_size) {
+      response.set_next_page_token(storage::EncodePageToken(
+          fingerprint, absl::StrCat(response.revisions().rbegin()->revision())));
+      break;
+    }
+    *response.add_revisions() = revision;
+  }
+  return response;
 }
 
 absl::StatusOr<v1::ListObservationsResponse> MetricsStore::ListObservations(
@@ -243,6 +527,27 @@ absl::StatusOr<std::vector<v1::Observation>> MetricsStore::ObservationsOf(
       },
       &next);
   if (!s.ok()) return s;
+  return all;
+}
+
+}  // namespace fazhi::metrics
+
+namespace fazhi::metrics {
+
+absl::StatusOr<std::vector<v1::Observation>> MetricsStore::ObservationsInYears(
+    absl::string_view subject, int first_year, int last_year, const rocksdb::Snapshot* snapshot) {
+  std::vector<v1::Observation> all;
+  const std::string subject_prefix = KeyBuilder('o').AddString(subject).Build();
+  auto it = store_->NewPrefixIterator(records(), subject_prefix, snapshot);
+  const std::string end = SubjectYearPrefix(subject, last_year + 1).Build();
+  for (it->Seek(SubjectYearPrefix(subject, std::max(first_year, 0)).Build());
+       it->Valid() && it->key().compare(end) < 0; it->Next()) {
+    auto record = storage::ParseRecord<storage_records::ObservationRecord>(
+        absl::string_view(it->value().data(), it->value().size()), "observation");
+    if (!record.ok()) return record.status();
+    all.push_back(record->observation());
+  }
+  if (!it->status().ok()) return storage::FromRocksDb(it->status(), "scan observations");
   return all;
 }
 
