@@ -105,6 +105,34 @@ absl::StatusOr<CatalogueFacts> BackendClients::FetchCatalogueFacts(grpc::ServerC
   return facts;
 }
 
+absl::StatusOr<std::vector<cv1::Region>> BackendClients::FetchChildRegions(
+    grpc::ServerContext* parent, const std::string& region_code) {
+  std::vector<cv1::Region> children;
+  cv1::ListRegionsRequest request;
+  request.set_parent(absl::StrCat("regions/", region_code));
+  request.set_page_size(kPageSize);
+  do {
+    cv1::ListRegionsResponse response;
+    auto context = NewContext(parent);
+    grpc::Status s = catalogue_->ListRegions(context.get(), request, &response);
+    if (!s.ok()) return FromGrpcStatus(s);
+    children.insert(children.end(), response.regions().begin(), response.regions().end());
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return children;
+}
+
+absl::StatusOr<cv1::Region> BackendClients::FetchRegion(grpc::ServerContext* parent,
+                                                        const std::string& region_code) {
+  cv1::GetRegionRequest request;
+  request.set_name(absl::StrCat("regions/", region_code));
+  cv1::Region region;
+  auto context = NewContext(parent);
+  grpc::Status s = catalogue_->GetRegion(context.get(), request, &region);
+  if (!s.ok()) return FromGrpcStatus(s);
+  return region;
+}
+
 absl::StatusOr<mv1::Snapshot> BackendClients::FetchSnapshot(grpc::ServerContext* parent,
                                                             const std::string& region_code,
                                                             int year) {

@@ -39,6 +39,11 @@ class BackendClients {
   absl::StatusOr<fazhi::metrics::v1::Snapshot> FetchSnapshot(grpc::ServerContext* parent,
                                                              const std::string& region_code,
                                                              int year);
+  // The direct children of a region, in code order.
+  absl::StatusOr<std::vector<fazhi::catalogue::v1::Region>> FetchChildRegions(
+      grpc::ServerContext* parent, const std::string& region_code);
+  absl::StatusOr<fazhi::catalogue::v1::Region> FetchRegion(grpc::ServerContext* parent,
+                                                           const std::string& region_code);
   absl::StatusOr<std::vector<fazhi::report::v1::Report>> FetchReports(
       grpc::ServerContext* parent, const std::string& region_code, int year);
 

@@ -1,6 +1,7 @@
 // gateway_server: answers cross-service questions (the district compliance
 // summary) by asking the catalogue, metrics and report services.
 #include "absl/flags/flag.h"
+#include "common/rules/rule_set.h"
 #include "common/server/service_main.h"
 #include "services/gateway/gateway_service.h"
 
@@ -19,7 +20,9 @@ int main(int argc, char** argv) {
   backends.report = absl::GetFlag(FLAGS_report);
   backends.per_call_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_backend_timeout_ms));
 
-  fazhi::gateway::GatewayServiceImpl service(backends);
+  auto rules = fazhi::rules::LoadRuleSet(fazhi::server::RulesPathFromFlags());
+  if (!rules.ok()) return fazhi::server::FailStartup("gateway_server", rules.status());
+  fazhi::gateway::GatewayServiceImpl service(backends, *std::move(rules));
   fazhi::server::ServerRunner runner(
       fazhi::server::ServerConfigFromFlags("gateway", /*default_port=*/50050));
   runner.AddService(&service, "fazhi.gateway.v1.GatewayService");

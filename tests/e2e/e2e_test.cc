@@ -117,6 +117,7 @@ class SuiteTest : public ::testing::Test {
       args.push_back("--metrics=" + Address(services_[1].port));
       args.push_back("--report=" + Address(services_[2].port));
       args.push_back("--backend_timeout_ms=2000");
+      args.push_back("--rules=" + kSource + "/data/rules.textproto");
     } else {
       args.push_back("--data_dir=" + dir_ + "/" + s.name);
       args.push_back("--rules=" + kSource + "/data/rules.textproto");

@@ -45,15 +45,17 @@ class StalledMetrics final : public mv1::MetricsService::Service {
 class GatewayServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    catalogue_store_ = *catalogue::CatalogueStore::Open(testing::TestStoreOptions(dir_.path() + "/c"));
+    catalogue_store_ =
+        *catalogue::CatalogueStore::Open(testing::TestStoreOptions(dir_.path() + "/c"));
     metrics_store_ = *metrics::MetricsStore::Open(testing::TestStoreOptions(dir_.path() + "/m"));
     report_store_ = *report::ReportStore::Open(testing::TestStoreOptions(dir_.path() + "/r"));
     catalogue_ = std::make_unique<catalogue::CatalogueServiceImpl>(catalogue_store_.get());
     metrics_ = std::make_unique<metrics::MetricsServiceImpl>(metrics_store_.get(),
                                                              testing::ShippedRules());
-    report_ = std::make_unique<report::ReportServiceImpl>(report_store_.get(),
-                                                          testing::ShippedRules());
-    catalogue_server_ = testing::StartInProcess(catalogue_.get(), "fazhi.catalogue.v1.CatalogueService");
+    report_ =
+        std::make_unique<report::ReportServiceImpl>(report_store_.get(), testing::ShippedRules());
+    catalogue_server_ =
+        testing::StartInProcess(catalogue_.get(), "fazhi.catalogue.v1.CatalogueService");
     metrics_server_ = testing::StartInProcess(metrics_.get(), "fazhi.metrics.v1.MetricsService");
     report_server_ = testing::StartInProcess(report_.get(), "fazhi.report.v1.ReportService");
     Load();
@@ -121,7 +123,7 @@ class GatewayServiceTest : public ::testing::Test {
     addresses.metrics = metrics_target;
     addresses.report = report_server_->target();
     addresses.per_call_timeout = per_call_timeout;
-    gateway_ = std::make_unique<GatewayServiceImpl>(addresses);
+    gateway_ = std::make_unique<GatewayServiceImpl>(addresses, testing::ShippedRules());
     return testing::StartInProcess(gateway_.get(), "fazhi.gateway.v1.GatewayService");
   }
 
@@ -235,6 +237,68 @@ TEST_F(GatewayServiceTest, BadRequestsNameTheField) {
   ASSERT_EQ(bad.field_violations_size(), 2);
   EXPECT_EQ(bad.field_violations(0).field(), "region_code");
   EXPECT_EQ(bad.field_violations(1).field(), "year");
+}
+
+}  // namespace
+}  // namespace fazhi::gateway
+
+namespace fazhi::gateway {
+namespace {
+
+TEST_F(GatewayServiceTest, RankingAndTrend) {
+  // A second district, with no report: it ranks below Baoshan.
+  {
+    auto catalogue = cv1::CatalogueService::NewStub(testing::Connect(catalogue_server_->target()));
+    cv1::CreateRegionRequest putuo;
+    putuo.mutable_region()->set_code("310107");
+    putuo.mutable_region()->set_display_name("普陀区");
+    putuo.mutable_region()->set_level(cv1::REGION_LEVEL_COUNTY);
+    putuo.mutable_region()->set_parent("regions/310000");
+    cv1::Region region;
+    grpc::ClientContext context;
+    ASSERT_TRUE(catalogue->CreateRegion(&context, putuo, &region).ok());
+  }
+  auto gateway = StartGateway(metrics_server_->target(), absl::Seconds(3));
+  auto stub = gv1::GatewayService::NewStub(testing::Connect(gateway->target()));
+  gv1::RankRegionsRequest rank;
+  rank.set_parent_region_code("310000");
+  rank.set_year(2023);
+  rank.set_page_size(1);
+  gv1::RankRegionsResponse first;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->RankRegions(&context, rank, &first).ok());
+  }
+  EXPECT_EQ(first.total_regions(), 2);
+  ASSERT_EQ(first.regions_size(), 1);
+  EXPECT_EQ(first.regions(0).rank(), 1);
+  EXPECT_EQ(first.regions(0).region().code(), "310113");
+  ASSERT_FALSE(first.next_page_token().empty());
+  rank.set_page_token(first.next_page_token());
+  gv1::RankRegionsResponse second;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->RankRegions(&context, rank, &second).ok());
+  }
+  ASSERT_EQ(second.regions_size(), 1);
+  EXPECT_EQ(second.regions(0).region().code(), "310107");
+  EXPECT_LT(second.regions(0).score().value(), first.regions(0).score().value());
+  EXPECT_TRUE(second.next_page_token().empty());
+
+  gv1::GetRegionTrendRequest trend;
+  trend.set_region_code("310113");
+  trend.set_from_year(2022);
+  trend.set_to_year(2023);
+  gv1::RegionTrend answer;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->GetRegionTrend(&context, trend, &answer).ok());
+  }
+  ASSERT_EQ(answer.points_size(), 2);
+  EXPECT_FALSE(answer.points(0).government_report_filed());
+  EXPECT_TRUE(answer.points(1).government_report_filed());
+  EXPECT_EQ(answer.points(1).indicators_met(), 1);
+  EXPECT_GT(answer.points(1).score().value(), answer.points(0).score().value());
 }
 
 }  // namespace

@@ -39,11 +39,11 @@ SummaryInputs PutuoInputs() {
   facts.region.set_name("regions/310107");
   facts.region.set_code("310107");
   facts.region.set_display_name("普陀区");
-  facts.units = {MakeUnit("310107-government", "普陀区人民政府", cv1::UNIT_KIND_GOVERNMENT),
-                 MakeUnit("310107-justice", "普陀区司法局", cv1::UNIT_KIND_GOVERNMENT_DEPARTMENT),
-                 MakeUnit("310107-market", "普陀区市场监管局",
-                          cv1::UNIT_KIND_GOVERNMENT_DEPARTMENT),
-                 MakeUnit("310107-court", "普陀区人民法院", cv1::UNIT_KIND_COURT)};
+  facts.units = {
+      MakeUnit("310107-government", "普陀区人民政府", cv1::UNIT_KIND_GOVERNMENT),
+      MakeUnit("310107-justice", "普陀区司法局", cv1::UNIT_KIND_GOVERNMENT_DEPARTMENT),
+      MakeUnit("310107-market", "普陀区市场监管局", cv1::UNIT_KIND_GOVERNMENT_DEPARTMENT),
+      MakeUnit("310107-court", "普陀区人民法院", cv1::UNIT_KIND_COURT)};
   cv1::Project p;
   p.set_name("projects/a");
   p.set_level(cv1::PROJECT_LEVEL_DISTRICT);
@@ -99,14 +99,15 @@ TEST(SummaryAssemblerTest, PutuoShortfallsBecomeFindingsWithEvidence) {
   EXPECT_EQ(depts.units_required(), 2);  // the two departments, not the court
   EXPECT_EQ(depts.filed(), 1);
   EXPECT_EQ(depts.complete(), 0);
-  EXPECT_TRUE(HasFinding(s, "普陀区司法局报告缺少党政主要负责人履行推进法治建设第一责任人职责情况部分",
+  EXPECT_TRUE(HasFinding(s,
+                         "普陀区司法局报告缺少党政主要负责人履行推进法治建设第一责任人职责情况部分",
                          "reports/putuo-justice-2020"));
   EXPECT_TRUE(HasFinding(s, "普陀区市场监管局未提交2020年度", "units/310107-market"));
 
   EXPECT_TRUE(HasFinding(s, "行政机关负责人出庭应诉率83.8%（截至11月底），低于目标100%",
                          "observations/o1"));
-  EXPECT_TRUE(HasFinding(s, "执法人员法治培训学时无2020年数据",
-                         "indicators/enforcement_training_hours"));
+  EXPECT_TRUE(
+      HasFinding(s, "执法人员法治培训学时无2020年数据", "indicators/enforcement_training_hours"));
   EXPECT_EQ(s.projects().total(), 1);
   EXPECT_EQ(s.projects().district_level(), 1);
   EXPECT_EQ(s.projects().most_anticipated(), 1);
@@ -159,8 +160,8 @@ TEST(SummaryAssemblerTest, EachMissingBackendMarksOnlyItsSectionsUnreachable) {
 
 TEST(SummaryAssemblerTest, CompleteGovernmentReportHasNoReportFinding) {
   auto in = PutuoInputs();
-  in.reports.data->push_back(MakeReport("gov", "units/310107-government",
-                                        rv1::REPORT_KIND_GOVERNMENT_ANNUAL, {}));
+  in.reports.data->push_back(
+      MakeReport("gov", "units/310107-government", rv1::REPORT_KIND_GOVERNMENT_ANNUAL, {}));
   const auto s = AssembleSummary(in);
   EXPECT_TRUE(s.government_report().filed());
   EXPECT_EQ(s.government_report().report(), "reports/gov");
