@@ -11,8 +11,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -47,6 +49,8 @@ constexpr char kUsage[] =
   fazhictl import DIR [--catalogue=ADDR] [--metrics=ADDR] [--report=ADDR]
   fazhictl summary --region CODE --year YEAR [--gateway=ADDR] [--json]
   fazhictl summary --from=FILE [--json]
+  fazhictl ranking --parent CODE --year YEAR [--gateway=ADDR] [--json]
+  fazhictl trend --region CODE --from YEAR --to YEAR [--gateway=ADDR] [--json]
   fazhictl --help
 
 Commands:
@@ -66,6 +70,10 @@ Commands:
              --json       print the summary as JSON instead, for scripts
              --from       read a summary saved with --json instead of
                           calling the gateway
+  ranking  Ranks every region directly under --parent (310000: the 16
+           districts) for a year by score (GatewayService.RankRegions).
+  trend    One region's score and headline figures from --from to --to
+           (GatewayService.GetRegionTrend).
 
 Every call has a 10 s deadline.
 
@@ -178,7 +186,7 @@ int RunSummary(const std::vector<std::string>& args) {
   }
 
   if (command_line->GetBool("json")) {
-    auto json = FormatSummaryJson(summary);
+    auto json = FormatJson(summary);
     if (!json.ok()) {
       std::cerr << "fazhictl: " << json.status().message() << "\n";
       return kExitRpcFailure;
@@ -188,6 +196,108 @@ int RunSummary(const std::vector<std::string>& args) {
     std::cout << FormatSummaryText(summary);
   }
   return kExitOk;
+}
+
+// Parses a year flag; on error prints usage and returns nullopt.
+std::optional<int> YearFlag(const CommandLine& command_line, const std::string& name) {
+  int year = 0;
+  const std::string text = command_line.Get(name, "");
+  if (!absl::SimpleAtoi(text, &year)) {
+    UsageError(absl::StrCat("--", name, " must be a year, got \"", text, "\""));
+    return std::nullopt;
+  }
+  return year;
+}
+
+// Prints `answer` as JSON or with `text`, after a successful call.
+int PrintAnswer(const CommandLine& command_line, const google::protobuf::Message& answer,
+                const std::function<std::string()>& text) {
+  if (command_line.GetBool("json")) {
+    auto json = FormatJson(answer);
+    if (!json.ok()) {
+      std::cerr << "fazhictl: " << json.status().message() << "\n";
+      return kExitRpcFailure;
+    }
+    std::cout << *json;
+  } else {
+    std::cout << text();
+  }
+  return kExitOk;
+}
+
+int RunRanking(const std::vector<std::string>& args) {
+  auto command_line = ParseCommandLine(args, {{"parent", true},
+                                              {"year", true},
+                                              {"gateway", true},
+                                              {"json", false},
+                                              {"page_token", true},
+                                              {"page_size", true}});
+  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
+  if (command_line->help) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (!command_line->Has("parent") || !command_line->Has("year")) {
+    return UsageError("ranking needs --parent and --year");
+  }
+  auto year = YearFlag(*command_line, "year");
+  if (!year.has_value()) return kExitUsage;
+  fazhi::gateway::v1::RankRegionsRequest request;
+  request.set_parent_region_code(command_line->Get("parent", ""));
+  request.set_year(*year);
+  request.set_page_token(command_line->Get("page_token", ""));
+  int page_size = 0;
+  if (command_line->Has("page_size") &&
+      !absl::SimpleAtoi(command_line->Get("page_size", ""), &page_size)) {
+    return UsageError("--page_size must be a number");
+  }
+  request.set_page_size(page_size);
+  const std::string target = command_line->Get("gateway", "127.0.0.1:50050");
+  auto gateway = fazhi::gateway::v1::GatewayService::NewStub(Dial(target));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
+  fazhi::gateway::v1::RankRegionsResponse response;
+  const grpc::Status status = gateway->RankRegions(&context, request, &response);
+  if (!status.ok()) {
+    std::cerr << "fazhictl: RankRegions(" << request.parent_region_code() << ", " << *year
+              << ") at " << target << " failed: " << DescribeRpcError(status) << "\n";
+    return kExitRpcFailure;
+  }
+  return PrintAnswer(*command_line, response, [&] {
+    return FormatRankingText(response, request.parent_region_code(), *year);
+  });
+}
+
+int RunTrend(const std::vector<std::string>& args) {
+  auto command_line = ParseCommandLine(
+      args, {{"region", true}, {"from", true}, {"to", true}, {"gateway", true}, {"json", false}});
+  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
+  if (command_line->help) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (!command_line->Has("region") || !command_line->Has("from") || !command_line->Has("to")) {
+    return UsageError("trend needs --region, --from and --to");
+  }
+  auto from = YearFlag(*command_line, "from");
+  auto to = YearFlag(*command_line, "to");
+  if (!from.has_value() || !to.has_value()) return kExitUsage;
+  fazhi::gateway::v1::GetRegionTrendRequest request;
+  request.set_region_code(command_line->Get("region", ""));
+  request.set_from_year(*from);
+  request.set_to_year(*to);
+  const std::string target = command_line->Get("gateway", "127.0.0.1:50050");
+  auto gateway = fazhi::gateway::v1::GatewayService::NewStub(Dial(target));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
+  fazhi::gateway::v1::RegionTrend response;
+  const grpc::Status status = gateway->GetRegionTrend(&context, request, &response);
+  if (!status.ok()) {
+    std::cerr << "fazhictl: GetRegionTrend(" << request.region_code() << ") at " << target
+              << " failed: " << DescribeRpcError(status) << "\n";
+    return kExitRpcFailure;
+  }
+  return PrintAnswer(*command_line, response, [&] { return FormatTrendText(response); });
 }
 
 int Main(const std::vector<std::string>& args) {
@@ -200,6 +310,8 @@ int Main(const std::vector<std::string>& args) {
   }
   if (command == "import") return RunImport(rest);
   if (command == "summary") return RunSummary(rest);
+  if (command == "ranking") return RunRanking(rest);
+  if (command == "trend") return RunTrend(rest);
   return UsageError(absl::StrCat("unknown command \"", command, "\""));
 }
 

@@ -2,10 +2,12 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <map>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "tools/fazhictl/display_width.h"
 
@@ -309,9 +311,26 @@ std::string VerdictName(metrics::Verdict verdict) {
   }
 }
 
+std::string ScoreText(const gateway::Score& score) {
+  if (!score.computable()) return "无法计算（无可评分的数据）";
+  return absl::StrFormat("%.1f（%s）", score.value(), score.grade());
+}
+
 std::string FormatSummaryText(const gateway::DistrictComplianceSummary& summary) {
   std::string out;
   AppendHeader(summary, out);
+  if (summary.has_score()) {
+    absl::StrAppend(&out, "\n得分  ", ScoreText(summary.score()), "\n");
+    TextTable table("  ");
+    for (const auto& c : summary.score().components()) {
+      table.AddRow(
+          {c.name(),
+           c.excluded() ? "不计入" : absl::StrFormat("%.1f/%.0f", c.earned(), c.possible()),
+           c.explanation()});
+    }
+    absl::StrAppend(&out, table.Render(), "  方法：", summary.score().method(), "（规则版本 ",
+                    summary.score().rules_version(), "）\n");
+  }
   AppendGovernmentReport(summary.government_report(), out);
   AppendDepartmentReports(summary.department_reports(), out);
   AppendIndicators(summary.indicators(), out);
@@ -321,18 +340,54 @@ std::string FormatSummaryText(const gateway::DistrictComplianceSummary& summary)
   return out;
 }
 
-absl::StatusOr<std::string> FormatSummaryJson(const gateway::DistrictComplianceSummary& summary) {
+absl::StatusOr<std::string> FormatJson(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = false;
   options.always_print_primitive_fields = true;
   std::string json;
-  const auto status = google::protobuf::util::MessageToJsonString(summary, &json, options);
+  const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) {
     return absl::InternalError(
-        absl::StrCat("cannot print the summary as JSON: ", status.ToString()));
+        absl::StrCat("cannot print the answer as JSON: ", status.ToString()));
   }
   json += '\n';
   return json;
+}
+
+std::string FormatRankingText(const gateway::RankRegionsResponse& ranking,
+                              const std::string& parent, int year) {
+  std::string out =
+      absl::StrCat(parent, " 下属地区 ", year, "年度法治政府建设排名（共 ", ranking.total_regions(),
+                   " 个，规则版本 ", ranking.rules_version(), "）\n\n");
+  TextTable table("  ");
+  table.AddRow({"名次", "地区", "代码", "得分", "不足项", "数据"});
+  table.AddRule();
+  for (const auto& r : ranking.regions()) {
+    table.AddRow({absl::StrCat(r.rank()), r.region().display_name(), r.region().code(),
+                  ScoreText(r.score()), absl::StrCat(r.shortfalls()),
+                  r.partial() ? "部分" : "完整"});
+  }
+  absl::StrAppend(&out, table.Render());
+  if (!ranking.next_page_token().empty()) {
+    absl::StrAppend(&out, "\n（还有更多：--page_token=", ranking.next_page_token(), "）\n");
+  }
+  return out;
+}
+
+std::string FormatTrendText(const gateway::RegionTrend& trend) {
+  std::string out = absl::StrCat(trend.region().display_name(), "（", trend.region().code(),
+                                 "）历年法治政府建设情况\n\n");
+  TextTable table("  ");
+  table.AddRow({"年度", "得分", "区政府报告", "指标达标", "指标未达标", "项目", "数据"});
+  table.AddRule();
+  for (const auto& p : trend.points()) {
+    table.AddRow({absl::StrCat(p.year()), ScoreText(p.score()),
+                  p.government_report_filed() ? "已提交" : "未提交",
+                  absl::StrCat(p.indicators_met()), absl::StrCat(p.indicators_not_met()),
+                  absl::StrCat(p.projects()), p.partial() ? "部分" : "完整"});
+  }
+  absl::StrAppend(&out, table.Render());
+  return out;
 }
 
 }  // namespace fazhi::ctl

@@ -27,8 +27,15 @@ std::string FormatSummaryText(const fazhi::gateway::v1::DistrictComplianceSummar
 
 // The summary as one line of JSON (lowerCamelCase field names, fields with
 // default values included), '\n'-terminated.
-absl::StatusOr<std::string> FormatSummaryJson(
-    const fazhi::gateway::v1::DistrictComplianceSummary& summary);
+absl::StatusOr<std::string> FormatJson(const google::protobuf::Message& message);
+
+// "82.5（良好）", or why there is no score.
+std::string ScoreText(const fazhi::gateway::v1::Score& score);
+
+// The ranking of a parent's regions and a region's trend, as aligned tables.
+std::string FormatRankingText(const fazhi::gateway::v1::RankRegionsResponse& ranking,
+                              const std::string& parent, int year);
+std::string FormatTrendText(const fazhi::gateway::v1::RegionTrend& trend);
 
 }  // namespace fazhi::ctl
 
