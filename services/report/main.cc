@@ -2,6 +2,7 @@
 // and deadlines, over gRPC.
 #include "common/rules/rule_set.h"
 #include "common/server/service_main.h"
+#include "services/report/figure_extraction.h"
 #include "services/report/report_service.h"
 #include "services/report/report_store.h"
 
@@ -11,6 +12,9 @@ int main(int argc, char** argv) {
 
   auto rules = fazhi::rules::LoadRuleSet(fazhi::server::RulesPathFromFlags());
   if (!rules.ok()) return fazhi::server::FailStartup("report_server", rules.status());
+  if (absl::Status figures = fazhi::report::ValidateFigureRules(rules->report()); !figures.ok()) {
+    return fazhi::server::FailStartup("report_server", figures);
+  }
   auto store = fazhi::report::ReportStore::Open(fazhi::server::StoreOptionsFromFlags("var/report"));
   if (!store.ok()) return fazhi::server::FailStartup("report_server", store.status());
 

@@ -2,15 +2,17 @@
 
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
 #include "common/text/utf8.h"
+#include "services/report/figure_extraction.h"
+#include "services/report/text_intake.h"
 
 namespace fazhi::report {
 namespace {
 
-// Report texts are capped at 4 MiB: the longest real reports are ~100 KB.
-constexpr size_t kMaxTextBytes = 4u << 20;
+constexpr size_t kMaxTextBytes = kMaxReportTextBytes;
 
 bool IsValidDate(const google::type::Date& d) {
   static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -76,11 +78,67 @@ bool IsAnnualReport(v1::ReportKind kind) {
          kind == v1::REPORT_KIND_STREET_TOWN_ANNUAL;
 }
 
-void ValidateReport(const v1::Report& report, errors::FieldViolations& violations) {
+bool TakeTextIn(v1::Report& report, errors::FieldViolations& violations) {
+  if (!v1::TextFormat_IsValid(report.text_format())) {
+    violations.Add("report.text_format", "is not a known text format");
+    return false;
+  }
+  if (!report.raw_text().empty()) {
+    if (!report.text().empty()) {
+      violations.Add("report.raw_text",
+                     "set either report.text (UTF-8) or report.raw_text, not both");
+      return false;
+    }
+    if (report.raw_text().size() > kMaxTextBytes) {
+      violations.Add("report.raw_text",
+                     absl::StrCat("is ", report.raw_text().size(), " bytes; the limit is ",
+                                  kMaxTextBytes, " bytes (4 MiB). Submit the report's text only"));
+      return false;
+    }
+    std::string detected;
+    auto converted = ToUtf8(report.raw_text(), report.encoding(), &detected);
+    if (!converted.ok()) {
+      violations.Add(report.encoding().empty() ? "report.raw_text" : "report.encoding",
+                     std::string(converted.status().message()));
+      return false;
+    }
+    if (converted->size() > kMaxTextBytes) {
+      violations.Add("report.raw_text", absl::StrCat("converts to ", converted->size(),
+                                                     " bytes of UTF-8; the limit is ",
+                                                     kMaxTextBytes, " bytes (4 MiB)"));
+      return false;
+    }
+    report.set_text(*std::move(converted));
+    report.clear_raw_text();
+    report.set_encoding(detected);
+  } else {
+    const std::string declared = absl::AsciiStrToUpper(report.encoding());
+    if (!declared.empty() && declared != "UTF-8" && declared != "UTF8") {
+      violations.Add("report.encoding",
+                     "report.text is UTF-8; send text in another encoding as report.raw_text");
+      return false;
+    }
+    report.set_encoding("UTF-8");
+    if (report.text().size() > kMaxTextBytes || !text::IsValidUtf8(report.text())) return true;
+  }
+  if (report.text_format() == v1::TEXT_FORMAT_HTML ||
+      (report.text_format() == v1::TEXT_FORMAT_UNSPECIFIED && LooksLikeHtml(report.text()))) {
+    report.set_text(HtmlToText(report.text()));
+    report.set_text_format(v1::TEXT_FORMAT_HTML);
+  } else {
+    report.set_text_format(v1::TEXT_FORMAT_PLAIN);
+  }
+  return true;
+}
+
+void ValidateReport(const v1::Report& report, errors::FieldViolations& violations,
+                    bool check_text) {
   api::CheckResourceName(violations, "report.filer", "units", report.filer());
   api::CheckRegionName(violations, "report.region", report.region());
   api::CheckYear(violations, "report.year", report.year());
-  if (report.text().size() > kMaxTextBytes) {
+  if (!check_text) {
+    // TakeTextIn has named the text's fault.
+  } else if (report.text().size() > kMaxTextBytes) {
     violations.Add("report.text",
                    absl::StrCat("is ", report.text().size(), " bytes; the limit is ", kMaxTextBytes,
                                 " bytes (4 MiB). Submit the report's text only"));
@@ -145,6 +203,13 @@ void AnalyzeReport(const fazhi::rules::v1::RuleSet& rules, const std::vector<Par
         Judge(report.published_date(), report.publication_deadline()));
   }
   report.set_rules_version(rules.version());
+
+  FigureExtraction figures =
+      ExtractFigures(FigureRules(rules.report()), report.text(), report.year());
+  report.clear_quantities();
+  for (auto& q : figures.quantities) *report.add_quantities() = std::move(q);
+  report.clear_figures();
+  for (auto& f : figures.figures) *report.add_figures() = std::move(f);
 }
 
 }  // namespace fazhi::report

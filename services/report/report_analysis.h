@@ -18,8 +18,17 @@ namespace fazhi::report {
 // when the rule set has none.
 std::vector<PartRule> PartRulesFrom(const fazhi::rules::v1::RuleSet& rules);
 
-// Checks the caller's fields of a report to be submitted (as "report.*").
-void ValidateReport(const v1::Report& report, errors::FieldViolations& violations);
+// Turns what the caller sent into the report's UTF-8 `text`: `raw_text`
+// converted from its declared or detected encoding (then cleared), HTML
+// stripped of markup and page furniture; sets `encoding` and `text_format`.
+// Returns false, with the violations added, when there is no text to
+// validate (bad raw_text, both text and raw_text, bad encoding name).
+bool TakeTextIn(v1::Report& report, errors::FieldViolations& violations);
+
+// Checks the caller's fields of a report to be submitted (as "report.*");
+// the text only if `check_text`.
+void ValidateReport(const v1::Report& report, errors::FieldViolations& violations,
+                    bool check_text = true);
 
 // Fills every output-only field of `report` from its text and the rules.
 void AnalyzeReport(const fazhi::rules::v1::RuleSet& rules, const std::vector<PartRule>& part_rules,

@@ -21,6 +21,10 @@ class ReportServiceImpl final : public v1::ReportService::Service {
   grpc::Status GetReport(grpc::ServerContext*, const v1::GetReportRequest*, v1::Report*) override;
   grpc::Status ListReports(grpc::ServerContext*, const v1::ListReportsRequest*,
                            v1::ListReportsResponse*) override;
+  grpc::Status ListReportVersions(grpc::ServerContext*, const v1::ListReportVersionsRequest*,
+                                  v1::ListReportVersionsResponse*) override;
+  grpc::Status SearchReports(grpc::ServerContext*, const v1::SearchReportsRequest*,
+                             v1::SearchReportsResponse*) override;
 
  private:
   ReportStore* store_;

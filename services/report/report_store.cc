@@ -1,7 +1,10 @@
 #include "services/report/report_store.h"
 
+#include <algorithm>
+#include <cmath>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/api/resource_names.h"
@@ -10,7 +13,9 @@
 #include "common/storage/page_token.h"
 #include "common/storage/records.h"
 #include "common/storage/scan.h"
+#include "common/text/utf8.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/report/report_search.h"
 #include "services/report/storage/report_records.pb.h"
 
 namespace fazhi::report {
@@ -21,11 +26,61 @@ using storage::KeyReader;
 
 std::string ReportKey(absl::string_view id) { return KeyBuilder('p').AddString(id).Build(); }
 
+std::string VersionKey(absl::string_view id, uint32_t version) {
+  return KeyBuilder('v').AddString(id).AddUint32(version).Build();
+}
+
+std::string KindKey(absl::string_view filer, int32_t year, v1::ReportKind kind) {
+  return KeyBuilder('k')
+      .AddString(api::IdOf("units", filer))
+      .AddUint32(static_cast<uint32_t>(year))
+      .AddUint32(static_cast<uint32_t>(kind))
+      .Build();
+}
+
+// The request value: "id" (written before versions) or "id\0version".
+void ParseRequestValue(const std::string& value, std::string* id, uint32_t* version) {
+  const size_t nul = value.find('\0');
+  *id = value.substr(0, nul);
+  *version = 1;
+  if (nul != std::string::npos) {
+    uint32_t v = 0;
+    if (absl::SimpleAtoi(value.substr(nul + 1), &v)) *version = v;
+  }
+}
+
+std::string PostingKey(search::Bigram bigram, uint32_t doc) {
+  return KeyBuilder('b').AddUint64(bigram).AddUint32(doc).Build();
+}
+
+std::string EncodeDoc(uint32_t doc) {
+  std::string out(4, '\0');
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((doc >> (24 - 8 * i)) & 0xFF);
+  return out;
+}
+
+uint32_t DecodeDoc(absl::string_view bytes) {
+  uint32_t doc = 0;
+  for (size_t i = bytes.size() - 4; i < bytes.size(); ++i) {
+    doc = (doc << 8) | static_cast<uint8_t>(bytes[i]);
+  }
+  return doc;
+}
+
+absl::string_view ToStringView(const rocksdb::Slice& slice) {
+  return absl::string_view(slice.data(), slice.size());
+}
+
+void ForList(v1::Report& report) {
+  report.clear_text();
+  report.clear_quantities();
+}
+
 }  // namespace
 
 const std::vector<std::string>& ReportStore::ColumnFamilies() {
   static const auto* families =
-      new std::vector<std::string>{"records", "indexes", "requests", "meta"};
+      new std::vector<std::string>{"records", "indexes", "requests", "meta", "search"};
   return *families;
 }
 
@@ -33,7 +88,55 @@ absl::StatusOr<std::unique_ptr<ReportStore>> ReportStore::Open(storage::StoreOpt
   options.column_families = ColumnFamilies();
   auto store = storage::Store::Open(options);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<ReportStore>(new ReportStore(std::move(*store)));
+  auto report_store = std::unique_ptr<ReportStore>(new ReportStore(std::move(*store)));
+  absl::Status loaded = report_store->LoadSearchDocs();
+  if (!loaded.ok()) return loaded;
+  return report_store;
+}
+
+absl::Status ReportStore::LoadSearchDocs() {
+  absl::MutexLock lock(&docs_mu_);
+  auto it = store_->NewPrefixIterator(search(), "d", nullptr);
+  for (it->Seek("d"); it->Valid(); it->Next()) {
+    KeyReader reader(ToStringView(it->key()));
+    char tag;
+    uint32_t doc;
+    if (!reader.ReadTag(&tag) || !reader.ReadUint32(&doc)) {
+      return absl::DataLossError("report store: a malformed search document key");
+    }
+    auto record = storage::ParseRecord<storage_records::SearchDoc>(
+        std::string(ToStringView(it->value())), "search document");
+    if (!record.ok()) return record.status();
+    if (docs_.size() <= doc) docs_.resize(doc + 1);
+    SearchDocEntry& entry = docs_[doc];
+    entry = {true,           record->report_id(), record->region(),
+             record->year(), record->kind(),      record->length()};
+    ++doc_count_;
+    total_length_ += entry.length;
+  }
+  return storage::FromRocksDb(it->status(), "load the search documents");
+}
+
+void ReportStore::IndexForSearch(uint32_t doc, const v1::Report& report, absl::string_view old_text,
+                                 rocksdb::WriteBatch* batch) {
+  const auto bigrams = search::IndexBigrams(report.text());
+  if (!old_text.empty()) {
+    for (const auto& [bigram, positions] : search::IndexBigrams(old_text)) {
+      if (bigrams.count(bigram) == 0) batch->Delete(search(), PostingKey(bigram, doc));
+    }
+  }
+  for (const auto& [bigram, positions] : bigrams) {
+    batch->Put(search(), PostingKey(bigram, doc), search::EncodePositions(positions));
+  }
+  storage_records::SearchDoc entry;
+  entry.set_format_version(storage::kRecordFormatVersion);
+  entry.set_report_id(api::IdOf("reports", report.name()));
+  entry.set_region(report.region());
+  entry.set_year(report.year());
+  entry.set_kind(report.kind());
+  entry.set_length(static_cast<uint32_t>(text::CodePointCount(report.text())));
+  batch->Put(search(), KeyBuilder('d').AddUint32(doc).Build(), entry.SerializeAsString());
+  batch->Put(search(), KeyBuilder('n').AddString(entry.report_id()).Build(), EncodeDoc(doc));
 }
 
 absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id, v1::Report report,
@@ -43,11 +146,48 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
   if (!request_id.empty()) {
     auto earlier = store_->Get(requests(), request_key);
     if (!earlier.ok()) return earlier.status();
-    if (earlier->has_value()) return GetReport(**earlier);
+    if (earlier->has_value()) {
+      std::string earlier_id;
+      uint32_t earlier_version = 1;
+      ParseRequestValue(**earlier, &earlier_id, &earlier_version);
+      auto version = GetReportVersion(earlier_id, earlier_version);
+      if (version.ok() || !absl::IsNotFound(version.status())) return version;
+      return GetReport(earlier_id);  // written before versions existed
+    }
   }
   rocksdb::WriteBatch batch;
   std::string id(report_id);
-  if (id.empty()) {
+  // A resubmission of (filer, year, kind) is the next version of its report.
+  const std::string kind_key = KindKey(report.filer(), report.year(), report.kind());
+  auto versioned = store_->Get(indexes(), kind_key);
+  if (!versioned.ok()) return versioned.status();
+  uint32_t version = 1;
+  std::string old_text;  // the latest version's text, for its postings
+  if (versioned->has_value()) {
+    const std::string& existing_id = **versioned;
+    if (!id.empty() && id != existing_id) {
+      return errors::AlreadyExists(
+          "Report", absl::StrCat("reports/", existing_id),
+          absl::StrCat(report.filer(), " already filed this kind of report for ", report.year(),
+                       " as reports/", existing_id, "; resubmit with report_id \"", existing_id,
+                       "\" or none to add a version"));
+    }
+    id = existing_id;
+    auto latest = store_->Get(records(), ReportKey(id));
+    if (!latest.ok()) return latest.status();
+    if (latest->has_value()) {
+      auto record = storage::ParseRecord<storage_records::ReportRecord>(**latest, "report record");
+      if (!record.ok()) return record.status();
+      const uint32_t latest_version =
+          std::max<uint32_t>(1, static_cast<uint32_t>(record->report().version()));
+      if (record->report().version() == 0) {
+        record->mutable_report()->set_version(1);
+        batch.Put(records(), VersionKey(id, 1), record->SerializeAsString());
+      }
+      version = latest_version + 1;
+      old_text = record->report().text();
+    }
+  } else if (id.empty()) {
     // A client may have chosen an id of the generated form: skip those.
     auto next = storage::TakeFreeSequence(
         *store_, meta(), "report",
@@ -60,12 +200,15 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
     if (!next.ok()) return next.status();
     id = absl::StrCat("r", report.year(), "-", *next);
   }
-  auto existing = store_->Get(records(), ReportKey(id));
-  if (!existing.ok()) return existing.status();
-  if (existing->has_value()) {
-    return errors::AlreadyExists("Report", absl::StrCat("reports/", id),
-                                 "the report id is already taken");
+  if (version == 1) {
+    auto existing = store_->Get(records(), ReportKey(id));
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      return errors::AlreadyExists("Report", absl::StrCat("reports/", id),
+                                   "the report id is already taken");
+    }
   }
+  report.set_version(static_cast<int32_t>(version));
   report.set_name(absl::StrCat("reports/", id));
   *report.mutable_submit_time() =
       google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(absl::Now()));
@@ -74,7 +217,10 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
   *record.mutable_report() = report;
   record.set_request_id(std::string(request_id));
   const auto year = static_cast<uint32_t>(report.year());
-  batch.Put(records(), ReportKey(id), record.SerializeAsString());
+  const std::string serialized = record.SerializeAsString();
+  batch.Put(records(), ReportKey(id), serialized);
+  batch.Put(records(), VersionKey(id, version), serialized);
+  batch.Put(indexes(), kind_key, id);
   batch.Put(indexes(),
             KeyBuilder('r')
                 .AddString(api::IdOf("regions", report.region()))
@@ -89,9 +235,53 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
                 .AddString(id)
                 .Build(),
             "");
-  if (!request_id.empty()) batch.Put(requests(), request_key, id);
+  if (!request_id.empty()) {
+    batch.Put(requests(), request_key, absl::StrCat(id, std::string(1, '\0'), version));
+  }
+  // The search index, in the same batch.
+  const std::string doc_key = KeyBuilder('n').AddString(id).Build();
+  auto known_doc = store_->Get(search(), doc_key);
+  if (!known_doc.ok()) return known_doc.status();
+  uint32_t doc = 0;
+  if (known_doc->has_value() && (*known_doc)->size() == 4) {
+    doc = DecodeDoc(**known_doc);
+  } else {
+    old_text.clear();  // never indexed: nothing to replace
+    const std::string next_key = KeyBuilder('s').AddString("search_doc").Build();
+    auto next = store_->Get(meta(), next_key);
+    if (!next.ok()) return next.status();
+    uint64_t n = 0;
+    if (next->has_value()) {
+      if ((*next)->size() != 8) return absl::DataLossError("report store: bad search_doc counter");
+      for (char c : **next) n = (n << 8) | static_cast<uint8_t>(c);
+    }
+    if (n > UINT32_MAX)
+      return absl::ResourceExhaustedError("report store: search documents exhausted");
+    doc = static_cast<uint32_t>(n);
+    std::string counter(8, '\0');
+    for (int i = 0; i < 8; ++i) counter[i] = static_cast<char>(((n + 1) >> (56 - 8 * i)) & 0xFF);
+    batch.Put(meta(), next_key, counter);
+  }
+  IndexForSearch(doc, report, old_text, &batch);
   absl::Status s = store_->Write(&batch);
   if (!s.ok()) return s;
+  {
+    absl::MutexLock docs_lock(&docs_mu_);
+    if (docs_.size() <= doc) docs_.resize(doc + 1);
+    SearchDocEntry& entry = docs_[doc];
+    if (entry.present) {
+      --doc_count_;
+      total_length_ -= entry.length;
+    }
+    entry = {true,
+             id,
+             report.region(),
+             report.year(),
+             report.kind(),
+             static_cast<uint32_t>(text::CodePointCount(report.text()))};
+    ++doc_count_;
+    total_length_ += entry.length;
+  }
   return report;
 }
 
@@ -162,12 +352,265 @@ absl::StatusOr<v1::ListReportsResponse> ReportStore::ListReports(
         if (!request.region().empty() && report.region() != request.region()) return false;
         v1::Report* out = response.add_reports();
         *out = report;
-        out->clear_text();
+        ForList(*out);
         return true;
       },
       &next);
   if (!s.ok()) return s;
   if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
+  return response;
+}
+
+absl::StatusOr<v1::Report> ReportStore::GetReportVersion(absl::string_view report_id,
+                                                         uint32_t version) {
+  auto value = store_->Get(records(), VersionKey(report_id, version));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) {
+    return errors::NotFound("Report", absl::StrCat("reports/", report_id, "@", version));
+  }
+  auto record = storage::ParseRecord<storage_records::ReportRecord>(**value, "report record");
+  if (!record.ok()) return record.status();
+  return record->report();
+}
+
+absl::StatusOr<v1::ListReportVersionsResponse> ReportStore::ListReportVersions(
+    absl::string_view report_id) {
+  storage::ScopedSnapshot snapshot(*store_);
+  auto latest = store_->Get(records(), ReportKey(report_id), snapshot.get());
+  if (!latest.ok()) return latest.status();
+  if (!latest->has_value()) return errors::NotFound("Report", absl::StrCat("reports/", report_id));
+  auto record = storage::ParseRecord<storage_records::ReportRecord>(**latest, "report record");
+  if (!record.ok()) return record.status();
+  v1::ListReportVersionsResponse response;
+  const uint32_t newest = static_cast<uint32_t>(record->report().version());
+  if (newest == 0) {  // written before versions existed: the one version
+    *response.add_versions() = record->report();
+    ForList(*response.mutable_versions(0));
+    return response;
+  }
+  for (uint32_t v = newest; v >= 1; --v) {
+    auto value = store_->Get(records(), VersionKey(report_id, v), snapshot.get());
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) continue;
+    auto r = storage::ParseRecord<storage_records::ReportRecord>(**value, "report record");
+    if (!r.ok()) return r.status();
+    v1::Report* out = response.add_versions();
+    *out = r->report();
+    ForList(*out);
+  }
+  return response;
+}
+
+namespace {
+
+// One bigram's postings in document order, advanced by short steps or seeks.
+class PostingCursor {
+ public:
+  PostingCursor(std::unique_ptr<rocksdb::Iterator> it, std::string prefix)
+      : it_(std::move(it)), prefix_(std::move(prefix)) {
+    it_->Seek(prefix_);
+  }
+  bool Valid() const { return it_->Valid(); }
+  uint32_t doc() const { return DecodeDoc(ToStringView(it_->key())); }
+  absl::string_view positions() const { return ToStringView(it_->value()); }
+  // Moves to the first document >= `target`; false when there is none.
+  bool AdvanceTo(uint32_t target) {
+    for (int steps = 0; it_->Valid() && doc() < target; ++steps) {
+      if (steps == 8) {
+        it_->Seek(prefix_ + EncodeDoc(target));
+        break;
+      }
+      it_->Next();
+    }
+    return it_->Valid();
+  }
+  rocksdb::Status status() const { return it_->status(); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string prefix_;
+};
+
+struct SearchMatch {
+  uint32_t doc;
+  std::vector<uint32_t> tf;  // per term
+  uint32_t first;            // earliest match of any term
+  double score = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<v1::SearchReportsResponse> ReportStore::SearchReports(
+    const v1::SearchReportsRequest& request, const std::vector<std::u32string>& terms,
+    int page_size) {
+  const uint64_t fingerprint = storage::QueryFingerprint(
+      absl::StrCat("search?q=", request.query(), "&region=", request.region(),
+                   "&year=", request.year(), "&kind=", request.kind()));
+  auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
+  if (!resume.ok()) return resume.status();
+  size_t offset = 0;
+  if (!resume->empty() && !absl::SimpleAtoi(*resume, &offset)) {
+    return absl::InvalidArgumentError("page_token: not a search page token");
+  }
+
+  // Distinct bigrams, and for each term the index of each of its bigrams.
+  // Only the bigrams that cover each term are read (half of them).
+  std::vector<search::Bigram> bigrams;
+  std::vector<std::vector<std::pair<size_t, uint32_t>>> term_bigrams;  // (bigram, offset)
+  for (const auto& term : terms) {
+    std::vector<std::pair<size_t, uint32_t>> indexes;
+    for (const search::TermPart& part : search::CoveringBigrams(term)) {
+      auto at = std::find(bigrams.begin(), bigrams.end(), part.bigram);
+      indexes.emplace_back(static_cast<size_t>(at - bigrams.begin()), part.offset);
+      if (at == bigrams.end()) bigrams.push_back(part.bigram);
+    }
+    term_bigrams.push_back(std::move(indexes));
+  }
+
+  storage::ScopedSnapshot snapshot(*store_);
+  std::vector<PostingCursor> cursors;
+  for (search::Bigram b : bigrams) {
+    std::string prefix = KeyBuilder('b').AddUint64(b).Build();
+    cursors.emplace_back(store_->NewPrefixIterator(search(), prefix, snapshot.get()), prefix);
+  }
+
+  std::vector<SearchMatch> matches;
+  double n_docs = 0, average_length = 1;
+  {
+    absl::ReaderMutexLock docs_lock(&docs_mu_);
+    n_docs = static_cast<double>(doc_count_);
+    if (doc_count_ > 0) average_length = static_cast<double>(total_length_) / n_docs;
+    std::vector<std::vector<uint32_t>> positions(bigrams.size());
+    uint32_t target = 0;
+    // Zig-zag join: every cursor on the same document, or move all to the
+    // furthest one.
+    while (true) {
+      bool aligned = true, exhausted = false;
+      for (auto& c : cursors) {
+        if (!c.AdvanceTo(target)) {
+          exhausted = true;
+          break;
+        }
+        if (c.doc() > target) {
+          target = c.doc();
+          aligned = false;
+          break;
+        }
+      }
+      if (exhausted) break;
+      if (!aligned) continue;
+      const uint32_t doc = target;
+      const bool known = doc < docs_.size() && docs_[doc].present;
+      const SearchDocEntry* entry = known ? &docs_[doc] : nullptr;
+      const bool wanted =
+          entry != nullptr && (request.region().empty() || entry->region == request.region()) &&
+          (request.year() == 0 || entry->year == request.year()) &&
+          (request.kind() == v1::REPORT_KIND_UNSPECIFIED || entry->kind == request.kind());
+      if (wanted) {
+        bool decoded = true;
+        for (size_t i = 0; i < cursors.size() && decoded; ++i) {
+          decoded = search::DecodePositions(cursors[i].positions(), &positions[i]);
+        }
+        if (!decoded) return absl::DataLossError("report store: malformed search postings");
+        SearchMatch match{doc, {}, UINT32_MAX};
+        for (const auto& indexes : term_bigrams) {
+          std::vector<std::pair<const std::vector<uint32_t>*, uint32_t>> term_positions;
+          for (const auto& [i, offset] : indexes)
+            term_positions.emplace_back(&positions[i], offset);
+          const std::vector<uint32_t> found = search::PhraseMatches(term_positions);
+          if (found.empty()) break;
+          match.tf.push_back(static_cast<uint32_t>(found.size()));
+          match.first = std::min(match.first, found.front());
+        }
+        if (match.tf.size() == terms.size()) {
+          // BM25 with k1 = 1.2, b = 0.75; idf from the matches below.
+          match.score = static_cast<double>(entry->length);
+          matches.push_back(std::move(match));
+        }
+      }
+      if (target == UINT32_MAX) break;
+      ++target;
+    }
+    for (auto& c : cursors) {
+      if (!c.status().ok()) return storage::FromRocksDb(c.status(), "search the postings");
+    }
+  }
+
+  // Ranking. Every match has every term, so each term's document frequency
+  // is at least the number of matches; it is taken as that number (a lower
+  // bound), which ranks by term frequency and length alone.
+  const double df = static_cast<double>(matches.size());
+  const double idf = std::log(1.0 + (n_docs - df + 0.5) / (df + 0.5));
+  constexpr double kK1 = 1.2, kB = 0.75;
+  for (auto& m : matches) {
+    const double length = m.score;
+    double score = 0;
+    for (uint32_t tf : m.tf) {
+      const double f = static_cast<double>(tf);
+      score += idf * f * (kK1 + 1) / (f + kK1 * (1 - kB + kB * length / average_length));
+    }
+    m.score = score;
+  }
+  v1::SearchReportsResponse response;
+  response.set_total_size(static_cast<int32_t>(matches.size()));
+  response.set_highlight_begin("【");
+  response.set_highlight_end("】");
+  if (offset >= matches.size()) return response;
+  const size_t end = std::min(matches.size(), offset + static_cast<size_t>(page_size));
+  auto better = [](const SearchMatch& a, const SearchMatch& b) {
+    return a.score != b.score ? a.score > b.score : a.doc < b.doc;
+  };
+  std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(end),
+                    matches.end(), better);
+  for (size_t i = offset; i < end; ++i) {
+    const SearchMatch& m = matches[i];
+    std::string id;
+    {
+      absl::ReaderMutexLock docs_lock(&docs_mu_);
+      id = docs_[m.doc].report_id;
+    }
+    auto value = store_->Get(records(), ReportKey(id), snapshot.get());
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) continue;
+    auto record = storage::ParseRecord<storage_records::ReportRecord>(**value, "report record");
+    if (!record.ok()) return record.status();
+    const v1::Report& report = record->report();
+    v1::ReportSearchHit* hit = response.add_hits();
+    hit->set_report(report.name());
+    hit->set_title(report.title());
+    hit->set_filer(report.filer());
+    hit->set_region(report.region());
+    hit->set_year(report.year());
+    hit->set_kind(report.kind());
+    hit->set_version(report.version());
+    hit->set_score(m.score);
+    uint32_t count = 0;
+    for (uint32_t tf : m.tf) count += tf;
+    hit->set_match_count(static_cast<int32_t>(count));
+    size_t first_length = terms[0].size();
+    for (const auto& t : terms) first_length = std::max(first_length, t.size());
+    hit->set_match_begin(static_cast<int32_t>(m.first));
+    // The term at `first` is one of the terms; find which for the span.
+    const std::u32string chars = text::DecodeUtf8Lenient(report.text()).chars;
+    for (const auto& t : terms) {
+      bool same = m.first + t.size() <= chars.size();
+      for (size_t k = 0; k < t.size() && same; ++k) same = search::Fold(chars[m.first + k]) == t[k];
+      if (same) {
+        first_length = t.size();
+        break;
+      }
+    }
+    hit->set_match_end(static_cast<int32_t>(m.first + first_length));
+    hit->set_snippet(search::Snippet(report.text(), terms, m.first, 80, "【", "】"));
+    const v1::ReportSection* section = nullptr;
+    for (const auto& candidate : report.sections()) {
+      if (static_cast<uint32_t>(candidate.begin()) <= m.first) section = &candidate;
+    }
+    if (section != nullptr) *hit->mutable_section() = *section;
+  }
+  if (end < matches.size()) {
+    response.set_next_page_token(storage::EncodePageToken(fingerprint, absl::StrCat(end)));
+  }
   return response;
 }
 

@@ -2,8 +2,11 @@
 // shipped rules file, over a real ReportStore in a fresh temp directory,
 // served in process on 127.0.0.1:0 and called through a real stub, with the
 // real seed texts.
+#include "services/report/report_service.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <iconv.h>
 
 #include <chrono>
 #include <map>
@@ -17,9 +20,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
+#include "common/text/utf8.h"
 #include "fazhi/report/v1/report_service.grpc.pb.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "services/report/report_service.h"
+#include "services/report/report_search.h"
 #include "services/report/report_store.h"
 #include "tests/testing/test_env.h"
 
@@ -64,8 +68,7 @@ v1::Report Baoshan2023() {
 }
 
 v1::Report Putuo2020() {
-  return MakeReport("units/310107-justice", "regions/310107", 2020,
-                    testing::ReadSeed(kPutuo2020));
+  return MakeReport("units/310107-justice", "regions/310107", 2020, testing::ReadSeed(kPutuo2020));
 }
 
 class ReportServiceTest : public ::testing::Test {
@@ -177,11 +180,11 @@ TEST_F(ReportServiceTest, SubmitsTheBaoshanReportAndGetsItBackWithSectionsAndPar
       EXPECT_EQ(section.part(), v1::REPORT_PART_UNSPECIFIED) << section.title();
     }
   }
-  EXPECT_THAT(top_titles,
-              ElementsAre("2023年法治政府建设主要举措和成效",
-                          "2023年推进法治政府建设存在的不足和原因",
-                          "主要负责人履行法治政府建设第一责任人职责、加强法治政府建设的工作情况",
-                          "2024年推进法治政府建设的主要安排"));
+  EXPECT_THAT(
+      top_titles,
+      ElementsAre("2023年法治政府建设主要举措和成效", "2023年推进法治政府建设存在的不足和原因",
+                  "主要负责人履行法治政府建设第一责任人职责、加强法治政府建设的工作情况",
+                  "2024年推进法治政府建设的主要安排"));
   EXPECT_GT(subsections, 0);
 
   // parts_present is exactly the parts the top-level headings stand for.
@@ -226,11 +229,21 @@ TEST_F(ReportServiceTest, RetryWithTheSameRequestIdReturnsTheSameReport) {
   request.set_region("regions/310113");
   EXPECT_THAT(Names(ListAll(request)), ElementsAre(first.name()));
 
-  // Another request id is another submission.
+  // Another request id is another submission: of the same filer, year and
+  // kind, so the report's next version, and the one listed.
   v1::Report third;
   ASSERT_TRUE(Submit(Baoshan2023(), "req-baoshan-2023-again", &third).ok());
-  EXPECT_NE(third.name(), first.name());
-  EXPECT_EQ(ListAll(request).size(), 2u);
+  EXPECT_EQ(third.name(), first.name());
+  EXPECT_EQ(first.version(), 1);
+  EXPECT_EQ(third.version(), 2);
+  const auto listed = ListAll(request);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].version(), 2);
+
+  // The first request id, retried now, still answers with the version it made.
+  v1::Report retried;
+  ASSERT_TRUE(Submit(Baoshan2023(), "req-baoshan-2023", &retried).ok());
+  EXPECT_EQ(retried.version(), 1);
 }
 
 TEST_F(ReportServiceTest, ListReportsByRegionAndYearOmitsTheText) {
@@ -283,9 +296,10 @@ TEST_F(ReportServiceTest, ListReportsPagesWithoutRepeatsAndBindsTheToken) {
   std::set<std::string> submitted;
   for (int i = 0; i < 7; ++i) {
     v1::Report report = MakeReport(absl::StrCat("units/310113-dept-", i), "regions/310113", 2023,
-                                   absl::StrCat("宝山区第", i, "局法治政府建设情况报告\n"
-                                                "一、主要举措和成效\n办结行政复议", 300 + i,
-                                                "件。\n"));
+                                   absl::StrCat("宝山区第", i,
+                                                "局法治政府建设情况报告\n"
+                                                "一、主要举措和成效\n办结行政复议",
+                                                300 + i, "件。\n"));
     v1::Report out;
     absl::Status s = Submit(report, "", &out);
     ASSERT_TRUE(s.ok()) << s;
@@ -358,9 +372,14 @@ TEST_F(ReportServiceTest, GeneratedReportIdDoesNotCollideWithAChosenOne) {
   ASSERT_TRUE(Submit(Putuo2020(), "", &chosen, "r2020-1").ok());
   ASSERT_EQ(chosen.name(), "reports/r2020-1");
   std::set<std::string> names = {chosen.name()};
+  // Other kinds of report for the same filer and year: new reports, not
+  // versions of the chosen one.
+  const v1::ReportKind kinds[] = {v1::REPORT_KIND_OTHER, v1::REPORT_KIND_CASE_STUDY};
   for (int i = 0; i < 2; ++i) {
     v1::Report generated;
-    absl::Status s = Submit(Putuo2020(), "", &generated);
+    v1::Report report = Putuo2020();
+    report.set_kind(kinds[i]);
+    absl::Status s = Submit(report, "", &generated);
     EXPECT_TRUE(s.ok()) << "submission " << i << ": " << s;
     if (s.ok()) {
       EXPECT_TRUE(names.insert(generated.name()).second) << generated.name() << " reused";
@@ -398,10 +417,287 @@ TEST_F(ReportServiceTest, InvalidSubmissionNamesEveryField) {
   report.mutable_submitted_date()->set_day(30);
   absl::Status s = Submit(report, "");
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
-  EXPECT_THAT(ViolatedFields(s), UnorderedElementsAre("report.filer", "report.year",
-                                                      "report.text", "report.submitted_date"));
+  EXPECT_THAT(ViolatedFields(s), UnorderedElementsAre("report.filer", "report.year", "report.text",
+                                                      "report.submitted_date"));
   v1::ListReportsRequest everything;
   EXPECT_THAT(ListAll(everything), IsEmpty());
+}
+
+// UTF-8 to GB18030 (GBK plus the characters GBK lacks, such as U+00A0 in
+// the Putuo seed) with glibc iconv, for the intake tests.
+std::string ToGb18030(const std::string& utf8) {
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  EXPECT_NE(cd, reinterpret_cast<iconv_t>(-1));
+  std::string out(utf8.size() * 2 + 16, '\0');
+  char* src = const_cast<char*>(utf8.data());
+  size_t src_left = utf8.size();
+  char* dst = out.data();
+  size_t dst_left = out.size();
+  EXPECT_NE(iconv(cd, &src, &src_left, &dst, &dst_left), static_cast<size_t>(-1));
+  iconv_close(cd);
+  out.resize(out.size() - dst_left);
+  return out;
+}
+
+TEST_F(ReportServiceTest, ResubmissionIsANewVersionAndEarlierOnesAreKept) {
+  v1::Report first;
+  ASSERT_TRUE(Submit(Putuo2020(), "", &first).ok());
+  EXPECT_EQ(first.version(), 1);
+  v1::Report corrected = Putuo2020();
+  corrected.set_text(corrected.text() + "\n补充:截至12月31日,法援中心共办理法律援助案件2500件。\n");
+  v1::Report second;
+  ASSERT_TRUE(Submit(corrected, "", &second).ok());
+  EXPECT_EQ(second.name(), first.name());
+  EXPECT_EQ(second.version(), 2);
+
+  v1::Report got;
+  ASSERT_TRUE(Get(first.name(), &got).ok());
+  EXPECT_EQ(got.version(), 2) << "the latest version counts";
+  EXPECT_EQ(got.text(), second.text());
+
+  v1::ListReportVersionsRequest request;
+  request.set_name(first.name());
+  v1::ListReportVersionsResponse versions;
+  ASSERT_TRUE(Call(&Stub::ListReportVersions, request, &versions).ok());
+  ASSERT_EQ(versions.versions_size(), 2);
+  EXPECT_EQ(versions.versions(0).version(), 2);
+  EXPECT_EQ(versions.versions(1).version(), 1);
+  EXPECT_EQ(versions.versions(1).submit_time().nanos(), first.submit_time().nanos());
+  EXPECT_THAT(versions.versions(0).text(), IsEmpty());
+
+  v1::ListReportsRequest by_filer;
+  by_filer.set_filer("units/310107-justice");
+  const auto listed = ListAll(by_filer);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].version(), 2);
+
+  // A chosen id that is not the report being versioned is refused.
+  absl::Status s = Submit(Putuo2020(), "", nullptr, "another-id");
+  EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
+
+  request.set_name("reports/nope");
+  EXPECT_EQ(Call(&Stub::ListReportVersions, request, &versions).code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(ReportServiceTest, SubmittedReportCarriesItsFigures) {
+  v1::Report putuo;
+  ASSERT_TRUE(Submit(Putuo2020(), "", &putuo).ok());
+  EXPECT_GT(putuo.quantities_size(), 50);
+  std::map<std::string, std::string> accepted;
+  for (const auto& f : putuo.figures()) {
+    if (f.confidence() == v1::FIGURE_CONFIDENCE_ACCEPTED) {
+      accepted[f.indicator()] = f.quantity().decimal();
+    }
+  }
+  EXPECT_EQ(accepted["admin_reconsideration_closed"], "340");
+  EXPECT_EQ(accepted["admin_litigation_concluded"], "66");
+  v1::ListReportsRequest everything;
+  const auto listed = ListAll(everything);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_THAT(listed[0].quantities(), IsEmpty()) << "list results leave the quantities out";
+  EXPECT_EQ(listed[0].figures_size(), putuo.figures_size());
+}
+
+TEST_F(ReportServiceTest, GbkRawTextIsDetectedAndConverted) {
+  const std::string utf8 = testing::ReadSeed(kPutuo2020);
+  v1::Report report = Putuo2020();
+  report.clear_text();
+  report.set_raw_text(ToGb18030(utf8));
+  ASSERT_FALSE(report.raw_text() == utf8);
+  v1::Report out;
+  absl::Status s = Submit(report, "", &out);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(out.encoding(), "GB18030");
+  EXPECT_TRUE(out.text() == utf8) << "the converted text differs from the seed";
+  EXPECT_TRUE(out.raw_text().empty()) << "the raw bytes are not kept";
+  EXPECT_EQ(out.kind(), v1::REPORT_KIND_DEPARTMENT_ANNUAL);
+
+  // Declared GBK works too; a declared encoding that does not fit is named.
+  v1::Report declared = report;
+  declared.set_year(2019);
+  declared.set_raw_text(
+      ToGb18030("2019年度某区司法局法治政府建设情况报告\n共受理行政复议12件。\n"));
+  declared.set_encoding("gbk");
+  ASSERT_TRUE(Submit(declared, "", &out).ok());
+  EXPECT_EQ(out.encoding(), "GBK");
+  EXPECT_EQ(out.text(), "2019年度某区司法局法治政府建设情况报告\n共受理行政复议12件。\n");
+  declared.set_year(2018);
+  declared.set_encoding("UTF-8");
+  s = Submit(declared, "");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(ViolatedFields(s), ElementsAre("report.encoding"));
+}
+
+TEST_F(ReportServiceTest, HtmlNewsPageIsStrippedOfMarkupAndFurniture) {
+  v1::Report report = MakeReport("units/310000-law-office", "regions/310000", 2022, "");
+  report.set_raw_text(testing::ReadSeed("003_92cfcdd43605dda8.txt"));
+  v1::Report out;
+  absl::Status s = Submit(report, "", &out);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(out.text_format(), v1::TEXT_FORMAT_HTML);
+  EXPECT_EQ(out.encoding(), "UTF-8");
+  for (const char* gone :
+       {"<p>", "</div>", "<!--", "appendQr", "责任编辑", "新浪财经APP", "headimg:", "sinaimg"}) {
+    EXPECT_EQ(out.text().find(gone), std::string::npos) << gone << " left in the text";
+  }
+  EXPECT_NE(out.text().find("上海发布70个法治为民办实事项目"), std::string::npos);
+  EXPECT_NE(out.text().find("10.依托立法联系点 推进新农村集中居住（松江区泖港镇人民政府）\n"),
+            std::string::npos);
+  EXPECT_NE(out.kind(), v1::REPORT_KIND_GOVERNMENT_ANNUAL);
+  for (const auto& f : out.figures()) {
+    EXPECT_NE(f.confidence(), v1::FIGURE_CONFIDENCE_ACCEPTED)
+        << f.indicator() << " from a news page";
+  }
+}
+
+TEST_F(ReportServiceTest, OversizedOrUnreadableRawTextNamesTheField) {
+  v1::Report report = MakeReport("units/310107-justice", "regions/310107", 2020, "");
+  report.set_raw_text(std::string((4u << 20) + 1, 'a'));
+  absl::Status s = Submit(report, "");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(ViolatedFields(s), ElementsAre("report.raw_text"));
+  EXPECT_NE(std::string(s.message()).find("4 MiB"), std::string::npos) << s;
+
+  report.set_raw_text("\xff\xff\xff\xff");
+  s = Submit(report, "");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(ViolatedFields(s), ElementsAre("report.raw_text"));
+
+  report.set_text("both");
+  s = Submit(report, "");
+  EXPECT_THAT(ViolatedFields(s), ElementsAre("report.raw_text"));
+  v1::ListReportsRequest everything;
+  EXPECT_THAT(ListAll(everything), IsEmpty());
+}
+
+TEST_F(ReportServiceTest, SearchFindsRankedHitsWithSnippetAndSection) {
+  v1::Report baoshan, putuo, yangpu;
+  ASSERT_TRUE(Submit(Baoshan2023(), "", &baoshan).ok());
+  ASSERT_TRUE(Submit(Putuo2020(), "", &putuo).ok());
+  ASSERT_TRUE(Submit(MakeReport("units/310110-law-office", "regions/310110", 2017,
+                                testing::ReadSeed(kYangpuCase)),
+                     "", &yangpu)
+                  .ok());
+
+  v1::SearchReportsRequest request;
+  request.set_query("出庭应诉率");
+  v1::SearchReportsResponse response;
+  ASSERT_TRUE(Call(&Stub::SearchReports, request, &response).ok());
+  std::vector<std::string> names;
+  for (const auto& h : response.hits()) names.push_back(h.report());
+  EXPECT_THAT(names, UnorderedElementsAre(baoshan.name(), putuo.name(), yangpu.name()));
+  EXPECT_EQ(response.total_size(), 3);
+  for (int i = 1; i < response.hits_size(); ++i) {
+    EXPECT_GE(response.hits(i - 1).score(), response.hits(i).score()) << "ranked";
+  }
+  for (const auto& h : response.hits()) {
+    EXPECT_NE(h.snippet().find("【出庭应诉率】"), std::string::npos) << h.snippet();
+    EXPECT_GT(h.match_count(), 0);
+  }
+
+  // A phrase in one section of one report, with filters.
+  request.set_query("共收到行政复议348件");
+  ASSERT_TRUE(Call(&Stub::SearchReports, request, &response).ok());
+  ASSERT_EQ(response.hits_size(), 1);
+  const auto& hit = response.hits(0);
+  EXPECT_EQ(hit.report(), putuo.name());
+  EXPECT_EQ(hit.section().marker(), "(三)");
+  EXPECT_NE(hit.snippet().find("【共收到行政复议348件】"), std::string::npos) << hit.snippet();
+  const std::string text = testing::ReadSeed(kPutuo2020);
+  EXPECT_EQ(std::string(text::SubstrByCodePoints(text, hit.match_begin(), hit.match_end())),
+            "共收到行政复议348件");
+
+  request.set_query("行政复议 出庭应诉率");
+  request.set_region("regions/310113");
+  ASSERT_TRUE(Call(&Stub::SearchReports, request, &response).ok());
+  ASSERT_EQ(response.hits_size(), 1);
+  EXPECT_EQ(response.hits(0).report(), baoshan.name());
+  request.clear_region();
+  request.set_query("出庭应诉率");
+  request.set_kind(v1::REPORT_KIND_CASE_STUDY);
+  ASSERT_TRUE(Call(&Stub::SearchReports, request, &response).ok());
+  ASSERT_EQ(response.hits_size(), 1);
+  EXPECT_EQ(response.hits(0).report(), yangpu.name());
+  request.set_kind(v1::REPORT_KIND_UNSPECIFIED);
+  request.set_query("行政复议 出庭应诉率");
+  request.set_year(2020);
+  ASSERT_TRUE(Call(&Stub::SearchReports, request, &response).ok());
+  ASSERT_EQ(response.hits_size(), 1);
+  EXPECT_EQ(response.hits(0).report(), putuo.name());
+
+  request.set_query("没有这样的词语组合");
+  ASSERT_TRUE(Call(&Stub::SearchReports, request, &response).ok());
+  EXPECT_EQ(response.hits_size(), 0);
+
+  request.set_query("法");
+  absl::Status s = Call(&Stub::SearchReports, request, &response);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(ViolatedFields(s), ElementsAre("query"));
+}
+
+TEST_F(ReportServiceTest, SearchPagesAndSeesOnlyTheLatestVersion) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(Submit(MakeReport(absl::StrCat("units/310113-dept-", i), "regions/310113", 2023,
+                                  absl::StrCat("第", i, "局报告\n一、主要举措和成效\n办结行政复议",
+                                               300 + i, "件。旧版独有词\n")),
+                       "")
+                    .ok());
+  }
+  v1::SearchReportsRequest request;
+  request.set_query("办结行政复议");
+  request.set_page_size(2);
+  std::set<std::string> seen;
+  for (int page = 0; page < 5; ++page) {
+    v1::SearchReportsResponse response;
+    ASSERT_TRUE(Call(&Stub::SearchReports, request, &response).ok());
+    EXPECT_EQ(response.total_size(), 5);
+    for (const auto& h : response.hits()) EXPECT_TRUE(seen.insert(h.report()).second);
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  EXPECT_EQ(seen.size(), 5u);
+
+  // A new version without the old words: the old postings are gone.
+  v1::Report v2;
+  ASSERT_TRUE(Submit(MakeReport("units/310113-dept-0", "regions/310113", 2023,
+                                "第0局报告\n一、主要举措和成效\n新版内容。\n"),
+                     "", &v2)
+                  .ok());
+  EXPECT_EQ(v2.version(), 2);
+  v1::SearchReportsRequest old_words;
+  old_words.set_query("旧版独有词");
+  v1::SearchReportsResponse response;
+  ASSERT_TRUE(Call(&Stub::SearchReports, old_words, &response).ok());
+  EXPECT_EQ(response.total_size(), 4);
+  for (const auto& h : response.hits()) EXPECT_NE(h.report(), v2.name());
+  old_words.set_query("新版内容");
+  ASSERT_TRUE(Call(&Stub::SearchReports, old_words, &response).ok());
+  ASSERT_EQ(response.hits_size(), 1);
+  EXPECT_EQ(response.hits(0).version(), 2);
+}
+
+// The index survives a restart: the document table is rebuilt from the store.
+TEST(ReportStoreSearchTest, SearchAfterReopen) {
+  testing::TempDir dir;
+  {
+    auto store = ReportStore::Open(testing::TestStoreOptions(dir.path()));
+    ASSERT_TRUE(store.ok()) << store.status();
+    v1::Report report = MakeReport("units/310107-justice", "regions/310107", 2020,
+                                   "普陀区司法局报告\n共收到行政复议348件。\n");
+    ASSERT_TRUE((*store)->SubmitReport("", report, "").ok());
+    ASSERT_TRUE((*store)->Close().ok());
+  }
+  auto store = ReportStore::Open(testing::TestStoreOptions(dir.path()));
+  ASSERT_TRUE(store.ok()) << store.status();
+  v1::SearchReportsRequest request;
+  request.set_query("行政复议");
+  auto terms = search::ParseQuery(request.query());
+  ASSERT_TRUE(terms.ok());
+  auto response = (*store)->SearchReports(request, *terms, 10);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->hits_size(), 1);
+  EXPECT_EQ(response->hits(0).region(), "regions/310107");
 }
 
 }  // namespace

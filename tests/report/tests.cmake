@@ -4,4 +4,13 @@ fazhi_cc_test(NAME report_test LABELS integration
     report/report_structure_test.cc
     report/report_analysis_test.cc
     report/report_service_test.cc
+    report/figure_extraction_test.cc
+    report/text_intake_test.cc
+    report/report_search_test.cc
   DEPS report_lib fazhi_test_env)
+
+# Benchmark (not registered with CTest): build/tests/report_bench --help in
+# its header. Prints throughput and search p50/p99 next to SQLite FTS5.
+fazhi_cc_binary(NAME report_bench SRCS report/report_bench.cc DEPS report_lib sqlite3)
+target_compile_definitions(report_bench PRIVATE
+  FAZHI_SEEDS_DIR="${FAZHI_SEEDS_DIR}" FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")

@@ -1,0 +1,64 @@
+// Reading a report's figures: every quantity in the text, and the ones that
+// are indicator values by the figure patterns of the rules file
+// (fazhi.rules.v1.FigurePattern documents the contexts a pattern sees).
+//
+// Precision comes first. A figure is ACCEPTED only when the patterns of
+// exactly one indicator match it, it is a value rather than a bound (unless
+// the pattern accepts bounds), its period is a whole number of months, and no
+// other figure of the text gives the same indicator and period a different
+// value. Everything else that matched is a CANDIDATE with its reason.
+// Plain C++: no gRPC, no disk.
+#ifndef FAZHI_SERVICES_REPORT_FIGURE_EXTRACTION_H_
+#define FAZHI_SERVICES_REPORT_FIGURE_EXTRACTION_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "fazhi/report/v1/report_service.pb.h"
+#include "fazhi/rules/v1/rules.pb.h"
+
+namespace fazhi::report {
+
+// Checks the figure patterns of a rules file: each names an indicator and at
+// least one measure word and has some condition besides the measure word.
+// InvalidArgument naming the first bad pattern ("report.figures[3]").
+absl::Status ValidateFigureRules(const fazhi::rules::v1::ReportRules& rules);
+
+// The figure rules of a rule set, decoded once for matching.
+class FigureRules {
+ public:
+  explicit FigureRules(const fazhi::rules::v1::ReportRules& rules);
+
+  struct Pattern {
+    std::string indicator;
+    std::vector<std::u32string> subject_all_of, verb_any_of, after_all_of, sentence_all_of,
+        sentence_none_of;
+    std::vector<std::string> measure_words;
+    bool accept_bounds = false;
+    bool candidate_only = false;
+  };
+  const std::vector<Pattern>& patterns() const { return patterns_; }
+  const std::vector<std::u32string>& continuations() const { return continuations_; }
+
+ private:
+  std::vector<Pattern> patterns_;
+  std::vector<std::u32string> continuations_;
+};
+
+struct FigureExtraction {
+  // Every quantity, in order of position.
+  std::vector<v1::TextQuantity> quantities;
+  // The indicator values, in order of position.
+  std::vector<v1::ExtractedFigure> figures;
+};
+
+// Reads `text` (UTF-8; ill-formed bytes count as one code point each) of a
+// report covering `report_year`. Linear in the text length times the number
+// of patterns; never fails.
+FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text, int report_year);
+
+}  // namespace fazhi::report
+
+#endif  // FAZHI_SERVICES_REPORT_FIGURE_EXTRACTION_H_

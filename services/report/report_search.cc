@@ -1,0 +1,181 @@
+#include "services/report/report_search.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
+
+namespace fazhi::report::search {
+namespace {
+
+constexpr size_t kMaxQueryChars = 200;
+constexpr size_t kMaxTerms = 16;
+
+std::vector<std::u32string> Runs(const std::u32string& chars) {
+  std::vector<std::u32string> runs;
+  std::u32string run;
+  for (char32_t c : chars) {
+    c = Fold(c);
+    if (IsIndexed(c)) {
+      run.push_back(c);
+    } else if (!run.empty()) {
+      runs.push_back(std::move(run));
+      run.clear();
+    }
+  }
+  if (!run.empty()) runs.push_back(std::move(run));
+  return runs;
+}
+
+}  // namespace
+
+char32_t Fold(char32_t c) {
+  if (c >= 0xFF01 && c <= 0xFF5E) c = c - 0xFF01 + 0x21;
+  if (c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
+  return c;
+}
+
+bool IsIndexed(char32_t c) {
+  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  if (c >= 0x2000 && c <= 0x206F) return false;  // general punctuation
+  if (c >= 0x3000 && c <= 0x303F) return false;  // CJK punctuation
+  if (c >= 0xFE30 && c <= 0xFE4F) return false;  // CJK compatibility forms
+  if (c >= 0xFF00 && c <= 0xFF65) return false;  // full-width punctuation (letters fold first)
+  if (c == 0xFFFD || c == 0x00A0 || c == 0xFEFF) return false;
+  return c >= 0x00C0;
+}
+
+std::map<Bigram, std::vector<uint32_t>> IndexBigrams(absl::string_view text) {
+  const std::u32string chars = text::DecodeUtf8Lenient(text).chars;
+  std::map<Bigram, std::vector<uint32_t>> out;
+  for (size_t i = 0; i + 1 < chars.size(); ++i) {
+    const char32_t a = Fold(chars[i]), b = Fold(chars[i + 1]);
+    if (!IsIndexed(a) || !IsIndexed(b)) continue;
+    out[(static_cast<Bigram>(a) << 21) | b].push_back(static_cast<uint32_t>(i));
+  }
+  return out;
+}
+
+std::string EncodePositions(const std::vector<uint32_t>& positions) {
+  std::string out;
+  uint32_t previous = 0;
+  for (uint32_t p : positions) {
+    uint32_t delta = p - previous;
+    previous = p;
+    while (delta >= 0x80) {
+      out.push_back(static_cast<char>((delta & 0x7F) | 0x80));
+      delta >>= 7;
+    }
+    out.push_back(static_cast<char>(delta));
+  }
+  return out;
+}
+
+bool DecodePositions(absl::string_view bytes, std::vector<uint32_t>* positions) {
+  positions->clear();
+  uint32_t previous = 0;
+  size_t i = 0;
+  while (i < bytes.size()) {
+    uint32_t delta = 0;
+    int shift = 0;
+    while (true) {
+      if (i >= bytes.size() || shift > 28) return false;
+      const auto byte = static_cast<uint8_t>(bytes[i++]);
+      delta |= static_cast<uint32_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) break;
+      shift += 7;
+    }
+    previous += delta;
+    positions->push_back(previous);
+  }
+  return true;
+}
+
+absl::StatusOr<std::vector<std::u32string>> ParseQuery(absl::string_view query) {
+  const std::u32string chars = text::DecodeUtf8Lenient(query).chars;
+  if (chars.size() > kMaxQueryChars) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("has ", chars.size(), " characters; the limit is ", kMaxQueryChars));
+  }
+  std::vector<std::u32string> terms = Runs(chars);
+  if (terms.empty()) return absl::InvalidArgumentError("has no word to search for");
+  if (terms.size() > kMaxTerms) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("has ", terms.size(), " terms; the limit is ", kMaxTerms));
+  }
+  for (const auto& t : terms) {
+    if (t.size() < 2) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("term \"", text::EncodeUtf8(t),
+                       "\" has one character; every term needs at least two (the index holds "
+                       "character pairs)"));
+    }
+  }
+  return terms;
+}
+
+std::vector<Bigram> TermBigrams(const std::u32string& term) {
+  std::vector<Bigram> out;
+  for (size_t i = 0; i + 1 < term.size(); ++i) {
+    out.push_back((static_cast<Bigram>(term[i]) << 21) | term[i + 1]);
+  }
+  return out;
+}
+
+std::vector<TermPart> CoveringBigrams(const std::u32string& term) {
+  std::vector<TermPart> out;
+  const std::vector<Bigram> all = TermBigrams(term);
+  for (size_t i = 0; i < all.size(); i += 2) out.push_back({all[i], static_cast<uint32_t>(i)});
+  if (!all.empty() && all.size() % 2 == 0) {
+    out.push_back({all.back(), static_cast<uint32_t>(all.size() - 1)});
+  }
+  return out;
+}
+
+std::vector<uint32_t> PhraseMatches(
+    const std::vector<std::pair<const std::vector<uint32_t>*, uint32_t>>& parts) {
+  std::vector<uint32_t> out;
+  if (parts.empty()) return out;
+  for (uint32_t p : *parts[0].first) {
+    bool all = true;
+    for (size_t i = 1; i < parts.size() && all; ++i) {
+      all = std::binary_search(parts[i].first->begin(), parts[i].first->end(), p + parts[i].second);
+    }
+    if (all) out.push_back(p);
+  }
+  return out;
+}
+
+std::string Snippet(absl::string_view text, const std::vector<std::u32string>& terms, size_t at,
+                    size_t width, absl::string_view open, absl::string_view close) {
+  const std::u32string chars = text::DecodeUtf8Lenient(text).chars;
+  if (chars.empty()) return "";
+  at = std::min(at, chars.size() - 1);
+  const size_t begin = at > width / 3 ? at - width / 3 : 0;
+  const size_t end = std::min(chars.size(), begin + width);
+  std::string out;
+  if (begin > 0) out += "…";
+  for (size_t i = begin; i < end;) {
+    size_t matched = 0;
+    for (const auto& t : terms) {
+      if (i + t.size() > chars.size()) continue;
+      bool same = true;
+      for (size_t k = 0; k < t.size() && same; ++k) same = Fold(chars[i + k]) == t[k];
+      if (same) matched = std::max(matched, t.size());
+    }
+    if (matched > 0) {
+      absl::StrAppend(&out, open);
+      for (size_t k = 0; k < matched; ++k) text::AppendUtf8(chars[i + k], &out);
+      absl::StrAppend(&out, close);
+      i += matched;
+      continue;
+    }
+    const char32_t c = chars[i] == U'\n' || chars[i] == U'\r' ? U' ' : chars[i];
+    text::AppendUtf8(c, &out);
+    ++i;
+  }
+  if (end < chars.size()) out += "…";
+  return out;
+}
+
+}  // namespace fazhi::report::search

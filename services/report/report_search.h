@@ -1,0 +1,71 @@
+// Full-text search over reports in Chinese by character bigrams: the
+// tokenizer, the posting encoding, query parsing and snippets. The index
+// itself is written and read by report_store (see the key layout there).
+// Plain C++: no gRPC, no disk.
+//
+// Text is folded before indexing and querying: full-width ASCII forms
+// (U+FF01..U+FF5E) to ASCII, ASCII letters to lower case. A run is a
+// maximal stretch of indexed characters (letters, digits, CJK; not white
+// space or punctuation); every two adjacent characters of a run are one
+// bigram, recorded with the code-point offset of its first character. A
+// phrase of n >= 2 characters occurs at p when its i-th bigram occurs at
+// p + i for every i, so phrase matches are exact, with no false positives.
+#ifndef FAZHI_SERVICES_REPORT_REPORT_SEARCH_H_
+#define FAZHI_SERVICES_REPORT_REPORT_SEARCH_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace fazhi::report::search {
+
+// Two folded code points packed as (first << 21) | second.
+using Bigram = uint64_t;
+
+char32_t Fold(char32_t c);
+bool IsIndexed(char32_t c);
+
+// Every bigram of `text` (UTF-8, leniently decoded) with its positions in
+// increasing order.
+std::map<Bigram, std::vector<uint32_t>> IndexBigrams(absl::string_view text);
+
+// Positions as varint deltas, and back. Decode returns false on bad bytes.
+std::string EncodePositions(const std::vector<uint32_t>& positions);
+bool DecodePositions(absl::string_view bytes, std::vector<uint32_t>* positions);
+
+// The query's terms (folded code points), each at least two characters.
+// InvalidArgument naming the query when it has no term, a one-character
+// term, more than 16 terms or more than 200 characters.
+absl::StatusOr<std::vector<std::u32string>> ParseQuery(absl::string_view query);
+
+// The bigrams of a term, in order (size() - 1 of them).
+std::vector<Bigram> TermBigrams(const std::u32string& term);
+
+// The fewest bigrams that cover every character of `term`, with their
+// offsets in it: "行政复议" -> 行政@0, 复议@2; "出庭应诉率" -> 出庭@0, 应诉@2,
+// 诉率@3. The term occurs at p exactly when each occurs at p + offset.
+struct TermPart {
+  Bigram bigram;
+  uint32_t offset;
+};
+std::vector<TermPart> CoveringBigrams(const std::u32string& term);
+
+// Start positions of a term given, for each of its covering bigrams, the
+// bigram's positions in a document and its offset in the term; sorted.
+std::vector<uint32_t> PhraseMatches(
+    const std::vector<std::pair<const std::vector<uint32_t>*, uint32_t>>& parts);
+
+// About `width` code points of `text` around code point `at`, every
+// occurrence of a term inside wrapped in `open`/`close`, line breaks
+// replaced by spaces.
+std::string Snippet(absl::string_view text, const std::vector<std::u32string>& terms, size_t at,
+                    size_t width, absl::string_view open, absl::string_view close);
+
+}  // namespace fazhi::report::search
+
+#endif  // FAZHI_SERVICES_REPORT_REPORT_SEARCH_H_

@@ -1,0 +1,74 @@
+// Unit tests of services/report/report_search.h: bigrams, positions, query
+// parsing, phrase matching and snippets.
+#include "services/report/report_search.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace fazhi::report::search {
+namespace {
+
+using ::testing::ElementsAre;
+
+TEST(ReportSearchTest, BigramsSkipPunctuationAndFoldFullWidth) {
+  const auto bigrams = IndexBigrams("行政复议，ＡＢ行政");
+  const auto xz = TermBigrams(U"行政")[0];
+  ASSERT_TRUE(bigrams.count(xz));
+  EXPECT_THAT(bigrams.at(xz), ElementsAre(0u, 7u));
+  EXPECT_EQ(bigrams.count(TermBigrams(U"议a")[0]), 0u) << "the comma breaks the run";
+  EXPECT_EQ(bigrams.count(TermBigrams(U"ab")[0]), 1u) << "ＡＢ folds to ab";
+}
+
+TEST(ReportSearchTest, PositionsRoundTrip) {
+  const std::vector<uint32_t> positions = {0, 1, 127, 128, 70000, 4000000};
+  std::vector<uint32_t> back;
+  ASSERT_TRUE(DecodePositions(EncodePositions(positions), &back));
+  EXPECT_EQ(back, positions);
+  EXPECT_FALSE(DecodePositions("\x80", &back));
+}
+
+TEST(ReportSearchTest, QueryTermsNeedTwoCharacters) {
+  auto terms = ParseQuery(" 行政复议  出庭应诉率 ");
+  ASSERT_TRUE(terms.ok());
+  EXPECT_THAT(*terms, ElementsAre(U"行政复议", U"出庭应诉率"));
+  EXPECT_FALSE(ParseQuery("法").ok());
+  EXPECT_FALSE(ParseQuery("  ，。 ").ok());
+  EXPECT_FALSE(ParseQuery(std::string(201, 'a')).ok());
+}
+
+TEST(ReportSearchTest, PhraseMatchesNeedConsecutiveBigrams) {
+  const auto index = IndexBigrams("行政复议和复议行政，行政复议");
+  std::vector<std::pair<const std::vector<uint32_t>*, uint32_t>> parts;
+  for (const auto& part : CoveringBigrams(U"行政复议")) {
+    parts.emplace_back(&index.at(part.bigram), part.offset);
+  }
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_THAT(PhraseMatches(parts), ElementsAre(0u, 10u));
+  // "复议行政复" is not there although 复议, 行政 and 政复 all are.
+  parts.clear();
+  for (const auto& part : CoveringBigrams(U"复议行政复")) {
+    parts.emplace_back(&index.at(part.bigram), part.offset);
+  }
+  EXPECT_THAT(PhraseMatches(parts), ElementsAre());
+}
+
+TEST(ReportSearchTest, CoveringBigramsCoverEveryCharacter) {
+  const auto five = CoveringBigrams(U"出庭应诉率");
+  ASSERT_EQ(five.size(), 3u);
+  EXPECT_EQ(five[0].offset, 0u);
+  EXPECT_EQ(five[1].offset, 2u);
+  EXPECT_EQ(five[2].offset, 3u);
+  EXPECT_EQ(CoveringBigrams(U"法治").size(), 1u);
+}
+
+TEST(ReportSearchTest, SnippetHighlightsEveryTerm) {
+  EXPECT_EQ(Snippet("一、工作\n共收到行政复议348件,办结行政复议340件。", {U"行政复议"}, 7, 20, "【",
+                    "】"),
+            "…、工作 共收到【行政复议】348件,办结【行政复议】…");
+}
+
+}  // namespace
+}  // namespace fazhi::report::search
