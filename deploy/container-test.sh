@@ -211,7 +211,7 @@ say "Prometheus :51050/metrics: $metrics_lines fazhi_ samples, e.g. $(curl -fsS 
 step "the grpcurl cookbook of deploy/README.md, every command"
 protoc --include_imports --descriptor_set_out="$WORK/descriptors.pb" \
   -I "$ROOT/proto" -I /usr/include -I /usr/share/grpc-proto \
-  "$ROOT"/proto/fazhi/*/v1/*_service.proto \
+  "$ROOT"/proto/fazhi/*/v1/*_service.proto "$ROOT/proto/google/rpc/error_details.proto" \
   /usr/share/grpc-proto/grpc/health/v1/health.proto \
   /usr/share/grpc-proto/grpc/reflection/v1alpha/reflection.proto
 /usr/bin/python3 "$DEPLOY/verify/cookbook.py" "$DEPLOY/README.md" "$WORK/descriptors.pb" ||

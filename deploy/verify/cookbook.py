@@ -17,6 +17,9 @@ from proto/ (deploy/container-test.sh makes it). A command passes when its
 call returns OK; the last line is "cookbook: N passed, M failed". Every
 method of every fazhi.* service in DESCRIPTORS.pb must have a command, or
 the run fails (FAZHI_COOKBOOK_ALLOW_MISSING=1 reports them and goes on).
+FAZHI_COOKBOOK_PORTS="50050=41234,50051=41235" sends the commands written
+for a port to another one (the end-to-end test runs the servers on free
+ports).
 
 Debian packages only: python3-grpcio (which brings python3-protobuf).
 """
@@ -43,6 +46,12 @@ def commands(readme):
         elif in_code and line.startswith("grpcurl "):
             found.append(line)
     return found
+
+
+def port_map():
+    """FAZHI_COOKBOOK_PORTS as {"50050": "41234", ...}."""
+    pairs = os.environ.get("FAZHI_COOKBOOK_PORTS", "")
+    return dict(p.split("=", 1) for p in pairs.split(",") if p)
 
 
 def message_class(pool, full_name):
@@ -73,6 +82,8 @@ def run(pool, line):
             positional.append(args[i])
         i += 1
     address = positional[0].replace("localhost", "127.0.0.1")
+    host, _, port = address.rpartition(":")
+    address = f"{host}:{port_map().get(port, port)}"
     with grpc.insecure_channel(address) as channel:
         if positional[1:] == ["list"]:
             req_cls = message_class(pool, "grpc.reflection.v1alpha.ServerReflectionRequest")
@@ -105,7 +116,8 @@ def run(pool, line):
                                         request_serializer=req_cls.SerializeToString,
                                         response_deserializer=resp_cls.FromString)
             response = call(iter(requests), timeout=max_time)
-            text = json_format.MessageToJson(response, indent=None, ensure_ascii=False)
+            text = json_format.MessageToJson(response, indent=None, ensure_ascii=False,
+                                          descriptor_pool=pool)
         elif mdesc.server_streaming:
             call = channel.unary_stream(f"/{service}/{method}",
                                         request_serializer=req_cls.SerializeToString,
@@ -118,13 +130,15 @@ def run(pool, line):
                 if e.code() != grpc.StatusCode.DEADLINE_EXCEEDED or not received:
                     raise
             text = f"{len(received)} messages, first: " + json_format.MessageToJson(
-                received[0], indent=None, ensure_ascii=False) if received else "0 messages"
+                received[0], indent=None, ensure_ascii=False,
+                descriptor_pool=pool) if received else "0 messages"
         else:
             call = channel.unary_unary(f"/{service}/{method}",
                                        request_serializer=req_cls.SerializeToString,
                                        response_deserializer=resp_cls.FromString)
             response = call(request, timeout=max_time)
-            text = json_format.MessageToJson(response, indent=None, ensure_ascii=False)
+            text = json_format.MessageToJson(response, indent=None, ensure_ascii=False,
+                                          descriptor_pool=pool)
         return text if len(text) <= 100 else text[:97] + "..."
 
 

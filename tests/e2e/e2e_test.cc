@@ -134,7 +134,8 @@ class SuiteTest : public ::testing::Test {
     return services_[0];
   }
 
-  static grpc::Status Summary(const std::string& code, int year, gv1::DistrictComplianceSummary* out) {
+  static grpc::Status Summary(const std::string& code, int year,
+                              gv1::DistrictComplianceSummary* out) {
     auto stub = gv1::GatewayService::NewStub(Dial(Named("gateway").port));
     gv1::GetDistrictComplianceSummaryRequest request;
     request.set_region_code(code);
@@ -333,6 +334,28 @@ TEST_F(SuiteTest, PrometheusCountsGatewayCalls) {
                       "GatewayService/GetDistrictComplianceSummary\",code=\"OK\"}"),
             std::string::npos)
       << body;
+}
+
+// Every grpcurl command of deploy/README.md's cookbook, run against these
+// servers with the demo data loaded (the commands name the default ports; the
+// runner maps them to this suite's). The runner also fails when a fazhi RPC
+// has no command, so the operators' guide cannot fall behind the contracts.
+TEST_F(SuiteTest, OperatorsCookbookRunsEveryRpc) {
+  ASSERT_EQ(import_exit_, 0) << import_output_;
+  std::string ports = "FAZHI_COOKBOOK_PORTS=";
+  const std::pair<int, const char*> kDefaults[] = {
+      {50050, "gateway"}, {50051, "catalogue"}, {50052, "metrics"}, {50053, "report"}};
+  for (const auto& [port, name] : kDefaults) {
+    ports += std::to_string(port) + "=" + std::to_string(Named(name).port) + ",";
+  }
+  std::string output;
+  const int code =
+      RunToCompletion("/usr/bin/env",
+                      {ports, "/usr/bin/python3", kSource + "/deploy/verify/cookbook.py",
+                       kSource + "/deploy/README.md", FAZHI_DESCRIPTOR_SET},
+                      &output, 180s);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_NE(output.find(", 0 failed"), std::string::npos) << output;
 }
 
 // Runs last among the suite's tests that need every backend (gtest runs tests
