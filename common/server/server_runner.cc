@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
+#include "common/server/request_parse_errors.h"
 #include "grpc/health/v1/health.pb.h"
 
 namespace fazhi::server {
@@ -63,6 +64,8 @@ absl::Status ServerRunner::Start() {
   for (auto& [service, name] : services_) builder.RegisterService(service);
 
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  // First, so that the metrics count the status the caller gets.
+  interceptors.push_back(NewRequestParseInterceptorFactory());
   interceptors.push_back(NewMetricsInterceptorFactory(&rpc_metrics_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
+#include "common/server/backup_service.h"
 
 ABSL_FLAG(std::string, listen, "", "gRPC listen address HOST:PORT (default 127.0.0.1:<port>)");
 ABSL_FLAG(int, metrics_port, 0, "Prometheus port; -1 disables; 0 means gRPC port + 1000");
@@ -15,6 +16,8 @@ ABSL_FLAG(std::string, metrics_address, "127.0.0.1", "Prometheus listen address 
 ABSL_FLAG(std::string, data_dir, "", "RocksDB directory");
 ABSL_FLAG(int, memory_budget_mb, 0,
           "RocksDB block cache + memtables, MiB; 0 reads FAZHI_MEMORY_LIMIT_BYTES / 2, else 256");
+ABSL_FLAG(std::string, backup_dir, "",
+          "where BackupService writes backups; default: backups/ beside --data_dir");
 ABSL_FLAG(bool, sync_writes, true, "fsync the WAL before acknowledging each write");
 ABSL_FLAG(std::string, rules, "data/rules.textproto", "rules file (fazhi.rules.v1.RuleSet)");
 ABSL_FLAG(int, drain_seconds, 0, "seconds NOT_SERVING before the listener closes");
@@ -46,6 +49,11 @@ ServerConfig ServerConfigFromFlags(const std::string& name, int default_port) {
   config.drain_period = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
   config.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   return config;
+}
+
+std::string BackupDirFromFlags(const std::string& data_dir) {
+  const std::string flag = absl::GetFlag(FLAGS_backup_dir);
+  return flag.empty() ? DefaultBackupDir(data_dir) : flag;
 }
 
 storage::StoreOptions StoreOptionsFromFlags(const std::string& default_dir) {

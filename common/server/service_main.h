@@ -5,6 +5,7 @@
 //   --metrics_port=N          Prometheus port; -1 off (default: gRPC port + 1000)
 //   --metrics_address=IP      (default 127.0.0.1; 0.0.0.0 in containers)
 //   --data_dir=DIR            RocksDB directory (stores only)
+//   --backup_dir=DIR          BackupService's backups (default: backups/ beside data_dir)
 //   --memory_budget_mb=N      block cache + memtables (stores only)
 //   --sync_writes=BOOL        fsync each acknowledged write (default true)
 //   --rules=FILE              the rules file (default data/rules.textproto)
@@ -30,6 +31,9 @@ ServerConfig ServerConfigFromFlags(const std::string& name, int default_port);
 
 // StoreOptions for `--data_dir` (or `default_dir` when unset).
 storage::StoreOptions StoreOptionsFromFlags(const std::string& default_dir);
+
+// --backup_dir, or backups/ beside `data_dir`.
+std::string BackupDirFromFlags(const std::string& data_dir);
 
 // The --rules path.
 std::string RulesPathFromFlags();

@@ -2,12 +2,9 @@
 
 #include <string>
 
-#include "google/rpc/status.pb.h"
-
 namespace fazhi {
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
+google::rpc::Status ToRpcStatus(const absl::Status& status) {
   google::rpc::Status rpc_status;
   rpc_status.set_code(static_cast<int>(status.code()));
   rpc_status.set_message(std::string(status.message()));
@@ -16,8 +13,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     any->set_type_url(std::string(type_url));
     any->set_value(std::string(payload));
   });
+  return rpc_status;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
-                      rpc_status.SerializeAsString());
+                      ToRpcStatus(status).SerializeAsString());
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "google/rpc/status.pb.h"
 
 namespace fazhi {
 
@@ -15,6 +16,10 @@ namespace fazhi {
 // details attached by errors.h) into a google.rpc.Status carried as the
 // grpc-status-details-bin trailer.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The same google.rpc.Status as a message, for a reply that carries the
+// outcome of each of its items (code, message and details).
+google::rpc::Status ToRpcStatus(const absl::Status& status);
 
 // The reverse, for clients: code, message, and each detail back as a payload,
 // so errors::GetDetail works on what a backend returned.

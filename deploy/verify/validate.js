@@ -73,10 +73,18 @@ function readSourceFacts(root) {
       fullName: `${pkg[1]}.${svc[1]}`,
       store: main.includes('StoreOptionsFromFlags'),
       rules: main.includes('RulesPathFromFlags'),
+      // The services it dials: an address flag named after one (--metrics=…).
+      calls: new Set(),
       flags: new Set([...common, ...flagNames(mainFile), ...ABSL_BUILTIN_FLAGS]),
     };
   }
   if (Object.keys(services).length === 0) throw new Error(`no services found under ${dir}`);
+  for (const [name, svc] of Object.entries(services)) {
+    const main = fs.readFileSync(path.join(root, 'services', name, 'main.cc'), 'utf8');
+    for (const other of Object.keys(services)) {
+      if (other !== name && new RegExp(`ABSL_FLAG\\(std::string,\\s*${other},`).test(main)) svc.calls.add(other);
+    }
+  }
   const rules = fs.readFileSync(path.join(root, 'data/rules.textproto'), 'utf8');
   return { services, rules };
 }
@@ -575,7 +583,9 @@ function ownChecks(objects, facts, problems) {
   networkPolicyChecks(objects, facts, workloads, podLabels, problems);
 }
 
-// Only the gateway reaches the stores' gRPC ports; only Prometheus (pods
+// A store's gRPC port admits exactly the services that call it — as their
+// code says: the gateway calls every store, the report service calls metrics
+// to publish figures — and each caller may reach it; only Prometheus (pods
 // labelled app.kubernetes.io/name=prometheus in the namespace named by the
 // policy) reaches any metrics port; everything else is denied by default.
 function networkPolicyChecks(objects, facts, workloads, podLabels, problems) {
@@ -586,13 +596,16 @@ function networkPolicyChecks(objects, facts, workloads, podLabels, problems) {
     (p.spec.policyTypes || []).includes('Egress') && !(p.spec.ingress || []).length && !(p.spec.egress || []).length);
   if (!denyAll) problems.push('no default-deny NetworkPolicy (empty podSelector, Ingress and Egress, no rules)');
 
-  const gateways = workloads.filter((w) => !(facts.services[w.metadata.name] || {}).store);
+  const callersOf = (store) => workloads.filter((w) => ((facts.services[w.metadata.name] || {}).calls || new Set()).has(store));
   const isPrometheusPeer = (peer) => peer.namespaceSelector && peer.podSelector && !peer.ipBlock &&
     sameMap(peer.podSelector.matchLabels, PROMETHEUS_POD_LABELS) && !peer.podSelector.matchExpressions &&
     Object.keys(peer.namespaceSelector.matchLabels || {}).length > 0;
-  const isGatewayPeer = (peer) => peer.podSelector && !peer.namespaceSelector && !peer.ipBlock &&
-    gateways.length > 0 && gateways.every((g) => isSubset(peer.podSelector.matchLabels, podLabels(g))) &&
-    !peer.podSelector.matchExpressions && Object.keys(peer.podSelector.matchLabels || {}).length > 0;
+  // A peer selecting the pods of one of the store's callers, and no others'.
+  const isCallerPeer = (store) => (peer) => peer.podSelector && !peer.namespaceSelector && !peer.ipBlock &&
+    !peer.podSelector.matchExpressions && Object.keys(peer.podSelector.matchLabels || {}).length > 0 &&
+    callersOf(store).some((c) => isSubset(peer.podSelector.matchLabels, podLabels(c))) &&
+    workloads.filter((w) => isSubset(peer.podSelector.matchLabels, podLabels(w)))
+      .every((w) => callersOf(store).includes(w));
 
   for (const w of workloads) {
     const svc = facts.services[w.metadata.name];
@@ -603,7 +616,7 @@ function networkPolicyChecks(objects, facts, workloads, podLabels, problems) {
     const grpcPort = portOf('grpc');
     const metricsPort = portOf('metrics');
     const mine = policies.filter((p) => p.spec.podSelector && (p === denyAll || isSubset(p.spec.podSelector.matchLabels, labels)));
-    let gatewayAllowed = false;
+    const callerAllowed = new Set();
     let prometheusAllowed = false;
     for (const p of mine) {
       for (const rule of p.spec.ingress || []) {
@@ -618,9 +631,14 @@ function networkPolicyChecks(objects, facts, workloads, podLabels, problems) {
           const peers = rule.from;
           if (n === grpcPort) {
             if (svc.store) {
-              if (!peers || peers.length === 0 || !peers.every(isGatewayPeer)) {
-                err(where, `the store's gRPC port ${n} is open to more than the gateway (a podSelector matching the gateway pods, nothing else)`);
-              } else gatewayAllowed = true;
+              const callers = callersOf(w.metadata.name);
+              if (!peers || peers.length === 0 || !peers.every(isCallerPeer(w.metadata.name))) {
+                err(where, `the store's gRPC port ${n} is open to more than its callers (podSelectors matching the pods of ${callers.map((c) => c.metadata.name).join(', ')}, nothing else)`);
+              } else {
+                for (const c of callers) {
+                  if (peers.some((peer) => isSubset(peer.podSelector.matchLabels, podLabels(c)))) callerAllowed.add(c);
+                }
+              }
             }
           } else if (n === metricsPort) {
             if (!peers || peers.length === 0 || !peers.every(isPrometheusPeer)) {
@@ -632,15 +650,19 @@ function networkPolicyChecks(objects, facts, workloads, podLabels, problems) {
         }
       }
     }
-    if (svc.store && !gatewayAllowed) err(w, 'the gateway may not reach its gRPC port');
+    if (svc.store) {
+      for (const c of callersOf(w.metadata.name)) {
+        if (!callerAllowed.has(c)) err(w, `${c.metadata.name}, which calls it, may not reach its gRPC port`);
+      }
+    }
     if (!prometheusAllowed) err(w, 'Prometheus may not reach its metrics port');
   }
 
-  // The gateway may reach each store's gRPC port.
-  for (const g of gateways) {
+  // Each caller may reach the gRPC port of every store it calls.
+  for (const g of workloads.filter((w) => ((facts.services[w.metadata.name] || {}).calls || new Set()).size)) {
     const egress = policies.filter((p) => p !== denyAll && p.spec.podSelector &&
       isSubset(p.spec.podSelector.matchLabels, podLabels(g))).flatMap((p) => p.spec.egress || []);
-    for (const s of workloads.filter((w) => (facts.services[w.metadata.name] || {}).store)) {
+    for (const s of workloads.filter((w) => facts.services[g.metadata.name].calls.has(w.metadata.name))) {
       const port = (s.spec.template.spec.containers[0].ports || []).find((p) => p.name === 'grpc');
       const ok = egress.some((rule) => (!rule.to || rule.to.some((peer) => peer.podSelector && !peer.namespaceSelector &&
         isSubset(peer.podSelector.matchLabels, podLabels(s)))) &&
@@ -695,7 +717,7 @@ function selfTest(docs, facts) {
     ['store open to all', (ds) => {
       const np = ds.find((d) => d.obj.kind === 'NetworkPolicy' && d.obj.metadata.name === sts(ds).metadata.name).obj;
       delete np.spec.ingress[0].from;
-    }, /open to more than the gateway/],
+    }, /open to more than its callers/],
   ];
   const failures = [];
   for (const [name, breakIt, expect] of cases) {

@@ -8,7 +8,10 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/api/resource_names.h"
+#include "common/storage/key_codec.h"
 #include "common/text/quantity_proto.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -211,6 +214,14 @@ absl::Status CheckTransition(absl::string_view project, v1::ProjectStatus from,
                    "withdrawn before delivery"));
 }
 
+absl::Status CheckReviewable(const v1::Project& project) {
+  if (project.status() == v1::PROJECT_STATUS_DELIVERED) return absl::OkStatus();
+  return errors::FailedPrecondition(
+      "LIFECYCLE", project.name(),
+      absl::StrCat("only a delivered project is reviewed at year end; this one is ",
+                   StatusName(project.status())));
+}
+
 void ValidateTransition(const v1::TransitionProjectRequest& request, const v1::Project& current,
                         errors::FieldViolations& violations) {
   if (request.to_status() == v1::PROJECT_STATUS_UNSPECIFIED ||
@@ -228,6 +239,28 @@ void ValidateTransition(const v1::TransitionProjectRequest& request, const v1::P
           "effective_date",
           absl::StrCat("is before the previous step (", last.effective_date().year(), "-",
                        last.effective_date().month(), "-", last.effective_date().day(), ")"));
+    }
+  }
+  api::CheckText(violations, "note", request.note(), 0, 500);
+}
+
+void ValidateReview(const v1::ReviewProjectRequest& request, const v1::Project& current,
+                    errors::FieldViolations& violations) {
+  if (request.result() == v1::REVIEW_RESULT_UNSPECIFIED ||
+      !v1::ReviewResult_IsValid(request.result())) {
+    violations.Add("result", "is required: EXCELLENT, PASSED or FAILED");
+  }
+  if (!IsSet(request.review_date())) {
+    violations.Add("review_date", "is required: the day of the review");
+  } else if (!IsValidDate(request.review_date())) {
+    violations.Add("review_date", "is not a calendar date between 2000 and 2100");
+  } else if (!current.status_history().empty()) {
+    const auto& delivered = current.status_history(current.status_history_size() - 1);
+    if (DateKey(request.review_date()) < DateKey(delivered.effective_date())) {
+      violations.Add("review_date",
+                     absl::StrCat("is before the delivery (", delivered.effective_date().year(),
+                                  "-", delivered.effective_date().month(), "-",
+                                  delivered.effective_date().day(), ")"));
     }
   }
   api::CheckText(violations, "note", request.note(), 0, 500);
@@ -361,6 +394,65 @@ void ValidateListProjects(const v1::ListProjectsRequest& request,
   }
   api::CheckText(violations, "theme", request.theme(), 0, 32);
   api::CheckText(violations, "text", request.text(), 0, 100);
+  ParseProjectOrder(request.order_by(), violations);
+}
+
+ProjectOrder ParseProjectOrder(absl::string_view order_by, errors::FieldViolations& violations) {
+  static const auto* kFields =
+      new std::set<std::string>{"year", "title", "anticipated_rank", "create_time", "update_time"};
+  ProjectOrder order;
+  if (absl::StripAsciiWhitespace(order_by).empty()) return order;
+  for (absl::string_view part : absl::StrSplit(order_by, ',')) {
+    std::vector<absl::string_view> words =
+        absl::StrSplit(absl::StripAsciiWhitespace(part), ' ', absl::SkipEmpty());
+    const bool desc = words.size() == 2 && words[1] == "desc";
+    const bool asc = words.size() == 2 && words[1] == "asc";
+    if (words.empty() || words.size() > 2 || (words.size() == 2 && !desc && !asc) ||
+        kFields->count(std::string(words[0])) == 0) {
+      violations.Add("order_by",
+                     absl::StrCat("\"", part,
+                                  "\" is not an ordering: use year, title, anticipated_rank, "
+                                  "create_time or update_time, each optionally followed by desc"));
+      return {};
+    }
+    order.emplace_back(std::string(words[0]), desc);
+  }
+  if (order.size() > 3) {
+    violations.Add("order_by", "orders by at most three fields");
+    return {};
+  }
+  return order;
+}
+
+std::string ProjectSortKey(const ProjectOrder& order, const v1::Project& project) {
+  std::string key;
+  for (const auto& [field, desc] : order) {
+    storage::KeyBuilder part('\0');
+    if (field == "year") {
+      part.AddUint32(static_cast<uint32_t>(project.year()));
+    } else if (field == "title") {
+      part.AddString(project.title());
+    } else if (field == "anticipated_rank") {
+      // Unknown ranks (0) after every known one.
+      part.AddUint32(project.anticipated_rank() > 0
+                         ? static_cast<uint32_t>(project.anticipated_rank())
+                         : UINT32_MAX);
+    } else {
+      const auto& t = field == "create_time" ? project.create_time() : project.update_time();
+      part.AddUint64(static_cast<uint64_t>(t.seconds()) << 30 | static_cast<uint32_t>(t.nanos()));
+    }
+    std::string bytes = part.Build().substr(1);
+    // The encodings are prefix-free, so complementing each byte reverses
+    // their order.
+    if (desc) {
+      for (char& c : bytes) c = static_cast<char>(~static_cast<unsigned char>(c));
+    }
+    key += bytes;
+  }
+  return storage::KeyBuilder('\0')
+      .AddString(key)
+      .AddString(api::IdOf("projects", project.name()))
+      .Build();
 }
 
 bool MatchesProjectFilters(const v1::ListProjectsRequest& request, const v1::Project& project) {

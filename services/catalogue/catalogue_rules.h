@@ -48,6 +48,14 @@ absl::Status CheckTransition(absl::string_view project, v1::ProjectStatus from,
 
 // Checks a transition request's own fields ("effective_date", "note",
 // "to_status") and that the date is not before the last step's.
+// FAILED_PRECONDITION unless the project is delivered.
+absl::Status CheckReviewable(const v1::Project& project);
+
+// The review's own fields, and its date against the delivery (the last
+// step of `current`, which the store has checked is DELIVERED).
+void ValidateReview(const v1::ReviewProjectRequest& request, const v1::Project& current,
+                    errors::FieldViolations& violations);
+
 void ValidateTransition(const v1::TransitionProjectRequest& request, const v1::Project& current,
                         errors::FieldViolations& violations);
 
@@ -90,6 +98,15 @@ void ValidateListProjects(const v1::ListProjectsRequest& request,
 bool MatchesProjectFilters(const v1::ListProjectsRequest& request, const v1::Project& project);
 
 // Every filter of the request in a canonical form, for binding page tokens.
+// ListProjectsRequest.order_by, parsed: (field, descending) pairs. An empty
+// order means index order.
+using ProjectOrder = std::vector<std::pair<std::string, bool>>;
+// Violations name "order_by".
+ProjectOrder ParseProjectOrder(absl::string_view order_by, errors::FieldViolations& violations);
+// A byte string that sorts as `order` ranks the project (descending fields
+// complemented), ending with the project id so that it is unique.
+std::string ProjectSortKey(const ProjectOrder& order, const v1::Project& project);
+
 std::string CanonicalProjectQuery(const v1::ListProjectsRequest& request);
 
 // The etag of a stored revision.

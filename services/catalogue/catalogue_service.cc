@@ -3,20 +3,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
+#include "common/server/caller.h"
 #include "common/status/grpc_status.h"
 #include "services/catalogue/catalogue_rules.h"
 
 namespace fazhi::catalogue {
 namespace {
 
-// Who is calling, for the change log: the "x-fazhi-actor" metadata until
-// authentication names the caller.
-std::string ActorOf(const grpc::ServerContext& context) {
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find("x-fazhi-actor");
-  if (it == metadata.end() || it->second.empty() || it->second.size() > 128) return "anonymous";
-  return std::string(it->second.data(), it->second.size());
-}
+using server::ActorOf;
 
 }  // namespace
 grpc::Status CatalogueServiceImpl::CreateRegion(grpc::ServerContext* context,
@@ -217,6 +211,16 @@ grpc::Status CatalogueServiceImpl::TransitionProject(grpc::ServerContext* contex
   return ReplyWith(store_->TransitionProject(*request, ActorOf(*context)), response);
 }
 
+grpc::Status CatalogueServiceImpl::ReviewProject(grpc::ServerContext* context,
+                                                 const v1::ReviewProjectRequest* request,
+                                                 v1::Project* response) {
+  errors::FieldViolations violations;
+  if (!api::CheckResourceName(violations, "name", "projects", request->name())) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  return ReplyWith(store_->ReviewProject(*request, ActorOf(*context)), response);
+}
+
 grpc::Status CatalogueServiceImpl::ListChanges(grpc::ServerContext*,
                                                const v1::ListChangesRequest* request,
                                                v1::ListChangesResponse* response) {
@@ -236,28 +240,8 @@ grpc::Status CatalogueServiceImpl::ListChanges(grpc::ServerContext*,
 grpc::Status CatalogueServiceImpl::WatchChanges(grpc::ServerContext* context,
                                                 const v1::WatchChangesRequest* request,
                                                 grpc::ServerWriter<v1::Change>* writer) {
-  if (request->after_sequence() < 0) {
-    return ToGrpcStatus(errors::InvalidField("after_sequence", "must be 0 or a sequence received"));
-  }
-  uint64_t cursor = static_cast<uint64_t>(request->after_sequence());
-  // Sends what the log holds after the cursor, then waits for more; the
-  // wait wakes at least every 500 ms to notice a cancelled caller or a
-  // server shutting down.
-  while (!context->IsCancelled()) {
-    if (stopping_) {
-      return ToGrpcStatus(errors::Unavailable(
-          "SHUTTING_DOWN",
-          absl::StrCat("the catalogue is shutting down; watch again from sequence ", cursor)));
-    }
-    auto batch = store_->ChangesAfter(cursor, 500);
-    if (!batch.ok()) return ToGrpcStatus(batch.status());
-    for (const auto& change : *batch) {
-      if (!writer->Write(change)) return grpc::Status::OK;  // the caller went away
-      cursor = static_cast<uint64_t>(change.sequence());
-    }
-    if (batch->size() < 500) store_->WaitForChangeAfter(cursor, absl::Milliseconds(500));
-  }
-  return grpc::Status(grpc::StatusCode::CANCELLED, "the watch was cancelled");
+  return watches_.Serve(context, request->after_sequence(), writer,
+                        server::ChangeSourceOf<v1::Change>(store_));
 }
 
 grpc::Status CatalogueServiceImpl::UpdateRegion(grpc::ServerContext* context,

@@ -3,8 +3,7 @@
 #ifndef FAZHI_SERVICES_CATALOGUE_CATALOGUE_SERVICE_H_
 #define FAZHI_SERVICES_CATALOGUE_CATALOGUE_SERVICE_H_
 
-#include <atomic>
-
+#include "common/server/change_stream.h"
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "services/catalogue/catalogue_store.h"
 
@@ -44,6 +43,8 @@ class CatalogueServiceImpl final : public v1::CatalogueService::Service {
                              google::protobuf::Empty*) override;
   grpc::Status TransitionProject(grpc::ServerContext*, const v1::TransitionProjectRequest*,
                                  v1::Project*) override;
+  grpc::Status ReviewProject(grpc::ServerContext* context, const v1::ReviewProjectRequest* request,
+                             v1::Project* response) override;
   grpc::Status ListChanges(grpc::ServerContext*, const v1::ListChangesRequest*,
                            v1::ListChangesResponse*) override;
   grpc::Status WatchChanges(grpc::ServerContext*, const v1::WatchChangesRequest*,
@@ -53,7 +54,7 @@ class CatalogueServiceImpl final : public v1::CatalogueService::Service {
 
   // Ends every open WatchChanges stream with UNAVAILABLE (the caller resumes
   // from its last sequence elsewhere or later). For shutdown.
-  void StopWatches() { stopping_ = true; }
+  void StopWatches() { watches_.Stop(); }
 
  private:
   // Validates, normalizes and stores one project create; shared by
@@ -62,7 +63,7 @@ class CatalogueServiceImpl final : public v1::CatalogueService::Service {
                                      const std::string& actor);
 
   CatalogueStore* store_;
-  std::atomic<bool> stopping_{false};
+  server::ChangeStreams watches_{"the catalogue"};
 };
 
 }  // namespace fazhi::catalogue

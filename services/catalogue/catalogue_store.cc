@@ -29,8 +29,7 @@ absl::StatusOr<std::unique_ptr<CatalogueStore>> CatalogueStore::Open(
   // The last committed change is the one before the counter's next number.
   auto next = storage::PeekSequence(*catalogue->store_, catalogue->meta(), "change");
   if (!next.ok()) return next.status();
-  absl::MutexLock lock(&catalogue->watch_mu_);
-  catalogue->last_committed_ = *next - 1;
+  catalogue->changes_committed_.Publish(*next - 1);
   return catalogue;
 }
 

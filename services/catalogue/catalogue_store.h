@@ -19,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/storage/change_feed.h"
 #include "common/storage/store.h"
 #include "fazhi/catalogue/v1/catalogue_service.pb.h"
 #include "services/catalogue/storage/catalogue_records.pb.h"
@@ -73,6 +74,8 @@ class CatalogueStore {
                              absl::string_view actor);
   absl::StatusOr<v1::Project> TransitionProject(const v1::TransitionProjectRequest& request,
                                                 absl::string_view actor);
+  absl::StatusOr<v1::Project> ReviewProject(const v1::ReviewProjectRequest& request,
+                                            absl::string_view actor);
   absl::StatusOr<v1::ListChangesResponse> ListChanges(const v1::ListChangesRequest& request);
 
   // Up to `limit` changes with a sequence above `after`, in order. When
@@ -103,6 +106,9 @@ class CatalogueStore {
   // Project helpers (project_store.cc); callers hold write_mu_ where they
   // write.
   absl::StatusOr<storage_records::ProjectRecord> ReadProject(absl::string_view project_id);
+  // The project as of `snapshot` (may be null), or nullopt when there is none.
+  absl::StatusOr<std::optional<storage_records::ProjectRecord>> ReadProjectAt(
+      absl::string_view project_id, const rocksdb::Snapshot* snapshot);
   absl::Status CheckProjectReferences(const v1::Project& project);
   absl::Status CheckTitleFree(const v1::Project& project, absl::string_view own_id);
   void PutProjectIndexes(rocksdb::WriteBatch& batch, absl::string_view id,
@@ -110,6 +116,13 @@ class CatalogueStore {
   void DeleteProjectIndexes(rocksdb::WriteBatch& batch, absl::string_view id,
                             const v1::Project& project);
   void PutProjectRecord(rocksdb::WriteBatch& batch, const storage_records::ProjectRecord& record);
+  // Writes `project` as the next revision of `record` (etag, update time
+  // `time`), with its change of `kind` logged, in one batch. Indexes are
+  // the caller's: for changes that leave indexed fields alone.
+  absl::StatusOr<v1::Project> CommitProjectRevision(storage_records::ProjectRecord& record,
+                                                    v1::Project project,
+                                                    const google::protobuf::Timestamp& time,
+                                                    v1::Change::Kind kind, absl::string_view actor);
   // Adds `change` to the log in `batch`; Commit then publishes it.
   absl::Status LogChange(rocksdb::WriteBatch& batch, v1::Change change);
   // Writes `batch` and wakes watchers of the change it logged.
@@ -118,10 +131,8 @@ class CatalogueStore {
   std::unique_ptr<storage::Store> store_;
   absl::Mutex write_mu_;
   uint64_t pending_sequence_ ABSL_GUARDED_BY(write_mu_) = 0;
-
-  absl::Mutex watch_mu_;
-  absl::CondVar watch_cv_;
-  uint64_t last_committed_ ABSL_GUARDED_BY(watch_mu_) = 0;
+  // The last committed change, for watchers.
+  storage::ChangeNotifier changes_committed_;
 };
 
 }  // namespace fazhi::catalogue

@@ -1,4 +1,5 @@
 // CatalogueStore: projects, their lifecycle and the change log.
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -35,10 +36,10 @@ absl::Status CheckEtag(absl::string_view given, const ProjectRecord& record) {
 }  // namespace
 
 absl::StatusOr<ProjectRecord> CatalogueStore::ReadProject(absl::string_view project_id) {
-  auto value = store_->Get(records(), keys::Project(project_id));
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) return errors::NotFound("Project", ProjectName(project_id));
-  return storage::ParseRecord<ProjectRecord>(**value, "project record");
+  auto record = ReadProjectAt(project_id, nullptr);
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) return errors::NotFound("Project", ProjectName(project_id));
+  return **std::move(record);
 }
 
 absl::Status CatalogueStore::CheckProjectReferences(const v1::Project& project) {
@@ -119,21 +120,12 @@ absl::Status CatalogueStore::Commit(rocksdb::WriteBatch& batch) {
   absl::Status s = store_->Write(&batch);
   const uint64_t logged = pending_sequence_;
   pending_sequence_ = 0;
-  if (s.ok() && logged > 0) {
-    absl::MutexLock lock(&watch_mu_);
-    last_committed_ = logged;
-    watch_cv_.SignalAll();
-  }
+  if (s.ok() && logged > 0) changes_committed_.Publish(logged);
   return s;
 }
 
 uint64_t CatalogueStore::WaitForChangeAfter(uint64_t after, absl::Duration timeout) {
-  absl::MutexLock lock(&watch_mu_);
-  const absl::Time deadline = absl::Now() + timeout;
-  while (last_committed_ <= after) {
-    if (watch_cv_.WaitWithDeadline(&watch_mu_, deadline)) break;
-  }
-  return last_committed_;
+  return changes_committed_.WaitForChangeAfter(after, timeout);
 }
 
 absl::StatusOr<std::vector<v1::Change>> CatalogueStore::ChangesAfter(uint64_t after, int limit) {
@@ -222,6 +214,16 @@ absl::StatusOr<v1::Project> CatalogueStore::GetProject(absl::string_view project
   return record->project();
 }
 
+absl::StatusOr<std::optional<ProjectRecord>> CatalogueStore::ReadProjectAt(
+    absl::string_view project_id, const rocksdb::Snapshot* snapshot) {
+  auto value = store_->Get(records(), keys::Project(project_id), snapshot);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::nullopt;
+  auto record = storage::ParseRecord<ProjectRecord>(**value, "project record");
+  if (!record.ok()) return record.status();
+  return std::optional<ProjectRecord>(*std::move(record));
+}
+
 absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
     const v1::ListProjectsRequest& request) {
   auto page_size = storage::NormalizePageSize(request.page_size());
@@ -248,21 +250,48 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
   storage::ScopedSnapshot snapshot(*store_);
   v1::ListProjectsResponse response;
   std::string next;
-  absl::Status s = storage::ScanPage(
-      *store_, indexes(), snapshot.get(), prefix, *resume, *page_size,
-      [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
-        const std::string id = keys::TrailingId(key, strings_before_id, 1);
-        auto value = store_->Get(records(), keys::Project(id), snapshot.get());
-        if (!value.ok()) return value.status();
-        if (!value->has_value()) return false;
-        auto record = storage::ParseRecord<ProjectRecord>(**value, "project record");
-        if (!record.ok()) return record.status();
-        if (!MatchesProjectFilters(request, record->project())) return false;
-        *response.add_projects() = record->project();
-        return true;
-      },
-      &next);
-  if (!s.ok()) return s;
+  errors::FieldViolations violations;
+  const ProjectOrder order = ParseProjectOrder(request.order_by(), violations);
+  if (!violations.empty()) return violations.ToStatus();
+  // Scans the index from `after`, adding up to `limit` matching projects to
+  // `out`; `last` receives the key to resume from.
+  auto scan = [&](absl::string_view after, int limit, v1::ListProjectsResponse& out,
+                  std::string* last) {
+    return storage::ScanPage(
+        *store_, indexes(), snapshot.get(), prefix, after, limit,
+        [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
+          auto record = ReadProjectAt(keys::TrailingId(key, strings_before_id, 1), snapshot.get());
+          if (!record.ok()) return record.status();
+          if (!record->has_value() || !MatchesProjectFilters(request, (*record)->project())) {
+            return false;
+          }
+          *out.add_projects() = (*record)->project();
+          return true;
+        },
+        last);
+  };
+  if (!order.empty()) {
+    // Ordered by record fields: the whole filtered list is sorted by each
+    // project's sort key, and the page starts after the token's key.
+    std::vector<std::pair<std::string, const v1::Project*>> ranked;
+    v1::ListProjectsResponse all;
+    std::string unused;
+    if (absl::Status s = scan("", std::numeric_limits<int>::max(), all, &unused); !s.ok()) {
+      return s;
+    }
+    for (const auto& project : all.projects()) {
+      std::string key = ProjectSortKey(order, project);
+      if (key > *resume) ranked.emplace_back(std::move(key), &project);
+    }
+    std::sort(ranked.begin(), ranked.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    const size_t take = std::min(ranked.size(), static_cast<size_t>(*page_size));
+    for (size_t i = 0; i < take; ++i) *response.add_projects() = *ranked[i].second;
+    if (take < ranked.size()) next = ranked[take - 1].first;
+    if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
+    return response;
+  }
+  if (absl::Status s = scan(*resume, *page_size, response, &next); !s.ok()) return s;
   if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
   return response;
 }
@@ -352,23 +381,52 @@ absl::StatusOr<v1::Project> CatalogueStore::TransitionProject(
   step->set_actor(std::string(actor));
   *step->mutable_record_time() = Now();
   project.set_status(request.to_status());
-  record->set_revision(record->revision() + 1);
-  project.set_etag(EtagOf(record->revision()));
-  *project.mutable_update_time() = step->record_time();
+  return CommitProjectRevision(*record, std::move(project), step->record_time(),
+                               v1::Change::KIND_TRANSITION, actor);
+}
 
+absl::StatusOr<v1::Project> CatalogueStore::CommitProjectRevision(
+    ProjectRecord& record, v1::Project project, const google::protobuf::Timestamp& time,
+    v1::Change::Kind kind, absl::string_view actor) {
+  record.set_revision(record.revision() + 1);
+  project.set_etag(EtagOf(record.revision()));
+  *project.mutable_update_time() = time;
   rocksdb::WriteBatch batch;
   v1::Change change;
   change.set_resource(project.name());
-  change.set_kind(v1::Change::KIND_TRANSITION);
+  change.set_kind(kind);
   change.set_actor(std::string(actor));
-  for (auto& field : DiffRecords(record->project(), project)) {
+  for (auto& field : DiffRecords(record.project(), project)) {
     *change.add_fields() = std::move(field);
   }
-  *record->mutable_project() = project;
-  PutProjectRecord(batch, *record);
+  *record.mutable_project() = project;
+  PutProjectRecord(batch, record);
   if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
   if (absl::Status s = Commit(batch); !s.ok()) return s;
   return project;
+}
+
+absl::StatusOr<v1::Project> CatalogueStore::ReviewProject(const v1::ReviewProjectRequest& request,
+                                                          absl::string_view actor) {
+  const std::string id = api::IdOf("projects", request.name());
+  absl::MutexLock lock(&write_mu_);
+  auto record = ReadProject(id);
+  if (!record.ok()) return record.status();
+  if (absl::Status s = CheckEtag(request.etag(), *record); !s.ok()) return s;
+  v1::Project project = record->project();
+  if (absl::Status s = CheckReviewable(project); !s.ok()) return s;
+  errors::FieldViolations violations;
+  ValidateReview(request, project, violations);
+  if (!violations.empty()) return violations.ToStatus();
+  v1::ProjectReview* review = project.mutable_review();
+  review->set_result(request.result());
+  *review->mutable_review_date() = request.review_date();
+  review->set_note(request.note());
+  review->set_actor(std::string(actor));
+  *review->mutable_record_time() = Now();
+  project.set_excellent(request.result() == v1::REVIEW_RESULT_EXCELLENT);
+  const google::protobuf::Timestamp time = review->record_time();
+  return CommitProjectRevision(*record, std::move(project), time, v1::Change::KIND_REVIEW, actor);
 }
 
 absl::StatusOr<v1::ListChangesResponse> CatalogueStore::ListChanges(

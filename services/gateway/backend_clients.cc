@@ -1,8 +1,11 @@
 #include "services/gateway/backend_clients.h"
 
+#include <algorithm>
 #include <chrono>
+#include <future>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/server/server_runner.h"
 #include "common/status/grpc_status.h"
 
@@ -13,13 +16,13 @@ namespace cv1 = fazhi::catalogue::v1;
 namespace mv1 = fazhi::metrics::v1;
 namespace rv1 = fazhi::report::v1;
 
-// Retries UNAVAILABLE for the idempotent reads the gateway makes (every call
-// it makes is a read), through gRPC's own retry policy.
-constexpr char kServiceConfig[] = R"json({
+// Retries UNAVAILABLE (a backend restarting, a connection reset) for every
+// method of `service`: the gateway only reads, and reads are idempotent.
+// Attempts stay within the call's deadline.
+std::string RetryingServiceConfig(const std::string& service) {
+  return absl::StrFormat(R"json({
   "methodConfig": [{
-    "name": [{"service": "fazhi.catalogue.v1.CatalogueService"},
-             {"service": "fazhi.metrics.v1.MetricsService"},
-             {"service": "fazhi.report.v1.ReportService"}],
+    "name": [{"service": "%s"}],
     "retryPolicy": {
       "maxAttempts": 3,
       "initialBackoff": "0.05s",
@@ -28,11 +31,13 @@ constexpr char kServiceConfig[] = R"json({
       "retryableStatusCodes": ["UNAVAILABLE"]
     }
   }]
-})json";
+})json",
+                         service);
+}
 
-std::shared_ptr<grpc::Channel> Dial(const std::string& target) {
+std::shared_ptr<grpc::Channel> Dial(const std::string& target, const std::string& service) {
   grpc::ChannelArguments args = server::MakeChannelArguments();
-  args.SetServiceConfigJSON(kServiceConfig);
+  args.SetServiceConfigJSON(RetryingServiceConfig(service));
   // A restarted backend is found again within a fraction of a second rather
   // than after gRPC's default backoff (1 s growing to 120 s).
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
@@ -45,123 +50,195 @@ constexpr int kPageSize = 1000;
 
 }  // namespace
 
-BackendClients::BackendClients(const BackendAddresses& addresses)
-    : per_call_timeout_(addresses.per_call_timeout),
-      catalogue_(cv1::CatalogueService::NewStub(Dial(addresses.catalogue))),
-      metrics_(mv1::MetricsService::NewStub(Dial(addresses.metrics))),
-      report_(rv1::ReportService::NewStub(Dial(addresses.report))) {}
+std::string DescribeError(const absl::Status& status) {
+  return absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message());
+}
 
-std::unique_ptr<grpc::ClientContext> BackendClients::NewContext(grpc::ServerContext* parent) const {
+template <typename Service>
+BackendClients::Client<Service>::Client(const std::string& name, const BackendConfig& config)
+    : timeout(config.timeout),
+      limit(name, config.max_in_flight),
+      stub(Service::NewStub(Dial(config.address, Service::service_full_name()))) {}
+
+BackendClients::BackendClients(const BackendsConfig& config)
+    : catalogue_("catalogue", config.catalogue),
+      metrics_("metrics", config.metrics),
+      report_("report", config.report) {}
+
+InFlightLimit& BackendClients::limit(Backend backend) {
+  switch (backend) {
+    case Backend::kCatalogue:
+      return catalogue_.limit;
+    case Backend::kMetrics:
+      return metrics_.limit;
+    case Backend::kReport:
+      break;
+  }
+  return report_.limit;
+}
+
+template <typename Service, typename Request, typename Response>
+absl::Status BackendClients::Call(Client<Service>& backend, const grpc::ServerContextBase* parent,
+                                  grpc::Status (Service::Stub::*method)(grpc::ClientContext*,
+                                                                        const Request&, Response*),
+                                  const Request& request, Response* response) {
   std::unique_ptr<grpc::ClientContext> context;
+  auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(backend.timeout);
   if (parent != nullptr) {
-    // Propagates the caller's deadline (the earlier of it and ours wins) and
-    // cancellation.
+    // Propagates the caller's deadline and cancellation; gRPC gives the call
+    // the earlier of the caller's deadline and the one set below.
     context = grpc::ClientContext::FromServerContext(*parent);
+    deadline = std::min(deadline, parent->deadline());
   } else {
     context = std::make_unique<grpc::ClientContext>();
   }
-  context->set_deadline(std::chrono::system_clock::now() +
-                        absl::ToChronoMilliseconds(per_call_timeout_));
-  return context;
+  context->set_deadline(deadline);
+  InFlightSlot slot;
+  if (absl::Status s = slot.Acquire(backend.limit, absl::FromChrono(deadline)); !s.ok()) {
+    return s;
+  }
+  return FromGrpcStatus(((*backend.stub).*method)(context.get(), request, response));
 }
 
-absl::StatusOr<CatalogueFacts> BackendClients::FetchCatalogueFacts(grpc::ServerContext* parent,
-                                                                   const std::string& region_code,
-                                                                   int year) {
-  CatalogueFacts facts;
-  const std::string region = absl::StrCat("regions/", region_code);
-  {
-    cv1::GetRegionRequest request;
-    request.set_name(region);
-    auto context = NewContext(parent);
-    grpc::Status s = catalogue_->GetRegion(context.get(), request, &facts.region);
-    if (!s.ok()) return FromGrpcStatus(s);
-  }
-  cv1::ListUnitsRequest units;
-  units.set_region(region);
-  units.set_page_size(kPageSize);
+template <typename Item, typename Service, typename Request, typename Response>
+absl::StatusOr<std::vector<Item>> BackendClients::ListAll(
+    Client<Service>& backend, const grpc::ServerContextBase* parent,
+    grpc::Status (Service::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    Request request, const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const) {
+  std::vector<Item> all;
+  request.set_page_size(kPageSize);
   do {
-    cv1::ListUnitsResponse response;
-    auto context = NewContext(parent);
-    grpc::Status s = catalogue_->ListUnits(context.get(), units, &response);
-    if (!s.ok()) return FromGrpcStatus(s);
-    facts.units.insert(facts.units.end(), response.units().begin(), response.units().end());
-    units.set_page_token(response.next_page_token());
-  } while (!units.page_token().empty());
+    Response response;
+    if (absl::Status s = Call(backend, parent, method, request, &response); !s.ok()) return s;
+    const auto& page = (response.*items)();
+    all.insert(all.end(), page.begin(), page.end());
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return all;
+}
 
-  cv1::ListProjectsRequest projects;
-  projects.set_region(region);
-  projects.set_year(year);
-  projects.set_page_size(kPageSize);
-  do {
-    cv1::ListProjectsResponse response;
-    auto context = NewContext(parent);
-    grpc::Status s = catalogue_->ListProjects(context.get(), projects, &response);
-    if (!s.ok()) return FromGrpcStatus(s);
-    facts.projects.insert(facts.projects.end(), response.projects().begin(),
-                          response.projects().end());
-    projects.set_page_token(response.next_page_token());
-  } while (!projects.page_token().empty());
+absl::StatusOr<CatalogueFacts> BackendClients::FetchCatalogueFacts(
+    const grpc::ServerContextBase* parent, const std::string& region_code, int year) {
+  // The three lists at once: the region's name is known from its code.
+  const std::string region = absl::StrCat("regions/", region_code);
+  auto units = std::async(std::launch::async, [&] {
+    cv1::ListUnitsRequest request;
+    request.set_region(region);
+    return ListAll(catalogue_, parent, &cv1::CatalogueService::Stub::ListUnits, request,
+                   &cv1::ListUnitsResponse::units);
+  });
+  auto projects = std::async(std::launch::async, [&] {
+    cv1::ListProjectsRequest request;
+    request.set_region(region);
+    request.set_year(year);
+    return ListAll(catalogue_, parent, &cv1::CatalogueService::Stub::ListProjects, request,
+                   &cv1::ListProjectsResponse::projects);
+  });
+  auto found = FetchRegion(parent, region_code);
+  auto unit_list = units.get();
+  auto project_list = projects.get();
+  // The region's own answer first: NOT_FOUND says the region does not exist.
+  if (!found.ok()) return found.status();
+  if (!unit_list.ok()) return unit_list.status();
+  if (!project_list.ok()) return project_list.status();
+  CatalogueFacts facts;
+  facts.region = *std::move(found);
+  facts.units = *std::move(unit_list);
+  facts.projects = *std::move(project_list);
   return facts;
 }
 
 absl::StatusOr<std::vector<cv1::Region>> BackendClients::FetchChildRegions(
-    grpc::ServerContext* parent, const std::string& region_code) {
-  std::vector<cv1::Region> children;
+    const grpc::ServerContextBase* parent, const std::string& region_code) {
   cv1::ListRegionsRequest request;
   request.set_parent(absl::StrCat("regions/", region_code));
-  request.set_page_size(kPageSize);
-  do {
-    cv1::ListRegionsResponse response;
-    auto context = NewContext(parent);
-    grpc::Status s = catalogue_->ListRegions(context.get(), request, &response);
-    if (!s.ok()) return FromGrpcStatus(s);
-    children.insert(children.end(), response.regions().begin(), response.regions().end());
-    request.set_page_token(response.next_page_token());
-  } while (!request.page_token().empty());
-  return children;
+  return ListAll(catalogue_, parent, &cv1::CatalogueService::Stub::ListRegions, request,
+                 &cv1::ListRegionsResponse::regions);
 }
 
-absl::StatusOr<cv1::Region> BackendClients::FetchRegion(grpc::ServerContext* parent,
+absl::StatusOr<std::vector<cv1::Region>> BackendClients::FetchAllRegions(
+    const grpc::ServerContextBase* parent) {
+  return ListAll(catalogue_, parent, &cv1::CatalogueService::Stub::ListRegions,
+                 cv1::ListRegionsRequest(), &cv1::ListRegionsResponse::regions);
+}
+
+absl::StatusOr<cv1::Region> BackendClients::FetchRegion(const grpc::ServerContextBase* parent,
                                                         const std::string& region_code) {
   cv1::GetRegionRequest request;
   request.set_name(absl::StrCat("regions/", region_code));
   cv1::Region region;
-  auto context = NewContext(parent);
-  grpc::Status s = catalogue_->GetRegion(context.get(), request, &region);
-  if (!s.ok()) return FromGrpcStatus(s);
+  absl::Status s =
+      Call(catalogue_, parent, &cv1::CatalogueService::Stub::GetRegion, request, &region);
+  if (!s.ok()) return s;
   return region;
 }
 
-absl::StatusOr<mv1::Snapshot> BackendClients::FetchSnapshot(grpc::ServerContext* parent,
+absl::StatusOr<mv1::Snapshot> BackendClients::FetchSnapshot(const grpc::ServerContextBase* parent,
                                                             const std::string& region_code,
                                                             int year) {
   mv1::GetSnapshotRequest request;
   request.set_subject(absl::StrCat("regions/", region_code));
   request.set_year(year);
   mv1::Snapshot snapshot;
-  auto context = NewContext(parent);
-  grpc::Status s = metrics_->GetSnapshot(context.get(), request, &snapshot);
-  if (!s.ok()) return FromGrpcStatus(s);
+  absl::Status s =
+      Call(metrics_, parent, &mv1::MetricsService::Stub::GetSnapshot, request, &snapshot);
+  if (!s.ok()) return s;
   return snapshot;
 }
 
 absl::StatusOr<std::vector<rv1::Report>> BackendClients::FetchReports(
-    grpc::ServerContext* parent, const std::string& region_code, int year) {
-  std::vector<rv1::Report> reports;
+    const grpc::ServerContextBase* parent, const std::string& region_code, int year) {
   rv1::ListReportsRequest request;
   request.set_region(absl::StrCat("regions/", region_code));
   request.set_year(year);
-  request.set_page_size(kPageSize);
-  do {
-    rv1::ListReportsResponse response;
-    auto context = NewContext(parent);
-    grpc::Status s = report_->ListReports(context.get(), request, &response);
-    if (!s.ok()) return FromGrpcStatus(s);
-    reports.insert(reports.end(), response.reports().begin(), response.reports().end());
-    request.set_page_token(response.next_page_token());
-  } while (!request.page_token().empty());
-  return reports;
+  return ListAll(report_, parent, &rv1::ReportService::Stub::ListReports, request,
+                 &rv1::ListReportsResponse::reports);
+}
+
+absl::StatusOr<cv1::Project> BackendClients::FetchProject(const grpc::ServerContextBase* parent,
+                                                          const std::string& project) {
+  cv1::GetProjectRequest request;
+  request.set_name(project);
+  cv1::Project answer;
+  absl::Status s =
+      Call(catalogue_, parent, &cv1::CatalogueService::Stub::GetProject, request, &answer);
+  if (!s.ok()) return s;
+  return answer;
+}
+
+absl::StatusOr<cv1::Unit> BackendClients::FetchUnit(const grpc::ServerContextBase* parent,
+                                                    const std::string& unit) {
+  cv1::GetUnitRequest request;
+  request.set_name(unit);
+  cv1::Unit answer;
+  absl::Status s =
+      Call(catalogue_, parent, &cv1::CatalogueService::Stub::GetUnit, request, &answer);
+  if (!s.ok()) return s;
+  return answer;
+}
+
+absl::StatusOr<std::vector<mv1::Observation>> BackendClients::FetchObservations(
+    const grpc::ServerContextBase* parent, const std::string& subject, int year) {
+  mv1::ListObservationsRequest request;
+  request.set_subject(subject);
+  request.set_year(year);
+  return ListAll(metrics_, parent, &mv1::MetricsService::Stub::ListObservations, request,
+                 &mv1::ListObservationsResponse::observations);
+}
+
+absl::StatusOr<std::vector<mv1::Indicator>> BackendClients::FetchIndicators(
+    const grpc::ServerContextBase* parent) {
+  return ListAll(metrics_, parent, &mv1::MetricsService::Stub::ListIndicators,
+                 mv1::ListIndicatorsRequest(), &mv1::ListIndicatorsResponse::indicators);
+}
+
+absl::StatusOr<rv1::SearchReportsResponse> BackendClients::SearchReports(
+    const grpc::ServerContextBase* parent, const rv1::SearchReportsRequest& request) {
+  rv1::SearchReportsResponse response;
+  absl::Status s =
+      Call(report_, parent, &rv1::ReportService::Stub::SearchReports, request, &response);
+  if (!s.ok()) return s;
+  return response;
 }
 
 }  // namespace fazhi::gateway

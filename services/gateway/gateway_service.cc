@@ -1,9 +1,7 @@
 #include "services/gateway/gateway_service.h"
 
 #include <algorithm>
-#include <atomic>
 #include <future>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -12,68 +10,53 @@
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "common/storage/page_token.h"
-#include "services/gateway/summary_scoring.h"
 
 namespace fazhi::gateway {
 namespace {
 
-std::string Describe(const absl::Status& status) {
-  return absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message());
+namespace cv1 = fazhi::catalogue::v1;
+namespace mv1 = fazhi::metrics::v1;
+namespace rv1 = fazhi::report::v1;
+
+constexpr int kMaxPassages = 50;
+
+grpc::Status Cancelled() {
+  return grpc::Status(grpc::StatusCode::CANCELLED, "the caller cancelled the call");
 }
 
 template <typename T>
 BackendAnswer<T> ToAnswer(absl::StatusOr<T> result) {
   BackendAnswer<T> answer;
   if (result.ok()) {
-    answer.data = std::move(*result);
+    answer.data = *std::move(result);
   } else {
-    answer.error = Describe(result.status());
+    answer.error = DescribeError(result.status());
   }
   return answer;
 }
 
 }  // namespace
 
-absl::StatusOr<v1::DistrictComplianceSummary> GatewayServiceImpl::Summarize(
-    grpc::ServerContext* context, const std::string& code, int year) {
-  // The three backends are asked at once; each fetch carries the caller's
-  // deadline and cancellation.
-  auto catalogue = std::async(std::launch::async,
-                              [&] { return backends_.FetchCatalogueFacts(context, code, year); });
-  auto metrics =
-      std::async(std::launch::async, [&] { return backends_.FetchSnapshot(context, code, year); });
-  auto reports =
-      std::async(std::launch::async, [&] { return backends_.FetchReports(context, code, year); });
-
-  SummaryInputs inputs;
-  inputs.region_code = code;
-  inputs.year = year;
-  absl::StatusOr<CatalogueFacts> catalogue_result = catalogue.get();
-  inputs.metrics = ToAnswer(metrics.get());
-  inputs.reports = ToAnswer(reports.get());
-  if (!catalogue_result.ok() && absl::IsNotFound(catalogue_result.status())) {
-    return errors::NotFound("Region", api::RegionName(code));
-  }
-  inputs.catalogue = ToAnswer(std::move(catalogue_result));
-  v1::DistrictComplianceSummary summary = AssembleSummary(inputs);
-  *summary.mutable_score() = ScoreSummary(summary, rules_);
-  return summary;
+grpc::ServerUnaryReactor* GatewayServiceImpl::Finish(grpc::CallbackServerContext* context,
+                                                     const grpc::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
 }
 
-void GatewayServiceImpl::ForEachBounded(int n, int parallelism,
-                                        const std::function<void(int)>& task) {
-  std::atomic<int> next{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < std::min(n, parallelism); ++t) {
-    threads.emplace_back([&] {
-      for (int i = next.fetch_add(1); i < n; i = next.fetch_add(1)) task(i);
-    });
-  }
-  for (auto& thread : threads) thread.join();
+grpc::ServerUnaryReactor* GatewayServiceImpl::Defer(grpc::CallbackServerContext* context,
+                                                    std::function<grpc::Status()> answer) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  workers_.Run([context, reactor, answer = std::move(answer)] {
+    grpc::Status status = context->IsCancelled() ? Cancelled() : answer();
+    if (context->IsCancelled()) status = Cancelled();
+    reactor->Finish(status);
+  });
+  return reactor;
 }
 
-grpc::Status GatewayServiceImpl::GetDistrictComplianceSummary(
-    grpc::ServerContext* context, const v1::GetDistrictComplianceSummaryRequest* request,
+grpc::ServerUnaryReactor* GatewayServiceImpl::GetDistrictComplianceSummary(
+    grpc::CallbackServerContext* context, const v1::GetDistrictComplianceSummaryRequest* request,
     v1::DistrictComplianceSummary* response) {
   errors::FieldViolations violations;
   if (!api::IsRegionCode(request->region_code())) {
@@ -82,29 +65,49 @@ grpc::Status GatewayServiceImpl::GetDistrictComplianceSummary(
                                 request->region_code(), "\""));
   }
   api::CheckYear(violations, "year", request->year());
-  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  auto summary = Summarize(context, request->region_code(), request->year());
-  if (context->IsCancelled()) {
-    return grpc::Status(grpc::StatusCode::CANCELLED, "the caller cancelled the call");
+  if (!violations.empty()) return Finish(context, ToGrpcStatus(violations.ToStatus()));
+  if (source_.CachedSummary(request->region_code(), request->year(), response)) {
+    return Finish(context, grpc::Status::OK);
   }
-  return ReplyWith(std::move(summary), response);
+  return Defer(context, [this, context, request, response] {
+    return ReplyWith(source_.Summarize(context, request->region_code(), request->year()), response);
+  });
 }
 
-grpc::Status GatewayServiceImpl::RankRegions(grpc::ServerContext* context,
-                                             const v1::RankRegionsRequest* request,
-                                             v1::RankRegionsResponse* response) {
+grpc::ServerUnaryReactor* GatewayServiceImpl::RankRegions(grpc::CallbackServerContext* context,
+                                                          const v1::RankRegionsRequest* request,
+                                                          v1::RankRegionsResponse* response) {
+  auto cached =
+      source_.CachedRanking(request->parent_region_code(), request->level(), request->year());
+  if (cached != nullptr) return Finish(context, Rank(context, request, response, cached));
+  return Defer(context, [this, context, request, response] {
+    return Rank(context, request, response, nullptr);
+  });
+}
+
+grpc::Status GatewayServiceImpl::Rank(const grpc::CallbackServerContext* context,
+                                      const v1::RankRegionsRequest* request,
+                                      v1::RankRegionsResponse* response,
+                                      std::shared_ptr<const std::vector<v1::RankedRegion>> cached) {
   errors::FieldViolations violations;
-  if (!api::IsRegionCode(request->parent_region_code())) {
+  const bool by_level = request->level() != cv1::REGION_LEVEL_UNSPECIFIED;
+  if (!cv1::RegionLevel_IsValid(request->level())) {
+    violations.Add("level", "is not a known region level");
+  }
+  if (!api::IsRegionCode(request->parent_region_code()) &&
+      !(by_level && request->parent_region_code().empty())) {
     violations.Add("parent_region_code",
-                   absl::StrCat("must be a six-digit GB/T 2260 code such as \"310000\", got \"",
-                                request->parent_region_code(), "\""));
+                   absl::StrCat("must be a six-digit GB/T 2260 code such as \"310000\"",
+                                by_level ? " (or empty, with level, for the whole country)" : "",
+                                ", got \"", request->parent_region_code(), "\""));
   }
   api::CheckYear(violations, "year", request->year());
   auto page_size = storage::NormalizePageSize(request->page_size());
   if (!page_size.ok()) return ToGrpcStatus(page_size.status());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   const uint64_t fingerprint = storage::QueryFingerprint(
-      absl::StrCat("rank?parent=", request->parent_region_code(), "&year=", request->year()));
+      absl::StrCat("rank?parent=", request->parent_region_code(), "&year=", request->year(),
+                   "&level=", static_cast<int>(request->level())));
   auto resume = storage::DecodePageToken(request->page_token(), fingerprint);
   if (!resume.ok()) return ToGrpcStatus(resume.status());
   size_t offset = 0;
@@ -112,46 +115,14 @@ grpc::Status GatewayServiceImpl::RankRegions(grpc::ServerContext* context,
     return ToGrpcStatus(errors::InvalidField("page_token", "is not a token this service issued"));
   }
 
-  auto parent = backends_.FetchRegion(context, request->parent_region_code());
-  if (!parent.ok()) return ToGrpcStatus(parent.status());
-  auto children = backends_.FetchChildRegions(context, request->parent_region_code());
-  if (!children.ok()) return ToGrpcStatus(children.status());
-
-  const int n = static_cast<int>(children->size());
-  std::vector<v1::RankedRegion> ranked(n);
-  // At most 4 regions at a time (each asks 3 backends): a wide parent
-  // cannot exhaust the gateway or the backends.
-  ForEachBounded(n, 4, [&](int i) {
-    auto& line = ranked[i];
-    *line.mutable_region() = (*children)[i];
-    auto summary = Summarize(context, (*children)[i].code(), request->year());
-    if (!summary.ok()) {
-      line.set_partial(true);
-      return;
-    }
-    *line.mutable_score() = summary->score();
-    line.set_partial(summary->partial());
-    int shortfalls = 0;
-    for (const auto& f : summary->findings()) {
-      if (f.severity() == v1::Finding::SEVERITY_SHORTFALL) ++shortfalls;
-    }
-    line.set_shortfalls(shortfalls);
-  });
-  if (context->IsCancelled()) {
-    return grpc::Status(grpc::StatusCode::CANCELLED, "the caller cancelled the call");
+  if (cached == nullptr) {
+    auto ranking =
+        source_.Ranking(context, request->parent_region_code(), request->level(), request->year());
+    if (!ranking.ok()) return ToGrpcStatus(ranking.status());
+    cached = *std::move(ranking);
   }
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const v1::RankedRegion& a, const v1::RankedRegion& b) {
-                     if (a.score().computable() != b.score().computable()) {
-                       return a.score().computable();
-                     }
-                     if (a.score().value() != b.score().value()) {
-                       return a.score().value() > b.score().value();
-                     }
-                     return a.region().code() < b.region().code();
-                   });
-  for (int i = 0; i < n; ++i) ranked[i].set_rank(i + 1);
-  response->set_total_regions(n);
+  const std::vector<v1::RankedRegion>& ranked = *cached;
+  response->set_total_regions(static_cast<int32_t>(ranked.size()));
   response->set_rules_version(rules_.version());
   const size_t end = std::min<size_t>(ranked.size(), offset + static_cast<size_t>(*page_size));
   for (size_t i = offset; i < end; ++i) *response->add_regions() = ranked[i];
@@ -161,9 +132,16 @@ grpc::Status GatewayServiceImpl::RankRegions(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status GatewayServiceImpl::GetRegionTrend(grpc::ServerContext* context,
-                                                const v1::GetRegionTrendRequest* request,
-                                                v1::RegionTrend* response) {
+grpc::ServerUnaryReactor* GatewayServiceImpl::GetRegionTrend(
+    grpc::CallbackServerContext* context, const v1::GetRegionTrendRequest* request,
+    v1::RegionTrend* response) {
+  return Defer(context,
+               [this, context, request, response] { return Trend(context, request, response); });
+}
+
+grpc::Status GatewayServiceImpl::Trend(const grpc::CallbackServerContext* context,
+                                       const v1::GetRegionTrendRequest* request,
+                                       v1::RegionTrend* response) {
   errors::FieldViolations violations;
   if (!api::IsRegionCode(request->region_code())) {
     violations.Add("region_code", "must be a six-digit GB/T 2260 code such as \"310113\"");
@@ -179,8 +157,8 @@ grpc::Status GatewayServiceImpl::GetRegionTrend(grpc::ServerContext* context,
   const int years = request->to_year() - request->from_year() + 1;
   std::vector<absl::StatusOr<v1::DistrictComplianceSummary>> summaries(
       years, absl::UnknownError("not run"));
-  ForEachBounded(years, 4, [&](int i) {
-    summaries[i] = Summarize(context, request->region_code(), request->from_year() + i);
+  source_.ForEachBounded(years, [&](int i) {
+    summaries[i] = source_.Summarize(context, request->region_code(), request->from_year() + i);
   });
   for (int i = 0; i < years; ++i) {
     if (!summaries[i].ok()) return ToGrpcStatus(summaries[i].status());
@@ -191,10 +169,10 @@ grpc::Status GatewayServiceImpl::GetRegionTrend(grpc::ServerContext* context,
     *point->mutable_score() = s.score();
     point->set_government_report_filed(s.government_report().filed());
     for (const auto& indicator : s.indicators().indicators()) {
-      if (indicator.verdict() == fazhi::metrics::v1::VERDICT_MET) {
+      if (indicator.verdict() == mv1::VERDICT_MET) {
         point->set_indicators_met(point->indicators_met() + 1);
       }
-      if (indicator.verdict() == fazhi::metrics::v1::VERDICT_NOT_MET) {
+      if (indicator.verdict() == mv1::VERDICT_NOT_MET) {
         point->set_indicators_not_met(point->indicators_not_met() + 1);
       }
     }
@@ -202,6 +180,100 @@ grpc::Status GatewayServiceImpl::GetRegionTrend(grpc::ServerContext* context,
     point->set_partial(s.partial());
   }
   return grpc::Status::OK;
+}
+
+absl::StatusOr<DossierInputs> GatewayServiceImpl::FetchDossierInputs(
+    const grpc::CallbackServerContext* context, const std::string& project_name, int max_passages) {
+  BackendClients& clients = source_.clients();
+  DossierInputs in;
+  in.as_of = source_.Today();
+  in.max_passages = max_passages;
+  auto project = clients.FetchProject(context, project_name);
+  if (!project.ok()) {
+    if (absl::IsNotFound(project.status())) return errors::NotFound("Project", project_name);
+    in.catalogue.error = DescribeError(project.status());
+    return in;
+  }
+  const int year = project->year();
+  const std::string region = project->region();
+  in.query = TitleQuery(project->title());
+
+  // The catalogue's details, the metrics and the reports, at once.
+  auto catalogue = std::async(std::launch::async, [&]() -> absl::StatusOr<DossierCatalogueFacts> {
+    DossierCatalogueFacts facts;
+    facts.project = *project;
+    auto found = clients.FetchRegion(context, api::IdOf("regions", region));
+    if (found.ok()) {
+      facts.region = *std::move(found);
+    } else if (!absl::IsNotFound(found.status())) {
+      return found.status();
+    }
+    for (const auto& name : project->units()) {
+      auto unit = clients.FetchUnit(context, name);
+      if (unit.ok()) {
+        facts.units.push_back(*std::move(unit));
+      } else if (absl::IsNotFound(unit.status())) {
+        facts.unresolved_units.push_back(name);
+      } else {
+        return unit.status();
+      }
+    }
+    return facts;
+  });
+  auto metrics = std::async(std::launch::async, [&]() -> absl::StatusOr<DossierMetricsFacts> {
+    DossierMetricsFacts facts;
+    for (const auto& unit : project->units()) {
+      auto observations = clients.FetchObservations(context, unit, year);
+      if (!observations.ok()) return observations.status();
+      facts.unit_observations.insert(facts.unit_observations.end(), observations->begin(),
+                                     observations->end());
+    }
+    auto observations = clients.FetchObservations(context, region, year);
+    if (!observations.ok()) return observations.status();
+    facts.region_observations = *std::move(observations);
+    auto indicators = clients.FetchIndicators(context);
+    if (!indicators.ok()) return indicators.status();
+    for (const auto& i : *indicators) facts.indicator_names[i.name()] = i.display_name();
+    return facts;
+  });
+  // The report of the project's year, and of the next, may mention it.
+  absl::StatusOr<DossierReportFacts> reports = DossierReportFacts();
+  for (int y = year; y <= std::min(year + 1, api::kMaxYear) && !in.query.empty(); ++y) {
+    rv1::SearchReportsRequest search;
+    search.set_query(in.query);
+    search.set_region(region);
+    search.set_year(y);
+    search.set_page_size(max_passages);
+    auto found = clients.SearchReports(context, search);
+    if (!found.ok()) {
+      reports = found.status();
+      break;
+    }
+    reports->searches.push_back(*std::move(found));
+  }
+  in.catalogue = ToAnswer(catalogue.get());
+  in.metrics = ToAnswer(metrics.get());
+  in.reports = ToAnswer(std::move(reports));
+  return in;
+}
+
+grpc::ServerUnaryReactor* GatewayServiceImpl::GetProjectDossier(
+    grpc::CallbackServerContext* context, const v1::GetProjectDossierRequest* request,
+    v1::ProjectDossier* response) {
+  errors::FieldViolations violations;
+  api::CheckResourceName(violations, "project", "projects", request->project());
+  if (request->max_passages() < 0 || request->max_passages() > kMaxPassages) {
+    violations.Add("max_passages",
+                   absl::StrCat("must be 0..", kMaxPassages, ", got ", request->max_passages()));
+  }
+  if (!violations.empty()) return Finish(context, ToGrpcStatus(violations.ToStatus()));
+  const int max_passages = request->max_passages() == 0 ? 10 : request->max_passages();
+  return Defer(context, [this, context, request, response, max_passages]() -> grpc::Status {
+    auto inputs = FetchDossierInputs(context, request->project(), max_passages);
+    if (!inputs.ok()) return ToGrpcStatus(inputs.status());
+    *response = AssembleDossier(*inputs);
+    return grpc::Status::OK;
+  });
 }
 
 }  // namespace fazhi::gateway

@@ -1,5 +1,7 @@
-// The gateway's gRPC adapter: validate, fan out to the backends in parallel
-// under the caller's deadline, assemble the answer.
+// The gateway's gRPC adapter, on gRPC's callback API: validate, answer from
+// the cache at once when it can, else hand the answer to a worker thread
+// that asks the summary source (backends in parallel under the caller's
+// deadline), and shape the reply.
 #ifndef FAZHI_SERVICES_GATEWAY_GATEWAY_SERVICE_H_
 #define FAZHI_SERVICES_GATEWAY_GATEWAY_SERVICE_H_
 
@@ -7,36 +9,57 @@
 
 #include "fazhi/gateway/v1/gateway_service.grpc.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
-#include "services/gateway/backend_clients.h"
+#include "services/gateway/project_dossier.h"
+#include "services/gateway/summary_source.h"
+#include "services/gateway/worker_pool.h"
 
 namespace fazhi::gateway {
 
-class GatewayServiceImpl final : public v1::GatewayService::Service {
+class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
  public:
-  // `rules` supplies the scoring method.
-  GatewayServiceImpl(const BackendAddresses& addresses, fazhi::rules::v1::RuleSet rules)
-      : backends_(addresses), rules_(std::move(rules)) {}
+  // `rules` supplies the scoring method. Starts following the backends'
+  // change streams when caching is on.
+  GatewayServiceImpl(const GatewayOptions& options, fazhi::rules::v1::RuleSet rules)
+      : rules_(std::move(rules)), source_(options, rules_), workers_(options.workers) {}
 
-  grpc::Status GetDistrictComplianceSummary(grpc::ServerContext* context,
-                                            const v1::GetDistrictComplianceSummaryRequest* request,
-                                            v1::DistrictComplianceSummary* response) override;
-  grpc::Status RankRegions(grpc::ServerContext* context, const v1::RankRegionsRequest* request,
-                           v1::RankRegionsResponse* response) override;
-  grpc::Status GetRegionTrend(grpc::ServerContext* context,
-                              const v1::GetRegionTrendRequest* request,
-                              v1::RegionTrend* response) override;
+  grpc::ServerUnaryReactor* GetDistrictComplianceSummary(
+      grpc::CallbackServerContext* context, const v1::GetDistrictComplianceSummaryRequest* request,
+      v1::DistrictComplianceSummary* response) override;
+  grpc::ServerUnaryReactor* RankRegions(grpc::CallbackServerContext* context,
+                                        const v1::RankRegionsRequest* request,
+                                        v1::RankRegionsResponse* response) override;
+  grpc::ServerUnaryReactor* GetRegionTrend(grpc::CallbackServerContext* context,
+                                           const v1::GetRegionTrendRequest* request,
+                                           v1::RegionTrend* response) override;
+  grpc::ServerUnaryReactor* GetProjectDossier(grpc::CallbackServerContext* context,
+                                              const v1::GetProjectDossierRequest* request,
+                                              v1::ProjectDossier* response) override;
 
  private:
-  // The scored summary of one region-year: the three backends asked at
-  // once. NOT_FOUND when the catalogue says the region does not exist.
-  absl::StatusOr<v1::DistrictComplianceSummary> Summarize(grpc::ServerContext* context,
-                                                          const std::string& code, int year);
+  // Finishes the call with `status`, at once.
+  static grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
+                                          const grpc::Status& status);
+  // Finishes the call with what `answer` returns, run on a worker thread
+  // (CANCELLED when the caller went away or its deadline passed).
+  grpc::ServerUnaryReactor* Defer(grpc::CallbackServerContext* context,
+                                  std::function<grpc::Status()> answer);
 
-  // Runs `task(i)` for i in [0, n) on at most `parallelism` threads.
-  static void ForEachBounded(int n, int parallelism, const std::function<void(int)>& task);
+  // One page of the ranking; `cached` is the whole ranking when the cache
+  // had it (then no backend is asked), else null.
+  grpc::Status Rank(const grpc::CallbackServerContext* context,
+                    const v1::RankRegionsRequest* request, v1::RankRegionsResponse* response,
+                    std::shared_ptr<const std::vector<v1::RankedRegion>> cached);
+  grpc::Status Trend(const grpc::CallbackServerContext* context,
+                     const v1::GetRegionTrendRequest* request, v1::RegionTrend* response);
+  // The dossier's inputs, the metrics and report services asked at once
+  // once the catalogue has named the project. NOT_FOUND when it has not.
+  absl::StatusOr<DossierInputs> FetchDossierInputs(const grpc::CallbackServerContext* context,
+                                                   const std::string& project, int max_passages);
 
-  BackendClients backends_;
   const fazhi::rules::v1::RuleSet rules_;
+  SummarySource source_;
+  // Last: joined first, while the source is still there.
+  WorkerPool workers_;
 };
 
 }  // namespace fazhi::gateway

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/gateway/project_timeliness.h"
 
 namespace fazhi::gateway {
 namespace {
@@ -26,10 +27,6 @@ std::string MissingPartsText(const google::protobuf::RepeatedField<int>& parts) 
   std::vector<std::string> names;
   for (int p : parts) names.push_back(PartName(static_cast<rv1::ReportPart>(p)));
   return absl::StrJoin(names, "、");
-}
-
-std::string DateText(const google::type::Date& d) {
-  return absl::StrCat(d.year(), "年", d.month(), "月", d.day(), "日");
 }
 
 // The latest submission of each filer among `reports` of one kind.
@@ -76,14 +73,14 @@ void AssembleGovernmentReport(const SummaryInputs& in, const std::string& region
   }
   if (report.submission_timeliness() == rv1::TIMELINESS_LATE) {
     AddFinding(summary, gv1::Finding::SEVERITY_SHORTFALL,
-               absl::StrCat("区政府报告逾期提交：应于", DateText(report.submission_deadline()),
-                            "前提交，实际", DateText(report.submitted_date())),
+               absl::StrCat("区政府报告逾期提交：应于", ChineseDate(report.submission_deadline()),
+                            "前提交，实际", ChineseDate(report.submitted_date())),
                report.name());
   }
   if (report.publication_timeliness() == rv1::TIMELINESS_LATE) {
     AddFinding(summary, gv1::Finding::SEVERITY_SHORTFALL,
-               absl::StrCat("区政府报告逾期公开：应于", DateText(report.publication_deadline()),
-                            "前公开，实际", DateText(report.published_date())),
+               absl::StrCat("区政府报告逾期公开：应于", ChineseDate(report.publication_deadline()),
+                            "前公开，实际", ChineseDate(report.published_date())),
                report.name());
   }
 }
@@ -131,7 +128,7 @@ void AssembleDepartmentReports(const SummaryInputs& in, gv1::DistrictComplianceS
     if (report->submission_timeliness() == rv1::TIMELINESS_LATE) {
       AddFinding(summary, gv1::Finding::SEVERITY_SHORTFALL,
                  absl::StrCat(line->unit_display_name(), "报告逾期提交：应于",
-                              DateText(report->submission_deadline()), "前提交"),
+                              ChineseDate(report->submission_deadline()), "前提交"),
                  report->name());
     }
   }
@@ -222,6 +219,16 @@ void AssembleProjects(const SummaryInputs& in, gv1::DistrictComplianceSummary& s
     line->set_key_project(p.key_project());
     line->set_most_anticipated(p.most_anticipated());
     line->set_excellent(p.excellent());
+    const ProjectTimelinessJudgement judgement = JudgeProjectTimeliness(p, in.as_of);
+    line->set_timeliness(judgement.timeliness);
+    *line->mutable_due_date() = judgement.due_date;
+    if (judgement.delivered_date.year() != 0) {
+      *line->mutable_delivered_date() = judgement.delivered_date;
+    }
+    if (auto late = LateProjectFinding(p, judgement, in.as_of); late.has_value()) {
+      projects->set_late(projects->late() + 1);
+      *summary.add_findings() = *std::move(late);
+    }
   }
   if (projects->total() == 0) {
     AddFinding(summary, gv1::Finding::SEVERITY_INFO,
@@ -269,6 +276,7 @@ std::string PartName(rv1::ReportPart part) {
 gv1::DistrictComplianceSummary AssembleSummary(const SummaryInputs& in) {
   gv1::DistrictComplianceSummary summary;
   summary.set_year(in.year);
+  *summary.mutable_as_of() = ToDate(in.as_of);
   std::string region_name = in.region_code;
   if (in.catalogue.data.has_value()) {
     *summary.mutable_region() = in.catalogue.data->region;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "fazhi/catalogue/v1/catalogue_service.pb.h"
 #include "fazhi/gateway/v1/gateway_service.pb.h"
 #include "fazhi/metrics/v1/metrics_service.pb.h"
@@ -33,6 +34,8 @@ struct BackendAnswer {
 struct SummaryInputs {
   std::string region_code;
   int year = 0;
+  // The day (Beijing time) project lateness is judged on.
+  absl::CivilDay as_of;
   BackendAnswer<CatalogueFacts> catalogue;
   BackendAnswer<fazhi::metrics::v1::Snapshot> metrics;
   BackendAnswer<std::vector<fazhi::report::v1::Report>> reports;  // of the region and year

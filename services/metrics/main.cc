@@ -1,5 +1,6 @@
 // metrics_server: indicators, observations and their targets over gRPC.
 #include "common/rules/rule_set.h"
+#include "common/server/backup_service.h"
 #include "common/server/service_main.h"
 #include "services/metrics/metrics_service.h"
 #include "services/metrics/metrics_store.h"
@@ -10,13 +11,17 @@ int main(int argc, char** argv) {
 
   auto rules = fazhi::rules::LoadRuleSet(fazhi::server::RulesPathFromFlags());
   if (!rules.ok()) return fazhi::server::FailStartup("metrics_server", rules.status());
-  auto store =
-      fazhi::metrics::MetricsStore::Open(fazhi::server::StoreOptionsFromFlags("var/metrics"));
+  const auto options = fazhi::server::StoreOptionsFromFlags("var/metrics");
+  auto store = fazhi::metrics::MetricsStore::Open(options);
   if (!store.ok()) return fazhi::server::FailStartup("metrics_server", store.status());
 
   fazhi::metrics::MetricsServiceImpl service(store->get(), *std::move(rules));
   fazhi::server::ServerRunner runner(
       fazhi::server::ServerConfigFromFlags("metrics", /*default_port=*/50052));
   runner.AddService(&service, "fazhi.metrics.v1.MetricsService");
+  fazhi::server::BackupServiceImpl backups(&(*store)->store(), "metrics",
+                                           fazhi::server::BackupDirFromFlags(options.path));
+  runner.AddService(&backups, "fazhi.admin.v1.BackupService");
+  runner.AddShutdownHook([&service] { service.StopWatches(); });
   return fazhi::server::RunUntilSignal(runner, [&] { return (*store)->Close(); });
 }

@@ -1,13 +1,16 @@
 #include "services/metrics/metrics_service.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
+#include "common/server/caller.h"
 #include "common/status/grpc_status.h"
 #include "common/text/quantity_proto.h"
 #include "google/rpc/status.pb.h"
@@ -50,6 +53,55 @@ void CheckSubjects(errors::FieldViolations& violations, absl::string_view field,
     if (!api::CheckSubjectName(violations, item, subjects[i])) continue;
     if (!seen.insert(subjects[i]).second) violations.Add(item, "is named twice");
   }
+}
+
+// A report's observation names the report and version it comes from: the
+// server fills them in; a caller that sets them must set these.
+void CheckReportProvenance(const std::string& report, int32_t version, v1::Observation& observation,
+                           errors::FieldViolations& violations) {
+  auto* provenance = observation.mutable_provenance();
+  using fazhi::type::Provenance;
+  if (provenance->source() != Provenance::SOURCE_UNSPECIFIED &&
+      provenance->source() != Provenance::SOURCE_EXTRACTED_FROM_REPORT) {
+    violations.Add("observation.provenance.source",
+                   "must be SOURCE_EXTRACTED_FROM_REPORT or unspecified");
+  }
+  if (!provenance->report().empty() && provenance->report() != report) {
+    violations.Add("observation.provenance.report",
+                   absl::StrCat("must be empty or the request's report ", report));
+  }
+  if (provenance->report_version() != 0 && provenance->report_version() != version) {
+    violations.Add("observation.provenance.report_version",
+                   absl::StrCat("must be 0 or the request's report_version ", version));
+  }
+  provenance->set_source(Provenance::SOURCE_EXTRACTED_FROM_REPORT);
+  provenance->set_report(report);
+  provenance->set_report_version(version);
+  if (provenance->span_begin() < 0 || provenance->span_end() < provenance->span_begin()) {
+    violations.Add("observation.provenance.span_end",
+                   absl::StrCat("must be span_begin..; the span is [", provenance->span_begin(),
+                                ", ", provenance->span_end(), ")"));
+  }
+}
+
+// (indicator, subject, period) of a normalized observation.
+std::string IdentityOf(const v1::Observation& o) {
+  return absl::StrCat(o.indicator(), " ", o.subject(), " ", o.period().year(), " ",
+                      o.period().start_month(), " ", o.period().end_month());
+}
+
+// The violations of one item ("observation.quantity") named as the request
+// names the item ("observations[3].quantity").
+errors::FieldViolations RenamedForItem(const errors::FieldViolations& violations,
+                                       absl::string_view item) {
+  errors::FieldViolations renamed;
+  constexpr absl::string_view kOwnPrefix = "observation";
+  for (const auto& v : violations.bad_request().field_violations()) {
+    absl::string_view field = v.field();
+    if (absl::StartsWith(field, kOwnPrefix)) field.remove_prefix(kOwnPrefix.size());
+    renamed.Add(absl::StrCat(item, field), v.description());
+  }
+  return renamed;
 }
 
 }  // namespace
@@ -321,16 +373,87 @@ grpc::Status MetricsServiceImpl::BatchRecordObservations(
       continue;
     }
     response->set_rejected_count(response->rejected_count() + 1);
-    auto* status = result->mutable_error();
-    status->set_code(static_cast<int>(error.code()));
-    status->set_message(std::string(error.message()));
-    error.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
-      auto* any = status->add_details();
-      any->set_type_url(std::string(type_url));
-      any->set_value(std::string(payload));
-    });
+    *result->mutable_error() = ToRpcStatus(error);
   }
   return grpc::Status::OK;
+}
+
+grpc::Status MetricsServiceImpl::ReplaceReportObservations(
+    grpc::ServerContext* context, const v1::ReplaceReportObservationsRequest* request,
+    v1::ReplaceReportObservationsResponse* response) {
+  errors::FieldViolations violations;
+  api::CheckResourceName(violations, "report", "reports", request->report());
+  if (request->report_version() < 1) {
+    violations.Add("report_version", absl::StrCat("must be the report's version, 1 or more, got ",
+                                                  request->report_version()));
+  }
+  if (request->observations_size() > kMaxBatchItems) {
+    violations.Add("observations", absl::StrCat("must hold at most ", kMaxBatchItems,
+                                                " items, got ", request->observations_size()));
+  }
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  std::vector<std::optional<v1::Observation>> items(request->observations_size());
+  std::vector<absl::Status> rejected(request->observations_size());
+  std::map<std::string, int> first_of_identity;
+  for (int i = 0; i < request->observations_size(); ++i) {
+    v1::Observation observation = request->observations(i);
+    errors::FieldViolations own;
+    CheckReportProvenance(request->report(), request->report_version(), observation, own);
+    ValidateAndNormalizeObservation(observation, own);
+    if (own.empty()) {
+      auto [it, first] = first_of_identity.emplace(IdentityOf(observation), i);
+      if (!first) {
+        own.Add("observation", absl::StrCat("gives the same indicator, subject and period as "
+                                            "observations[",
+                                            it->second, "]"));
+      }
+    }
+    if (own.empty()) {
+      items[i] = std::move(observation);
+    } else {
+      rejected[i] = RenamedForItem(own, absl::StrCat("observations[", i, "]")).ToStatus();
+    }
+  }
+  std::vector<MetricsStore::ReportItemResult> results;
+  std::vector<std::string> withdrawn;
+  absl::Status written =
+      store_->ReplaceReportObservations(request->report(), request->report_version(), items,
+                                        server::ActorOf(*context), &results, &withdrawn);
+  if (!written.ok()) return ToGrpcStatus(written);
+  for (int i = 0; i < request->observations_size(); ++i) {
+    auto* result = response->add_results();
+    result->set_index(i);
+    const absl::Status& error =
+        items[i].has_value() ? results[i].observation.status() : rejected[i];
+    if (!error.ok()) {
+      result->set_outcome(v1::ReportObservationResult::OUTCOME_REJECTED);
+      *result->mutable_error() = ToRpcStatus(error);
+      response->set_rejected_count(response->rejected_count() + 1);
+      continue;
+    }
+    result->set_outcome(results[i].outcome);
+    *result->mutable_observation() = *results[i].observation;
+    switch (results[i].outcome) {
+      case v1::ReportObservationResult::OUTCOME_RECORDED:
+        response->set_recorded_count(response->recorded_count() + 1);
+        break;
+      case v1::ReportObservationResult::OUTCOME_UPDATED:
+        response->set_updated_count(response->updated_count() + 1);
+        break;
+      default:
+        response->set_unchanged_count(response->unchanged_count() + 1);
+        break;
+    }
+  }
+  for (auto& name : withdrawn) response->add_withdrawn(std::move(name));
+  return grpc::Status::OK;
+}
+
+grpc::Status MetricsServiceImpl::WatchChanges(grpc::ServerContext* context,
+                                              const v1::WatchChangesRequest* request,
+                                              grpc::ServerWriter<v1::Change>* writer) {
+  return watches_.Serve(context, request->after_sequence(), writer,
+                        server::ChangeSourceOf<v1::Change>(store_));
 }
 
 }  // namespace fazhi::metrics

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "common/server/change_stream.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
 #include "services/metrics/metrics_store.h"
@@ -46,6 +47,15 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
   grpc::Status BatchRecordObservations(grpc::ServerContext*,
                                        const v1::BatchRecordObservationsRequest*,
                                        v1::BatchRecordObservationsResponse*) override;
+  grpc::Status ReplaceReportObservations(grpc::ServerContext*,
+                                         const v1::ReplaceReportObservationsRequest*,
+                                         v1::ReplaceReportObservationsResponse*) override;
+  grpc::Status WatchChanges(grpc::ServerContext*, const v1::WatchChangesRequest*,
+                            grpc::ServerWriter<v1::Change>*) override;
+
+  // Ends every open WatchChanges stream with UNAVAILABLE (the caller resumes
+  // from its last sequence). For the server's shutdown hooks.
+  void StopWatches() { watches_.Stop(); }
 
   // The most items one BatchRecordObservations call takes.
   static constexpr int kMaxBatchItems = 10000;
@@ -57,6 +67,7 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
   }
 
   const fazhi::rules::v1::RuleSet rules_;
+  server::ChangeStreams watches_{"the metrics service"};
 };
 
 }  // namespace fazhi::metrics

@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -16,6 +17,7 @@
 #include "common/storage/page_token.h"
 #include "common/storage/records.h"
 #include "common/storage/scan.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/metrics/metrics_rules.h"
 #include "services/metrics/storage/metrics_records.pb.h"
@@ -34,6 +36,10 @@ KeyBuilder SubjectYearPrefix(absl::string_view subject, int year) {
   return b;
 }
 
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+
 std::string ObservationKey(const v1::Observation& o) {
   return SubjectYearPrefix(o.subject(), o.period().year())
       .AddString(api::IdOf("indicators", o.indicator()))
@@ -46,7 +52,7 @@ std::string ObservationKey(const v1::Observation& o) {
 
 const std::vector<std::string>& MetricsStore::ColumnFamilies() {
   static const auto* families =
-      new std::vector<std::string>{"records", "indexes", "requests", "meta"};
+      new std::vector<std::string>{"records", "indexes", "requests", "meta", "changes"};
   return *families;
 }
 
@@ -54,8 +60,30 @@ absl::StatusOr<std::unique_ptr<MetricsStore>> MetricsStore::Open(storage::StoreO
   options.column_families = ColumnFamilies();
   auto store = storage::Store::Open(options);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<MetricsStore>(new MetricsStore(std::move(*store)));
+  auto metrics = std::unique_ptr<MetricsStore>(new MetricsStore(std::move(*store)));
+  auto changes = storage::ChangeLog::Open(*metrics->store_, metrics->changes());
+  if (!changes.ok()) return changes.status();
+  metrics->changes_ = *std::move(changes);
+  return metrics;
 }
+
+// The writes of one request, not yet applied: the batch, and what it has
+// already staged so that later items of the same batch see earlier ones.
+struct MetricsStore::PendingWrites {
+  explicit PendingWrites(const storage::ChangeLog& log) : changes(log.StartBatch()) {}
+
+  rocksdb::WriteBatch batch;
+  storage::ChangeLog::Batch changes;
+  std::map<std::string, storage_records::ObservationRecord> observations;  // by 'o' key
+  std::map<std::string, storage_records::ObservationRecord> requests;      // by request_id
+  std::map<std::string, v1::Indicator> indicators;                         // by code
+  uint64_t next_sequence = 0;                                              // 0: not read yet
+  bool sequence_taken = false;
+  google::protobuf::Timestamp now;
+  // How a value recorded over an existing one is described in its history.
+  v1::RevisionAction rerecord_action = v1::REVISION_ACTION_RERECORDED;
+  std::string rerecord_reason;
+};
 
 absl::StatusOr<v1::Indicator> MetricsStore::CreateIndicator(v1::Indicator indicator) {
   indicator.set_name(absl::StrCat("indicators/", indicator.code()));
@@ -78,9 +106,11 @@ absl::StatusOr<v1::Indicator> MetricsStore::CreateIndicator(v1::Indicator indica
   storage_records::IndicatorRecord record;
   record.set_format_version(storage::kRecordFormatVersion);
   *record.mutable_indicator() = indicator;
-  rocksdb::WriteBatch batch;
-  batch.Put(records(), IndicatorKey(indicator.code()), record.SerializeAsString());
-  absl::Status s = store_->Write(&batch);
+  PendingWrites pending(*changes_);
+  pending.now = ToTimestamp(Now());
+  pending.batch.Put(records(), IndicatorKey(indicator.code()), record.SerializeAsString());
+  LogChange(pending, indicator.name(), v1::Change::KIND_CREATE, "anonymous");
+  absl::Status s = Commit(pending);
   if (!s.ok()) return s;
   return indicator;
 }
@@ -135,18 +165,6 @@ absl::StatusOr<std::vector<v1::Indicator>> MetricsStore::AllIndicators(
   return all;
 }
 
-// The writes of one request, not yet applied: the batch, and what it has
-// already staged so that later items of the same batch see earlier ones.
-struct MetricsStore::PendingWrites {
-  rocksdb::WriteBatch batch;
-  std::map<std::string, storage_records::ObservationRecord> observations;  // by 'o' key
-  std::map<std::string, storage_records::ObservationRecord> requests;      // by request_id
-  std::map<std::string, v1::Indicator> indicators;                         // by code
-  uint64_t next_sequence = 0;                                              // 0: not read yet
-  bool sequence_taken = false;
-  google::protobuf::Timestamp now;
-};
-
 namespace {
 
 std::string RequestKey(absl::string_view request_id) {
@@ -157,6 +175,14 @@ std::string HistoryKey(absl::string_view id, uint32_t revision) {
   return KeyBuilder('h').AddString(id).AddUint32(revision).Build();
 }
 std::string SequenceKey() { return KeyBuilder('s').AddString("observation").Build(); }
+std::string ReportSourceKey(absl::string_view report) {
+  return KeyBuilder('p').AddString(report).Build();
+}
+KeyBuilder ObservationsOfReportPrefix(absl::string_view report) {
+  KeyBuilder b('r');
+  b.AddString(report);
+  return b;
+}
 
 uint32_t RevisionOf(const storage_records::ObservationRecord& record) {
   return record.revision() == 0 ? 1 : record.revision();
@@ -219,14 +245,9 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
   if (auto it = pending.observations.find(key); it != pending.observations.end()) {
     existing = it->second;
   } else {
-    auto stored = store_->Get(records(), key);
+    auto stored = ReadObservationAt(key);
     if (!stored.ok()) return stored.status();
-    if (stored->has_value()) {
-      auto record =
-          storage::ParseRecord<storage_records::ObservationRecord>(**stored, "observation");
-      if (!record.ok()) return record.status();
-      existing = *std::move(record);
-    }
+    existing = *std::move(stored);
   }
   storage_records::ObservationRecord record;
   record.set_format_version(storage::kRecordFormatVersion);
@@ -236,7 +257,8 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
     pending.batch.Put(records(), HistoryKey(id, RevisionOf(*existing)),
                       existing->SerializeAsString());
     record.set_revision(RevisionOf(*existing) + 1);
-    record.set_action(v1::REVISION_ACTION_RERECORDED);
+    record.set_action(pending.rerecord_action);
+    record.set_reason(pending.rerecord_reason);
   } else {
     if (pending.next_sequence == 0) {
       auto current = store_->Get(meta(), SequenceKey());
@@ -268,8 +290,44 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
     pending.batch.Put(requests(), RequestKey(request_id), bytes);
     pending.requests[std::string(request_id)] = record;
   }
+  const v1::Observation& stored = record.observation();
+  if (!stored.provenance().report().empty()) {
+    pending.batch.Put(indexes(),
+                      ObservationsOfReportPrefix(stored.provenance().report())
+                          .AddString(api::IdOf("observations", stored.name()))
+                          .Build(),
+                      "");
+  }
+  LogChange(pending, stored.name(),
+            existing.has_value() ? v1::Change::KIND_UPDATE : v1::Change::KIND_CREATE,
+            record.actor());
   pending.observations[key] = record;
   return record.observation();
+}
+
+absl::StatusOr<std::optional<storage_records::ObservationRecord>> MetricsStore::ReadObservationAt(
+    const std::string& key) const {
+  auto stored = store_->Get(records(), key);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return std::optional<storage_records::ObservationRecord>();
+  auto record = storage::ParseRecord<storage_records::ObservationRecord>(**stored, "observation");
+  if (!record.ok()) return record.status();
+  return std::optional<storage_records::ObservationRecord>(*std::move(record));
+}
+
+void MetricsStore::LogChange(PendingWrites& pending, const std::string& resource,
+                             v1::Change::Kind kind, absl::string_view actor) {
+  v1::Change change;
+  change.set_resource(resource);
+  change.set_kind(kind);
+  change.set_actor(actor.empty() ? "anonymous" : std::string(actor));
+  *change.mutable_time() = pending.now;
+  pending.changes.Log<storage_records::ChangeRecord>(pending.batch, std::move(change));
+}
+
+absl::StatusOr<std::vector<v1::Change>> MetricsStore::ChangesAfter(uint64_t after,
+                                                                   int limit) const {
+  return changes_->ChangesAfter<storage_records::ChangeRecord>(after, limit);
 }
 
 absl::Status MetricsStore::Commit(PendingWrites& pending) {
@@ -278,20 +336,13 @@ absl::Status MetricsStore::Commit(PendingWrites& pending) {
     pending.batch.Put(meta(), SequenceKey(),
                       KeyBuilder('\0').AddUint64(pending.next_sequence).Build().substr(1));
   }
-  if (pending.batch.Count() == 0) return absl::OkStatus();
-  return store_->Write(&pending.batch);
+  return changes_->Commit(pending.batch, pending.changes);
 }
-
-namespace {
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
-}  // namespace
 
 absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation observation,
                                                                 absl::string_view request_id) {
   absl::MutexLock lock(&write_mu_);
-  PendingWrites pending;
+  PendingWrites pending(*changes_);
   pending.now = ToTimestamp(Now());
   auto result = StageObservation(std::move(observation), request_id, "observation", pending);
   if (!result.ok()) return result.status();
@@ -304,7 +355,7 @@ absl::Status MetricsStore::RecordObservations(
     const std::vector<std::optional<v1::RecordObservationRequest>>& items,
     std::vector<absl::StatusOr<v1::Observation>>* results) {
   absl::MutexLock lock(&write_mu_);
-  PendingWrites pending;
+  PendingWrites pending(*changes_);
   pending.now = ToTimestamp(Now());
   results->clear();
   results->reserve(items.size());
@@ -384,12 +435,19 @@ absl::StatusOr<v1::Observation> MetricsStore::CorrectObservation(
   record.set_reason(std::string(reason));
   *record.mutable_change_time() = now;
   record.set_actor(observation.provenance().recorded_by());
-  rocksdb::WriteBatch batch;
-  batch.Put(records(), HistoryKey(id, RevisionOf(*current)), current->SerializeAsString());
+  PendingWrites pending(*changes_);
+  pending.now = now;
+  pending.batch.Put(records(), HistoryKey(id, RevisionOf(*current)), current->SerializeAsString());
   const std::string bytes = record.SerializeAsString();
-  batch.Put(records(), **key, bytes);
-  if (!request_id.empty()) batch.Put(requests(), RequestKey(request_id), bytes);
-  absl::Status s = store_->Write(&batch);
+  pending.batch.Put(records(), **key, bytes);
+  if (!request_id.empty()) pending.batch.Put(requests(), RequestKey(request_id), bytes);
+  if (!observation.provenance().report().empty()) {
+    pending.batch.Put(
+        indexes(),
+        ObservationsOfReportPrefix(observation.provenance().report()).AddString(id).Build(), "");
+  }
+  LogChange(pending, name, v1::Change::KIND_UPDATE, record.actor());
+  absl::Status s = Commit(pending);
   if (!s.ok()) return s;
   return observation;
 }
@@ -410,21 +468,33 @@ absl::StatusOr<v1::ObservationRevision> MetricsStore::DeleteObservation(absl::st
     if (record->observation().name() == name) current = *std::move(record);
   }
   if (!current.has_value()) return errors::NotFound("Observation", name);
-  storage_records::ObservationRecord tombstone;
-  tombstone.set_format_version(storage::kRecordFormatVersion);
-  *tombstone.mutable_observation() = current->observation();
-  tombstone.set_revision(RevisionOf(*current) + 1);
-  tombstone.set_action(v1::REVISION_ACTION_DELETED);
-  tombstone.set_reason(std::string(reason));
-  *tombstone.mutable_change_time() = ToTimestamp(Now());
-  tombstone.set_actor("anonymous");
-  rocksdb::WriteBatch batch;
-  batch.Put(records(), HistoryKey(id, RevisionOf(*current)), current->SerializeAsString());
-  batch.Put(records(), HistoryKey(id, tombstone.revision()), tombstone.SerializeAsString());
-  batch.Delete(records(), **key);
-  absl::Status s = store_->Write(&batch);
+  PendingWrites pending(*changes_);
+  pending.now = ToTimestamp(Now());
+  const storage_records::ObservationRecord tombstone =
+      StageDeletion(**key, *current, reason, "anonymous", pending);
+  absl::Status s = Commit(pending);
   if (!s.ok()) return s;
   return ToRevision(tombstone);
+}
+
+storage_records::ObservationRecord MetricsStore::StageDeletion(
+    const std::string& key, const storage_records::ObservationRecord& current,
+    absl::string_view reason, absl::string_view actor, PendingWrites& pending) {
+  const std::string& name = current.observation().name();
+  const std::string id = api::IdOf("observations", name);
+  storage_records::ObservationRecord tombstone;
+  tombstone.set_format_version(storage::kRecordFormatVersion);
+  *tombstone.mutable_observation() = current.observation();
+  tombstone.set_revision(RevisionOf(current) + 1);
+  tombstone.set_action(v1::REVISION_ACTION_DELETED);
+  tombstone.set_reason(std::string(reason));
+  *tombstone.mutable_change_time() = pending.now;
+  tombstone.set_actor(std::string(actor));
+  pending.batch.Put(records(), HistoryKey(id, RevisionOf(current)), current.SerializeAsString());
+  pending.batch.Put(records(), HistoryKey(id, tombstone.revision()), tombstone.SerializeAsString());
+  pending.batch.Delete(records(), key);
+  LogChange(pending, name, v1::Change::KIND_DELETE, actor);
+  return tombstone;
 }
 
 absl::StatusOr<v1::ListObservationHistoryResponse> MetricsStore::ListObservationHistory(
@@ -530,10 +600,6 @@ absl::StatusOr<std::vector<v1::Observation>> MetricsStore::ObservationsOf(
   return all;
 }
 
-}  // namespace fazhi::metrics
-
-namespace fazhi::metrics {
-
 absl::StatusOr<std::vector<v1::Observation>> MetricsStore::ObservationsInYears(
     absl::string_view subject, int first_year, int last_year, const rocksdb::Snapshot* snapshot) {
   std::vector<v1::Observation> all;
@@ -549,6 +615,157 @@ absl::StatusOr<std::vector<v1::Observation>> MetricsStore::ObservationsInYears(
   }
   if (!it->status().ok()) return storage::FromRocksDb(it->status(), "scan observations");
   return all;
+}
+
+}  // namespace fazhi::metrics
+
+namespace fazhi::metrics {
+namespace {
+
+// True when `stored` already holds `given`: the same quantity from the same
+// source (who recorded it, and when, aside).
+bool SameValueAndSource(const v1::Observation& stored, const v1::Observation& given) {
+  using google::protobuf::util::MessageDifferencer;
+  if (!MessageDifferencer::Equals(stored.quantity(), given.quantity())) return false;
+  fazhi::type::Provenance a = stored.provenance();
+  fazhi::type::Provenance b = given.provenance();
+  for (auto* p : {&a, &b}) {
+    p->clear_recorded_by();
+    p->clear_record_time();
+  }
+  return MessageDifferencer::Equals(a, b);
+}
+
+// Where a value that is not the report's came from, for a person to read.
+std::string SourceOf(const v1::Observation& observation) {
+  const auto& provenance = observation.provenance();
+  if (!provenance.report().empty()) return provenance.report();
+  return provenance.source() == fazhi::type::Provenance::SOURCE_IMPORTED ? "an import"
+                                                                         : "a value typed in";
+}
+
+}  // namespace
+
+absl::Status MetricsStore::ReplaceReportObservations(
+    absl::string_view report, int32_t version,
+    const std::vector<std::optional<v1::Observation>>& items, absl::string_view actor,
+    std::vector<ReportItemResult>* results, std::vector<std::string>* withdrawn) {
+  absl::MutexLock lock(&write_mu_);
+  PendingWrites pending(*changes_);
+  pending.now = ToTimestamp(Now());
+  pending.rerecord_action = v1::REVISION_ACTION_CORRECTED;
+  pending.rerecord_reason = absl::StrCat("superseded by ", report, " version ", version);
+  results->clear();
+  results->resize(items.size());
+  withdrawn->clear();
+
+  storage_records::ReportSourceRecord source;
+  auto stored_source = store_->Get(records(), ReportSourceKey(report));
+  if (!stored_source.ok()) return stored_source.status();
+  if (stored_source->has_value()) {
+    auto parsed =
+        storage::ParseRecord<storage_records::ReportSourceRecord>(**stored_source, "report source");
+    if (!parsed.ok()) return parsed.status();
+    source = *std::move(parsed);
+  }
+  if (version < source.report_version()) {
+    return errors::FailedPrecondition(
+        "STALE_REPORT_VERSION", report,
+        absl::StrCat("version ", source.report_version(), " was already published; version ",
+                     version, " is older"));
+  }
+
+  // What the report gives now, by 'o' key; index entries that no longer
+  // lead to one of its values are dropped.
+  std::map<std::string, storage_records::ObservationRecord> held;
+  const std::string prefix = ObservationsOfReportPrefix(report).Build();
+  auto it = store_->NewPrefixIterator(indexes(), prefix, nullptr);
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    const std::string index_key(it->key().data(), it->key().size());
+    KeyReader reader(index_key);
+    char tag = 0;
+    std::string named_report, id;
+    if (!reader.ReadTag(&tag) || !reader.ReadString(&named_report) || !reader.ReadString(&id)) {
+      return errors::Internal("store", "a report index key is malformed");
+    }
+    auto key = store_->Get(indexes(), IdKey(id));
+    if (!key.ok()) return key.status();
+    std::optional<storage_records::ObservationRecord> current;
+    if (key->has_value()) {
+      auto stored = ReadObservationAt(**key);
+      if (!stored.ok()) return stored.status();
+      current = *std::move(stored);
+    }
+    if (current.has_value() && current->observation().name() == absl::StrCat("observations/", id) &&
+        current->observation().provenance().report() == report) {
+      held[**key] = *std::move(current);
+    } else {
+      pending.batch.Delete(indexes(), index_key);
+    }
+  }
+  if (!it->status().ok()) return storage::FromRocksDb(it->status(), "scan a report's values");
+
+  std::set<std::string> given;  // 'o' keys of the accepted items
+  for (size_t i = 0; i < items.size(); ++i) {
+    ReportItemResult& result = (*results)[i];
+    result.outcome = v1::ReportObservationResult::OUTCOME_REJECTED;
+    if (!items[i].has_value()) {
+      result.observation = errors::Internal("replace", "item rejected before staging");
+      continue;
+    }
+    const std::string field = absl::StrCat("observations[", i, "]");
+    const std::string key = ObservationKey(*items[i]);
+    auto stored = ReadObservationAt(key);
+    if (!stored.ok()) return stored.status();
+    const std::optional<storage_records::ObservationRecord>& current = *stored;
+    if (current.has_value() && current->observation().provenance().report() != report) {
+      const v1::Observation& other = current->observation();
+      result.observation = errors::FailedPrecondition(
+          "HELD_BY_ANOTHER_SOURCE", other.name(),
+          absl::StrCat(field,
+                       " gives the indicator, subject and period this observation holds "
+                       "from ",
+                       SourceOf(other), "; correct or delete it to let the report's value in"));
+      continue;
+    }
+    if (current.has_value() && SameValueAndSource(current->observation(), *items[i])) {
+      result.outcome = v1::ReportObservationResult::OUTCOME_UNCHANGED;
+      result.observation = current->observation();
+      given.insert(key);
+      continue;
+    }
+    v1::Observation observation = *items[i];
+    observation.mutable_provenance()->set_recorded_by(std::string(actor));
+    auto staged = StageObservation(std::move(observation), "", field, pending);
+    if (!staged.ok()) {
+      if (!absl::IsInvalidArgument(staged.status()) && !absl::IsNotFound(staged.status())) {
+        return staged.status();  // The store failed: nothing is written.
+      }
+      result.observation = staged.status();
+      continue;
+    }
+    result.outcome = current.has_value() ? v1::ReportObservationResult::OUTCOME_UPDATED
+                                         : v1::ReportObservationResult::OUTCOME_RECORDED;
+    result.observation = *std::move(staged);
+    given.insert(key);
+  }
+
+  const std::string reason =
+      absl::StrCat(report, " version ", version, " no longer gives this value");
+  for (const auto& [key, record] : held) {
+    if (given.count(key) != 0) continue;
+    StageDeletion(key, record, reason, actor, pending);
+    withdrawn->push_back(record.observation().name());
+  }
+  // Nothing new and nothing withdrawn: a repeated call writes nothing.
+  if (pending.batch.Count() > 0 || version != source.report_version()) {
+    source.set_format_version(storage::kRecordFormatVersion);
+    source.set_report(std::string(report));
+    source.set_report_version(version);
+    *source.mutable_update_time() = pending.now;
+    pending.batch.Put(records(), ReportSourceKey(report), source.SerializeAsString());
+  }
+  return Commit(pending);
 }
 
 }  // namespace fazhi::metrics

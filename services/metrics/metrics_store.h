@@ -11,12 +11,23 @@
 //   3 "requests"  'q' request_id                              -> ObservationRecord
 //                 (the answer the first call with that request_id got)
 //   4 "meta"      's' "observation"                           -> next number (u64)
+//   5 "changes"   'c' sequence(u64)                           -> ChangeRecord
+//                 (the WatchChanges log; common/storage/change_feed.h)
+// and in "records" and "indexes", for ReplaceReportObservations:
+//   1 "records"   'p' report name                             -> ReportSourceRecord
+//   2 "indexes"   'r' report name, observation id             -> ""
+//                 (every observation whose provenance named the report
+//                 when written; an entry whose observation was deleted or
+//                 now names another report is skipped, and dropped by the
+//                 next replacement for that report)
 //
 // Byte diagrams (strings are escaped and end in 00 01, see key_codec.h):
 //   'o'  6f | "regions/310107" 00 01 | 00 00 07 e4 | "mediation_accepted" 00 01
 //           | 00 00 00 01 | 00 00 00 0b                       (2020, months 1..11)
 //   'h'  68 | "o000000000000002a" 00 01 | 00 00 00 02         (revision 2)
 //   'n'  6e | "o000000000000002a" 00 01
+//   'r'  72 | "reports/310113-government-2023" 00 01 | "o000000000000002a" 00 01
+//   'c'  63 | 00 00 00 00 00 00 00 07                          (change 7)
 //
 // An observation's identity is (indicator, subject, period): recording it
 // again replaces the value under the same name, and the replaced revision
@@ -28,7 +39,10 @@
 // years [a, b] of one subject are one range scan.
 //
 // Every request is one WriteBatch, synced per StoreOptions::sync_writes; a
-// batched ingest is one WriteBatch for all its accepted items.
+// batched ingest is one WriteBatch for all its accepted items. The batch
+// also logs one change per resource written (an indicator created; an
+// observation recorded, recorded again, corrected, deleted or withdrawn),
+// numbered under the write mutex in commit order.
 #ifndef FAZHI_SERVICES_METRICS_METRICS_STORE_H_
 #define FAZHI_SERVICES_METRICS_METRICS_STORE_H_
 
@@ -41,8 +55,10 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/storage/change_feed.h"
 #include "common/storage/store.h"
 #include "fazhi/metrics/v1/metrics_service.pb.h"
+#include "services/metrics/storage/metrics_records.pb.h"
 
 namespace fazhi::metrics {
 
@@ -90,6 +106,32 @@ class MetricsStore {
   absl::StatusOr<std::vector<v1::Observation>> ObservationsOf(absl::string_view subject, int year,
                                                               const rocksdb::Snapshot* snapshot);
 
+  // What ReplaceReportObservations did with one item.
+  struct ReportItemResult {
+    v1::ReportObservationResult::Outcome outcome = v1::ReportObservationResult::OUTCOME_UNSPECIFIED;
+    // The observation as stored, or why the item was rejected.
+    absl::StatusOr<v1::Observation> observation;
+  };
+  // Makes the store hold exactly `items` for `report` (see the RPC's
+  // contract in metrics_service.proto). Each item is validated and
+  // normalized, its provenance naming `report` and `version`; items the
+  // caller rejected are nullopt and give nothing. Fills one result per item
+  // (fields named "observations[i]....") and the names of the observations
+  // withdrawn. `actor` records the writes. A failed status means nothing was
+  // written.
+  absl::Status ReplaceReportObservations(absl::string_view report, int32_t version,
+                                         const std::vector<std::optional<v1::Observation>>& items,
+                                         absl::string_view actor,
+                                         std::vector<ReportItemResult>* results,
+                                         std::vector<std::string>* withdrawn);
+
+  // Up to `limit` changes with a sequence above `after`, in order.
+  absl::StatusOr<std::vector<v1::Change>> ChangesAfter(uint64_t after, int limit) const;
+  // Blocks until a change above `after` is committed or `timeout` passes.
+  void WaitForChangeAfter(uint64_t after, absl::Duration timeout) const {
+    changes_->WaitForChangeAfter(after, timeout);
+  }
+
   // Every current observation of `subject` in years [first_year, last_year].
   absl::StatusOr<std::vector<v1::Observation>> ObservationsInYears(
       absl::string_view subject, int first_year, int last_year, const rocksdb::Snapshot* snapshot);
@@ -108,6 +150,7 @@ class MetricsStore {
   rocksdb::ColumnFamilyHandle* indexes() const { return store_->cf(2); }
   rocksdb::ColumnFamilyHandle* requests() const { return store_->cf(3); }
   rocksdb::ColumnFamilyHandle* meta() const { return store_->cf(4); }
+  rocksdb::ColumnFamilyHandle* changes() const { return store_->cf(5); }
 
   struct PendingWrites;
   absl::StatusOr<v1::Observation> StageObservation(v1::Observation observation,
@@ -115,9 +158,22 @@ class MetricsStore {
                                                    absl::string_view field_prefix,
                                                    PendingWrites& pending)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Moves `current` (under 'o' `key`) to history, appends a tombstone with
+  // `reason` and removes the 'o' key; returns the tombstone.
+  storage_records::ObservationRecord StageDeletion(
+      const std::string& key, const storage_records::ObservationRecord& current,
+      absl::string_view reason, absl::string_view actor, PendingWrites& pending)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The observation record under 'o' `key`, if any.
+  absl::StatusOr<std::optional<storage_records::ObservationRecord>> ReadObservationAt(
+      const std::string& key) const;
+  // Logs a change of `resource` in the pending batch.
+  void LogChange(PendingWrites& pending, const std::string& resource, v1::Change::Kind kind,
+                 absl::string_view actor) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status Commit(PendingWrites& pending) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<storage::ChangeLog> changes_;
   std::function<absl::Time()> clock_ = [] { return absl::Now(); };
   absl::Mutex write_mu_;
 };

@@ -1,17 +1,38 @@
 #include "services/report/report_service.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
+#include "common/server/caller.h"
+#include "common/server/server_runner.h"
 #include "common/status/grpc_status.h"
+#include "services/report/figure_publishing.h"
 #include "services/report/report_analysis.h"
 #include "services/report/report_search.h"
 
 namespace fazhi::report {
 
-ReportServiceImpl::ReportServiceImpl(ReportStore* store, fazhi::rules::v1::RuleSet rules)
-    : store_(store), rules_(std::move(rules)), part_rules_(PartRulesFrom(rules_)) {}
+ReportServiceImpl::ReportServiceImpl(ReportStore* store, fazhi::rules::v1::RuleSet rules,
+                                     MetricsBackend metrics)
+    : store_(store),
+      rules_(std::move(rules)),
+      part_rules_(PartRulesFrom(rules_)),
+      metrics_(std::move(metrics)),
+      metrics_stub_(metrics_.channel == nullptr
+                        ? nullptr
+                        : fazhi::metrics::v1::MetricsService::NewStub(metrics_.channel)) {}
 
-grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext*,
+MetricsBackend DialMetrics(const std::string& address) {
+  MetricsBackend backend;
+  backend.address = address;
+  backend.channel = grpc::CreateCustomChannel(address, server::MakeChannelCredentials(),
+                                              server::MakeChannelArguments());
+  return backend;
+}
+
+grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext* context,
                                              const v1::SubmitReportRequest* request,
                                              v1::Report* response) {
   errors::FieldViolations violations;
@@ -26,9 +47,9 @@ grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext*,
   api::CheckRequestId(violations, "request_id", request->request_id());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   AnalyzeReport(rules_, part_rules_, report);
-  return ReplyWith(
-      store_->SubmitReport(request->report_id(), std::move(report), request->request_id()),
-      response);
+  return ReplyWith(store_->SubmitReport(request->report_id(), std::move(report),
+                                        request->request_id(), server::ActorOf(*context)),
+                   response);
 }
 
 grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext*, const v1::GetReportRequest* request,
@@ -78,6 +99,50 @@ grpc::Status ReportServiceImpl::SearchReports(grpc::ServerContext*,
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   const int page_size = request->page_size() == 0 ? 10 : request->page_size();
   return ReplyWith(store_->SearchReports(*request, *terms, page_size), response);
+}
+
+grpc::Status ReportServiceImpl::PublishReportFigures(grpc::ServerContext* context,
+                                                     const v1::PublishReportFiguresRequest* request,
+                                                     v1::PublishReportFiguresResponse* response) {
+  errors::FieldViolations violations;
+  if (!api::CheckResourceName(violations, "name", "reports", request->name())) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  auto report = store_->GetReport(api::IdOf("reports", request->name()));
+  if (!report.ok()) return ToGrpcStatus(report.status());
+  if (metrics_stub_ == nullptr) {
+    return ToGrpcStatus(errors::Unavailable(
+        "METRICS_UNAVAILABLE", "the report service was started without a metrics service"));
+  }
+  // The caller's deadline and cancellation carry over to the metrics call.
+  auto metrics_context = grpc::ClientContext::FromServerContext(*context);
+  metrics_context->set_deadline(
+      std::min(context->deadline(),
+               std::chrono::system_clock::now() + absl::ToChronoMilliseconds(metrics_.timeout)));
+  std::string actor = server::ActorOf(*context);
+  if (actor == "anonymous") actor = "report_server";
+  metrics_context->AddMetadata(server::kActorMetadataKey, actor);
+  fazhi::metrics::v1::ReplaceReportObservationsResponse published;
+  const grpc::Status status = metrics_stub_->ReplaceReportObservations(
+      metrics_context.get(), PublicationOf(*report), &published);
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return ToGrpcStatus(errors::Unavailable(
+        "METRICS_UNAVAILABLE",
+        absl::StrCat("the metrics service at ", metrics_.address, " did not take the figures of ",
+                     request->name(), " (", status.error_message(),
+                     "); nothing was published, call again")));
+  }
+  if (!status.ok()) return ToGrpcStatus(FromGrpcStatus(status));
+  *response = PublicationResult(*report, published);
+  return grpc::Status::OK;
+}
+
+grpc::Status ReportServiceImpl::WatchChanges(grpc::ServerContext* context,
+                                             const v1::WatchChangesRequest* request,
+                                             grpc::ServerWriter<v1::Change>* writer) {
+  return watches_.Serve(context, request->after_sequence(), writer,
+                        server::ChangeSourceOf<v1::Change>(store_));
 }
 
 }  // namespace fazhi::report

@@ -2,8 +2,13 @@
 #ifndef FAZHI_SERVICES_REPORT_REPORT_SERVICE_H_
 #define FAZHI_SERVICES_REPORT_REPORT_SERVICE_H_
 
+#include <memory>
+#include <string>
 #include <vector>
 
+#include "absl/time/time.h"
+#include "common/server/change_stream.h"
+#include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "fazhi/report/v1/report_service.grpc.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
 #include "services/report/report_store.h"
@@ -11,10 +16,25 @@
 
 namespace fazhi::report {
 
+// The metrics service PublishReportFigures writes to.
+struct MetricsBackend {
+  // host:port, for messages.
+  std::string address;
+  // Null: no metrics service (PublishReportFigures is UNAVAILABLE).
+  std::shared_ptr<grpc::ChannelInterface> channel;
+  // The longest a publication waits for metrics (never longer than the
+  // caller's own deadline).
+  absl::Duration timeout = absl::Seconds(10);
+};
+
+// A channel to the metrics service at `address` ("127.0.0.1:50052").
+MetricsBackend DialMetrics(const std::string& address);
+
 class ReportServiceImpl final : public v1::ReportService::Service {
  public:
   // `store` must outlive the service; `rules` is the rules file in force.
-  ReportServiceImpl(ReportStore* store, fazhi::rules::v1::RuleSet rules);
+  ReportServiceImpl(ReportStore* store, fazhi::rules::v1::RuleSet rules,
+                    MetricsBackend metrics = {});
 
   grpc::Status SubmitReport(grpc::ServerContext*, const v1::SubmitReportRequest*,
                             v1::Report*) override;
@@ -25,11 +45,22 @@ class ReportServiceImpl final : public v1::ReportService::Service {
                                   v1::ListReportVersionsResponse*) override;
   grpc::Status SearchReports(grpc::ServerContext*, const v1::SearchReportsRequest*,
                              v1::SearchReportsResponse*) override;
+  grpc::Status PublishReportFigures(grpc::ServerContext*, const v1::PublishReportFiguresRequest*,
+                                    v1::PublishReportFiguresResponse*) override;
+  grpc::Status WatchChanges(grpc::ServerContext*, const v1::WatchChangesRequest*,
+                            grpc::ServerWriter<v1::Change>*) override;
+
+  // Ends every open WatchChanges stream with UNAVAILABLE (the caller resumes
+  // from its last sequence). For the server's shutdown hooks.
+  void StopWatches() { watches_.Stop(); }
 
  private:
   ReportStore* store_;
   const fazhi::rules::v1::RuleSet rules_;
   const std::vector<PartRule> part_rules_;
+  const MetricsBackend metrics_;
+  std::unique_ptr<fazhi::metrics::v1::MetricsService::Stub> metrics_stub_;
+  server::ChangeStreams watches_{"the report service"};
 };
 
 }  // namespace fazhi::report

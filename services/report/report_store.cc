@@ -80,7 +80,7 @@ void ForList(v1::Report& report) {
 
 const std::vector<std::string>& ReportStore::ColumnFamilies() {
   static const auto* families =
-      new std::vector<std::string>{"records", "indexes", "requests", "meta", "search"};
+      new std::vector<std::string>{"records", "indexes", "requests", "meta", "search", "changes"};
   return *families;
 }
 
@@ -89,6 +89,9 @@ absl::StatusOr<std::unique_ptr<ReportStore>> ReportStore::Open(storage::StoreOpt
   auto store = storage::Store::Open(options);
   if (!store.ok()) return store.status();
   auto report_store = std::unique_ptr<ReportStore>(new ReportStore(std::move(*store)));
+  auto changes = storage::ChangeLog::Open(*report_store->store_, report_store->changes());
+  if (!changes.ok()) return changes.status();
+  report_store->changes_ = *std::move(changes);
   absl::Status loaded = report_store->LoadSearchDocs();
   if (!loaded.ok()) return loaded;
   return report_store;
@@ -140,7 +143,8 @@ void ReportStore::IndexForSearch(uint32_t doc, const v1::Report& report, absl::s
 }
 
 absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id, v1::Report report,
-                                                     absl::string_view request_id) {
+                                                     absl::string_view request_id,
+                                                     absl::string_view actor) {
   absl::MutexLock lock(&write_mu_);
   const std::string request_key = KeyBuilder('q').AddString(request_id).Build();
   if (!request_id.empty()) {
@@ -263,7 +267,14 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
     batch.Put(meta(), next_key, counter);
   }
   IndexForSearch(doc, report, old_text, &batch);
-  absl::Status s = store_->Write(&batch);
+  storage::ChangeLog::Batch changes = changes_->StartBatch();
+  v1::Change change;
+  change.set_resource(report.name());
+  change.set_kind(version == 1 ? v1::Change::KIND_CREATE : v1::Change::KIND_UPDATE);
+  change.set_actor(std::string(actor));
+  *change.mutable_time() = report.submit_time();
+  changes.Log<storage_records::ChangeRecord>(batch, std::move(change));
+  absl::Status s = changes_->Commit(batch, changes);
   if (!s.ok()) return s;
   {
     absl::MutexLock docs_lock(&docs_mu_);
@@ -612,6 +623,10 @@ absl::StatusOr<v1::SearchReportsResponse> ReportStore::SearchReports(
     response.set_next_page_token(storage::EncodePageToken(fingerprint, absl::StrCat(end)));
   }
   return response;
+}
+
+absl::StatusOr<std::vector<v1::Change>> ReportStore::ChangesAfter(uint64_t after, int limit) const {
+  return changes_->ChangesAfter<storage_records::ChangeRecord>(after, limit);
 }
 
 }  // namespace fazhi::report

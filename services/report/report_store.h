@@ -14,6 +14,9 @@
 //   5 "search"    'b' bigram(u64), doc(u32)                  -> positions (varint deltas)
 //                 'd' doc(u32)                               -> SearchDoc
 //                 'n' report_id                              -> doc (u32 BE)
+//   6 "changes"   'c' sequence(u64)                          -> ChangeRecord: the
+//                                                               WatchChanges log
+//                                                               (common/storage/change_feed.h)
 //
 // Search keys (see report_search.h for bigrams and positions):
 //
@@ -44,8 +47,10 @@
 // versions existed have version 0 and no 'v' entry: the first resubmission
 // writes them back as version 1.
 //
-// One WriteBatch per submission: record, version, indexes and request id
-// together.
+// One WriteBatch per submission: record, version, indexes, request id,
+// search postings and the change (KIND_CREATE for version 1, KIND_UPDATE for
+// later ones) together; sequences are handed out under the write mutex, in
+// commit order, and continue from the last 'c' key after a restart.
 #ifndef FAZHI_SERVICES_REPORT_REPORT_STORE_H_
 #define FAZHI_SERVICES_REPORT_REPORT_STORE_H_
 
@@ -55,6 +60,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/storage/change_feed.h"
 #include "common/storage/store.h"
 #include "fazhi/report/v1/report_service.pb.h"
 
@@ -67,8 +73,10 @@ class ReportStore {
 
   // `report` is validated and analysed. Returns the stored report; with a
   // request_id seen before, the report that request stored.
+  // `actor` is who filed it, for the change log.
   absl::StatusOr<v1::Report> SubmitReport(absl::string_view report_id, v1::Report report,
-                                          absl::string_view request_id);
+                                          absl::string_view request_id,
+                                          absl::string_view actor = "anonymous");
   absl::StatusOr<v1::Report> GetReport(absl::string_view report_id);
   // Results leave out the text and the quantities.
   absl::StatusOr<v1::ListReportsResponse> ListReports(const v1::ListReportsRequest& request);
@@ -82,6 +90,13 @@ class ReportStore {
   // One version; NOT_FOUND if there is none.
   absl::StatusOr<v1::Report> GetReportVersion(absl::string_view report_id, uint32_t version);
 
+  // Up to `limit` changes with a sequence above `after`, in order.
+  absl::StatusOr<std::vector<v1::Change>> ChangesAfter(uint64_t after, int limit) const;
+  // Blocks until a change above `after` is committed or `timeout` passes.
+  void WaitForChangeAfter(uint64_t after, absl::Duration timeout) const {
+    changes_->WaitForChangeAfter(after, timeout);
+  }
+
   absl::Status Close() { return store_->Close(); }
   storage::Store& store() { return *store_; }
 
@@ -92,6 +107,7 @@ class ReportStore {
   rocksdb::ColumnFamilyHandle* requests() const { return store_->cf(3); }
   rocksdb::ColumnFamilyHandle* meta() const { return store_->cf(4); }
   rocksdb::ColumnFamilyHandle* search() const { return store_->cf(5); }
+  rocksdb::ColumnFamilyHandle* changes() const { return store_->cf(6); }
 
   // What search needs of each document, by number, in memory: loaded from
   // the 'd' keys at Open and updated after each write. A document the
@@ -111,6 +127,7 @@ class ReportStore {
                       rocksdb::WriteBatch* batch);
 
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<storage::ChangeLog> changes_;
   absl::Mutex write_mu_;
   mutable absl::Mutex docs_mu_;
   std::vector<SearchDocEntry> docs_ ABSL_GUARDED_BY(docs_mu_);

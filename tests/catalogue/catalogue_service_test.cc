@@ -565,8 +565,12 @@ TEST_F(CatalogueServiceTest, InvalidUtf8TitleIsInvalidArgument) {
   EXPECT_EQ(direct.code(), absl::StatusCode::kInvalidArgument) << direct;
   EXPECT_THAT(ViolatedFields(direct), ElementsAre("project.title"));
 
+  // On the wire the protobuf runtime refuses the request before the service
+  // sees it; the caller still gets INVALID_ARGUMENT naming the field (by its
+  // message type: the runtime does not know the path), not a bare INTERNAL.
   absl::Status wire = CreateProject(project, "");
-  EXPECT_FALSE(wire.ok());
+  EXPECT_EQ(wire.code(), absl::StatusCode::kInvalidArgument) << wire;
+  EXPECT_THAT(ViolatedFields(wire), ElementsAre("fazhi.catalogue.v1.Project.title"));
   EXPECT_THAT(ListProjectNames(0, ""), IsEmpty());
 }
 

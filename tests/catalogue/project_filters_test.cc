@@ -178,6 +178,51 @@ TEST_F(ProjectFiltersTest, FilteredPagesAreCompleteAndTokensAreBoundToTheFilters
   EXPECT_EQ(bad.field_violations(0).field(), "page_token");
 }
 
+TEST_F(ProjectFiltersTest, OrderByFieldsWithStablePages) {
+  v1::ListProjectsRequest request;
+  request.set_order_by("year desc, title");
+  // By code point: 2023: d; 2022: e (南 U+5357) before c (老 U+8001); 2021:
+  // b (乡 U+4E61) before a (人 U+4EBA).
+  const std::vector<std::string> expected = {"d", "e", "c", "b", "a"};
+  EXPECT_EQ(Ids(request), expected);
+  EXPECT_EQ(Ids(request, 2), expected);
+  request.set_order_by("year asc,title desc");
+  EXPECT_EQ(Ids(request, 1), std::vector<std::string>({"a", "b", "c", "e", "d"}));
+
+  // A project added between pages is listed once, in its place if that is
+  // still ahead, and every earlier project exactly once.
+  request.set_order_by("year desc, title");
+  request.set_page_size(2);
+  v1::ListProjectsResponse first;
+  ASSERT_TRUE(Call(&Stub::ListProjects, request, &first).ok());
+  ASSERT_EQ(first.projects_size(), 2);
+  Project("f", 2021, v1::PROJECT_LEVEL_CITY, "310000-justice", "310000", "", false, false, false,
+          "一网通办法治服务");
+  Project("g", 2024, v1::PROJECT_LEVEL_CITY, "310000-justice", "310000", "", false, false, false,
+          "新的项目");
+  request.set_page_token(first.next_page_token());
+  std::vector<std::string> rest;
+  for (int pages = 0; pages < 10; ++pages) {
+    v1::ListProjectsResponse page;
+    ASSERT_TRUE(Call(&Stub::ListProjects, request, &page).ok());
+    for (const auto& p : page.projects()) rest.push_back(p.name().substr(9));
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  // g (2024) sorts before the cursor and is not seen; f (一 U+4E00) sorts
+  // first among 2021's titles.
+  EXPECT_EQ(rest, std::vector<std::string>({"c", "f", "b", "a"}));
+
+  v1::ListProjectsRequest bad;
+  bad.set_order_by("votes desc");
+  v1::ListProjectsResponse response;
+  absl::Status s = Call(&Stub::ListProjects, bad, &response);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  google::rpc::BadRequest fields;
+  ASSERT_TRUE(errors::GetDetail(s, &fields));
+  EXPECT_EQ(fields.field_violations(0).field(), "order_by");
+}
+
 TEST_F(ProjectFiltersTest, BadFiltersAreNamed) {
   v1::ListProjectsRequest request;
   request.set_include_descendants(true);
@@ -235,8 +280,7 @@ TEST_F(ProjectFiltersTest, ImportKeepsGoodRowsAndListsEveryBadOne) {
       Row(2, "", {"单位310113-government"}, "import-2"),           // empty title
       Row(3, "不存在的单位的项目", {"没有这个单位"}, "import-3"),  // unknown name
       Row(4, "两个单位的项目", {"单位310113-government", "单位310000-justice"}, "import-4"),
-      Row(5, "乡村三治融合", {"单位310113-government"},
-          "import-5"),
+      Row(5, "乡村三治融合", {"单位310113-government"}, "import-5"),
   };
   auto first = import(rows);
   EXPECT_EQ(first.accepted(), 3);

@@ -142,6 +142,59 @@ TEST_F(ProjectLifecycleTest, StepDatesMustBeRealAndNotGoBack) {
   EXPECT_EQ(bad.field_violations(0).field(), "effective_date");
 }
 
+TEST_F(ProjectLifecycleTest, YearEndReviewOnlyOfDeliveredProjectsDatedAfterDelivery) {
+  v1::ReviewProjectRequest review;
+  review.set_name(project_.name());
+  review.set_result(v1::REVIEW_RESULT_EXCELLENT);
+  *review.mutable_review_date() = Day(2023, 1, 10);
+  review.set_note("年度成效评审");
+  v1::Project p;
+  // Not delivered yet: refused, nothing written.
+  absl::Status early = Call(&Stub::ReviewProject, review, &p);
+  EXPECT_EQ(early.code(), absl::StatusCode::kFailedPrecondition) << early;
+  EXPECT_EQ(History().size(), 1u);
+
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_REGISTERED, Day(2022, 2, 24), &p).ok());
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_IN_PROGRESS, Day(2022, 3, 1), &p).ok());
+  ASSERT_TRUE(Transition(v1::PROJECT_STATUS_DELIVERED, Day(2022, 12, 20), &p).ok());
+
+  // Missing result, and a date before the delivery: both fields named.
+  v1::ReviewProjectRequest bad = review;
+  bad.set_result(v1::REVIEW_RESULT_UNSPECIFIED);
+  *bad.mutable_review_date() = Day(2022, 12, 1);
+  absl::Status invalid = Call(&Stub::ReviewProject, bad, &p);
+  EXPECT_EQ(invalid.code(), absl::StatusCode::kInvalidArgument);
+  google::rpc::BadRequest fields;
+  ASSERT_TRUE(errors::GetDetail(invalid, &fields));
+  ASSERT_EQ(fields.field_violations_size(), 2);
+  EXPECT_EQ(fields.field_violations(0).field(), "result");
+  EXPECT_EQ(fields.field_violations(1).field(), "review_date");
+
+  ASSERT_TRUE(Call(&Stub::ReviewProject, review, &p).ok());
+  EXPECT_EQ(p.review().result(), v1::REVIEW_RESULT_EXCELLENT);
+  EXPECT_EQ(p.review().review_date().day(), 10);
+  EXPECT_TRUE(p.excellent());
+  // A second review replaces the first and clears the excellent flag; a
+  // stale etag is refused.
+  v1::ReviewProjectRequest again = review;
+  again.set_result(v1::REVIEW_RESULT_PASSED);
+  again.set_etag(project_.etag());
+  EXPECT_EQ(Call(&Stub::ReviewProject, again, &p).code(), absl::StatusCode::kAborted);
+  v1::Project current;
+  v1::GetProjectRequest get;
+  get.set_name(project_.name());
+  ASSERT_TRUE(Call(&Stub::GetProject, get, &current).ok());
+  again.set_etag(current.etag());
+  ASSERT_TRUE(Call(&Stub::ReviewProject, again, &p).ok());
+  EXPECT_EQ(p.review().result(), v1::REVIEW_RESULT_PASSED);
+  EXPECT_FALSE(p.excellent());
+  // Both reviews are in the history, as review changes.
+  const auto history = History();
+  ASSERT_EQ(history.size(), 6u);
+  EXPECT_EQ(history[4].kind(), v1::Change::KIND_REVIEW);
+  EXPECT_EQ(history[5].kind(), v1::Change::KIND_REVIEW);
+}
+
 TEST_F(ProjectLifecycleTest, UpdateWithMaskAndEtag) {
   const std::string first_etag = project_.etag();
   ASSERT_FALSE(first_etag.empty());

@@ -5,6 +5,7 @@ fazhi_cc_test(NAME catalogue_test LABELS integration
     catalogue/project_lifecycle_test.cc
     catalogue/project_filters_test.cc
     catalogue/national_regions_test.cc
+    catalogue/catalogue_watch_test.cc
   DEPS catalogue_lib fazhi_test_env)
 
 # Benchmark (not a test: prints figures; see README "Benchmarks").

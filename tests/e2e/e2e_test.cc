@@ -122,6 +122,8 @@ class SuiteTest : public ::testing::Test {
       args.push_back("--data_dir=" + dir_ + "/" + s.name);
       args.push_back("--rules=" + kSource + "/data/rules.textproto");
       args.push_back("--memory_budget_mb=64");
+      // The report server publishes figures to metrics.
+      if (s.name == "report") args.push_back("--metrics=" + Address(services_[1].port));
     }
     s.process =
         std::make_unique<ChildProcess>(Binary(s.binary), args, dir_ + "/" + s.name + ".log");

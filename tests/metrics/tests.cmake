@@ -5,6 +5,8 @@ fazhi_cc_test(NAME metrics_test LABELS integration
     metrics/metrics_quality_test.cc
     metrics/metrics_history_test.cc
     metrics/metrics_service_test.cc
+    metrics/metrics_watch_test.cc
+    metrics/metrics_report_observations_test.cc
   DEPS metrics_lib fazhi_test_env)
 
 # Benchmarks (not tests, not in CTest: they print figures; see

@@ -7,7 +7,9 @@ fazhi_cc_test(NAME report_test LABELS integration
     report/figure_extraction_test.cc
     report/text_intake_test.cc
     report/report_search_test.cc
-  DEPS report_lib fazhi_test_env)
+    report/report_watch_test.cc
+    report/report_publishing_test.cc
+  DEPS report_lib metrics_lib fazhi_test_env)
 
 # Benchmark (not registered with CTest): build/tests/report_bench --help in
 # its header. Prints throughput and search p50/p99 next to SQLite FTS5.

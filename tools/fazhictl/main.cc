@@ -3,6 +3,9 @@
 //   fazhictl import DIR [--catalogue=ADDR] [--metrics=ADDR] [--report=ADDR]
 //   fazhictl summary --region CODE --year YEAR [--gateway=ADDR] [--json]
 //   fazhictl summary --from=FILE [--json]
+//   fazhictl ranking --parent CODE --year YEAR [--level LEVEL] [--gateway=ADDR] [--json]
+//   fazhictl trend --region CODE --from YEAR --to YEAR [--gateway=ADDR] [--json]
+//   fazhictl dossier --project projects/ID [--gateway=ADDR] [--json]
 //
 // Exit status: 0 success; 1 an RPC failed (code, message and field
 // violations are printed on stderr); 2 usage error (usage is printed) or an
@@ -13,6 +16,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -29,6 +33,7 @@
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "fazhi/report/v1/report_service.grpc.pb.h"
 #include "tools/fazhictl/command_line.h"
+#include "tools/fazhictl/dossier_printer.h"
 #include "tools/fazhictl/import_file_reader.h"
 #include "tools/fazhictl/importer.h"
 #include "tools/fazhictl/rpc_error.h"
@@ -49,8 +54,9 @@ constexpr char kUsage[] =
   fazhictl import DIR [--catalogue=ADDR] [--metrics=ADDR] [--report=ADDR]
   fazhictl summary --region CODE --year YEAR [--gateway=ADDR] [--json]
   fazhictl summary --from=FILE [--json]
-  fazhictl ranking --parent CODE --year YEAR [--gateway=ADDR] [--json]
+  fazhictl ranking --parent CODE --year YEAR [--level LEVEL] [--gateway=ADDR] [--json]
   fazhictl trend --region CODE --from YEAR --to YEAR [--gateway=ADDR] [--json]
+  fazhictl dossier --project projects/ID [--max_passages N] [--gateway=ADDR] [--json]
   fazhictl --help
 
 Commands:
@@ -72,8 +78,17 @@ Commands:
                           calling the gateway
   ranking  Ranks every region directly under --parent (310000: the 16
            districts) for a year by score (GatewayService.RankRegions).
+             --level      county, prefecture or province: every region of
+                          that level under --parent at any depth instead;
+                          with --level, --parent may be omitted (the whole
+                          country)
   trend    One region's score and headline figures from --from to --to
            (GatewayService.GetRegionTrend).
+  dossier  One project with its responsible units, the observations tied to
+           it and the report passages that mention it
+           (GatewayService.GetProjectDossier).
+             --project       the project, e.g. projects/y2023-310113-excellent-01
+             --max_passages  report passages to show, 1..50 (default 10)
 
 Every call has a 10 s deadline.
 
@@ -228,6 +243,7 @@ int PrintAnswer(const CommandLine& command_line, const google::protobuf::Message
 int RunRanking(const std::vector<std::string>& args) {
   auto command_line = ParseCommandLine(args, {{"parent", true},
                                               {"year", true},
+                                              {"level", true},
                                               {"gateway", true},
                                               {"json", false},
                                               {"page_token", true},
@@ -237,12 +253,23 @@ int RunRanking(const std::vector<std::string>& args) {
     std::cout << kUsage;
     return kExitOk;
   }
-  if (!command_line->Has("parent") || !command_line->Has("year")) {
-    return UsageError("ranking needs --parent and --year");
+  if ((!command_line->Has("parent") && !command_line->Has("level")) || !command_line->Has("year")) {
+    return UsageError("ranking needs --parent (or --level) and --year");
   }
   auto year = YearFlag(*command_line, "year");
   if (!year.has_value()) return kExitUsage;
   fazhi::gateway::v1::RankRegionsRequest request;
+  if (command_line->Has("level")) {
+    static const std::map<std::string, fazhi::catalogue::v1::RegionLevel> kLevels = {
+        {"province", fazhi::catalogue::v1::REGION_LEVEL_PROVINCE},
+        {"prefecture", fazhi::catalogue::v1::REGION_LEVEL_PREFECTURE},
+        {"county", fazhi::catalogue::v1::REGION_LEVEL_COUNTY}};
+    auto level = kLevels.find(command_line->Get("level", ""));
+    if (level == kLevels.end()) {
+      return UsageError("--level must be province, prefecture or county");
+    }
+    request.set_level(level->second);
+  }
   request.set_parent_region_code(command_line->Get("parent", ""));
   request.set_year(*year);
   request.set_page_token(command_line->Get("page_token", ""));
@@ -264,7 +291,9 @@ int RunRanking(const std::vector<std::string>& args) {
     return kExitRpcFailure;
   }
   return PrintAnswer(*command_line, response, [&] {
-    return FormatRankingText(response, request.parent_region_code(), *year);
+    return FormatRankingText(
+        response, request.parent_region_code().empty() ? "全国" : request.parent_region_code(),
+        *year);
   });
 }
 
@@ -300,6 +329,38 @@ int RunTrend(const std::vector<std::string>& args) {
   return PrintAnswer(*command_line, response, [&] { return FormatTrendText(response); });
 }
 
+int RunDossier(const std::vector<std::string>& args) {
+  auto command_line = ParseCommandLine(
+      args, {{"project", true}, {"max_passages", true}, {"gateway", true}, {"json", false}});
+  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
+  if (command_line->help) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (!command_line->Has("project")) return UsageError("dossier needs --project");
+  fazhi::gateway::v1::GetProjectDossierRequest request;
+  request.set_project(command_line->Get("project", ""));
+  if (command_line->Has("max_passages")) {
+    int max_passages = 0;
+    if (!absl::SimpleAtoi(command_line->Get("max_passages", ""), &max_passages)) {
+      return UsageError("--max_passages must be a number");
+    }
+    request.set_max_passages(max_passages);
+  }
+  const std::string target = command_line->Get("gateway", "127.0.0.1:50050");
+  auto gateway = fazhi::gateway::v1::GatewayService::NewStub(Dial(target));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
+  fazhi::gateway::v1::ProjectDossier response;
+  const grpc::Status status = gateway->GetProjectDossier(&context, request, &response);
+  if (!status.ok()) {
+    std::cerr << "fazhictl: GetProjectDossier(" << request.project() << ") at " << target
+              << " failed: " << DescribeRpcError(status) << "\n";
+    return kExitRpcFailure;
+  }
+  return PrintAnswer(*command_line, response, [&] { return FormatDossierText(response); });
+}
+
 int Main(const std::vector<std::string>& args) {
   if (args.empty()) return UsageError("no command given");
   const std::string& command = args[0];
@@ -312,6 +373,7 @@ int Main(const std::vector<std::string>& args) {
   if (command == "summary") return RunSummary(rest);
   if (command == "ranking") return RunRanking(rest);
   if (command == "trend") return RunTrend(rest);
+  if (command == "dossier") return RunDossier(rest);
   return UsageError(absl::StrCat("unknown command \"", command, "\""));
 }
 

@@ -49,54 +49,6 @@ std::string ComparatorSymbol(metrics::Comparator comparator) {
   }
 }
 
-std::string ProjectLevelName(catalogue::ProjectLevel level) {
-  switch (level) {
-    case catalogue::PROJECT_LEVEL_CITY:
-      return "市级";
-    case catalogue::PROJECT_LEVEL_DISTRICT:
-      return "区级";
-    default:
-      return "级别未定";
-  }
-}
-
-std::string ProjectStatusName(catalogue::ProjectStatus status) {
-  switch (status) {
-    case catalogue::PROJECT_STATUS_PROPOSED:
-      return "已申报";
-    case catalogue::PROJECT_STATUS_REGISTERED:
-      return "已立项";
-    case catalogue::PROJECT_STATUS_IN_PROGRESS:
-      return "推进中";
-    case catalogue::PROJECT_STATUS_DELIVERED:
-      return "已落地";
-    case catalogue::PROJECT_STATUS_WITHDRAWN:
-      return "已撤销";
-    default:
-      return "状态未定";
-  }
-}
-
-std::string SeverityName(gateway::Finding::Severity severity) {
-  switch (severity) {
-    case gateway::Finding::SEVERITY_INFO:
-      return "提示";
-    case gateway::Finding::SEVERITY_WARNING:
-      return "注意";
-    case gateway::Finding::SEVERITY_SHORTFALL:
-      return "不足";
-    default:
-      return "发现";
-  }
-}
-
-std::string ServiceName(const std::string& service) {
-  if (service == "catalogue") return "目录服务";
-  if (service == "metrics") return "指标服务";
-  if (service == "report") return "报告服务";
-  return "服务";
-}
-
 std::string RegionCode(const catalogue::Region& region) {
   if (!region.code().empty()) return region.code();
   constexpr absl::string_view kPrefix = "regions/";
@@ -219,7 +171,8 @@ void AppendProjects(const gateway::ProjectsStatus& p, std::string& out) {
   }
   absl::StrAppend(&out, kIndent, "共 ", p.total(), " 项（市级 ", p.city_level(), "，区级 ",
                   p.district_level(), "）；重点 ", p.key_projects(), "，最期待 ",
-                  p.most_anticipated(), "，优秀 ", p.excellent(), "，已落地 ", p.delivered(), "\n");
+                  p.most_anticipated(), "，优秀 ", p.excellent(), "，已落地 ", p.delivered(),
+                  "，逾期 ", p.late(), "\n");
   if (p.projects().empty()) return;
   TextTable table(kIndent);
   for (const auto& line : p.projects()) {
@@ -229,35 +182,7 @@ void AppendProjects(const gateway::ProjectsStatus& p, std::string& out) {
     if (line.excellent()) flags.push_back("优秀");
     table.AddRow({absl::StrCat("· ", line.title().empty() ? line.project() : line.title()),
                   ProjectLevelName(line.level()), ProjectStatusName(line.status()),
-                  absl::StrJoin(flags, "、")});
-  }
-  out += table.Render();
-}
-
-void AppendFindings(const gateway::DistrictComplianceSummary& s, std::string& out) {
-  absl::StrAppend(&out, "\n发现\n");
-  if (s.findings().empty()) {
-    absl::StrAppend(&out, kIndent, s.partial() ? "未发现问题（数据不完整）\n" : "未发现问题\n");
-    return;
-  }
-  int n = 0;
-  for (const auto& f : s.findings()) {
-    absl::StrAppend(&out, kIndent, ++n, ". [", SeverityName(f.severity()), "] ", f.text());
-    if (!f.evidence().empty()) absl::StrAppend(&out, "（依据：", f.evidence(), "）");
-    absl::StrAppend(&out, "\n");
-  }
-}
-
-void AppendBackends(const gateway::DistrictComplianceSummary& s, std::string& out) {
-  absl::StrAppend(&out, "\n服务\n");
-  if (s.backends().empty()) {
-    absl::StrAppend(&out, kIndent, "网关未说明各服务是否应答\n");
-    return;
-  }
-  TextTable table(kIndent);
-  for (const auto& b : s.backends()) {
-    table.AddRow(
-        {ServiceName(b.service()), b.service(), b.answered() ? "已应答" : "未应答", b.error()});
+                  ProjectTimelinessName(line.timeliness()), absl::StrJoin(flags, "、")});
   }
   out += table.Render();
 }
@@ -311,6 +236,123 @@ std::string VerdictName(metrics::Verdict verdict) {
   }
 }
 
+std::string ProjectLevelName(catalogue::ProjectLevel level) {
+  switch (level) {
+    case catalogue::PROJECT_LEVEL_CITY:
+      return "市级";
+    case catalogue::PROJECT_LEVEL_DISTRICT:
+      return "区级";
+    default:
+      return "级别未定";
+  }
+}
+
+std::string ProjectStatusName(catalogue::ProjectStatus status) {
+  switch (status) {
+    case catalogue::PROJECT_STATUS_PROPOSED:
+      return "已申报";
+    case catalogue::PROJECT_STATUS_REGISTERED:
+      return "已立项";
+    case catalogue::PROJECT_STATUS_IN_PROGRESS:
+      return "推进中";
+    case catalogue::PROJECT_STATUS_DELIVERED:
+      return "已落地";
+    case catalogue::PROJECT_STATUS_WITHDRAWN:
+      return "已撤销";
+    default:
+      return "状态未定";
+  }
+}
+
+std::string SeverityName(gateway::Finding::Severity severity) {
+  switch (severity) {
+    case gateway::Finding::SEVERITY_INFO:
+      return "提示";
+    case gateway::Finding::SEVERITY_WARNING:
+      return "注意";
+    case gateway::Finding::SEVERITY_SHORTFALL:
+      return "不足";
+    default:
+      return "发现";
+  }
+}
+
+std::string ServiceName(const std::string& service) {
+  if (service == "catalogue") return "目录服务";
+  if (service == "metrics") return "指标服务";
+  if (service == "report") return "报告服务";
+  return "服务";
+}
+
+std::string ProjectTimelinessName(gateway::ProjectTimeliness timeliness) {
+  switch (timeliness) {
+    case gateway::PROJECT_TIMELINESS_NOT_DUE:
+      return "未到期";
+    case gateway::PROJECT_TIMELINESS_ON_TIME:
+      return "按期落地";
+    case gateway::PROJECT_TIMELINESS_OVERDUE:
+      return "逾期未落地";
+    case gateway::PROJECT_TIMELINESS_DELIVERED_LATE:
+      return "逾期落地";
+    case gateway::PROJECT_TIMELINESS_WITHDRAWN:
+      return "已撤销";
+    case gateway::PROJECT_TIMELINESS_DELIVERED_UNDATED:
+      return "已落地（日期不明）";
+    default:
+      return kNone;
+  }
+}
+
+std::string CacheStateName(gateway::CacheState state) {
+  switch (state) {
+    case gateway::CACHE_STATE_DISABLED:
+      return "未启用缓存";
+    case gateway::CACHE_STATE_HIT:
+      return "缓存（已同步）";
+    case gateway::CACHE_STATE_MISS:
+      return "实时查询";
+    case gateway::CACHE_STATE_RESYNCHRONISING:
+      return "重新同步中，实时查询";
+    default:
+      return "";
+  }
+}
+
+std::string FormatFindings(const google::protobuf::RepeatedPtrField<gateway::Finding>& findings,
+                           bool partial) {
+  std::string out = "\n发现\n";
+  if (findings.empty()) {
+    absl::StrAppend(&out, kIndent, partial ? "未发现问题（数据不完整）\n" : "未发现问题\n");
+    return out;
+  }
+  int n = 0;
+  for (const auto& f : findings) {
+    absl::StrAppend(&out, kIndent, ++n, ". [", SeverityName(f.severity()), "] ", f.text());
+    if (!f.evidence().empty()) absl::StrAppend(&out, "（依据：", f.evidence(), "）");
+    absl::StrAppend(&out, "\n");
+  }
+  return out;
+}
+
+std::string FormatBackends(
+    const google::protobuf::RepeatedPtrField<gateway::BackendStatus>& backends) {
+  std::string out = "\n服务\n";
+  if (backends.empty()) {
+    absl::StrAppend(&out, kIndent, "网关未说明各服务是否应答\n");
+    return out;
+  }
+  TextTable table(kIndent);
+  for (const auto& b : backends) {
+    std::string note = b.error();
+    if (!b.cache_detail().empty()) {
+      note = note.empty() ? b.cache_detail() : absl::StrCat(note, "；", b.cache_detail());
+    }
+    table.AddRow({ServiceName(b.service()), b.service(), b.answered() ? "已应答" : "未应答",
+                  CacheStateName(b.cache()), note});
+  }
+  return out + table.Render();
+}
+
 std::string ScoreText(const gateway::Score& score) {
   if (!score.computable()) return "无法计算（无可评分的数据）";
   return absl::StrFormat("%.1f（%s）", score.value(), score.grade());
@@ -335,8 +377,8 @@ std::string FormatSummaryText(const gateway::DistrictComplianceSummary& summary)
   AppendDepartmentReports(summary.department_reports(), out);
   AppendIndicators(summary.indicators(), out);
   AppendProjects(summary.projects(), out);
-  AppendFindings(summary, out);
-  AppendBackends(summary, out);
+  out += FormatFindings(summary.findings(), summary.partial());
+  out += FormatBackends(summary.backends());
   return out;
 }
 

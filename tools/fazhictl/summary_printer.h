@@ -21,6 +21,20 @@ namespace fazhi::ctl {
 std::string ReportPartName(fazhi::report::v1::ReportPart part);
 std::string TimelinessName(fazhi::report::v1::Timeliness timeliness);
 std::string VerdictName(fazhi::metrics::v1::Verdict verdict);
+std::string ProjectLevelName(fazhi::catalogue::v1::ProjectLevel level);
+std::string ProjectStatusName(fazhi::catalogue::v1::ProjectStatus status);
+std::string ProjectTimelinessName(fazhi::gateway::v1::ProjectTimeliness timeliness);
+std::string SeverityName(fazhi::gateway::v1::Finding::Severity severity);
+// "目录服务" for "catalogue" …
+std::string ServiceName(const std::string& service);
+std::string CacheStateName(fazhi::gateway::v1::CacheState state);
+
+// The "发现" and "服务" sections of an answer: numbered findings with their
+// evidence; each backend, whether it answered and where its data came from.
+std::string FormatFindings(
+    const google::protobuf::RepeatedPtrField<fazhi::gateway::v1::Finding>& findings, bool partial);
+std::string FormatBackends(
+    const google::protobuf::RepeatedPtrField<fazhi::gateway::v1::BackendStatus>& backends);
 
 // The summary as '\n'-terminated lines of Chinese text.
 std::string FormatSummaryText(const fazhi::gateway::v1::DistrictComplianceSummary& summary);

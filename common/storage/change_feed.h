@@ -1,0 +1,147 @@
+// Change feeds: what a service's WatchChanges stream serves.
+//
+// Every write that changes data logs its changes in the same WriteBatch as
+// the data, so a crash never keeps a change without its data or data without
+// its change. Changes are numbered 1, 2, ... in commit order: the store hands
+// sequences out under its write mutex and publishes them, after the write,
+// to the ChangeNotifier that watchers wait on.
+//
+// ChangeLog keeps a log in a column family of its own ("changes"), one key
+// per change (key_codec.h):
+//
+//   'c' | sequence u64 BE              63 | 00 00 00 00 00 00 00 2a   (42)
+//
+// and numbers from the last key stored, so sequences continue after a
+// restart. The value is the service's own change record: a storage proto
+// with `format_version` and a `change` field whose message has an int64
+// `sequence` (metrics and report; the catalogue keeps its older layout and
+// uses ChangeNotifier alone).
+#ifndef FAZHI_COMMON_STORAGE_CHANGE_FEED_H_
+#define FAZHI_COMMON_STORAGE_CHANGE_FEED_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/storage/records.h"
+#include "common/storage/store.h"
+
+namespace fazhi::storage {
+
+// The last committed change sequence of one store, and waiting for a later
+// one. Thread-safe.
+class ChangeNotifier {
+ public:
+  explicit ChangeNotifier(uint64_t last_committed = 0) : last_committed_(last_committed) {}
+  ChangeNotifier(const ChangeNotifier&) = delete;
+  ChangeNotifier& operator=(const ChangeNotifier&) = delete;
+
+  // Records that changes up to `sequence` are durably written and wakes
+  // every waiter. A sequence at or below the last committed one is ignored.
+  void Publish(uint64_t sequence);
+
+  uint64_t last_committed() const;
+
+  // Blocks until a sequence above `after` is committed or `timeout` passes;
+  // returns the last committed sequence.
+  uint64_t WaitForChangeAfter(uint64_t after, absl::Duration timeout) const;
+
+ private:
+  mutable absl::Mutex mu_;
+  mutable absl::CondVar committed_;
+  uint64_t last_committed_ ABSL_GUARDED_BY(mu_);
+};
+
+// The key of change `sequence` in a ChangeLog's column family.
+std::string ChangeKey(uint64_t sequence);
+
+// The change type of a change record type (the type of its `change` field).
+template <typename Record>
+using ChangeOf = std::decay_t<decltype(std::declval<const Record&>().change())>;
+
+// A change log in its own column family (see the file comment).
+class ChangeLog {
+ public:
+  // The log kept in `cf` of `store` (both outlive it); reads the last
+  // sequence stored so that numbering continues.
+  static absl::StatusOr<std::unique_ptr<ChangeLog>> Open(Store& store,
+                                                         rocksdb::ColumnFamilyHandle* cf);
+
+  // The changes one write logs. Start it under the store's write mutex and
+  // hold the mutex until Commit, so that sequences follow commit order and
+  // a failed write hands its numbers to the next one.
+  class Batch {
+   public:
+    // Adds `change` to `batch` as a `Record` under the next sequence, which
+    // it sets in the change (Record: format_version and change, see above).
+    template <typename Record>
+    void Log(rocksdb::WriteBatch& batch, ChangeOf<Record> change) {
+      change.set_sequence(static_cast<int64_t>(next_));
+      Record record;
+      record.set_format_version(kRecordFormatVersion);
+      *record.mutable_change() = std::move(change);
+      Put(batch, record.SerializeAsString());
+    }
+    // The last sequence logged, 0 when none.
+    uint64_t last_sequence() const { return next_ == first_ ? 0 : next_ - 1; }
+
+   private:
+    friend class ChangeLog;
+    Batch(rocksdb::ColumnFamilyHandle* cf, uint64_t first) : cf_(cf), first_(first), next_(first) {}
+    void Put(rocksdb::WriteBatch& batch, const std::string& record);
+
+    rocksdb::ColumnFamilyHandle* cf_;
+    uint64_t first_;
+    uint64_t next_;
+  };
+
+  Batch StartBatch() const { return Batch(cf_, notifier_.last_committed() + 1); }
+
+  // Writes `batch` (synced per the store's options) and, when it is written
+  // and `changes` logged any, publishes them to watchers.
+  absl::Status Commit(rocksdb::WriteBatch& batch, const Batch& changes);
+
+  // Up to `limit` changes with a sequence above `after`, in order, each read
+  // as a `Record`.
+  template <typename Record>
+  absl::StatusOr<std::vector<ChangeOf<Record>>> ChangesAfter(uint64_t after, int limit) const {
+    std::vector<ChangeOf<Record>> out;
+    absl::Status s = ForEachAfter(after, limit, [&](absl::string_view bytes) -> absl::Status {
+      auto record = ParseRecord<Record>(bytes, "change record");
+      if (!record.ok()) return record.status();
+      out.push_back(record->change());
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  // Blocks until a change above `after` is committed or `timeout` passes.
+  uint64_t WaitForChangeAfter(uint64_t after, absl::Duration timeout) const {
+    return notifier_.WaitForChangeAfter(after, timeout);
+  }
+  uint64_t last_committed() const { return notifier_.last_committed(); }
+
+ private:
+  ChangeLog(Store& store, rocksdb::ColumnFamilyHandle* cf, uint64_t last)
+      : store_(store), cf_(cf), notifier_(last) {}
+  absl::Status ForEachAfter(uint64_t after, int limit,
+                            const std::function<absl::Status(absl::string_view)>& visit) const;
+
+  Store& store_;
+  rocksdb::ColumnFamilyHandle* cf_;
+  ChangeNotifier notifier_;
+};
+
+}  // namespace fazhi::storage
+
+#endif  // FAZHI_COMMON_STORAGE_CHANGE_FEED_H_
