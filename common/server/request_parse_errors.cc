@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
@@ -35,6 +36,20 @@ void ProtobufLogHandler(google::protobuf::LogLevel level, const char* filename, 
                message.c_str());
 }
 
+// The caller's error for a request that did not parse; `bad_field` is the
+// field the runtime complained about, if it named one.
+grpc::Status UnparsableRequest(const std::string& bad_field) {
+  return ToGrpcStatus(
+      bad_field.empty()
+          ? errors::InvalidField("(request)",
+                                 "is not a well-formed message of this method's request type")
+          : errors::InvalidField(bad_field,
+                                 absl::StrCat("holds bytes that are not valid UTF-8; text "
+                                              "fields must be UTF-8 (convert GBK/GB18030 "
+                                              "first, or send raw files where a bytes field "
+                                              "takes them)")));
+}
+
 class RequestParseInterceptor : public gx::Interceptor {
  public:
   void Intercept(gx::InterceptorBatchMethods* methods) override {
@@ -50,15 +65,7 @@ class RequestParseInterceptor : public gx::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::PRE_SEND_STATUS) &&
         parse_failed_ && methods->GetSendStatus().error_code() == grpc::StatusCode::INTERNAL) {
-      methods->ModifySendStatus(ToGrpcStatus(
-          bad_field_.empty()
-              ? errors::InvalidField("(request)",
-                                     "is not a well-formed message of this method's request type")
-              : errors::InvalidField(bad_field_,
-                                     absl::StrCat("holds bytes that are not valid UTF-8; text "
-                                                  "fields must be UTF-8 (convert GBK/GB18030 "
-                                                  "first, or send raw files where a bytes field "
-                                                  "takes them)"))));
+      methods->ModifySendStatus(UnparsableRequest(bad_field_));
     }
     methods->Proceed();
   }
@@ -85,6 +92,21 @@ void CaptureProtobufParseComplaints() {
 std::unique_ptr<gx::ServerInterceptorFactoryInterface> NewRequestParseInterceptorFactory() {
   CaptureProtobufParseComplaints();
   return std::make_unique<RequestParseInterceptorFactory>();
+}
+
+grpc::Status ParseRawRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message* out) {
+  CaptureProtobufParseComplaints();
+  std::vector<grpc::Slice> slices;
+  std::string flat;
+  if (!bytes.Dump(&slices).ok()) return UnparsableRequest("");
+  for (const auto& slice : slices) {
+    flat.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  last_bad_field.clear();
+  const bool parsed = out->ParseFromString(flat);
+  std::string complaint;
+  complaint.swap(last_bad_field);
+  return parsed ? grpc::Status::OK : UnparsableRequest(complaint);
 }
 
 }  // namespace fazhi::server

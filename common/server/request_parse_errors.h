@@ -11,9 +11,13 @@
 #ifndef FAZHI_COMMON_SERVER_REQUEST_PARSE_ERRORS_H_
 #define FAZHI_COMMON_SERVER_REQUEST_PARSE_ERRORS_H_
 
+#include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/server_interceptor.h>
+#include <grpcpp/support/status.h>
 
 #include <memory>
+
+#include "google/protobuf/message.h"
 
 namespace fazhi::server {
 
@@ -23,6 +27,11 @@ void CaptureProtobufParseComplaints();
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 NewRequestParseInterceptorFactory();
+
+// For a method served raw (its request and reply as bytes, so a cached reply
+// can be sent without copying a message): parses `bytes` into `out`, or
+// returns the same INVALID_ARGUMENT the interceptor gives.
+grpc::Status ParseRawRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message* out);
 
 }  // namespace fazhi::server
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/api/resource_names.h"
 #include "common/server/server_runner.h"
 #include "common/status/grpc_status.h"
 
@@ -193,6 +194,93 @@ absl::StatusOr<std::vector<rv1::Report>> BackendClients::FetchReports(
   request.set_year(year);
   return ListAll(report_, parent, &rv1::ReportService::Stub::ListReports, request,
                  &rv1::ListReportsResponse::reports);
+}
+
+absl::StatusOr<std::map<std::string, CatalogueFacts>> BackendClients::FetchCatalogueFactsOf(
+    const grpc::ServerContextBase* parent, const std::vector<cv1::Region>& regions, int year) {
+  auto units = std::async(std::launch::async, [&] {
+    return ListAll(catalogue_, parent, &cv1::CatalogueService::Stub::ListUnits,
+                   cv1::ListUnitsRequest(), &cv1::ListUnitsResponse::units);
+  });
+  cv1::ListProjectsRequest request;
+  request.set_year(year);
+  auto projects = ListAll(catalogue_, parent, &cv1::CatalogueService::Stub::ListProjects, request,
+                          &cv1::ListProjectsResponse::projects);
+  auto unit_list = units.get();
+  if (!unit_list.ok()) return unit_list.status();
+  if (!projects.ok()) return projects.status();
+  std::map<std::string, CatalogueFacts> facts;
+  std::map<std::string, CatalogueFacts*> by_name;
+  for (const auto& region : regions) {
+    CatalogueFacts& f = facts[region.code()];
+    f.region = region;
+    by_name[region.name()] = &f;
+  }
+  for (auto& unit : *unit_list) {
+    auto it = by_name.find(unit.region());
+    if (it != by_name.end()) it->second->units.push_back(std::move(unit));
+  }
+  for (auto& project : *projects) {
+    auto it = by_name.find(project.region());
+    if (it != by_name.end()) it->second->projects.push_back(std::move(project));
+  }
+  return facts;
+}
+
+absl::StatusOr<std::map<std::string, mv1::Snapshot>> BackendClients::FetchSnapshotsOf(
+    const grpc::ServerContextBase* parent, const std::vector<std::string>& region_codes,
+    int year) {
+  constexpr size_t kBatch = 500;  // BatchGetSnapshots' limit
+  std::vector<std::future<absl::StatusOr<mv1::BatchGetSnapshotsResponse>>> batches;
+  for (size_t begin = 0; begin < region_codes.size(); begin += kBatch) {
+    mv1::BatchGetSnapshotsRequest request;
+    request.set_year(year);
+    for (size_t i = begin; i < std::min(region_codes.size(), begin + kBatch); ++i) {
+      request.add_subjects(absl::StrCat("regions/", region_codes[i]));
+    }
+    batches.push_back(std::async(
+        std::launch::async,
+        [this, parent, request = std::move(request)]()
+            -> absl::StatusOr<mv1::BatchGetSnapshotsResponse> {
+          mv1::BatchGetSnapshotsResponse response;
+          absl::Status s = Call(metrics_, parent, &mv1::MetricsService::Stub::BatchGetSnapshots,
+                                request, &response);
+          if (!s.ok()) return s;
+          return response;
+        }));
+  }
+  std::map<std::string, mv1::Snapshot> snapshots;
+  absl::Status first_error;
+  size_t at = 0;
+  for (auto& batch : batches) {
+    auto response = batch.get();
+    if (!response.ok()) {
+      if (first_error.ok()) first_error = response.status();
+      continue;
+    }
+    for (auto& snapshot : *response->mutable_snapshots()) {
+      snapshots[region_codes[at++]] = std::move(snapshot);
+    }
+  }
+  if (!first_error.ok()) return first_error;
+  return snapshots;
+}
+
+absl::StatusOr<std::map<std::string, std::vector<rv1::Report>>> BackendClients::FetchReportsOf(
+    const grpc::ServerContextBase* parent, const std::vector<std::string>& region_codes,
+    int year) {
+  rv1::ListReportsRequest request;
+  request.set_year(year);
+  auto all = ListAll(report_, parent, &rv1::ReportService::Stub::ListReports, request,
+                     &rv1::ListReportsResponse::reports);
+  if (!all.ok()) return all.status();
+  std::map<std::string, std::vector<rv1::Report>> reports;
+  for (const auto& code : region_codes) reports[code];
+  for (auto& report : *all) {
+    auto it = reports.find(api::IdOf("regions", report.region()));
+    if (it != reports.end()) it->second.push_back(std::move(report));
+  }
+  return reports;
 }
 
 absl::StatusOr<cv1::Project> BackendClients::FetchProject(const grpc::ServerContextBase* parent,

@@ -10,6 +10,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,6 +68,21 @@ class BackendClients {
                                                            const std::string& region_code);
   absl::StatusOr<std::vector<fazhi::report::v1::Report>> FetchReports(
       const grpc::ServerContextBase* parent, const std::string& region_code, int year);
+
+  // The same inputs for many regions of one year at once (a ranking), in a
+  // few paged calls instead of several per region: every unit and every
+  // project of the year (grouped by region), the reports of the year
+  // (grouped by region), and the snapshots through BatchGetSnapshots. Keyed
+  // by region code; a region with nothing has empty lists.
+  absl::StatusOr<std::map<std::string, CatalogueFacts>> FetchCatalogueFactsOf(
+      const grpc::ServerContextBase* parent,
+      const std::vector<fazhi::catalogue::v1::Region>& regions, int year);
+  absl::StatusOr<std::map<std::string, fazhi::metrics::v1::Snapshot>> FetchSnapshotsOf(
+      const grpc::ServerContextBase* parent, const std::vector<std::string>& region_codes,
+      int year);
+  absl::StatusOr<std::map<std::string, std::vector<fazhi::report::v1::Report>>> FetchReportsOf(
+      const grpc::ServerContextBase* parent, const std::vector<std::string>& region_codes,
+      int year);
 
   // For the project dossier. `project` and `unit` are resource names.
   absl::StatusOr<fazhi::catalogue::v1::Project> FetchProject(const grpc::ServerContextBase* parent,

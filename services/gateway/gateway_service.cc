@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
+#include "common/server/request_parse_errors.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "common/storage/page_token.h"
@@ -56,21 +57,30 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::Defer(grpc::CallbackServerContext*
 }
 
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetDistrictComplianceSummary(
-    grpc::CallbackServerContext* context, const v1::GetDistrictComplianceSummaryRequest* request,
-    v1::DistrictComplianceSummary* response) {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes,
+    grpc::ByteBuffer* response) {
+  v1::GetDistrictComplianceSummaryRequest request;
+  if (grpc::Status parsed = server::ParseRawRequest(*request_bytes, &request); !parsed.ok()) {
+    return Finish(context, parsed);
+  }
   errors::FieldViolations violations;
-  if (!api::IsRegionCode(request->region_code())) {
+  if (!api::IsRegionCode(request.region_code())) {
     violations.Add("region_code",
                    absl::StrCat("must be a six-digit GB/T 2260 code such as \"310113\", got \"",
-                                request->region_code(), "\""));
+                                request.region_code(), "\""));
   }
-  api::CheckYear(violations, "year", request->year());
+  api::CheckYear(violations, "year", request.year());
   if (!violations.empty()) return Finish(context, ToGrpcStatus(violations.ToStatus()));
-  if (source_.CachedSummary(request->region_code(), request->year(), response)) {
+  if (source_.CachedSummaryReply(request.region_code(), request.year(), response)) {
     return Finish(context, grpc::Status::OK);
   }
-  return Defer(context, [this, context, request, response] {
-    return ReplyWith(source_.Summarize(context, request->region_code(), request->year()), response);
+  return Defer(context, [this, context, code = request.region_code(), year = request.year(),
+                         response]() -> grpc::Status {
+    auto summary = source_.Summarize(context, code, year);
+    if (!summary.ok()) return ToGrpcStatus(summary.status());
+    bool own_buffer = false;
+    return grpc::SerializationTraits<v1::DistrictComplianceSummary>::Serialize(
+        *summary, response, &own_buffer);
   });
 }
 

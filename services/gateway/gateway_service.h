@@ -15,16 +15,23 @@
 
 namespace fazhi::gateway {
 
-class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
+// The summary is served raw (request and reply as bytes): a cached summary
+// is sent as the bytes serialized when it was stored, with no copy of the
+// message (see the benchmark in tests/gateway/gateway_bench.cc).
+class GatewayServiceImpl final
+    : public v1::GatewayService::WithRawCallbackMethod_GetDistrictComplianceSummary<
+          v1::GatewayService::CallbackService> {
  public:
   // `rules` supplies the scoring method. Starts following the backends'
   // change streams when caching is on.
   GatewayServiceImpl(const GatewayOptions& options, fazhi::rules::v1::RuleSet rules)
       : rules_(std::move(rules)), source_(options, rules_), workers_(options.workers) {}
 
-  grpc::ServerUnaryReactor* GetDistrictComplianceSummary(
-      grpc::CallbackServerContext* context, const v1::GetDistrictComplianceSummaryRequest* request,
-      v1::DistrictComplianceSummary* response) override;
+  // Request: GetDistrictComplianceSummaryRequest; reply:
+  // DistrictComplianceSummary.
+  grpc::ServerUnaryReactor* GetDistrictComplianceSummary(grpc::CallbackServerContext* context,
+                                                         const grpc::ByteBuffer* request,
+                                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* RankRegions(grpc::CallbackServerContext* context,
                                         const v1::RankRegionsRequest* request,
                                         v1::RankRegionsResponse* response) override;

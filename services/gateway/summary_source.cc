@@ -1,5 +1,7 @@
 #include "services/gateway/summary_source.h"
 
+#include <grpcpp/impl/codegen/proto_utils.h>
+
 #include <algorithm>
 #include <atomic>
 #include <future>
@@ -59,6 +61,14 @@ bool IsUnder(const cv1::Region& region, const std::string& parent_name,
   return false;
 }
 
+// Marks every backend of `summary` as answered from the cache.
+void DescribeAllAsHits(const GatewayCache::View& view, v1::DistrictComplianceSummary* summary) {
+  for (int b = 0; b < kBackendCount; ++b) {
+    GatewayCache::Describe(view, static_cast<Backend>(b), v1::CACHE_STATE_HIT,
+                           summary->mutable_backends(b));
+  }
+}
+
 }  // namespace
 
 template <typename Stub>
@@ -113,16 +123,16 @@ bool SummarySource::FindSummary(const std::string& key, const GatewayCache::View
   auto hit = cache_.Find(summaries_, key, view);
   if (hit == nullptr || hit->as_of != today) return false;
   *out = hit->summary;
-  for (int b = 0; b < kBackendCount; ++b) {
-    GatewayCache::Describe(view, static_cast<Backend>(b), v1::CACHE_STATE_HIT,
-                           out->mutable_backends(b));
-  }
+  DescribeAllAsHits(view, out);
   return true;
 }
 
-bool SummarySource::CachedSummary(const std::string& code, int year,
-                                  v1::DistrictComplianceSummary* out) const {
-  return FindSummary(absl::StrCat(code, "/", year), cache_.Look(), Today(), out);
+bool SummarySource::CachedSummaryReply(const std::string& code, int year,
+                                       grpc::ByteBuffer* out) const {
+  auto hit = cache_.Find(summaries_, absl::StrCat(code, "/", year), cache_.Look());
+  if (hit == nullptr || hit->as_of != Today()) return false;
+  *out = hit->reply;
+  return true;
 }
 
 std::shared_ptr<const std::vector<v1::RankedRegion>> SummarySource::CachedRanking(
@@ -138,7 +148,8 @@ std::string SummarySource::RankingKey(const std::string& parent_code, cv1::Regio
 }
 
 absl::StatusOr<v1::DistrictComplianceSummary> SummarySource::Summarize(
-    const grpc::ServerContextBase* context, const std::string& code, int year) {
+    const grpc::ServerContextBase* context, const std::string& code, int year,
+    GivenInputs* given) {
   const GatewayCache::View view = cache_.Look();
   const absl::CivilDay today = Today();
   const std::string key = absl::StrCat(code, "/", year);
@@ -151,19 +162,27 @@ absl::StatusOr<v1::DistrictComplianceSummary> SummarySource::Summarize(
   PendingInput<mv1::Snapshot> metrics;
   PendingInput<std::vector<rv1::Report>> reports;
   std::vector<std::function<void()>> fetches;
-  auto prepare = [&](auto& shelf, auto& input, auto fetch) {
+  // `fetched` is the input given with other regions' when there is one.
+  auto prepare = [&](auto& shelf, auto& input, auto* fetched, auto fetch) {
     if (auto hit = cache_.Find(shelf, key, view)) {
       input.result = hit;
       input.state = v1::CACHE_STATE_HIT;
+      return;
+    }
+    if (fetched != nullptr) {
+      input.result = cache_.Keep(shelf, key, view, std::move(*fetched), &input.state);
       return;
     }
     fetches.push_back([this, &key, &view, shelf = &shelf, input = &input, fetch] {
       input->result = cache_.Keep(*shelf, key, view, fetch(), &input->state);
     });
   };
-  prepare(facts_, catalogue, [&] { return clients_.FetchCatalogueFacts(context, code, year); });
-  prepare(snapshots_, metrics, [&] { return clients_.FetchSnapshot(context, code, year); });
-  prepare(reports_, reports, [&] { return clients_.FetchReports(context, code, year); });
+  prepare(facts_, catalogue, given != nullptr ? &given->catalogue : nullptr,
+          [&] { return clients_.FetchCatalogueFacts(context, code, year); });
+  prepare(snapshots_, metrics, given != nullptr ? &given->metrics : nullptr,
+          [&] { return clients_.FetchSnapshot(context, code, year); });
+  prepare(reports_, reports, given != nullptr ? &given->reports : nullptr,
+          [&] { return clients_.FetchReports(context, code, year); });
   std::vector<std::future<void>> running;
   for (size_t i = 0; i + 1 < fetches.size(); ++i) {
     running.push_back(std::async(std::launch::async, fetches[i]));
@@ -192,10 +211,64 @@ absl::StatusOr<v1::DistrictComplianceSummary> SummarySource::Summarize(
     GatewayCache::Describe(view, static_cast<Backend>(b), state, summary.mutable_backends(b));
   }
   if (!summary.partial()) {
-    cache_.Put(summaries_, key, std::make_shared<const DatedSummary>(DatedSummary{summary, today}),
-               view);
+    auto dated = std::make_shared<DatedSummary>(DatedSummary{summary, today, {}});
+    v1::DistrictComplianceSummary as_hit = summary;
+    DescribeAllAsHits(view, &as_hit);
+    bool own_buffer = false;
+    if (grpc::SerializationTraits<v1::DistrictComplianceSummary>::Serialize(as_hit, &dated->reply,
+                                                                           &own_buffer)
+            .ok()) {
+      cache_.Put(summaries_, key, std::shared_ptr<const DatedSummary>(std::move(dated)), view);
+    }
   }
   return summary;
+}
+
+std::map<std::string, SummarySource::GivenInputs> SummarySource::FetchMissingInBulk(
+    const grpc::ServerContextBase* context, const std::vector<cv1::Region>& regions, int year,
+    const GatewayCache::View& view, absl::CivilDay today) {
+  std::vector<cv1::Region> missing;
+  std::vector<std::string> codes;
+  for (const auto& region : regions) {
+    auto hit = cache_.Find(summaries_, absl::StrCat(region.code(), "/", year), view);
+    if (hit != nullptr && hit->as_of == today) continue;
+    missing.push_back(region);
+    codes.push_back(region.code());
+  }
+  std::map<std::string, GivenInputs> given;
+  // Below this, one call per region and backend, in parallel, is as quick.
+  constexpr size_t kBulkFrom = 8;
+  if (missing.size() < kBulkFrom) return given;
+
+  auto catalogue = std::async(std::launch::async, [&] {
+    return clients_.FetchCatalogueFactsOf(context, missing, year);
+  });
+  auto metrics =
+      std::async(std::launch::async, [&] { return clients_.FetchSnapshotsOf(context, codes, year); });
+  auto reports = clients_.FetchReportsOf(context, codes, year);
+  auto facts = catalogue.get();
+  auto snapshots = metrics.get();
+  // Each backend's error (a backend down) becomes every region's answer
+  // from it, as when each region asks on its own.
+  for (const auto& code : codes) {
+    GivenInputs& in = given[code];
+    if (facts.ok()) {
+      in.catalogue = std::move((*facts)[code]);
+    } else {
+      in.catalogue = facts.status();
+    }
+    if (snapshots.ok()) {
+      in.metrics = std::move((*snapshots)[code]);
+    } else {
+      in.metrics = snapshots.status();
+    }
+    if (reports.ok()) {
+      in.reports = std::move((*reports)[code]);
+    } else {
+      in.reports = reports.status();
+    }
+  }
+  return given;
 }
 
 absl::StatusOr<std::vector<cv1::Region>> SummarySource::RankedRegionsOf(
@@ -244,12 +317,16 @@ absl::StatusOr<std::shared_ptr<const std::vector<v1::RankedRegion>>> SummarySour
   if (!regions.ok()) return regions.status();
 
   const int n = static_cast<int>(regions->size());
+  std::map<std::string, GivenInputs> given =
+      FetchMissingInBulk(context, *regions, year, view, today);
   auto ranked = std::make_shared<std::vector<v1::RankedRegion>>(n);
   std::atomic<bool> any_partial{false};
   ForEachBounded(n, [&](int i) {
     auto& line = (*ranked)[i];
     *line.mutable_region() = (*regions)[i];
-    auto summary = Summarize(context, (*regions)[i].code(), year);
+    auto found = given.find((*regions)[i].code());
+    auto summary = Summarize(context, (*regions)[i].code(), year,
+                             found == given.end() ? nullptr : &found->second);
     if (!summary.ok() || summary->partial()) any_partial = true;
     if (!summary.ok()) {
       line.set_partial(true);

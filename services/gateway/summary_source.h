@@ -7,7 +7,10 @@
 #ifndef FAZHI_SERVICES_GATEWAY_SUMMARY_SOURCE_H_
 #define FAZHI_SERVICES_GATEWAY_SUMMARY_SOURCE_H_
 
+#include <grpcpp/support/byte_buffer.h>
+
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,11 +56,14 @@ class SummarySource {
   // for what is not cached. NOT_FOUND when the catalogue says the region
   // does not exist.
   absl::StatusOr<v1::DistrictComplianceSummary> Summarize(const grpc::ServerContextBase* context,
-                                                          const std::string& code, int year);
+                                                          const std::string& code, int year) {
+    return Summarize(context, code, year, nullptr);
+  }
 
-  // The summary or ranking from the cache when it holds a fresh one (no
-  // backend asked): false / null otherwise.
-  bool CachedSummary(const std::string& code, int year, v1::DistrictComplianceSummary* out) const;
+  // The summary (serialized, as the reply to send) or ranking from the
+  // cache when it holds a fresh one (no backend asked): false / null
+  // otherwise.
+  bool CachedSummaryReply(const std::string& code, int year, grpc::ByteBuffer* out) const;
   std::shared_ptr<const std::vector<v1::RankedRegion>> CachedRanking(
       const std::string& parent_code, fazhi::catalogue::v1::RegionLevel level, int year) const;
 
@@ -80,12 +86,33 @@ class SummarySource {
   struct DatedSummary {
     v1::DistrictComplianceSummary summary;
     absl::CivilDay as_of;
+    // `summary` with every backend described as a cache hit, serialized
+    // once when stored: a hit is answered by sharing these bytes.
+    grpc::ByteBuffer reply;
   };
   struct DatedRanking {
     std::shared_ptr<const std::vector<v1::RankedRegion>> regions;
     absl::CivilDay as_of;
   };
 
+  // A region's inputs fetched together with other regions' (a ranking):
+  // used in place of the per-region calls for what is not cached.
+  struct GivenInputs {
+    absl::StatusOr<CatalogueFacts> catalogue = absl::UnknownError("not fetched");
+    absl::StatusOr<fazhi::metrics::v1::Snapshot> metrics = absl::UnknownError("not fetched");
+    absl::StatusOr<std::vector<fazhi::report::v1::Report>> reports =
+        absl::UnknownError("not fetched");
+  };
+
+  absl::StatusOr<v1::DistrictComplianceSummary> Summarize(const grpc::ServerContextBase* context,
+                                                          const std::string& code, int year,
+                                                          GivenInputs* given);
+  // The inputs of `regions` (by code) whose summary is not cached, in a few
+  // calls per backend; empty when too few are missing to be worth it.
+  std::map<std::string, GivenInputs> FetchMissingInBulk(
+      const grpc::ServerContextBase* context,
+      const std::vector<fazhi::catalogue::v1::Region>& regions, int year,
+      const GatewayCache::View& view, absl::CivilDay today);
   bool FindSummary(const std::string& key, const GatewayCache::View& view, absl::CivilDay today,
                    v1::DistrictComplianceSummary* out) const;
   static std::string RankingKey(const std::string& parent_code,

@@ -164,21 +164,46 @@ grpc::Status MetricsServiceImpl::GetSnapshot(grpc::ServerContext*,
   api::CheckSubjectName(violations, "subject", request->subject());
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  std::vector<v1::Snapshot> snapshots;
+  if (absl::Status s = BuildSnapshots({request->subject()}, request->year(), snapshots); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  *response = std::move(snapshots.front());
+  return grpc::Status::OK;
+}
 
+grpc::Status MetricsServiceImpl::BatchGetSnapshots(grpc::ServerContext*,
+                                                   const v1::BatchGetSnapshotsRequest* request,
+                                                   v1::BatchGetSnapshotsResponse* response) {
+  errors::FieldViolations violations;
+  CheckSubjects(violations, "subjects", request->subjects(), 500);
+  api::CheckYear(violations, "year", request->year());
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  std::vector<v1::Snapshot> snapshots;
+  const std::vector<std::string> subjects(request->subjects().begin(), request->subjects().end());
+  if (absl::Status s = BuildSnapshots(subjects, request->year(), snapshots); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  for (auto& snapshot : snapshots) *response->add_snapshots() = std::move(snapshot);
+  return grpc::Status::OK;
+}
+
+absl::Status MetricsServiceImpl::BuildSnapshots(const std::vector<std::string>& subjects, int year,
+                                                std::vector<v1::Snapshot>& out) {
   storage::ScopedSnapshot snapshot(store_->store());
   auto indicators = store_->AllIndicators(snapshot.get());
-  if (!indicators.ok()) return ToGrpcStatus(indicators.status());
-  // Earlier years feed the change from last year and the jump check.
-  auto observations = store_->ObservationsInYears(
-      request->subject(), request->year() - std::max(1, JumpLookback(rules_)), request->year(),
-      snapshot.get());
-  if (!observations.ok()) return ToGrpcStatus(observations.status());
+  if (!indicators.ok()) return indicators.status();
   const EntryContext context =
       MakeEntryContext(*indicators, Targets(), rules_.metrics(), store_->Now());
-  *response =
-      BuildSnapshot(request->subject(), request->year(), *indicators, *observations, context);
-  response->set_rules_version(rules_.version());
-  return grpc::Status::OK;
+  for (const auto& subject : subjects) {
+    // Earlier years feed the change from last year and the jump check.
+    auto observations = store_->ObservationsInYears(
+        subject, year - std::max(1, JumpLookback(rules_)), year, snapshot.get());
+    if (!observations.ok()) return observations.status();
+    out.push_back(BuildSnapshot(subject, year, *indicators, *observations, context));
+    out.back().set_rules_version(rules_.version());
+  }
+  return absl::OkStatus();
 }
 
 grpc::Status MetricsServiceImpl::ListTargets(grpc::ServerContext*, const v1::ListTargetsRequest*,

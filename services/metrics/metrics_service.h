@@ -28,6 +28,8 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
                                  v1::Observation*) override;
   grpc::Status ListObservations(grpc::ServerContext*, const v1::ListObservationsRequest*,
                                 v1::ListObservationsResponse*) override;
+  grpc::Status BatchGetSnapshots(grpc::ServerContext*, const v1::BatchGetSnapshotsRequest*,
+                                 v1::BatchGetSnapshotsResponse*) override;
   grpc::Status GetSnapshot(grpc::ServerContext*, const v1::GetSnapshotRequest*,
                            v1::Snapshot*) override;
   grpc::Status ListTargets(grpc::ServerContext*, const v1::ListTargetsRequest*,
@@ -65,6 +67,10 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
   std::vector<v1::Target> Targets() const {
     return {rules_.targets().begin(), rules_.targets().end()};
   }
+  // The snapshot of each subject for `year`, appended to `out` in order, all
+  // from one consistent read.
+  absl::Status BuildSnapshots(const std::vector<std::string>& subjects, int year,
+                              std::vector<v1::Snapshot>& out);
 
   const fazhi::rules::v1::RuleSet rules_;
   server::ChangeStreams watches_{"the metrics service"};

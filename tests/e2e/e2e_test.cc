@@ -6,10 +6,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "fazhi/gateway/v1/gateway_service.grpc.pb.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
@@ -24,6 +29,7 @@ namespace fazhi::e2e {
 namespace {
 
 using namespace std::chrono_literals;
+namespace cv1 = fazhi::catalogue::v1;
 namespace gv1 = fazhi::gateway::v1;
 namespace mv1 = fazhi::metrics::v1;
 namespace rv1 = fazhi::report::v1;
@@ -176,6 +182,133 @@ TEST_F(SuiteTest, DemoDataLoadsAndLoadsOnlyOnce) {
   for (const char* kind : {"regions", "units", "projects", "reports"}) {
     EXPECT_NE(again.find(std::string(kind) + ": 0 created"), std::string::npos) << again;
   }
+}
+
+// A project as seed 000 lists it: title and the names of its responsible
+// units as written there (an alias such as 普陀公安分局, or several names).
+struct SeedProject {
+  std::string title;
+  std::vector<std::string> units;
+};
+
+// Every 2022 project of seed 000: the two numbered lists of ten
+// ("1.title(unit unit)") and, after "其他项目", title and unit on
+// alternate lines.
+std::vector<SeedProject> SeedProjects2022() {
+  const std::string text = ReadWholeFile(std::string(FAZHI_SEEDS_DIR) + "/000_f329534fe2bcaa38.txt");
+  std::vector<std::string> lines;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    if (!line.empty()) lines.emplace_back(line);
+  }
+  std::vector<SeedProject> projects;
+  bool others = false;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (absl::EndsWith(line, "其他项目")) {
+      others = true;
+      continue;
+    }
+    if (!others) {
+      // "N.title(units)": the units are in the last pair of brackets.
+      const size_t dot = line.find('.');
+      if (dot == std::string::npos || dot == 0 || dot > 2 || line.back() != ')') continue;
+      if (line.find_first_not_of("0123456789") != dot) continue;
+      const size_t open = line.rfind('(');
+      SeedProject p;
+      p.title = line.substr(dot + 1, open - dot - 1);
+      p.units = absl::StrSplit(line.substr(open + 1, line.size() - open - 2), ' ',
+                               absl::SkipEmpty());
+      projects.push_back(std::move(p));
+      continue;
+    }
+    if (line.find("个市级项目") != std::string::npos ||
+        line.find("个区级项目") != std::string::npos || line.find("排名不分先后") != std::string::npos) {
+      continue;
+    }
+    if (i + 1 >= lines.size()) break;
+    SeedProject p;
+    p.title = line;
+    p.units = absl::StrSplit(lines[++i], ' ', absl::SkipEmpty());
+    projects.push_back(std::move(p));
+  }
+  return projects;
+}
+
+TEST_F(SuiteTest, EverySeedProjectOf2022IsLoadedWithItsUnitsResolvedThroughAliases) {
+  ASSERT_EQ(import_exit_, 0) << import_output_;
+  const std::vector<SeedProject> seed = SeedProjects2022();
+  // The seed's own count: all 70 proposals were registered.
+  ASSERT_EQ(seed.size(), 70u);
+
+  auto catalogue = cv1::CatalogueService::NewStub(Dial(Named("catalogue").port));
+  std::map<std::string, cv1::Project> by_title;
+  cv1::ListProjectsRequest list;
+  list.set_year(2022);
+  list.set_page_size(50);
+  do {
+    grpc::ClientContext context;
+    cv1::ListProjectsResponse page;
+    ASSERT_TRUE(catalogue->ListProjects(&context, list, &page).ok());
+    for (const auto& p : page.projects()) by_title[p.title()] = p;
+    list.set_page_token(page.next_page_token());
+  } while (!list.page_token().empty());
+  EXPECT_EQ(by_title.size(), 70u);
+
+  for (const auto& p : seed) {
+    SCOPED_TRACE(p.title);
+    auto found = by_title.find(p.title);
+    ASSERT_NE(found, by_title.end());
+    std::set<std::string> expected;
+    for (const auto& name : p.units) {
+      cv1::LookupUnitRequest lookup;
+      lookup.set_display_name(name);
+      cv1::Unit unit;
+      grpc::ClientContext context;
+      grpc::Status status = catalogue->LookupUnit(&context, lookup, &unit);
+      ASSERT_TRUE(status.ok()) << name << ": " << status.error_message();
+      expected.insert(unit.name());
+    }
+    const std::set<std::string> actual(found->second.units().begin(),
+                                       found->second.units().end());
+    EXPECT_EQ(actual, expected);
+  }
+}
+
+TEST_F(SuiteTest, The2021KeyProjectsAreDeliveredAndBaoshansExcellentOneOf2023IsThere) {
+  ASSERT_EQ(import_exit_, 0) << import_output_;
+  auto catalogue = cv1::CatalogueService::NewStub(Dial(Named("catalogue").port));
+  cv1::ListProjectsRequest list;
+  list.set_year(2021);
+  list.set_page_size(100);
+  grpc::ClientContext context;
+  cv1::ListProjectsResponse y2021;
+  ASSERT_TRUE(catalogue->ListProjects(&context, list, &y2021).ok());
+  ASSERT_EQ(y2021.projects_size(), 20);
+  int with_outcomes = 0;
+  for (const auto& p : y2021.projects()) {
+    EXPECT_EQ(p.status(), cv1::PROJECT_STATUS_DELIVERED) << p.title();
+    EXPECT_TRUE(p.key_project()) << p.title();
+    EXPECT_FALSE(p.units().empty()) << p.title();
+    if (p.outcomes_size() > 0) ++with_outcomes;
+    for (const auto& o : p.outcomes()) {
+      // The phrase is kept and its figure read.
+      EXPECT_FALSE(o.phrase().empty()) << p.title();
+      EXPECT_FALSE(o.quantity().decimal().empty()) << o.phrase();
+    }
+  }
+  // Four of the twenty have no figure in the seeds (see the demo file).
+  EXPECT_EQ(with_outcomes, 16);
+
+  cv1::ListProjectsRequest excellent;
+  excellent.set_year(2023);
+  excellent.set_region("regions/310113");
+  excellent.add_flags(cv1::PROJECT_FLAG_EXCELLENT);
+  grpc::ClientContext context2023;
+  cv1::ListProjectsResponse y2023;
+  ASSERT_TRUE(catalogue->ListProjects(&context2023, excellent, &y2023).ok());
+  ASSERT_EQ(y2023.projects_size(), 1);
+  EXPECT_NE(y2023.projects(0).title().find("两旧一村"), std::string::npos);
 }
 
 TEST_F(SuiteTest, BaoshanGovernmentReportCompleteAndIndicatorsMet) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <set>
 
 #include "absl/time/clock.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -96,6 +97,17 @@ class GatewayFreshnessTest : public ::testing::Test {
     return summary;
   }
 
+  // A second gateway on the same backends with its cache off; it lives as
+  // long as the test.
+  std::unique_ptr<gv1::GatewayService::Stub> StartUncachedGateway() {
+    GatewayOptions options = backends_->GatewayOptionsFor();
+    options.cache = false;
+    uncached_gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::ShippedRules());
+    uncached_server_ =
+        testing::StartInProcess(uncached_gateway_.get(), "fazhi.gateway.v1.GatewayService");
+    return gv1::GatewayService::NewStub(testing::Connect(uncached_server_->target()));
+  }
+
   static bool AllFromCache(const gv1::DistrictComplianceSummary& s) {
     for (const auto& b : s.backends()) {
       if (b.cache() != gv1::CACHE_STATE_HIT) return false;
@@ -131,6 +143,8 @@ class GatewayFreshnessTest : public ::testing::Test {
   std::unique_ptr<GatewayServiceImpl> gateway_;
   std::unique_ptr<server::ServerRunner> server_;
   std::unique_ptr<gv1::GatewayService::Stub> stub_;
+  std::unique_ptr<GatewayServiceImpl> uncached_gateway_;
+  std::unique_ptr<server::ServerRunner> uncached_server_;
 };
 
 TEST_F(GatewayFreshnessTest, AWriteToAnyBackendReachesTheNextSummaryWithinOneSecond) {
@@ -204,12 +218,7 @@ TEST_F(GatewayFreshnessTest, ARestartedBackendIsResynchronisedAndSaidSoMeanwhile
 }
 
 TEST_F(GatewayFreshnessTest, CacheOffGivesTheSameAnswers) {
-  GatewayOptions options = backends_->GatewayOptionsFor();
-  options.cache = false;
-  GatewayServiceImpl uncached_gateway(options, testing::ShippedRules());
-  auto uncached_server =
-      testing::StartInProcess(&uncached_gateway, "fazhi.gateway.v1.GatewayService");
-  auto uncached = gv1::GatewayService::NewStub(testing::Connect(uncached_server->target()));
+  auto uncached = StartUncachedGateway();
   gv1::GetDistrictComplianceSummaryRequest request;
   request.set_region_code("310113");
   request.set_year(2023);
@@ -242,6 +251,98 @@ TEST_F(GatewayFreshnessTest, CacheOffGivesTheSameAnswers) {
       testing::CallUnary(stub_.get(), &gv1::GatewayService::Stub::RankRegions, rank, &warm_rank)
           .ok());
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(cold_rank, warm_rank));
+}
+
+
+// A ranking of many regions asks each backend a few times for all of them
+// (BatchGetSnapshots, whole lists) instead of several calls per region; each
+// line must still be what the region's own summary says.
+TEST_F(GatewayFreshnessTest, ARankingOfManyRegionsAsksTogetherAndAgreesWithEachRegionsSummary) {
+  const char* const kCodes[] = {"310101", "310104", "310105", "310106", "310107", "310109",
+                                "310110", "310112", "310114", "310115", "310116"};
+  for (int i = 0; i < 11; ++i) {
+    const std::string code = kCodes[i];
+    cv1::CreateRegionRequest region;
+    region.mutable_region()->set_code(code);
+    region.mutable_region()->set_display_name("区" + code);
+    region.mutable_region()->set_level(cv1::REGION_LEVEL_COUNTY);
+    region.mutable_region()->set_parent("regions/310000");
+    MustCall(backends_->catalogue(), &cv1::CatalogueService::Stub::CreateRegion, region);
+    cv1::CreateUnitRequest unit;
+    unit.set_unit_id(code + "-government");
+    unit.mutable_unit()->set_display_name(code + "区人民政府");
+    unit.mutable_unit()->set_level(cv1::UNIT_LEVEL_DISTRICT);
+    unit.mutable_unit()->set_kind(cv1::UNIT_KIND_GOVERNMENT);
+    unit.mutable_unit()->set_region("regions/" + code);
+    MustCall(backends_->catalogue(), &cv1::CatalogueService::Stub::CreateUnit, unit);
+    if (i % 2 == 0) {
+      mv1::RecordObservationRequest observation;
+      observation.mutable_observation()->set_indicator("indicators/court_appearance_rate");
+      observation.mutable_observation()->set_subject("regions/" + code);
+      observation.mutable_observation()->mutable_period()->set_year(2023);
+      observation.mutable_observation()->mutable_quantity()->set_text(
+          std::to_string(60 + 4 * i) + "%");
+      MustCall(backends_->metrics(), &mv1::MetricsService::Stub::RecordObservation, observation);
+    }
+    if (i % 3 == 0) {
+      cv1::CreateProjectRequest project;
+      auto* p = project.mutable_project();
+      p->set_year(2023);
+      p->set_level(cv1::PROJECT_LEVEL_DISTRICT);
+      p->set_title("项目" + code);
+      p->add_units("units/" + code + "-government");
+      p->set_region("regions/" + code);
+      MustCall(backends_->catalogue(), &cv1::CatalogueService::Stub::CreateProject, project);
+    }
+    if (i % 4 == 0) {
+      rv1::SubmitReportRequest submit;
+      submit.mutable_report()->set_filer("units/" + code + "-government");
+      submit.mutable_report()->set_region("regions/" + code);
+      submit.mutable_report()->set_year(2023);
+      submit.mutable_report()->set_text(testing::ReadSeed("002_4f28ee6da608f1e8.txt"));
+      MustCall(backends_->report(), &rv1::ReportService::Stub::SubmitReport, submit);
+    }
+  }
+
+  // Cache off: every region is missing, so the ranking asks in bulk.
+  auto uncached = StartUncachedGateway();
+  gv1::RankRegionsRequest rank;
+  rank.set_parent_region_code("310000");
+  rank.set_year(2023);
+  gv1::RankRegionsResponse ranked;
+  ASSERT_TRUE(
+      testing::CallUnary(uncached.get(), &gv1::GatewayService::Stub::RankRegions, rank, &ranked)
+          .ok());
+  ASSERT_EQ(ranked.regions_size(), 12);
+  std::set<double> scores;
+  for (const auto& line : ranked.regions()) {
+    SCOPED_TRACE(line.region().code());
+    EXPECT_FALSE(line.partial());
+    gv1::GetDistrictComplianceSummaryRequest request;
+    request.set_region_code(line.region().code());
+    request.set_year(2023);
+    gv1::DistrictComplianceSummary own;
+    ASSERT_TRUE(testing::CallUnary(uncached.get(),
+                                   &gv1::GatewayService::Stub::GetDistrictComplianceSummary,
+                                   request, &own)
+                    .ok());
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(line.score(), own.score()))
+        << line.score().DebugString() << "\nvs\n"
+        << own.score().DebugString();
+    EXPECT_EQ(line.region().name(), own.region().name());
+    scores.insert(line.score().value());
+  }
+  // The data differ, and so do the scores: the comparison is not vacuous.
+  EXPECT_GE(scores.size(), 3u);
+
+  // A backend down: every line is partial, none is scored from nothing.
+  backends_->Stop(Backend::kMetrics);
+  ASSERT_TRUE(
+      testing::CallUnary(uncached.get(), &gv1::GatewayService::Stub::RankRegions, rank, &ranked)
+          .ok());
+  ASSERT_EQ(ranked.regions_size(), 12);
+  for (const auto& line : ranked.regions()) EXPECT_TRUE(line.partial()) << line.region().code();
+  backends_->Start(Backend::kMetrics);
 }
 
 }  // namespace

@@ -323,6 +323,42 @@ TEST_F(MetricsHistoryTest, SeriesCompareAndRollUp) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(MetricsHistoryTest, BatchGetSnapshotsEqualsOneGetSnapshotPerSubjectInOrder) {
+  Record(MakeObservation("smart_mediation_received", kPutuo, 2020, "1000"));
+  Record(MakeObservation("smart_mediation_succeeded", kPutuo, 2020, "900"));
+  Record(MakeObservation("court_appearance_rate", kBaoshan, 2020, "100"));
+
+  v1::BatchGetSnapshotsRequest batch;
+  batch.set_year(2020);
+  for (const char* subject : {kBaoshan, "regions/310101", kPutuo}) batch.add_subjects(subject);
+  v1::BatchGetSnapshotsResponse batched;
+  ASSERT_TRUE(Call(&Stub::BatchGetSnapshots, batch, &batched).ok());
+  ASSERT_EQ(batched.snapshots_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    v1::GetSnapshotRequest one;
+    one.set_subject(batch.subjects(i));
+    one.set_year(2020);
+    v1::Snapshot single;
+    ASSERT_TRUE(Call(&Stub::GetSnapshot, one, &single).ok());
+    EXPECT_EQ(batched.snapshots(i).SerializeAsString(), single.SerializeAsString())
+        << batch.subjects(i);
+  }
+  EXPECT_EQ(Find(batched.snapshots(2), "smart_mediation_success_rate")
+                ->observation()
+                .quantity()
+                .decimal(),
+            "90");
+
+  // A subject named twice, or none, or a bad year: INVALID_ARGUMENT naming it.
+  batch.add_subjects(kPutuo);
+  EXPECT_EQ(Call(&Stub::BatchGetSnapshots, batch, &batched).code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::BatchGetSnapshotsRequest empty;
+  empty.set_year(2020);
+  EXPECT_EQ(Call(&Stub::BatchGetSnapshots, empty, &batched).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(MetricsHistoryTest, BatchIngestJudgesEachItemOnItsOwn) {
   v1::BatchRecordObservationsRequest request;
   auto add = [&](const v1::Observation& o, const std::string& request_id = "") {
