@@ -32,18 +32,27 @@ struct ChangeSource {
   std::function<absl::StatusOr<std::vector<Change>>(uint64_t after, int limit)> changes_after;
   // Blocks until a change above `after` is committed or `timeout` passes.
   std::function<void(uint64_t after, absl::Duration timeout)> wait_for_change_after;
+  // The sequence of the last committed change (0 when none).
+  std::function<uint64_t()> last_committed;
 };
+
+// The initial metadata key of a watch: the sequence of the last change
+// committed when the watch was accepted. A client that reads the store
+// after the watch is established has seen every change up to it.
+inline constexpr char kHeadSequenceKey[] = "fazhi-head-sequence";
 
 // The source of a store that has both as methods:
 //   absl::StatusOr<std::vector<Change>> ChangesAfter(uint64_t after, int limit);
 //   WaitForChangeAfter(uint64_t after, absl::Duration timeout);
+//   uint64_t LastCommittedChange() const;
 // `store` must outlive the source.
 template <typename Change, typename Store>
 ChangeSource<Change> ChangeSourceOf(Store* store) {
   return {[store](uint64_t after, int limit) { return store->ChangesAfter(after, limit); },
           [store](uint64_t after, absl::Duration timeout) {
             store->WaitForChangeAfter(after, timeout);
-          }};
+          },
+          [store] { return store->LastCommittedChange(); }};
 }
 
 // The WatchChanges streams of one service. Thread-safe.
@@ -64,7 +73,7 @@ class ChangeStreams {
   //   * after_sequence < 0: INVALID_ARGUMENT, BadRequest on "after_sequence";
   //   * else the initial metadata is sent at once, so a client's
   //     WaitForInitialMetadata() returns as soon as the watch is established
-  //     even when no change comes;
+  //     even when no change comes; it carries kHeadSequenceKey;
   //   * then every change above after_sequence (0 = from the start), in
   //     order, and each new one as it is committed, until the caller cancels
   //     (CANCELLED), goes away (OK), or Stop() (UNAVAILABLE).
@@ -90,6 +99,7 @@ grpc::Status ChangeStreams::Serve(grpc::ServerContext* context, int64_t after_se
                                   const ChangeSource<Change>& source) const {
   if (after_sequence < 0) return InvalidCursor();
   uint64_t cursor = static_cast<uint64_t>(after_sequence);
+  context->AddInitialMetadata(kHeadSequenceKey, std::to_string(source.last_committed()));
   writer->SendInitialMetadata();
   // The wait wakes at least every poll interval to notice a cancelled
   // caller or a server shutting down.

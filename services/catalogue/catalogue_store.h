@@ -84,6 +84,8 @@ class CatalogueStore {
   // Blocks until a change above `after` is committed or `timeout` passes;
   // returns the last committed sequence.
   uint64_t WaitForChangeAfter(uint64_t after, absl::Duration timeout);
+  // The sequence of the last committed change (0 when none).
+  uint64_t LastCommittedChange() const { return changes_committed_.last_committed(); }
 
   absl::Status Close() { return store_->Close(); }
   storage::Store& store() { return *store_; }

@@ -51,6 +51,7 @@ bool ChangeFollower::FollowOnce() {
   std::unique_ptr<ChangeStream> stream = open_(resuming ? last_.sequence - 1 : 0);
   SetStream(stream.get());
   stream->WaitEstablished();
+  const int64_t head = stream->Head();
 
   // While resuming: the first change must come within the window.
   absl::Notification first_change_or_end;
@@ -85,6 +86,9 @@ bool ChangeFollower::FollowOnce() {
                                             last_.sequence, " to ", mark.sequence));
     }
     last_ = mark;
+    // Committed before the watch was accepted: older than anything read
+    // since (see the header).
+    if (head >= 0 && mark.sequence <= head) continue;
     callbacks_.on_invalidate(absl::StrCat("change ", mark.sequence, " to ", mark.resource));
   }
   // Not live from here on: nothing more will be heard from this stream.

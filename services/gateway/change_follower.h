@@ -36,10 +36,14 @@
 // same point, and the backend stays uncached meanwhile; the contract offers
 // no way to learn the oldest sequence a log keeps.
 //
-// At the first connection (nothing cached yet) the follower starts from 0:
-// the backend replays its whole log and each replayed change invalidates,
-// which is harmless and ends when the replay does. It is live from the
-// moment the watch is established (WaitForInitialMetadata).
+// At the first connection (nothing cached yet) the follower starts from 0
+// and is live from the moment the watch is established
+// (WaitForInitialMetadata). The backend then replays its whole log; the
+// changes up to the head it named on accepting the watch (Head()) were
+// committed before anything now cached was read, so they are handed on
+// without invalidating: a long log does not keep the cache empty while it
+// replays. Changes after the head invalidate as they come. The same holds
+// after a verified resume.
 #ifndef FAZHI_SERVICES_GATEWAY_CHANGE_FOLLOWER_H_
 #define FAZHI_SERVICES_GATEWAY_CHANGE_FOLLOWER_H_
 
@@ -54,7 +58,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "absl/strings/numbers.h"
 #include "absl/time/time.h"
+#include "common/server/change_stream.h"
 
 namespace fazhi::gateway {
 
@@ -79,6 +85,9 @@ class ChangeStream {
   // Blocks until the backend accepted the watch (its initial metadata) or
   // the call ended.
   virtual void WaitEstablished() = 0;
+  // After WaitEstablished: the backend's last committed change when it
+  // accepted the watch (server::kHeadSequenceKey), or -1 when not said.
+  virtual int64_t Head() { return -1; }
   // The next change; false when the stream ended (then call Finish).
   virtual bool Next(ChangeMark* mark) = 0;
   virtual grpc::Status Finish() = 0;
@@ -99,6 +108,16 @@ class GrpcChangeStream final : public ChangeStream {
     reader_ = stub->WatchChanges(&context_, request);
   }
   void WaitEstablished() override { reader_->WaitForInitialMetadata(); }
+  int64_t Head() override {
+    const auto& metadata = context_.GetServerInitialMetadata();
+    auto it = metadata.find(server::kHeadSequenceKey);
+    int64_t head = -1;
+    if (it == metadata.end() ||
+        !absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &head)) {
+      return -1;
+    }
+    return head;
+  }
   bool Next(ChangeMark* mark) override {
     Change change;
     if (!reader_->Read(&change)) return false;

@@ -131,6 +131,8 @@ class MetricsStore {
   void WaitForChangeAfter(uint64_t after, absl::Duration timeout) const {
     changes_->WaitForChangeAfter(after, timeout);
   }
+  // The sequence of the last committed change (0 when none).
+  uint64_t LastCommittedChange() const { return changes_->last_committed(); }
 
   // Every current observation of `subject` in years [first_year, last_year].
   absl::StatusOr<std::vector<v1::Observation>> ObservationsInYears(

@@ -96,6 +96,8 @@ class ReportStore {
   void WaitForChangeAfter(uint64_t after, absl::Duration timeout) const {
     changes_->WaitForChangeAfter(after, timeout);
   }
+  // The sequence of the last committed change (0 when none).
+  uint64_t LastCommittedChange() const { return changes_->last_committed(); }
 
   absl::Status Close() { return store_->Close(); }
   storage::Store& store() { return *store_; }

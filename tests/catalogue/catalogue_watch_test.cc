@@ -28,6 +28,7 @@ TEST(CatalogueWatchTest, EstablishedBeforeAnyChangeThenSeesTheNextWrite) {
     // Nothing has been written: the constructor still returns, on the
     // initial metadata alone.
     testing::OpenWatch<Stub, v1::WatchChangesRequest, v1::Change> watch(*stub, 0);
+    EXPECT_EQ(watch.head(), "0");
     v1::CreateRegionRequest create;
     create.mutable_region()->set_code("310000");
     create.mutable_region()->set_display_name("上海市");
@@ -39,6 +40,10 @@ TEST(CatalogueWatchTest, EstablishedBeforeAnyChangeThenSeesTheNextWrite) {
     EXPECT_EQ(changes[0].sequence(), 1);
     EXPECT_EQ(changes[0].resource(), "regions/310000");
   }
+  // A later watch names the change committed since as its head.
+  testing::OpenWatch<Stub, v1::WatchChangesRequest, v1::Change> later(*stub, 0);
+  EXPECT_EQ(later.head(), "1");
+  later.Finish();
   server->Shutdown();
   EXPECT_TRUE((*store)->Close().ok());
 }

@@ -141,6 +141,11 @@ class FakeLog {
     absl::MutexLock lock(&mu_);
     down_ = false;
   }
+  // Streams opened from now on name the log's length as their head.
+  void AnnounceHead() {
+    absl::MutexLock lock(&mu_);
+    announce_head_ = true;
+  }
   std::vector<int64_t> asked() {
     absl::MutexLock lock(&mu_);
     return asked_;
@@ -154,8 +159,10 @@ class FakeLog {
       generation_ = log_->generation_;
       dead_ = log_->down_;
       status_ = log_->end_;
+      head_ = log_->announce_head_ ? static_cast<int64_t>(log_->log_.size()) : -1;
     }
     void WaitEstablished() override {}
+    int64_t Head() override { return head_; }
     bool Next(ChangeMark* mark) override {
       absl::MutexLock lock(&log_->mu_);
       auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(log_->mu_) {
@@ -185,6 +192,7 @@ class FakeLog {
    private:
     FakeLog* log_;
     int64_t cursor_;
+    int64_t head_ = -1;
     int generation_ = 0;
     bool dead_ = false;
     bool cancelled_ = false;
@@ -201,6 +209,7 @@ class FakeLog {
   int64_t clock_ = 0;
   int generation_ = 0;
   bool down_ = false;
+  bool announce_head_ = false;
   grpc::Status end_;
   std::vector<int64_t> asked_;
 };
@@ -231,6 +240,22 @@ TEST(ChangeFollowerTest, ReplaysFromZeroThenInvalidatesOnEveryChange) {
   ASSERT_TRUE(WaitUntil([&] { return seen.live && seen.invalidations == 2; }));
   log.Append("projects/c");
   ASSERT_TRUE(WaitUntil([&] { return seen.invalidations == 3; }));
+  EXPECT_EQ(log.asked(), std::vector<int64_t>{0});
+}
+
+TEST(ChangeFollowerTest, ChangesUpToTheHeadAtAcceptAreReplayedWithoutInvalidating) {
+  FakeLog log;
+  for (int i = 0; i < 50; ++i) log.Append("projects/old");
+  log.AnnounceHead();
+  Observed seen;
+  ChangeFollower follower("catalogue", log.Opener(), seen.callbacks(), Quick());
+  ASSERT_TRUE(WaitUntil([&] { return seen.live.load(); }));
+  // The replay is handed on in order: once the new change has invalidated,
+  // the fifty before it were read, and none invalidated.
+  log.Append("projects/new");
+  ASSERT_TRUE(WaitUntil([&] { return seen.invalidations == 1; }));
+  log.Append("projects/newer");
+  ASSERT_TRUE(WaitUntil([&] { return seen.invalidations == 2; }));
   EXPECT_EQ(log.asked(), std::vector<int64_t>{0});
 }
 

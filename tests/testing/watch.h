@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/server/change_stream.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 
@@ -35,6 +36,14 @@ class OpenWatch {
   }
   OpenWatch(const OpenWatch&) = delete;
   OpenWatch& operator=(const OpenWatch&) = delete;
+
+  // The head sequence the server named on accepting the watch
+  // (server::kHeadSequenceKey), or "" when it named none.
+  std::string head() const {
+    const auto& metadata = context_.GetServerInitialMetadata();
+    auto it = metadata.find(server::kHeadSequenceKey);
+    return it == metadata.end() ? "" : std::string(it->second.data(), it->second.size());
+  }
 
   // The next `count` changes, or fewer when the stream ends first.
   std::vector<Change> Read(size_t count) {
