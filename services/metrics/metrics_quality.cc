@@ -43,19 +43,21 @@ int FractionDigits(absl::string_view decimal) {
 
 std::map<int, YearValues> ValuesByYear(const std::vector<v1::Indicator>& indicators,
                                        const std::vector<v1::Observation>& observations) {
-  std::map<int, std::map<std::string, std::vector<v1::Observation>>> grouped;
-  for (const auto& o : observations) grouped[o.period().year()][CodeOf(o)].push_back(o);
+  // Grouped by pointer: only the chosen observation of each is copied.
+  std::map<int, std::map<std::string, std::vector<const v1::Observation*>>> grouped;
+  for (const auto& o : observations) grouped[o.period().year()][CodeOf(o)].push_back(&o);
   std::map<int, YearValues> by_year;
   for (const auto& [year, by_code] : grouped) {
     YearValues& values = by_year[year];
     for (const auto& [code, list] : by_code) {
-      if (auto pick = ChooseYearObservation(list); pick.has_value()) values.own[code] = *pick;
+      if (const v1::Observation* pick = ChooseYearObservation(list); pick != nullptr) {
+        values.own[code] = *pick;
+      }
     }
-    values.value = values.own;
     for (const auto& indicator : indicators) {
       if (values.own.count(indicator.code()) > 0) continue;
       if (auto derived = DeriveRate(indicator, values.own); derived.has_value()) {
-        values.value[indicator.code()] = *derived;
+        values.derived[indicator.code()] = *std::move(derived);
       }
     }
   }
@@ -190,10 +192,10 @@ void AddFlags(const v1::Indicator& indicator, const v1::Observation& value, bool
   };
   for (const auto& [part, whole] : context.quality.not_above) {
     if (part != code) continue;
-    auto w = values.value.find(whole);
+    const v1::Observation* w = values.Find(whole);
     auto wi = context.indicator_of.find(whole);
-    if (w == values.value.end() || wi == context.indicator_of.end()) continue;
-    add(CheckNotAbove(indicator, value, *wi->second, w->second));
+    if (w == nullptr || wi == context.indicator_of.end()) continue;
+    add(CheckNotAbove(indicator, value, *wi->second, *w));
   }
   for (const auto& rule : context.quality.parts_of_total) {
     if (rule.total() != code) continue;
@@ -201,11 +203,11 @@ void AddFlags(const v1::Indicator& indicator, const v1::Observation& value, bool
     std::vector<std::string> written;
     v1::QualityFlag flag;
     for (const auto& part : rule.parts()) {
-      auto p = values.value.find(part);
-      if (p == values.value.end() || !SameMonths(p->second.period(), value.period())) continue;
-      sum += p->second.quantity().value();
-      written.push_back(Written(p->second));
-      flag.add_evidence(p->second.name());
+      const v1::Observation* p = values.Find(part);
+      if (p == nullptr || !SameMonths(p->period(), value.period())) continue;
+      sum += p->quantity().value();
+      written.push_back(Written(*p));
+      flag.add_evidence(p->name());
     }
     if (!written.empty() && sum > value.quantity().value() + 1e-9) {
       flag.set_kind(v1::QUALITY_FLAG_KIND_PARTS_EXCEED_TOTAL);
@@ -229,10 +231,8 @@ void AddFlags(const v1::Indicator& indicator, const v1::Observation& value, bool
   for (int y = year - context.quality.jump_lookback_years; y < year; ++y) {
     auto it = by_year.find(y);
     if (it == by_year.end()) continue;
-    auto v = it->second.value.find(code);
-    if (v != it->second.value.end() && MonthsCovered(v->second.period()) == 12) {
-      earlier.push_back(v->second);
-    }
+    const v1::Observation* v = it->second.Find(code);
+    if (v != nullptr && MonthsCovered(v->period()) == 12) earlier.push_back(*v);
   }
   add(CheckJump(value, earlier, context.quality.jump_threshold_percent));
 }
@@ -245,18 +245,15 @@ std::optional<v1::SnapshotEntry> BuildEntry(const v1::Indicator& indicator, int 
   static const YearValues* const kNone = new YearValues();
   auto year_it = by_year.find(year);
   const YearValues& values = year_it == by_year.end() ? *kNone : year_it->second;
-  std::optional<v1::Observation> observation;
-  if (auto it = values.value.find(indicator.code()); it != values.value.end()) {
-    observation = it->second;
-  }
+  const v1::Observation* observation = values.Find(indicator.code());
   std::optional<v1::Target> target;
   if (auto it = context.target_of.find(indicator.code()); it != context.target_of.end()) {
     target = it->second;
   }
-  if (!observation.has_value() && !target.has_value()) return std::nullopt;
+  if (observation == nullptr && !target.has_value()) return std::nullopt;
   v1::SnapshotEntry entry;
   *entry.mutable_indicator() = indicator;
-  if (observation.has_value()) {
+  if (observation != nullptr) {
     *entry.mutable_observation() = *observation;
     entry.set_partial_period(MonthsCovered(observation->period()) < 12);
     AddFlags(indicator, *observation, values.own.count(indicator.code()) > 0, year, by_year,
@@ -267,11 +264,10 @@ std::optional<v1::SnapshotEntry> BuildEntry(const v1::Indicator& indicator, int 
   entry.set_verdict(judgement.verdict);
   entry.set_difference(judgement.difference);
   if (auto prev_year = by_year.find(year - 1); prev_year != by_year.end()) {
-    if (auto prev = prev_year->second.value.find(indicator.code());
-        prev != prev_year->second.value.end()) {
-      *entry.mutable_previous_observation() = prev->second;
-      if (observation.has_value()) {
-        const double before = prev->second.quantity().value();
+    if (const v1::Observation* prev = prev_year->second.Find(indicator.code()); prev != nullptr) {
+      *entry.mutable_previous_observation() = *prev;
+      if (observation != nullptr) {
+        const double before = prev->quantity().value();
         const double now = observation->quantity().value();
         entry.set_change(FormatDecimal(now - before, 4));
         if (before != 0) {
@@ -397,14 +393,13 @@ v1::Snapshot RollUp(absl::string_view subject, int year, const std::vector<std::
       incomplete[indicator.code()] = Flag(v1::QUALITY_FLAG_KIND_INCOMPLETE_ROLLUP, why, {});
     }
   }
-  values.value = values.own;
   for (const auto& indicator : indicators) {
     if (values.own.count(indicator.code()) > 0) continue;
     if (auto derived = DeriveRate(indicator, values.own); derived.has_value()) {
       derived->mutable_provenance()->set_note(absl::StrCat("roll-up: ", indicator.numerator_code(),
                                                            " ÷ ", indicator.denominator_code(),
                                                            " × 100 from the summed counts"));
-      values.value[indicator.code()] = *derived;
+      values.derived[indicator.code()] = *std::move(derived);
     }
   }
   EntryContext rollup_context = context;

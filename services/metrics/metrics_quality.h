@@ -16,11 +16,19 @@
 namespace fazhi::metrics {
 
 // The values of one subject in one year, by indicator code: `own` holds the
-// chosen observation of each indicator (ChooseYearObservation); `value` adds
+// chosen observation of each indicator (ChooseYearObservation), `derived`
 // the derived rates that have no observation of their own.
 struct YearValues {
   std::map<std::string, v1::Observation> own;
-  std::map<std::string, v1::Observation> value;
+  std::map<std::string, v1::Observation> derived;
+
+  // The value of `code`: its own observation, else its derived one; null
+  // when neither.
+  const v1::Observation* Find(const std::string& code) const {
+    if (auto it = own.find(code); it != own.end()) return &it->second;
+    if (auto it = derived.find(code); it != derived.end()) return &it->second;
+    return nullptr;
+  }
 };
 
 // Groups `observations` (any years) by year and chooses each year's values.

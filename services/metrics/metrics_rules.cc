@@ -107,13 +107,12 @@ int MonthsCovered(const fazhi::type::Period& period) {
   return end - start + 1;
 }
 
-std::optional<v1::Observation> ChooseYearObservation(const std::vector<v1::Observation>& all) {
+const v1::Observation* ChooseYearObservation(const std::vector<const v1::Observation*>& all) {
   const v1::Observation* best = nullptr;
-  for (const auto& o : all) {
-    if (best == nullptr || MonthsCovered(o.period()) > MonthsCovered(best->period())) best = &o;
+  for (const v1::Observation* o : all) {
+    if (best == nullptr || MonthsCovered(o->period()) > MonthsCovered(best->period())) best = o;
   }
-  if (best == nullptr) return std::nullopt;
-  return *best;
+  return best;
 }
 
 std::string FormatDecimal(double value, int max_fraction_digits) {
@@ -128,12 +127,16 @@ std::string FormatDecimal(double value, int max_fraction_digits) {
 
 Judgement Judge(const std::optional<v1::Observation>& observation,
                 const std::optional<v1::Target>& target) {
+  return Judge(observation.has_value() ? &*observation : nullptr, target);
+}
+
+Judgement Judge(const v1::Observation* observation, const std::optional<v1::Target>& target) {
   Judgement j;
   if (!target.has_value()) {
-    j.verdict = observation.has_value() ? v1::VERDICT_NO_TARGET : v1::VERDICT_UNSPECIFIED;
+    j.verdict = observation != nullptr ? v1::VERDICT_NO_TARGET : v1::VERDICT_UNSPECIFIED;
     return j;
   }
-  if (!observation.has_value()) {
+  if (observation == nullptr) {
     j.verdict = v1::VERDICT_NO_DATA;
     return j;
   }
@@ -184,15 +187,14 @@ v1::Snapshot AssembleSnapshot(absl::string_view subject, int year,
                               const std::vector<v1::Indicator>& indicators,
                               const std::vector<v1::Observation>& observations,
                               const std::vector<v1::Target>& targets) {
-  std::map<std::string, std::vector<v1::Observation>> by_code;
-  for (const auto& o : observations) by_code[api::IdOf("indicators", o.indicator())].push_back(o);
+  std::map<std::string, std::vector<const v1::Observation*>> by_code;
+  for (const auto& o : observations) by_code[api::IdOf("indicators", o.indicator())].push_back(&o);
   std::map<std::string, v1::Target> target_of;
   for (const auto& t : targets) target_of[api::IdOf("indicators", t.indicator())] = t;
 
   std::map<std::string, v1::Observation> chosen;
   for (const auto& [code, list] : by_code) {
-    auto pick = ChooseYearObservation(list);
-    if (pick.has_value()) chosen[code] = *pick;
+    if (const v1::Observation* pick = ChooseYearObservation(list)) chosen[code] = *pick;
   }
   v1::Snapshot snapshot;
   snapshot.set_subject(std::string(subject));

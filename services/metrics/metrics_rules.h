@@ -35,13 +35,16 @@ int MonthsCovered(const fazhi::type::Period& period);
 
 // The observation that stands for the year among several of one indicator:
 // the full-year one, else the one covering most months, else nullopt.
-std::optional<v1::Observation> ChooseYearObservation(const std::vector<v1::Observation>& all);
+// Null when `all` is empty.
+const v1::Observation* ChooseYearObservation(const std::vector<const v1::Observation*>& all);
 
 // Met / not met against `target`, and value - threshold as a decimal string.
 struct Judgement {
   v1::Verdict verdict = v1::VERDICT_UNSPECIFIED;
   std::string difference;
 };
+// `observation` null: no value.
+Judgement Judge(const v1::Observation* observation, const std::optional<v1::Target>& target);
 Judgement Judge(const std::optional<v1::Observation>& observation,
                 const std::optional<v1::Target>& target);
 

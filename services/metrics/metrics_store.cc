@@ -611,7 +611,7 @@ absl::StatusOr<std::vector<v1::Observation>> MetricsStore::ObservationsInYears(
     auto record = storage::ParseRecord<storage_records::ObservationRecord>(
         absl::string_view(it->value().data(), it->value().size()), "observation");
     if (!record.ok()) return record.status();
-    all.push_back(record->observation());
+    all.push_back(std::move(*record->mutable_observation()));
   }
   if (!it->status().ok()) return storage::FromRocksDb(it->status(), "scan observations");
   return all;

@@ -146,11 +146,11 @@ TEST(ChooseYearObservationTest, FullYearBeatsPartialInEitherOrder) {
       MakeObservation("court_appearance_rate", "regions/310107", 2020, 1, 11, "83.8", "%");
   const auto full =
       MakeObservation("court_appearance_rate", "regions/310107", 2020, 1, 12, "85", "%");
-  auto chosen = ChooseYearObservation({partial, full});
-  ASSERT_TRUE(chosen.has_value());
+  const v1::Observation* chosen = ChooseYearObservation({&partial, &full});
+  ASSERT_NE(chosen, nullptr);
   EXPECT_EQ(chosen->quantity().decimal(), "85");
-  chosen = ChooseYearObservation({full, partial});
-  ASSERT_TRUE(chosen.has_value());
+  chosen = ChooseYearObservation({&full, &partial});
+  ASSERT_NE(chosen, nullptr);
   EXPECT_EQ(chosen->quantity().decimal(), "85");
 }
 
@@ -159,14 +159,14 @@ TEST(ChooseYearObservationTest, MostMonthsWinsAmongPartials) {
   const auto to_september =
       MakeObservation("legal_aid_cases", "regions/310107", 2020, 1, 9, "900");
   const auto q4 = MakeObservation("legal_aid_cases", "regions/310107", 2020, 10, 12, "310");
-  auto chosen = ChooseYearObservation({q1, q4, to_september});
-  ASSERT_TRUE(chosen.has_value());
+  const v1::Observation* chosen = ChooseYearObservation({&q1, &q4, &to_september});
+  ASSERT_NE(chosen, nullptr);
   EXPECT_EQ(chosen->quantity().decimal(), "900");
   EXPECT_EQ(MonthsCovered(chosen->period()), 9);
 }
 
 TEST(ChooseYearObservationTest, NothingFromNothing) {
-  EXPECT_FALSE(ChooseYearObservation({}).has_value());
+  EXPECT_EQ(ChooseYearObservation({}), nullptr);
 }
 
 TEST(MonthsCoveredTest, DefaultsMeanTheWholeYear) {
