@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/gateway/project_timeliness.h"
@@ -154,6 +155,21 @@ std::string ValueText(const mv1::Observation& o) {
   return text;
 }
 
+// The change from last year judged by the indicator's direction.
+gv1::Trend TrendOf(const mv1::SnapshotEntry& entry) {
+  if (entry.change().empty()) return gv1::TREND_NOT_COMPARABLE;
+  const bool down = absl::StartsWith(entry.change(), "-");
+  if (entry.change() == "0") return gv1::TREND_UNCHANGED;
+  switch (entry.indicator().direction()) {
+    case mv1::DIRECTION_HIGHER_IS_BETTER:
+      return down ? gv1::TREND_WORSENED : gv1::TREND_IMPROVED;
+    case mv1::DIRECTION_LOWER_IS_BETTER:
+      return down ? gv1::TREND_IMPROVED : gv1::TREND_WORSENED;
+    default:
+      return down ? gv1::TREND_DOWN : gv1::TREND_UP;
+  }
+}
+
 void AssembleIndicators(const SummaryInputs& in, gv1::DistrictComplianceSummary& summary) {
   auto* indicators = summary.mutable_indicators();
   if (!in.metrics.data.has_value()) {
@@ -171,7 +187,22 @@ void AssembleIndicators(const SummaryInputs& in, gv1::DistrictComplianceSummary&
     if (entry.has_target()) *line->mutable_target() = entry.target();
     line->set_verdict(entry.verdict());
     line->set_partial_period(entry.partial_period());
+    line->set_difference(entry.difference());
+    *line->mutable_quality_flags() = entry.quality_flags();
+    if (entry.has_previous_observation()) {
+      *line->mutable_previous_observation() = entry.previous_observation();
+    }
+    line->set_change(entry.change());
+    line->set_change_percent(entry.change_percent());
+    line->set_trend(TrendOf(entry));
     const std::string& name = entry.indicator().display_name();
+    for (const auto& flag : entry.quality_flags()) {
+      // A partial period has its own finding below.
+      if (flag.kind() == mv1::QUALITY_FLAG_KIND_PARTIAL_PERIOD) continue;
+      AddFinding(summary, gv1::Finding::SEVERITY_WARNING,
+                 absl::StrCat(name, "数据存疑：", flag.explanation()),
+                 flag.evidence().empty() ? entry.observation().name() : flag.evidence(0));
+    }
     if (entry.verdict() == mv1::VERDICT_NOT_MET) {
       const bool at_most = entry.target().comparator() == mv1::COMPARATOR_AT_MOST;
       const std::string& unit = entry.indicator().unit_of_measure();

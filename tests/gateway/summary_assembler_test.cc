@@ -114,6 +114,42 @@ TEST(SummaryAssemblerTest, PutuoShortfallsBecomeFindingsWithEvidence) {
   EXPECT_EQ(s.projects().delivered(), 1);
 }
 
+TEST(SummaryAssemblerTest, LastYearTheTrendAndQualityFlagsReachTheLineAndTheFindings) {
+  SummaryInputs in = PutuoInputs();
+  mv1::Snapshot& snapshot = *in.metrics.data;
+  // The court appearance rate (higher is better) fell from 90% to 83.8%.
+  auto* court = snapshot.mutable_entries(0);
+  court->mutable_indicator()->set_direction(mv1::DIRECTION_HIGHER_IS_BETTER);
+  court->mutable_previous_observation()->set_name("observations/o0");
+  court->mutable_previous_observation()->mutable_quantity()->set_text("90%");
+  court->set_change("-6.2");
+  court->set_change_percent("-6.89");
+  auto* flag = court->add_quality_flags();
+  flag->set_kind(mv1::QUALITY_FLAG_KIND_RATE_MISMATCH);
+  flag->set_explanation("出庭应诉率83.8%与出庭31件、应诉37件不符");
+  flag->add_evidence("observations/o2");
+  // A workload count rose: neither way is better.
+  auto* received = snapshot.add_entries();
+  received->mutable_indicator()->set_code("admin_reconsideration_received");
+  received->mutable_indicator()->set_display_name("行政复议收案数");
+  received->mutable_indicator()->set_direction(mv1::DIRECTION_NEUTRAL);
+  received->mutable_observation()->set_name("observations/o3");
+  received->set_change("12");
+  // No value last year.
+  const auto s = AssembleSummary(in);
+  ASSERT_EQ(s.indicators().indicators_size(), 3);
+  const auto& line = s.indicators().indicators(0);
+  EXPECT_EQ(line.previous_observation().name(), "observations/o0");
+  EXPECT_EQ(line.change(), "-6.2");
+  EXPECT_EQ(line.change_percent(), "-6.89");
+  EXPECT_EQ(line.trend(), gv1::TREND_WORSENED);
+  ASSERT_EQ(line.quality_flags_size(), 1);
+  EXPECT_TRUE(HasFinding(s, "行政机关负责人出庭应诉率数据存疑：出庭应诉率83.8%与出庭31件",
+                         "observations/o2"));
+  EXPECT_EQ(s.indicators().indicators(1).trend(), gv1::TREND_NOT_COMPARABLE);
+  EXPECT_EQ(s.indicators().indicators(2).trend(), gv1::TREND_UP);
+}
+
 TEST(SummaryAssemblerTest, EachMissingBackendMarksOnlyItsSectionsUnreachable) {
   {
     auto in = PutuoInputs();

@@ -131,6 +131,28 @@ std::string TargetText(const gateway::IndicatorStatus& i) {
                       i.unit_of_measure());
 }
 
+// The change from last year: "↑ +12（+8.5%）", the arrow by direction
+// ("改善" / "下降" words when the indicator says which way is better).
+std::string TrendText(const gateway::IndicatorStatus& i) {
+  if (i.change().empty()) return kNone;
+  std::string change = i.change();
+  if (change[0] != '-' && change != "0") change = "+" + change;
+  if (!i.change_percent().empty()) {
+    absl::StrAppend(&change, "（", i.change_percent()[0] == '-' ? "" : "+", i.change_percent(),
+                    "%）");
+  }
+  switch (i.trend()) {
+    case gateway::TREND_IMPROVED:
+      return absl::StrCat("改善 ", change);
+    case gateway::TREND_WORSENED:
+      return absl::StrCat("变差 ", change);
+    case gateway::TREND_UNCHANGED:
+      return "持平";
+    default:
+      return change;
+  }
+}
+
 std::string PeriodText(const gateway::IndicatorStatus& i) {
   if (!i.has_observation()) return "";
   const auto& period = i.observation().period();
@@ -154,11 +176,14 @@ void AppendIndicators(const gateway::IndicatorsStatus& s, std::string& out) {
     return;
   }
   TextTable table(kIndent);
-  table.AddRow({"指标", "数值", "目标", "结论", "期间"});
+  table.AddRow({"指标", "数值", "目标", "结论", "期间", "上年", "变化", "存疑"});
   table.AddRule();
   for (const auto& i : s.indicators()) {
     const std::string name = i.display_name().empty() ? i.indicator_code() : i.display_name();
-    table.AddRow({name, ValueText(i), TargetText(i), VerdictName(i.verdict()), PeriodText(i)});
+    table.AddRow({name, ValueText(i), TargetText(i), VerdictName(i.verdict()), PeriodText(i),
+                  i.has_previous_observation() ? i.previous_observation().quantity().text() : "—",
+                  TrendText(i),
+                  i.quality_flags().empty() ? "" : absl::StrCat(i.quality_flags_size(), "项")});
   }
   out += table.Render();
 }
