@@ -1,4 +1,5 @@
 // metrics_server: indicators, observations and their targets over gRPC.
+#include "common/base/logging.h"
 #include "common/rules/rule_set.h"
 #include "common/server/backup_service.h"
 #include "common/server/service_main.h"
@@ -15,6 +16,13 @@ int main(int argc, char** argv) {
   auto store = fazhi::metrics::MetricsStore::Open(options);
   if (!store.ok()) return fazhi::server::FailStartup("metrics_server", store.status());
 
+  // A change of rules since the last start is recorded before serving.
+  auto rules_change = (*store)->RecordRulesInForce(*rules);
+  if (!rules_change.ok()) return fazhi::server::FailStartup("metrics_server", rules_change.status());
+  if (rules_change->has_value()) {
+    FAZHI_LOG(INFO) << "rules in force: \"" << (*rules_change)->from_version() << "\" -> \""
+                    << (*rules_change)->to_version() << "\" (recorded)";
+  }
   fazhi::metrics::MetricsServiceImpl service(store->get(), *std::move(rules));
   fazhi::server::ServerRunner runner(
       fazhi::server::ServerConfigFromFlags("metrics", /*default_port=*/50052));

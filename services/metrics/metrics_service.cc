@@ -208,8 +208,11 @@ absl::Status MetricsServiceImpl::BuildSnapshots(const std::vector<std::string>& 
 
 grpc::Status MetricsServiceImpl::ListTargets(grpc::ServerContext*, const v1::ListTargetsRequest*,
                                              v1::ListTargetsResponse* response) {
+  auto changes = store_->ListRulesChanges();
+  if (!changes.ok()) return ToGrpcStatus(changes.status());
   *response->mutable_targets() = rules_.targets();
   response->set_rules_version(rules_.version());
+  for (auto& change : *changes) *response->add_rules_changes() = std::move(change);
   return grpc::Status::OK;
 }
 

@@ -11,6 +11,8 @@
 //   3 "requests"  'q' request_id                              -> ObservationRecord
 //                 (the answer the first call with that request_id got)
 //   4 "meta"      's' "observation"                           -> next number (u64)
+//                 'r' "in-force"                              -> RulesInForceRecord
+//                 'g' sequence(u64)                           -> RulesChangeRecord
 //   5 "changes"   'c' sequence(u64)                           -> ChangeRecord
 //                 (the WatchChanges log; common/storage/change_feed.h)
 // and in "records" and "indexes", for ReplaceReportObservations:
@@ -142,6 +144,15 @@ class MetricsStore {
   // with). Tests set a fixed one; the default is absl::Now.
   void set_clock(std::function<absl::Time()> clock) { clock_ = std::move(clock); }
   absl::Time Now() const { return clock_(); }
+
+  // Compares the metrics part of `rules` (version, targets, quality rules)
+  // with what the store last ran with; when they differ, or on the first
+  // start, records a RulesChange and the new rules in one batch and returns
+  // the change. Called once at start-up, before serving.
+  absl::StatusOr<std::optional<v1::RulesChange>> RecordRulesInForce(
+      const fazhi::rules::v1::RuleSet& rules);
+  // Every recorded change of rules, oldest first.
+  absl::StatusOr<std::vector<v1::RulesChange>> ListRulesChanges() const;
 
   absl::Status Close() { return store_->Close(); }
   storage::Store& store() { return *store_; }

@@ -7,6 +7,7 @@ fazhi_cc_test(NAME metrics_test LABELS integration
     metrics/metrics_service_test.cc
     metrics/metrics_watch_test.cc
     metrics/metrics_report_observations_test.cc
+    metrics/metrics_rules_changes_test.cc
   DEPS metrics_lib fazhi_test_env)
 
 # Benchmarks (not tests, not in CTest: they print figures; see
