@@ -22,6 +22,10 @@ using Text = std::u32string_view;
 // Exact fixed-point decimals: value = coefficient / 10^scale.
 
 constexpr uint64_t kMaxCoefficient = std::numeric_limits<uint64_t>::max();
+// Fraction digits a written number may have (a canonical decimal, with the
+// multiplier's shift applied to its mantissa, stays within the 40 characters
+// fazhi.type.Quantity allows).
+constexpr int kMaxFractionDigits = 18;
 
 struct Decimal {
   uint64_t coefficient = 0;
@@ -463,6 +467,10 @@ ArabicNumber ReadArabic(Text s, size_t pos) {
       }
       push_digit(digit);
       ++out.value.scale;
+      // Leading fractional zeros ("0.000…1") never overflow the coefficient
+      // but do lengthen the decimal: past kMaxFractionDigits the number is
+      // not held exactly either.
+      if (out.value.scale > kMaxFractionDigits) out.overflow = true;
     }
     if (point_then_digit(k)) {
       out.dotted = true;

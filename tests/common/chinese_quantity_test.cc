@@ -1,4 +1,5 @@
 #include "common/text/chinese_quantity.h"
+#include "common/text/quantity_proto.h"
 
 #include <chrono>
 #include <cstdint>
@@ -219,9 +220,22 @@ TEST(ParseChineseQuantityTest, RejectsNonQuantities) {
   ExpectRejected("1万20000");
   ExpectRejected("123456789012345678901234件");
   ExpectRejected("999999999999亿");
+  // More fraction digits than a canonical decimal holds, even with only
+  // zeros before them (found by tests/fuzz: the coefficient never
+  // overflowed, so the decimal grew without bound).
+  ExpectRejected("0.0000000000000000000000000000000000000050510061%");
+  ExpectRejected("1.0000000000000000001件");
   ExpectRejected(
       "34\xFF"
       "8件");
+}
+
+TEST(ParseChineseQuantityTest, EighteenFractionDigitsAreTheMost) {
+  absl::StatusOr<ChineseQuantity> q = ParseChineseQuantity("0.000000000000000001亿元");
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_EQ(q->decimal, "0.0000000001");
+  EXPECT_EQ(q->mantissa, "0.000000000000000001");
+  EXPECT_TRUE(IsCanonicalDecimal(q->mantissa));
 }
 
 TEST(ParseChineseQuantityTest, ErrorMessageNamesThePhrase) {
