@@ -84,14 +84,11 @@ class SuiteTest : public ::testing::Test {
       s.binary = binary;
       services_.push_back(std::move(s));
     }
+    // One after the other: each is told where the ones before it listen.
     for (auto& s : services_) {
-      s.port = FreePort();
-      s.metrics_port = FreePort();
-    }
-    for (auto& s : services_) Start(s);
-    for (auto& s : services_) {
-      ASSERT_TRUE(WaitForPort(s.port, 20s)) << s.name << " did not start; log:\n"
-                                            << ReadWholeFile(dir_ + "/" + s.name + ".log");
+      Start(s);
+      ASSERT_NE(s.port, 0) << s.name << " did not start; log:\n"
+                           << ReadWholeFile(dir_ + "/" + s.name + ".log");
     }
     std::string output;
     import_exit_ = RunToCompletion(Binary("tools/fazhictl/fazhictl"), ImportArgs(), &output, 120s);
@@ -114,10 +111,14 @@ class SuiteTest : public ::testing::Test {
             "--metrics=" + Address(services_[1].port), "--report=" + Address(services_[2].port)};
   }
 
+  // Starts `s` on its port, or on one the kernel picks when it has none
+  // yet, and waits until it says it listens; on failure s.port is 0.
   static void Start(Service& s) {
-    std::vector<std::string> args = {"--listen=" + Address(s.port),
-                                     "--metrics_port=" + std::to_string(s.metrics_port),
-                                     "--shutdown_grace_seconds=5"};
+    const bool fresh = s.port == 0;
+    std::vector<std::string> args = {
+        "--listen=" + Address(s.port),
+        "--metrics_port=" + std::to_string(fresh ? 0 : s.metrics_port),
+        "--shutdown_grace_seconds=5"};
     if (s.name == "gateway") {
       args.push_back("--catalogue=" + Address(services_[0].port));
       args.push_back("--metrics=" + Address(services_[1].port));
@@ -131,8 +132,16 @@ class SuiteTest : public ::testing::Test {
       // The report server publishes figures to metrics.
       if (s.name == "report") args.push_back("--metrics=" + Address(services_[1].port));
     }
-    s.process =
-        std::make_unique<ChildProcess>(Binary(s.binary), args, dir_ + "/" + s.name + ".log");
+    const std::string log = dir_ + "/" + s.name + ".log";
+    const size_t from = ReadWholeFile(log).size();
+    s.process = std::make_unique<ChildProcess>(Binary(s.binary), args, log);
+    auto ports = WaitForListening(log, from, *s.process, 20s);
+    if (!ports.has_value() || (!fresh && ports->grpc != s.port)) {
+      s.port = 0;
+      return;
+    }
+    s.port = ports->grpc;
+    s.metrics_port = ports->metrics;
   }
 
   static Service& Named(const std::string& name) {
@@ -547,8 +556,9 @@ TEST_F(SuiteTest, SigtermUnderLoadLosesNoAcknowledgedWriteAndSummaryGoesPartial)
   EXPECT_TRUE(metrics_named);
 
   // Restart on the same data: every acknowledged write is there.
+  const int port = metrics.port;
   Start(metrics);
-  ASSERT_TRUE(WaitForPort(metrics.port, 20s));
+  ASSERT_EQ(metrics.port, port) << ReadWholeFile(dir_ + "/metrics.log");
   auto again = mv1::MetricsService::NewStub(Dial(metrics.port));
   size_t found = 0;
   std::set<std::string> stored;

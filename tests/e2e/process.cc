@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -80,6 +81,11 @@ std::optional<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
   return code;
 }
 
+bool ChildProcess::Running() {
+  if (reaped_) return false;
+  return !Wait(std::chrono::milliseconds(0)).has_value();
+}
+
 int RunToCompletion(const std::string& path, const std::vector<std::string>& args,
                     std::string* output, std::chrono::milliseconds timeout) {
   char name[] = "/tmp/fazhi-run-XXXXXX";
@@ -98,37 +104,27 @@ int RunToCompletion(const std::string& path, const std::vector<std::string>& arg
   return *code;
 }
 
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-static bool CanConnect(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  ::close(fd);
-  return ok;
-}
-
-bool WaitForPort(int port, std::chrono::milliseconds timeout) {
+std::optional<ListeningPorts> WaitForListening(const std::string& log_path, size_t from,
+                                               ChildProcess& process,
+                                               std::chrono::milliseconds timeout) {
+  static const std::regex kLine(R"(listening on port ([0-9]+)(, metrics on port ([0-9]+))?)");
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (CanConnect(port)) return true;
+    const std::string log = ReadWholeFile(log_path);
+    std::smatch m;
+    if (log.size() > from) {
+      const std::string fresh = log.substr(from);
+      if (std::regex_search(fresh, m, kLine)) {
+        ListeningPorts ports;
+        ports.grpc = std::stoi(m[1].str());
+        if (m[3].matched) ports.metrics = std::stoi(m[3].str());
+        return ports;
+      }
+    }
+    if (!process.Running()) return std::nullopt;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return false;
+  return std::nullopt;
 }
 
 std::string HttpGet(int port, const std::string& path) {

@@ -29,6 +29,8 @@ class ChildProcess {
   // The exit code, or -(signal) when killed by a signal; nullopt when it did
   // not end within `timeout`.
   std::optional<int> Wait(std::chrono::milliseconds timeout);
+  // False once it has ended (it is then reaped).
+  bool Running();
 
  private:
   pid_t pid_ = -1;
@@ -40,12 +42,20 @@ class ChildProcess {
 int RunToCompletion(const std::string& path, const std::vector<std::string>& args,
                     std::string* output, std::chrono::milliseconds timeout);
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-int FreePort();
+// The ports a server reports in its log once it listens ("… listening on
+// port N, metrics on port M"); metrics is -1 when it serves none.
+struct ListeningPorts {
+  int grpc = 0;
+  int metrics = -1;
+};
 
-// True once something accepts connections on 127.0.0.1:`port`, polling up to
-// `timeout`.
-bool WaitForPort(int port, std::chrono::milliseconds timeout);
+// Reads `log_path` past byte `from` until the server started there says it
+// listens; nullopt if `process` ends first or `timeout` passes. Servers told
+// to listen on port 0 get a port from the kernel that no other test can be
+// holding, which a port picked beforehand and then bound cannot promise.
+std::optional<ListeningPorts> WaitForListening(const std::string& log_path, size_t from,
+                                               ChildProcess& process,
+                                               std::chrono::milliseconds timeout);
 
 // An HTTP GET to 127.0.0.1:port/path; the whole response, or "".
 std::string HttpGet(int port, const std::string& path);
