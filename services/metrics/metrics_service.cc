@@ -191,16 +191,17 @@ grpc::Status MetricsServiceImpl::BatchGetSnapshots(grpc::ServerContext*,
 absl::Status MetricsServiceImpl::BuildSnapshots(const std::vector<std::string>& subjects, int year,
                                                 std::vector<v1::Snapshot>& out) {
   storage::ScopedSnapshot snapshot(store_->store());
-  auto indicators = store_->AllIndicators(snapshot.get());
-  if (!indicators.ok()) return indicators.status();
+  auto loaded = store_->AllIndicators();
+  if (!loaded.ok()) return loaded.status();
+  const std::vector<v1::Indicator>& indicators = **loaded;
   const EntryContext context =
-      MakeEntryContext(*indicators, Targets(), rules_.metrics(), store_->Now());
+      MakeEntryContext(indicators, Targets(), rules_.metrics(), store_->Now());
   for (const auto& subject : subjects) {
     // Earlier years feed the change from last year and the jump check.
     auto observations = store_->ObservationsInYears(
         subject, year - std::max(1, JumpLookback(rules_)), year, snapshot.get());
     if (!observations.ok()) return observations.status();
-    out.push_back(BuildSnapshot(subject, year, *indicators, *observations, context));
+    out.push_back(BuildSnapshot(subject, year, indicators, *observations, context));
     out.back().set_rules_version(rules_.version());
   }
   return absl::OkStatus();
@@ -282,12 +283,13 @@ grpc::Status MetricsServiceImpl::GetSeries(grpc::ServerContext*,
   }
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
-  auto indicators = store_->AllIndicators(snapshot.get());
-  if (!indicators.ok()) return ToGrpcStatus(indicators.status());
+  auto loaded = store_->AllIndicators();
+  if (!loaded.ok()) return ToGrpcStatus(loaded.status());
+  const std::vector<v1::Indicator>& indicators = **loaded;
   const std::string code = api::IdOf("indicators", request->indicator());
-  auto indicator = std::find_if(indicators->begin(), indicators->end(),
+  auto indicator = std::find_if(indicators.begin(), indicators.end(),
                                 [&](const v1::Indicator& i) { return i.code() == code; });
-  if (indicator == indicators->end()) {
+  if (indicator == indicators.end()) {
     return ToGrpcStatus(errors::ReferenceNotFound("indicator", "Indicator", request->indicator()));
   }
   auto observations =
@@ -295,9 +297,9 @@ grpc::Status MetricsServiceImpl::GetSeries(grpc::ServerContext*,
                                   request->end_year(), snapshot.get());
   if (!observations.ok()) return ToGrpcStatus(observations.status());
   const EntryContext context =
-      MakeEntryContext(*indicators, Targets(), rules_.metrics(), store_->Now());
+      MakeEntryContext(indicators, Targets(), rules_.metrics(), store_->Now());
   *response = BuildSeries(request->subject(), *indicator, request->start_year(),
-                          request->end_year(), *indicators, *observations, context);
+                          request->end_year(), indicators, *observations, context);
   return grpc::Status::OK;
 }
 
@@ -310,16 +312,17 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext*,
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
-  auto indicators = store_->AllIndicators(snapshot.get());
-  if (!indicators.ok()) return ToGrpcStatus(indicators.status());
+  auto loaded = store_->AllIndicators();
+  if (!loaded.ok()) return ToGrpcStatus(loaded.status());
+  const std::vector<v1::Indicator>& indicators = **loaded;
   const std::string code = api::IdOf("indicators", request->indicator());
-  auto indicator = std::find_if(indicators->begin(), indicators->end(),
+  auto indicator = std::find_if(indicators.begin(), indicators.end(),
                                 [&](const v1::Indicator& i) { return i.code() == code; });
-  if (indicator == indicators->end()) {
+  if (indicator == indicators.end()) {
     return ToGrpcStatus(errors::ReferenceNotFound("indicator", "Indicator", request->indicator()));
   }
   const EntryContext context =
-      MakeEntryContext(*indicators, Targets(), rules_.metrics(), store_->Now());
+      MakeEntryContext(indicators, Targets(), rules_.metrics(), store_->Now());
   for (const auto& subject : request->subjects()) {
     auto observations =
         store_->ObservationsInYears(subject, request->year() - std::max(1, JumpLookback(rules_)),
@@ -328,7 +331,7 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext*,
     auto* item = response->add_entries();
     item->set_subject(subject);
     auto entry =
-        BuildEntry(*indicator, request->year(), ValuesByYear(*indicators, *observations), context);
+        BuildEntry(*indicator, request->year(), ValuesByYear(indicators, *observations), context);
     if (entry.has_value()) {
       *item->mutable_entry() = *std::move(entry);
     } else {
@@ -348,8 +351,9 @@ grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext*,
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
-  auto indicators = store_->AllIndicators(snapshot.get());
-  if (!indicators.ok()) return ToGrpcStatus(indicators.status());
+  auto loaded = store_->AllIndicators();
+  if (!loaded.ok()) return ToGrpcStatus(loaded.status());
+  const std::vector<v1::Indicator>& indicators = **loaded;
   std::vector<std::vector<v1::Observation>> observations_of_parts;
   for (const auto& part : request->parts()) {
     auto observations = store_->ObservationsOf(part, request->year(), snapshot.get());
@@ -357,9 +361,9 @@ grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext*,
     observations_of_parts.push_back(*std::move(observations));
   }
   const EntryContext context =
-      MakeEntryContext(*indicators, Targets(), rules_.metrics(), store_->Now());
+      MakeEntryContext(indicators, Targets(), rules_.metrics(), store_->Now());
   *response = RollUp(request->subject(), request->year(),
-                     {request->parts().begin(), request->parts().end()}, *indicators,
+                     {request->parts().begin(), request->parts().end()}, indicators,
                      observations_of_parts, context);
   response->set_rules_version(rules_.version());
   return grpc::Status::OK;

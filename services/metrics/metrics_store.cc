@@ -112,6 +112,10 @@ absl::StatusOr<v1::Indicator> MetricsStore::CreateIndicator(v1::Indicator indica
   LogChange(pending, indicator.name(), v1::Change::KIND_CREATE, "anonymous");
   absl::Status s = Commit(pending);
   if (!s.ok()) return s;
+  {
+    absl::MutexLock indicators_lock(&indicators_mu_);
+    indicators_ = nullptr;  // Read again, with this one, when next needed.
+  }
   return indicator;
 }
 
@@ -148,21 +152,23 @@ absl::StatusOr<v1::ListIndicatorsResponse> MetricsStore::ListIndicators(
   return response;
 }
 
-absl::StatusOr<std::vector<v1::Indicator>> MetricsStore::AllIndicators(
-    const rocksdb::Snapshot* snapshot) {
-  std::vector<v1::Indicator> all;
+absl::StatusOr<MetricsStore::IndicatorSet> MetricsStore::AllIndicators() {
+  absl::MutexLock lock(&indicators_mu_);
+  if (indicators_ != nullptr) return indicators_;
+  auto all = std::make_shared<std::vector<v1::Indicator>>();
   std::string next;
   absl::Status s = storage::ScanPage(
-      *store_, records(), snapshot, "i", "", std::numeric_limits<int>::max(),
+      *store_, records(), nullptr, "i", "", std::numeric_limits<int>::max(),
       [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
         auto record = storage::ParseRecord<storage_records::IndicatorRecord>(value, "indicator");
         if (!record.ok()) return record.status();
-        all.push_back(record->indicator());
+        all->push_back(record->indicator());
         return true;
       },
       &next);
   if (!s.ok()) return s;
-  return all;
+  indicators_ = std::move(all);
+  return indicators_;
 }
 
 namespace {

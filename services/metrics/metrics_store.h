@@ -74,8 +74,13 @@ class MetricsStore {
                                              const rocksdb::Snapshot* snapshot = nullptr);
   absl::StatusOr<v1::ListIndicatorsResponse> ListIndicators(
       const v1::ListIndicatorsRequest& request);
-  // Every indicator, in code order (for snapshots).
-  absl::StatusOr<std::vector<v1::Indicator>> AllIndicators(const rocksdb::Snapshot* snapshot);
+  // Every indicator, in code order (for snapshots). Indicators are created and
+  // never changed or removed, so the set is kept in memory once read and
+  // dropped when one is created (after the write); a reader may therefore see
+  // an indicator newer than its RocksDB snapshot, which has no observations
+  // there yet.
+  using IndicatorSet = std::shared_ptr<const std::vector<v1::Indicator>>;
+  absl::StatusOr<IndicatorSet> AllIndicators();
 
   // `observation` is validated and normalized; the indicator must exist and
   // accept the value (checked here, under the write lock).
@@ -189,6 +194,8 @@ class MetricsStore {
   std::unique_ptr<storage::ChangeLog> changes_;
   std::function<absl::Time()> clock_ = [] { return absl::Now(); };
   absl::Mutex write_mu_;
+  absl::Mutex indicators_mu_;
+  IndicatorSet indicators_ ABSL_GUARDED_BY(indicators_mu_);
 };
 
 }  // namespace fazhi::metrics
