@@ -87,12 +87,17 @@ int Main(int argc, char** argv) {
   auto health = grpc::health::v1::Health::NewStub(channel);
 
   std::mt19937 random(42);
-  std::vector<double> snapshot_ms, check_ms;
-  size_t entries = 0;
-  for (int q = 0; q < queries + 200; ++q) {  // The first 200 warm up.
+  // A random district-year of the data set.
+  auto next_request = [&] {
     v1::GetSnapshotRequest request;
     request.set_subject(RegionOf(static_cast<int>(random() % regions)));
     request.set_year(2014 + static_cast<int>(random() % years));
+    return request;
+  };
+  std::vector<double> snapshot_ms, check_ms;
+  size_t entries = 0;
+  for (int q = 0; q < queries + 200; ++q) {  // The first 200 warm up.
+    const v1::GetSnapshotRequest request = next_request();
     v1::Snapshot snapshot;
     grpc::ClientContext context;
     const absl::Time t0 = absl::Now();
@@ -128,9 +133,7 @@ int Main(int argc, char** argv) {
   std::vector<double> direct_ms;
   random.seed(42);
   for (int q = 0; q < queries; ++q) {
-    v1::GetSnapshotRequest request;
-    request.set_subject(RegionOf(static_cast<int>(random() % regions)));
-    request.set_year(2014 + static_cast<int>(random() % years));
+    const v1::GetSnapshotRequest request = next_request();
     v1::Snapshot snapshot;
     grpc::ServerContext context;
     const absl::Time t0 = absl::Now();
