@@ -371,6 +371,27 @@ TEST_F(MetricsServiceTest, SnapshotPrefersTheFullYearObservation) {
   EXPECT_FALSE(court->partial_period());
 }
 
+// The store keeps the indicator set in memory; an indicator created after a
+// snapshot has read that set still shows in the next snapshot.
+TEST_F(MetricsServiceTest, SnapshotSeesAnIndicatorCreatedAfterTheLastSnapshot) {
+  ASSERT_NO_FATAL_FAILURE(CreateIndicators());
+  v1::Snapshot before;
+  ASSERT_TRUE(Snapshot(kPutuo, 2020, &before).ok());
+  ASSERT_EQ(EntryFor(before, "notarized_matters"), nullptr);
+
+  ASSERT_TRUE(CreateIndicator(MakeIndicator("notarized_matters", "公证事项",
+                                            v1::INDICATOR_KIND_COUNT, "件"))
+                  .ok());
+  ASSERT_TRUE(
+      Record(MakeObservation("notarized_matters", kPutuo, 2020, 1, 12, "9918", "件"), "").ok());
+  v1::Snapshot after;
+  ASSERT_TRUE(Snapshot(kPutuo, 2020, &after).ok());
+  const auto* notarized = EntryFor(after, "notarized_matters");
+  ASSERT_NE(notarized, nullptr);
+  EXPECT_EQ(notarized->observation().quantity().decimal(), "9918");
+  EXPECT_EQ(notarized->indicator().display_name(), "公证事项");
+}
+
 TEST_F(MetricsServiceTest, SnapshotRejectsABadRequest) {
   v1::Snapshot snapshot;
   absl::Status s = Snapshot("310107", 0, &snapshot);
