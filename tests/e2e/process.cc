@@ -107,7 +107,8 @@ int RunToCompletion(const std::string& path, const std::vector<std::string>& arg
 std::optional<ListeningPorts> WaitForListening(const std::string& log_path, size_t from,
                                                ChildProcess& process,
                                                std::chrono::milliseconds timeout) {
-  static const std::regex kLine(R"(listening on port ([0-9]+)(, metrics on port ([0-9]+))?)");
+  // The whole line, up to its newline: a line still being written is not read.
+  static const std::regex kLine(R"(listening on port ([0-9]+)(, metrics on port ([0-9]+))?\n)");
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     const std::string log = ReadWholeFile(log_path);
