@@ -188,14 +188,31 @@ grpc::Status MetricsServiceImpl::BatchGetSnapshots(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
+absl::StatusOr<MetricsServiceImpl::Judging> MetricsServiceImpl::StartJudging(
+    const std::string& indicator_name) {
+  auto indicators = store_->AllIndicators();
+  if (!indicators.ok()) return indicators.status();
+  Judging judging;
+  judging.indicators = *std::move(indicators);
+  judging.context =
+      MakeEntryContext(*judging.indicators, Targets(), rules_.metrics(), store_->Now());
+  if (!indicator_name.empty()) {
+    auto it = judging.context.indicator_of.find(api::IdOf("indicators", indicator_name));
+    if (it == judging.context.indicator_of.end()) {
+      return errors::ReferenceNotFound("indicator", "Indicator", indicator_name);
+    }
+    judging.indicator = it->second;
+  }
+  return judging;
+}
+
 absl::Status MetricsServiceImpl::BuildSnapshots(const std::vector<std::string>& subjects, int year,
                                                 std::vector<v1::Snapshot>& out) {
   storage::ScopedSnapshot snapshot(store_->store());
-  auto loaded = store_->AllIndicators();
-  if (!loaded.ok()) return loaded.status();
-  const std::vector<v1::Indicator>& indicators = **loaded;
-  const EntryContext context =
-      MakeEntryContext(indicators, Targets(), rules_.metrics(), store_->Now());
+  auto judging = StartJudging();
+  if (!judging.ok()) return judging.status();
+  const std::vector<v1::Indicator>& indicators = *judging->indicators;
+  const EntryContext& context = judging->context;
   for (const auto& subject : subjects) {
     // Earlier years feed the change from last year and the jump check.
     auto observations = store_->ObservationsInYears(
@@ -283,23 +300,16 @@ grpc::Status MetricsServiceImpl::GetSeries(grpc::ServerContext*,
   }
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
-  auto loaded = store_->AllIndicators();
-  if (!loaded.ok()) return ToGrpcStatus(loaded.status());
-  const std::vector<v1::Indicator>& indicators = **loaded;
-  const std::string code = api::IdOf("indicators", request->indicator());
-  auto indicator = std::find_if(indicators.begin(), indicators.end(),
-                                [&](const v1::Indicator& i) { return i.code() == code; });
-  if (indicator == indicators.end()) {
-    return ToGrpcStatus(errors::ReferenceNotFound("indicator", "Indicator", request->indicator()));
-  }
+  auto judging = StartJudging(request->indicator());
+  if (!judging.ok()) return ToGrpcStatus(judging.status());
+  const std::vector<v1::Indicator>& indicators = *judging->indicators;
+  const v1::Indicator& indicator = *judging->indicator;
   auto observations =
       store_->ObservationsInYears(request->subject(), request->start_year() - JumpLookback(rules_),
                                   request->end_year(), snapshot.get());
   if (!observations.ok()) return ToGrpcStatus(observations.status());
-  const EntryContext context =
-      MakeEntryContext(indicators, Targets(), rules_.metrics(), store_->Now());
-  *response = BuildSeries(request->subject(), *indicator, request->start_year(),
-                          request->end_year(), indicators, *observations, context);
+  *response = BuildSeries(request->subject(), indicator, request->start_year(),
+                          request->end_year(), indicators, *observations, judging->context);
   return grpc::Status::OK;
 }
 
@@ -312,17 +322,10 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext*,
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
-  auto loaded = store_->AllIndicators();
-  if (!loaded.ok()) return ToGrpcStatus(loaded.status());
-  const std::vector<v1::Indicator>& indicators = **loaded;
-  const std::string code = api::IdOf("indicators", request->indicator());
-  auto indicator = std::find_if(indicators.begin(), indicators.end(),
-                                [&](const v1::Indicator& i) { return i.code() == code; });
-  if (indicator == indicators.end()) {
-    return ToGrpcStatus(errors::ReferenceNotFound("indicator", "Indicator", request->indicator()));
-  }
-  const EntryContext context =
-      MakeEntryContext(indicators, Targets(), rules_.metrics(), store_->Now());
+  auto judging = StartJudging(request->indicator());
+  if (!judging.ok()) return ToGrpcStatus(judging.status());
+  const std::vector<v1::Indicator>& indicators = *judging->indicators;
+  const v1::Indicator& indicator = *judging->indicator;
   for (const auto& subject : request->subjects()) {
     auto observations =
         store_->ObservationsInYears(subject, request->year() - std::max(1, JumpLookback(rules_)),
@@ -331,11 +334,12 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext*,
     auto* item = response->add_entries();
     item->set_subject(subject);
     auto entry =
-        BuildEntry(*indicator, request->year(), ValuesByYear(indicators, *observations), context);
+        BuildEntry(indicator, request->year(), ValuesByYear(indicators, *observations),
+                   judging->context);
     if (entry.has_value()) {
       *item->mutable_entry() = *std::move(entry);
     } else {
-      *item->mutable_entry()->mutable_indicator() = *indicator;
+      *item->mutable_entry()->mutable_indicator() = indicator;
     }
   }
   response->set_rules_version(rules_.version());
@@ -351,20 +355,17 @@ grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext*,
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
-  auto loaded = store_->AllIndicators();
-  if (!loaded.ok()) return ToGrpcStatus(loaded.status());
-  const std::vector<v1::Indicator>& indicators = **loaded;
+  auto judging = StartJudging();
+  if (!judging.ok()) return ToGrpcStatus(judging.status());
   std::vector<std::vector<v1::Observation>> observations_of_parts;
   for (const auto& part : request->parts()) {
     auto observations = store_->ObservationsOf(part, request->year(), snapshot.get());
     if (!observations.ok()) return ToGrpcStatus(observations.status());
     observations_of_parts.push_back(*std::move(observations));
   }
-  const EntryContext context =
-      MakeEntryContext(indicators, Targets(), rules_.metrics(), store_->Now());
   *response = RollUp(request->subject(), request->year(),
-                     {request->parts().begin(), request->parts().end()}, indicators,
-                     observations_of_parts, context);
+                     {request->parts().begin(), request->parts().end()}, *judging->indicators,
+                     observations_of_parts, judging->context);
   response->set_rules_version(rules_.version());
   return grpc::Status::OK;
 }

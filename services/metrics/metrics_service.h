@@ -8,6 +8,7 @@
 #include "common/server/change_stream.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
+#include "services/metrics/metrics_quality.h"
 #include "services/metrics/metrics_store.h"
 
 namespace fazhi::metrics {
@@ -67,6 +68,17 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
   std::vector<v1::Target> Targets() const {
     return {rules_.targets().begin(), rules_.targets().end()};
   }
+  // What one read request judges values with: the indicators and the context
+  // built on them (whose pointers lead into `indicators`, kept alive here),
+  // and the one indicator the request names, if it names one.
+  struct Judging {
+    MetricsStore::IndicatorSet indicators;
+    EntryContext context;
+    const v1::Indicator* indicator = nullptr;
+  };
+  // With `indicator_name` ("indicators/{code}") not empty, an unknown
+  // indicator is NOT_FOUND for the request's field "indicator".
+  absl::StatusOr<Judging> StartJudging(const std::string& indicator_name = "");
   // The snapshot of each subject for `year`, appended to `out` in order, all
   // from one consistent read.
   absl::Status BuildSnapshots(const std::vector<std::string>& subjects, int year,

@@ -307,6 +307,14 @@ TEST_F(MetricsHistoryTest, SeriesCompareAndRollUp) {
   EXPECT_EQ(compared.entries(1).entry().observation().quantity().decimal(), "90");
   EXPECT_FALSE(compared.entries(2).entry().has_observation());
 
+  // An indicator that is not defined is NOT_FOUND, for series and comparison.
+  series_request.set_end_year(2022);
+  series_request.set_indicator("indicators/no_such_indicator");
+  EXPECT_EQ(Call(&Stub::GetSeries, series_request, &series).code(), absl::StatusCode::kNotFound);
+  compare.set_indicator("indicators/no_such_indicator");
+  EXPECT_EQ(Call(&Stub::CompareSubjects, compare, &compared).code(),
+            absl::StatusCode::kNotFound);
+
   // Rates of the sums: 280 / 1300 = 21.54%, not the mean of 1% and 90%.
   v1::RollUpSnapshotRequest rollup;
   rollup.set_subject("regions/310000");

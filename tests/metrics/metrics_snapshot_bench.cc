@@ -40,11 +40,11 @@ int Main(int argc, char** argv) {
   const int regions = IntFlag(argc, argv, "regions", 2844);
   const int years = IntFlag(argc, argv, "years", 10);
   const int queries = IntFlag(argc, argv, "queries", 5000);
+  // By default the production overlay's budget: a 4 GiB limit, half to RocksDB.
   const int memory_mb = IntFlag(argc, argv, "memory_budget_mb", 2048);
 
   testing::TempDir dir;
   auto options = testing::TestStoreOptions(dir.path() + "/metrics");
-  // The production overlay's budget: a 4 GiB limit, half to RocksDB.
   options.memory_budget_bytes = static_cast<uint64_t>(memory_mb) << 20;
   options.sync_writes = false;  // Loading only; the WAL stays on.
   auto store = MetricsStore::Open(options);
