@@ -27,6 +27,14 @@ std::vector<std::u32string> Runs(const std::u32string& chars) {
   return runs;
 }
 
+void AppendVarint(uint32_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
 }  // namespace
 
 char32_t Fold(char32_t c) {
@@ -60,13 +68,8 @@ std::string EncodePositions(const std::vector<uint32_t>& positions) {
   std::string out;
   uint32_t previous = 0;
   for (uint32_t p : positions) {
-    uint32_t delta = p - previous;
+    AppendVarint(p - previous, &out);
     previous = p;
-    while (delta >= 0x80) {
-      out.push_back(static_cast<char>((delta & 0x7F) | 0x80));
-      delta >>= 7;
-    }
-    out.push_back(static_cast<char>(delta));
   }
   return out;
 }
@@ -89,6 +92,76 @@ bool DecodePositions(absl::string_view bytes, std::vector<uint32_t>* positions) 
     positions->push_back(previous);
   }
   return true;
+}
+
+std::string EncodeBlock(const std::vector<BlockEntry>& entries) {
+  std::string out;
+  if (entries.empty()) return out;
+  AppendVarint(entries.back().doc - entries.front().doc, &out);
+  uint32_t previous = entries.front().doc;
+  for (const BlockEntry& e : entries) {
+    AppendVarint(e.doc - previous, &out);
+    previous = e.doc;
+    AppendVarint(static_cast<uint32_t>(e.positions.size()), &out);
+    out.append(e.positions.data(), e.positions.size());
+  }
+  return out;
+}
+
+BlockReader::BlockReader(uint32_t first_doc, absl::string_view bytes)
+    : bytes_(bytes), first_doc_(first_doc), doc_(first_doc) {}
+
+bool BlockReader::ReadVarint(uint32_t* v) {
+  *v = 0;
+  for (int shift = 0; shift <= 28; shift += 7) {
+    if (at_ >= bytes_.size()) return false;
+    const auto byte = static_cast<uint8_t>(bytes_[at_++]);
+    *v |= static_cast<uint32_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+bool BlockReader::ReadEntry(bool first) {
+  uint32_t delta = 0, size = 0;
+  if (!ReadVarint(&delta) || !ReadVarint(&size) || size > bytes_.size() - at_ ||
+      (first ? delta != 0 : delta == 0) || delta > last_doc_ - doc_) {
+    ok_ = false;
+    return false;
+  }
+  doc_ += delta;
+  positions_ = bytes_.substr(at_, size);
+  at_ += size;
+  return true;
+}
+
+bool BlockReader::Start() {
+  at_ = 0;
+  doc_ = first_doc_;
+  uint32_t span = 0;
+  if (!ReadVarint(&span) || span > UINT32_MAX - first_doc_) {
+    ok_ = false;
+    return false;
+  }
+  last_doc_ = first_doc_ + span;
+  return ReadEntry(true);
+}
+
+bool BlockReader::Next() {
+  if (!ok_ || at_ >= bytes_.size()) {
+    if (ok_ && doc_ != last_doc_) ok_ = false;  // ended before its last doc
+    return false;
+  }
+  return ReadEntry(false);
+}
+
+bool DecodeBlock(uint32_t first_doc, absl::string_view bytes, std::vector<BlockEntry>* entries) {
+  entries->clear();
+  BlockReader reader(first_doc, bytes);
+  for (bool more = reader.Start(); more; more = reader.Next()) {
+    entries->push_back({reader.doc(), reader.positions()});
+  }
+  return reader.ok();
 }
 
 absl::StatusOr<std::vector<std::u32string>> ParseQuery(absl::string_view query) {

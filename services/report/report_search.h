@@ -38,6 +38,47 @@ std::map<Bigram, std::vector<uint32_t>> IndexBigrams(absl::string_view text);
 std::string EncodePositions(const std::vector<uint32_t>& positions);
 bool DecodePositions(absl::string_view bytes, std::vector<uint32_t>* positions);
 
+// A posting block: the postings of one bigram in consecutive documents,
+// so that reading them is one key per block rather than one per document.
+// Bytes: varint (last doc - first doc), then per document in increasing
+// order varint (doc - previous doc; 0 for the first), varint size of its
+// positions, the positions as EncodePositions writes them. The first doc is
+// in the block's key.
+struct BlockEntry {
+  uint32_t doc;
+  absl::string_view positions;  // into the block's bytes
+};
+// Encodes `entries` (docs strictly increasing, at least one).
+std::string EncodeBlock(const std::vector<BlockEntry>& entries);
+
+// Reads a block one entry at a time. False from Start/Next at the end or on
+// malformed bytes (ok() tells which).
+class BlockReader {
+ public:
+  BlockReader() = default;
+  BlockReader(uint32_t first_doc, absl::string_view bytes);
+  // Reads the header and the first entry.
+  bool Start();
+  bool Next();
+  uint32_t doc() const { return doc_; }
+  uint32_t last_doc() const { return last_doc_; }
+  absl::string_view positions() const { return positions_; }
+  bool ok() const { return ok_; }
+
+ private:
+  bool ReadVarint(uint32_t* v);
+  bool ReadEntry(bool first);
+
+  absl::string_view bytes_;
+  size_t at_ = 0;
+  uint32_t first_doc_ = 0, last_doc_ = 0, doc_ = 0;
+  absl::string_view positions_;
+  bool ok_ = true;
+};
+
+// Every entry of a block; false on malformed bytes.
+bool DecodeBlock(uint32_t first_doc, absl::string_view bytes, std::vector<BlockEntry>* entries);
+
 // The query's terms (folded code points), each at least two characters.
 // InvalidArgument naming the query when it has no term, a one-character
 // term, more than 16 terms or more than 200 characters.

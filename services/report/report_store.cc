@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/api/resource_names.h"
+#include "common/base/logging.h"
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
 #include "common/storage/page_token.h"
@@ -71,6 +72,44 @@ absl::string_view ToStringView(const rocksdb::Slice& slice) {
   return absl::string_view(slice.data(), slice.size());
 }
 
+std::string BlockKey(search::Bigram bigram, uint32_t first_doc) {
+  return KeyBuilder('B').AddUint64(bigram).AddUint32(first_doc).Build();
+}
+
+// A block is closed to appends once it holds this many bytes.
+constexpr size_t kBlockBytes = 4096;
+// A fold commits after about this many postings (whole bigrams at a time).
+constexpr size_t kFoldBatchPostings = 200000;
+
+const std::string& SearchDocCounterKey() {
+  static const auto* key = new std::string(KeyBuilder('s').AddString("search_doc").Build());
+  return *key;
+}
+const std::string& SearchFoldedKey() {
+  static const auto* key = new std::string(KeyBuilder('s').AddString("search_folded").Build());
+  return *key;
+}
+
+std::string EncodeCounter(uint64_t n) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((n >> (56 - 8 * i)) & 0xFF);
+  return out;
+}
+
+// A u64 counter in "meta" (0 when absent).
+absl::StatusOr<uint64_t> ReadCounter(const storage::Store& store,
+                                     rocksdb::ColumnFamilyHandle* meta, const std::string& key,
+                                     const rocksdb::Snapshot* snapshot) {
+  auto value = store.Get(meta, key, snapshot);
+  if (!value.ok()) return value.status();
+  uint64_t n = 0;
+  if (value->has_value()) {
+    if ((*value)->size() != 8) return absl::DataLossError("report store: a malformed counter");
+    for (char c : **value) n = (n << 8) | static_cast<uint8_t>(c);
+  }
+  return n;
+}
+
 void ForList(v1::Report& report) {
   report.clear_text();
   report.clear_quantities();
@@ -94,7 +133,142 @@ absl::StatusOr<std::unique_ptr<ReportStore>> ReportStore::Open(storage::StoreOpt
   report_store->changes_ = *std::move(changes);
   absl::Status loaded = report_store->LoadSearchDocs();
   if (!loaded.ok()) return loaded;
+  ReportStore& rs = *report_store;
+  auto next_doc = ReadCounter(*rs.store_, rs.meta(), SearchDocCounterKey(), nullptr);
+  if (!next_doc.ok()) return next_doc.status();
+  auto folded = ReadCounter(*rs.store_, rs.meta(), SearchFoldedKey(), nullptr);
+  if (!folded.ok()) return folded.status();
+  {
+    absl::MutexLock lock(&rs.fold_state_mu_);
+    rs.next_doc_ = *next_doc;
+    rs.folded_through_ = *folded;
+    rs.fold_asked_ = rs.next_doc_ - std::min(rs.next_doc_, rs.folded_through_) >= rs.fold_every_;
+  }
+  rs.folder_ = std::thread([&rs] { rs.FoldWhenAsked(); });
   return report_store;
+}
+
+ReportStore::~ReportStore() { StopFolding(); }
+
+absl::Status ReportStore::Close() {
+  StopFolding();
+  return store_->Close();
+}
+
+void ReportStore::StopFolding() {
+  {
+    absl::MutexLock lock(&fold_state_mu_);
+    stopping_ = true;
+  }
+  if (folder_.joinable()) folder_.join();
+}
+
+void ReportStore::FoldWhenAsked() {
+  while (true) {
+    {
+      absl::MutexLock lock(&fold_state_mu_);
+      fold_state_mu_.Await(absl::Condition(
+          +[](ReportStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->fold_state_mu_) {
+            return s->fold_asked_ || s->stopping_;
+          },
+          this));
+      if (stopping_) return;
+      fold_asked_ = false;
+    }
+    absl::Status s = FoldSearchPostings();
+    if (!s.ok()) FAZHI_LOG(WARNING) << "folding the search postings: " << s;
+  }
+}
+
+uint64_t ReportStore::UnfoldedSearchDocs() const {
+  absl::MutexLock lock(&fold_state_mu_);
+  return next_doc_ - std::min(next_doc_, folded_through_);
+}
+
+absl::Status ReportStore::FoldSearchPostings() {
+  absl::MutexLock fold_lock(&fold_mu_);
+  storage::ScopedSnapshot snapshot(*store_);
+  auto through = ReadCounter(*store_, meta(), SearchDocCounterKey(), snapshot.get());
+  if (!through.ok()) return through.status();
+  rocksdb::WriteBatch batch;
+  size_t postings = 0;
+  auto commit = [&]() -> absl::Status {
+    absl::Status s = store_->Write(&batch);
+    batch.Clear();
+    postings = 0;
+    return s;
+  };
+  auto it = store_->NewPrefixIterator(search(), "b", snapshot.get());
+  it->Seek("b");
+  std::vector<std::pair<uint32_t, std::string>> fresh;
+  std::vector<search::BlockEntry> entries;
+  while (it->Valid()) {
+    KeyReader first(ToStringView(it->key()));
+    char tag;
+    search::Bigram bigram;
+    if (!first.ReadTag(&tag) || !first.ReadUint64(&bigram)) {
+      return absl::DataLossError("report store: a malformed posting key");
+    }
+    const std::string fresh_prefix = KeyBuilder('b').AddUint64(bigram).Build();
+    fresh.clear();
+    for (; it->Valid() && it->key().starts_with(fresh_prefix); it->Next()) {
+      const absl::string_view key = ToStringView(it->key());
+      if (key.size() != fresh_prefix.size() + 4) {
+        return absl::DataLossError("report store: a malformed posting key");
+      }
+      fresh.emplace_back(DecodeDoc(key), std::string(ToStringView(it->value())));
+      batch.Delete(search(), it->key());
+    }
+    // The bigram's last block, if any: new postings go after it.
+    const std::string block_prefix = KeyBuilder('B').AddUint64(bigram).Build();
+    auto last = store_->NewPrefixIterator(search(), block_prefix, nullptr);
+    last->SeekForPrev(BlockKey(bigram, UINT32_MAX));
+    entries.clear();
+    std::string last_block;
+    if (last->Valid() && last->key().starts_with(block_prefix) &&
+        last->value().size() < kBlockBytes) {
+      last_block = std::string(ToStringView(last->value()));
+      if (!search::DecodeBlock(DecodeDoc(ToStringView(last->key())), last_block, &entries)) {
+        return absl::DataLossError("report store: a malformed posting block");
+      }
+    } else if (last->Valid() && last->key().starts_with(block_prefix)) {
+      search::BlockReader full(DecodeDoc(ToStringView(last->key())),
+                               ToStringView(last->value()));
+      if (!full.Start()) return absl::DataLossError("report store: a malformed posting block");
+      if (!fresh.empty() && fresh.front().first <= full.last_doc()) {
+        return absl::InternalError("report store: unfolded postings precede a folded block");
+      }
+    }
+    if (!last->status().ok()) return storage::FromRocksDb(last->status(), "read a posting block");
+    if (!entries.empty() && !fresh.empty() && fresh.front().first <= entries.back().doc) {
+      return absl::InternalError("report store: unfolded postings precede a folded block");
+    }
+    size_t bytes = last_block.size();
+    for (const auto& [doc, positions] : fresh) {
+      if (!entries.empty() && bytes >= kBlockBytes) {
+        batch.Put(search(), BlockKey(bigram, entries.front().doc), search::EncodeBlock(entries));
+        entries.clear();
+        bytes = 0;
+      }
+      entries.push_back({doc, positions});
+      bytes += positions.size() + 4;
+    }
+    if (!entries.empty()) {
+      batch.Put(search(), BlockKey(bigram, entries.front().doc), search::EncodeBlock(entries));
+    }
+    postings += fresh.size();
+    if (postings >= kFoldBatchPostings) {
+      absl::Status s = commit();
+      if (!s.ok()) return s;
+    }
+  }
+  if (!it->status().ok()) return storage::FromRocksDb(it->status(), "fold the search postings");
+  batch.Put(meta(), SearchFoldedKey(), EncodeCounter(*through));
+  absl::Status s = commit();
+  if (!s.ok()) return s;
+  absl::MutexLock lock(&fold_state_mu_);
+  folded_through_ = std::max(folded_through_, *through);
+  return absl::OkStatus();
 }
 
 absl::Status ReportStore::LoadSearchDocs() {
@@ -120,14 +294,16 @@ absl::Status ReportStore::LoadSearchDocs() {
   return storage::FromRocksDb(it->status(), "load the search documents");
 }
 
-void ReportStore::IndexForSearch(uint32_t doc, const v1::Report& report, absl::string_view old_text,
+void ReportStore::IndexForSearch(uint32_t doc, const v1::Report& report,
+                                 std::optional<uint32_t> old_doc, absl::string_view old_text,
                                  rocksdb::WriteBatch* batch) {
-  const auto bigrams = search::IndexBigrams(report.text());
-  if (!old_text.empty()) {
+  if (old_doc.has_value()) {
     for (const auto& [bigram, positions] : search::IndexBigrams(old_text)) {
-      if (bigrams.count(bigram) == 0) batch->Delete(search(), PostingKey(bigram, doc));
+      batch->Delete(search(), PostingKey(bigram, *old_doc));
     }
+    batch->Delete(search(), KeyBuilder('d').AddUint32(*old_doc).Build());
   }
+  const auto bigrams = search::IndexBigrams(report.text());
   for (const auto& [bigram, positions] : bigrams) {
     batch->Put(search(), PostingKey(bigram, doc), search::EncodePositions(positions));
   }
@@ -246,27 +422,16 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
   const std::string doc_key = KeyBuilder('n').AddString(id).Build();
   auto known_doc = store_->Get(search(), doc_key);
   if (!known_doc.ok()) return known_doc.status();
-  uint32_t doc = 0;
-  if (known_doc->has_value() && (*known_doc)->size() == 4) {
-    doc = DecodeDoc(**known_doc);
-  } else {
-    old_text.clear();  // never indexed: nothing to replace
-    const std::string next_key = KeyBuilder('s').AddString("search_doc").Build();
-    auto next = store_->Get(meta(), next_key);
-    if (!next.ok()) return next.status();
-    uint64_t n = 0;
-    if (next->has_value()) {
-      if ((*next)->size() != 8) return absl::DataLossError("report store: bad search_doc counter");
-      for (char c : **next) n = (n << 8) | static_cast<uint8_t>(c);
-    }
-    if (n > UINT32_MAX)
-      return absl::ResourceExhaustedError("report store: search documents exhausted");
-    doc = static_cast<uint32_t>(n);
-    std::string counter(8, '\0');
-    for (int i = 0; i < 8; ++i) counter[i] = static_cast<char>(((n + 1) >> (56 - 8 * i)) & 0xFF);
-    batch.Put(meta(), next_key, counter);
+  std::optional<uint32_t> old_doc;  // never indexed: nothing to replace
+  if (known_doc->has_value() && (*known_doc)->size() == 4) old_doc = DecodeDoc(**known_doc);
+  auto next_doc = ReadCounter(*store_, meta(), SearchDocCounterKey(), nullptr);
+  if (!next_doc.ok()) return next_doc.status();
+  if (*next_doc >= UINT32_MAX) {
+    return absl::ResourceExhaustedError("report store: search documents exhausted");
   }
-  IndexForSearch(doc, report, old_text, &batch);
+  const auto doc = static_cast<uint32_t>(*next_doc);
+  batch.Put(meta(), SearchDocCounterKey(), EncodeCounter(*next_doc + 1));
+  IndexForSearch(doc, report, old_doc, old_text, &batch);
   storage::ChangeLog::Batch changes = changes_->StartBatch();
   v1::Change change;
   change.set_resource(report.name());
@@ -279,11 +444,14 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
   {
     absl::MutexLock docs_lock(&docs_mu_);
     if (docs_.size() <= doc) docs_.resize(doc + 1);
-    SearchDocEntry& entry = docs_[doc];
-    if (entry.present) {
+    if (old_doc.has_value() && *old_doc < docs_.size() && docs_[*old_doc].present) {
+      SearchDocEntry& old_entry = docs_[*old_doc];
+      old_entry.present = false;
       --doc_count_;
-      total_length_ -= entry.length;
+      total_length_ -= old_entry.length;
+      old_entry = SearchDocEntry();
     }
+    SearchDocEntry& entry = docs_[doc];
     entry = {true,
              id,
              report.region(),
@@ -292,6 +460,11 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
              static_cast<uint32_t>(text::CodePointCount(report.text()))};
     ++doc_count_;
     total_length_ += entry.length;
+  }
+  {
+    absl::MutexLock lock(&fold_state_mu_);
+    next_doc_ = std::max<uint64_t>(next_doc_, doc + 1);
+    if (next_doc_ - std::min(next_doc_, folded_through_) >= fold_every_) fold_asked_ = true;
   }
   return report;
 }
@@ -415,9 +588,10 @@ absl::StatusOr<v1::ListReportVersionsResponse> ReportStore::ListReportVersions(
 namespace {
 
 // One bigram's postings in document order, advanced by short steps or seeks.
-class PostingCursor {
+// One bigram's unfolded postings ('b' keys), by document.
+class FreshCursor {
  public:
-  PostingCursor(std::unique_ptr<rocksdb::Iterator> it, std::string prefix)
+  FreshCursor(std::unique_ptr<rocksdb::Iterator> it, std::string prefix)
       : it_(std::move(it)), prefix_(std::move(prefix)) {
     it_->Seek(prefix_);
   }
@@ -435,11 +609,106 @@ class PostingCursor {
     }
     return it_->Valid();
   }
-  rocksdb::Status status() const { return it_->status(); }
+  absl::Status status() const { return storage::FromRocksDb(it_->status(), "search the postings"); }
 
  private:
   std::unique_ptr<rocksdb::Iterator> it_;
   std::string prefix_;
+};
+
+// One bigram's folded postings ('B' blocks), by document.
+class BlockCursor {
+ public:
+  BlockCursor(std::unique_ptr<rocksdb::Iterator> it, std::string prefix)
+      : it_(std::move(it)), prefix_(std::move(prefix)) {
+    it_->Seek(prefix_);
+    Load();
+  }
+  bool Valid() const { return valid_; }
+  uint32_t doc() const { return reader_.doc(); }
+  absl::string_view positions() const { return reader_.positions(); }
+  bool AdvanceTo(uint32_t target) {
+    if (!valid_ || reader_.doc() >= target) return valid_;
+    if (reader_.last_doc() < target) {
+      // The next block, or a seek to the block that may hold `target`.
+      it_->Next();
+      Load();
+      if (valid_ && reader_.last_doc() < target) {
+        it_->SeekForPrev(prefix_ + EncodeDoc(target));
+        if (!it_->Valid() || !it_->key().starts_with(prefix_)) it_->Seek(prefix_);
+        Load();
+        if (valid_ && reader_.last_doc() < target) {
+          it_->Next();
+          Load();
+        }
+      }
+      if (!valid_) return false;
+    }
+    while (reader_.doc() < target) {
+      if (!reader_.Next()) {
+        valid_ = false;
+        malformed_ = true;  // last_doc() >= target promised more
+        return false;
+      }
+    }
+    return true;
+  }
+  absl::Status status() const {
+    if (malformed_) return absl::DataLossError("report store: a malformed posting block");
+    return storage::FromRocksDb(it_->status(), "search the postings");
+  }
+
+ private:
+  void Load() {
+    valid_ = it_->Valid();
+    if (!valid_) return;
+    const absl::string_view key = ToStringView(it_->key());
+    reader_ = search::BlockReader(DecodeDoc(key), ToStringView(it_->value()));
+    if (key.size() != prefix_.size() + 4 || !reader_.Start()) {
+      valid_ = false;
+      malformed_ = true;
+    }
+  }
+
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string prefix_;
+  search::BlockReader reader_;
+  bool valid_ = false;
+  bool malformed_ = false;
+};
+
+// One bigram's postings: the folded blocks and the unfolded keys merged (a
+// document is in exactly one of them).
+class PostingCursor {
+ public:
+  PostingCursor(const storage::Store& store, rocksdb::ColumnFamilyHandle* cf,
+                search::Bigram bigram, const rocksdb::Snapshot* snapshot)
+      : blocks_(store.NewPrefixIterator(cf, KeyBuilder('B').AddUint64(bigram).Build(), snapshot),
+                KeyBuilder('B').AddUint64(bigram).Build()),
+        fresh_(store.NewPrefixIterator(cf, KeyBuilder('b').AddUint64(bigram).Build(), snapshot),
+               KeyBuilder('b').AddUint64(bigram).Build()) {}
+  // Moves to the first document >= `target`; false when there is none.
+  bool AdvanceTo(uint32_t target) {
+    const bool in_blocks = blocks_.AdvanceTo(target);
+    const bool in_fresh = fresh_.AdvanceTo(target);
+    return in_blocks || in_fresh;
+  }
+  uint32_t doc() const { return FromBlocks() ? blocks_.doc() : fresh_.doc(); }
+  absl::string_view positions() const {
+    return FromBlocks() ? blocks_.positions() : fresh_.positions();
+  }
+  absl::Status status() const {
+    absl::Status s = blocks_.status();
+    return s.ok() ? fresh_.status() : s;
+  }
+
+ private:
+  bool FromBlocks() const {
+    return blocks_.Valid() && (!fresh_.Valid() || blocks_.doc() < fresh_.doc());
+  }
+
+  BlockCursor blocks_;
+  FreshCursor fresh_;
 };
 
 struct SearchMatch {
@@ -480,10 +749,8 @@ absl::StatusOr<v1::SearchReportsResponse> ReportStore::SearchReports(
 
   storage::ScopedSnapshot snapshot(*store_);
   std::vector<PostingCursor> cursors;
-  for (search::Bigram b : bigrams) {
-    std::string prefix = KeyBuilder('b').AddUint64(b).Build();
-    cursors.emplace_back(store_->NewPrefixIterator(search(), prefix, snapshot.get()), prefix);
-  }
+  cursors.reserve(bigrams.size());
+  for (search::Bigram b : bigrams) cursors.emplace_back(*store_, search(), b, snapshot.get());
 
   std::vector<SearchMatch> matches;
   double n_docs = 0, average_length = 1;
@@ -543,7 +810,7 @@ absl::StatusOr<v1::SearchReportsResponse> ReportStore::SearchReports(
       ++target;
     }
     for (auto& c : cursors) {
-      if (!c.status().ok()) return storage::FromRocksDb(c.status(), "search the postings");
+      if (absl::Status s = c.status(); !s.ok()) return s;
     }
   }
 

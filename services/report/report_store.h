@@ -11,7 +11,9 @@
 //   3 "requests"  'q' request_id                             -> report_id [0x00 version]
 //   4 "meta"      's' "report"                               -> next number (u64)
 //                 's' "search_doc"                           -> next document number (u64)
-//   5 "search"    'b' bigram(u64), doc(u32)                  -> positions (varint deltas)
+//                 's' "search_folded"                        -> documents below it folded (u64)
+//   5 "search"    'B' bigram(u64), first doc(u32)            -> posting block (folded)
+//                 'b' bigram(u64), doc(u32)                  -> positions (varint deltas)
 //                 'd' doc(u32)                               -> SearchDoc
 //                 'n' report_id                              -> doc (u32 BE)
 //   6 "changes"   'c' sequence(u64)                          -> ChangeRecord: the
@@ -25,12 +27,25 @@
 //   'd' key:  | 'd' | doc u32 BE |
 //   'n' key:  | 'n' | report_id escaped | 00 01 |
 //
-// A report gets a dense document number on first submission; its postings
-// are one key per (bigram, doc) holding the code-point positions of that
-// bigram. Only the latest version is indexed: a new version deletes the
-// postings of bigrams its text no longer has and rewrites the rest, in the
-// same batch as the record. Reports written before the search index existed
-// are indexed when next resubmitted.
+// Each indexed version gets the next document number; its postings are
+// written as one 'b' key per (bigram, doc) holding the code-point positions
+// of that bigram, in the same batch as the record. Only the latest version
+// is indexed: a new version takes a new number, and the batch deletes the
+// old number's 'd' entry and its 'b' keys (postings already folded into a
+// block stay there, dead: search skips documents without a 'd' entry).
+// Reports written before the search index existed are indexed when next
+// resubmitted.
+//
+// Folding: reading one key per (bigram, doc) costs an iterator step per
+// document, so a background thread moves the 'b' keys into 'B' blocks
+// (report_search.h: a block holds consecutive documents' postings of one
+// bigram, up to ~4 KB) once enough documents are unfolded. Each fold batch
+// deletes the 'b' keys it read at its snapshot and writes the blocks that
+// now hold them, so every posting is in exactly one of the two at any
+// snapshot; document numbers are handed out in commit order, so a fold only
+// ever appends to a bigram's last block. Search merges both.
+//
+//   'B' key:  | 'B' | bigram u64 BE | first doc u32 BE |
 //
 // Keys are built by common/storage/key_codec.h (tag byte, strings escaped and
 // terminated, integers big-endian so they sort numerically):
@@ -55,7 +70,9 @@
 #define FAZHI_SERVICES_REPORT_REPORT_STORE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -90,6 +107,18 @@ class ReportStore {
   // One version; NOT_FOUND if there is none.
   absl::StatusOr<v1::Report> GetReportVersion(absl::string_view report_id, uint32_t version);
 
+  // Moves every unfolded posting into blocks now (see "Folding" above). The
+  // background thread calls it once `fold_every` documents are unfolded;
+  // tests and the benchmark call it to reach the folded state.
+  absl::Status FoldSearchPostings();
+  // How many documents are waiting to be folded (0 after FoldSearchPostings
+  // with no submission since).
+  uint64_t UnfoldedSearchDocs() const;
+  void set_search_fold_every(uint64_t n) {
+    absl::MutexLock lock(&fold_state_mu_);
+    fold_every_ = n;
+  }
+
   // Up to `limit` changes with a sequence above `after`, in order.
   absl::StatusOr<std::vector<v1::Change>> ChangesAfter(uint64_t after, int limit) const;
   // Blocks until a change above `after` is committed or `timeout` passes.
@@ -99,11 +128,15 @@ class ReportStore {
   // The sequence of the last committed change (0 when none).
   uint64_t LastCommittedChange() const { return changes_->last_committed(); }
 
-  absl::Status Close() { return store_->Close(); }
+  // Stops the folding thread, then closes the store.
+  absl::Status Close();
   storage::Store& store() { return *store_; }
+  ~ReportStore();
 
  private:
   explicit ReportStore(std::unique_ptr<storage::Store> store) : store_(std::move(store)) {}
+  void StopFolding();
+  void FoldWhenAsked();
   rocksdb::ColumnFamilyHandle* records() const { return store_->cf(1); }
   rocksdb::ColumnFamilyHandle* indexes() const { return store_->cf(2); }
   rocksdb::ColumnFamilyHandle* requests() const { return store_->cf(3); }
@@ -124,9 +157,10 @@ class ReportStore {
   };
   absl::Status LoadSearchDocs();
   // Adds the postings and document entry of `report` (doc `doc`) to `batch`,
-  // replacing those of `old_text` (empty for a new document).
-  void IndexForSearch(uint32_t doc, const v1::Report& report, absl::string_view old_text,
-                      rocksdb::WriteBatch* batch);
+  // and deletes those of the previous version (`old_doc`, with `old_text`),
+  // when there is one.
+  void IndexForSearch(uint32_t doc, const v1::Report& report, std::optional<uint32_t> old_doc,
+                      absl::string_view old_text, rocksdb::WriteBatch* batch);
 
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<storage::ChangeLog> changes_;
@@ -135,6 +169,15 @@ class ReportStore {
   std::vector<SearchDocEntry> docs_ ABSL_GUARDED_BY(docs_mu_);
   uint64_t total_length_ ABSL_GUARDED_BY(docs_mu_) = 0;
   uint64_t doc_count_ ABSL_GUARDED_BY(docs_mu_) = 0;
+
+  absl::Mutex fold_mu_;  // one fold at a time
+  mutable absl::Mutex fold_state_mu_;
+  uint64_t next_doc_ ABSL_GUARDED_BY(fold_state_mu_) = 0;       // numbers handed out
+  uint64_t folded_through_ ABSL_GUARDED_BY(fold_state_mu_) = 0;  // docs below it folded
+  uint64_t fold_every_ ABSL_GUARDED_BY(fold_state_mu_) = 1024;
+  bool fold_asked_ ABSL_GUARDED_BY(fold_state_mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(fold_state_mu_) = false;
+  std::thread folder_;
 };
 
 }  // namespace fazhi::report

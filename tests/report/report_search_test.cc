@@ -30,6 +30,32 @@ TEST(ReportSearchTest, PositionsRoundTrip) {
   EXPECT_FALSE(DecodePositions("\x80", &back));
 }
 
+TEST(ReportSearchTest, BlocksRoundTripAndRejectMalformedBytes) {
+  const std::string a = EncodePositions({3, 9}), b = EncodePositions({0}),
+                    c = EncodePositions({1, 200, 70000});
+  const std::string block = EncodeBlock({{100, a}, {101, b}, {5000, c}});
+  std::vector<BlockEntry> back;
+  ASSERT_TRUE(DecodeBlock(100, block, &back));
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(back[0].doc, 100u);
+  EXPECT_EQ(back[1].doc, 101u);
+  EXPECT_EQ(back[2].doc, 5000u);
+  EXPECT_EQ(back[0].positions, a);
+  EXPECT_EQ(back[2].positions, c);
+  BlockReader reader(100, block);
+  ASSERT_TRUE(reader.Start());
+  EXPECT_EQ(reader.last_doc(), 5000u);
+
+  // Cut short, a size past the end, a repeated document, a bad header.
+  EXPECT_FALSE(DecodeBlock(100, block.substr(0, block.size() - 1), &back));
+  EXPECT_FALSE(DecodeBlock(100, block.substr(0, block.size() - c.size() - 2), &back))
+      << "ends before its last document";
+  EXPECT_FALSE(DecodeBlock(100, std::string("\x00\x00\x05\x01", 4), &back));
+  EXPECT_FALSE(DecodeBlock(0, std::string("\x01\x00\x01\x01\x00\x01\x01", 7), &back));
+  EXPECT_FALSE(DecodeBlock(0, "", &back));
+  EXPECT_FALSE(DecodeBlock(0, "\xff\xff\xff\xff\xff", &back));
+}
+
 TEST(ReportSearchTest, QueryTermsNeedTwoCharacters) {
   auto terms = ParseQuery(" 行政复议  出庭应诉率 ");
   ASSERT_TRUE(terms.ok());

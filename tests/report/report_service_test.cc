@@ -700,5 +700,128 @@ TEST(ReportStoreSearchTest, SearchAfterReopen) {
   EXPECT_EQ(response->hits(0).region(), "regions/310107");
 }
 
+// Folded postings ('B' blocks) must answer exactly as unfolded ones ('b'
+// keys): store A folds, store B never does, both get the same submissions.
+class FoldedSearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (auto* s : {&folded_, &unfolded_}) {
+      auto options = testing::TestStoreOptions(absl::StrCat(dir_.path(), s == &folded_ ? "/a" : "/b"));
+      options.sync_writes = false;
+      auto store = ReportStore::Open(options);
+      ASSERT_TRUE(store.ok()) << store.status();
+      *s = *std::move(store);
+      (*s)->set_search_fold_every(uint64_t{1} << 40);  // only when the test says
+    }
+  }
+
+  void SubmitToBoth(const v1::Report& report) {
+    for (auto* s : {&folded_, &unfolded_}) ASSERT_TRUE((*s)->SubmitReport("", report, "").ok());
+  }
+
+  // Every query's pages, serialized, from one store.
+  std::vector<std::string> Answers(ReportStore& store) {
+    std::vector<std::string> out;
+    for (const char* q : {"行政复议", "罕见词组合", "出庭应诉率", "共办理行政复议17件",
+                          "行政复议 出庭应诉率", "新版独有词", "主要举措", "行政复议 罕见词组合",
+                          "新版独有词 行政复议"}) {
+      for (const char* region : {"", "regions/310107"}) {
+        v1::SearchReportsRequest request;
+        request.set_query(q);
+        request.set_region(region);
+        auto terms = search::ParseQuery(q);
+        EXPECT_TRUE(terms.ok());
+        for (int page = 0; page < 3; ++page) {
+          auto response = store.SearchReports(request, *terms, 7);
+          EXPECT_TRUE(response.ok()) << response.status();
+          if (!response.ok()) return out;
+          out.push_back(absl::StrCat(q, region, ":", response->total_size(), ":",
+                                     response->SerializeAsString()));
+          if (response->next_page_token().empty()) break;
+          request.set_page_token(response->next_page_token());
+        }
+      }
+    }
+    return out;
+  }
+
+  int Total(ReportStore& store, const std::string& query) {
+    v1::SearchReportsRequest request;
+    request.set_query(query);
+    auto response = store.SearchReports(request, *search::ParseQuery(query), 10);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.ok() ? response->total_size() : -1;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<ReportStore> folded_, unfolded_;
+};
+
+// Report i; every 997th from the 5th has the rare words, unless `rare` says.
+v1::Report Numbered(int i, const std::string& extra = "", bool rare = true) {
+  const char* region = i % 3 == 0 ? "regions/310107" : "regions/310113";
+  return MakeReport(absl::StrCat("units/dept-", i), region, 2015 + i % 9,
+                    absl::StrCat("第", i, "号报告\n一、主要举措和成效\n共办理行政复议", i, "件。",
+                                 rare && i % 997 == 5 ? "罕见词组合。" : "", extra, "\n"));
+}
+
+TEST_F(FoldedSearchTest, FoldedPostingsAnswerAsUnfoldedOnes) {
+  SubmitToBoth(Baoshan2023());
+  SubmitToBoth(Putuo2020());
+  // Enough documents that "行政复议" fills several blocks and the rare
+  // phrase makes the join seek across them.
+  for (int i = 0; i < 2500; ++i) SubmitToBoth(Numbered(i));
+  const auto expected = Answers(*unfolded_);
+  EXPECT_EQ(Total(*unfolded_, "行政复议"), 2502);
+  EXPECT_EQ(Total(*unfolded_, "罕见词组合"), 3);
+
+  EXPECT_EQ(folded_->UnfoldedSearchDocs(), 2502u);
+  ASSERT_TRUE(folded_->FoldSearchPostings().ok());
+  EXPECT_EQ(folded_->UnfoldedSearchDocs(), 0u);
+  EXPECT_EQ(Answers(*folded_), expected);
+  // Nothing is left unfolded: a fold moved every 'b' key.
+  {
+    auto fresh = folded_->store().NewPrefixIterator(folded_->store().cf(5), "b", nullptr);
+    fresh->Seek("b");
+    EXPECT_FALSE(fresh->Valid());
+  }
+
+  // New versions of folded documents (the rare words gone, new ones in),
+  // and new documents, unfolded on top of the blocks.
+  for (int i : {5, 1002, 1999}) {
+    SubmitToBoth(Numbered(i, "新版独有词。", /*rare=*/false));
+  }
+  for (int i = 2500; i < 2520; ++i) SubmitToBoth(Numbered(i));
+  const auto mixed = Answers(*unfolded_);
+  EXPECT_EQ(Total(*unfolded_, "罕见词组合"), 0) << "the rare words were only in the old versions";
+  EXPECT_EQ(Total(*unfolded_, "新版独有词"), 3);
+  EXPECT_EQ(Total(*unfolded_, "行政复议"), 2522);
+  EXPECT_EQ(Answers(*folded_), mixed);
+
+  ASSERT_TRUE(folded_->FoldSearchPostings().ok());
+  EXPECT_EQ(Answers(*folded_), mixed);
+
+  // And after a restart.
+  ASSERT_TRUE(folded_->Close().ok());
+  folded_.reset();
+  auto options = testing::TestStoreOptions(dir_.path() + "/a");
+  auto reopened = ReportStore::Open(options);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ((*reopened)->UnfoldedSearchDocs(), 0u);
+  EXPECT_EQ(Answers(**reopened), mixed);
+}
+
+TEST_F(FoldedSearchTest, TheBackgroundThreadFoldsOnceEnoughDocumentsWait) {
+  folded_->set_search_fold_every(8);
+  for (int i = 0; i < 20; ++i) SubmitToBoth(Numbered(i));
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (folded_->UnfoldedSearchDocs() >= 8 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_LT(folded_->UnfoldedSearchDocs(), 8u);
+  EXPECT_EQ(unfolded_->UnfoldedSearchDocs(), 20u) << "the other store never folds";
+  EXPECT_EQ(Answers(*folded_), Answers(*unfolded_));
+}
+
 }  // namespace
 }  // namespace fazhi::report
