@@ -50,6 +50,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   cf_options.write_buffer_size =
       std::clamp<uint64_t>(budget / 4 / (2 * families), 1ull << 20, 64ull << 20);
   cf_options.compression = rocksdb::kLZ4Compression;
+  // A bloom filter over each memtable's whole keys: a point read of a key
+  // the memtable lacks (every new observation's "is it there already?")
+  // skips the skip-list search.
+  cf_options.memtable_prefix_bloom_size_ratio = 0.05;
+  cf_options.memtable_whole_key_filtering = true;
 
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;

@@ -401,7 +401,7 @@ grpc::Status MetricsServiceImpl::BatchRecordObservations(
     result->set_index(i);
     const absl::Status& error = items[i].has_value() ? results[i].status() : rejected[i];
     if (error.ok()) {
-      *result->mutable_observation() = *results[i];
+      *result->mutable_observation() = *std::move(results[i]);
       response->set_accepted_count(response->accepted_count() + 1);
       continue;
     }

@@ -296,7 +296,8 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
     pending.batch.Put(requests(), RequestKey(request_id), bytes);
     pending.requests[std::string(request_id)] = record;
   }
-  const v1::Observation& stored = record.observation();
+  const v1::Observation& stored =
+      pending.observations.insert_or_assign(key, std::move(record)).first->second.observation();
   if (!stored.provenance().report().empty()) {
     pending.batch.Put(indexes(),
                       ObservationsOfReportPrefix(stored.provenance().report())
@@ -306,9 +307,8 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
   }
   LogChange(pending, stored.name(),
             existing.has_value() ? v1::Change::KIND_UPDATE : v1::Change::KIND_CREATE,
-            record.actor());
-  pending.observations[key] = record;
-  return record.observation();
+            stored.provenance().recorded_by());
+  return stored;
 }
 
 namespace {
@@ -438,7 +438,7 @@ absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation 
 }
 
 absl::Status MetricsStore::RecordObservations(
-    const std::vector<std::optional<v1::RecordObservationRequest>>& items,
+    std::vector<std::optional<v1::RecordObservationRequest>>& items,
     std::vector<absl::StatusOr<v1::Observation>>* results) {
   absl::MutexLock lock(&write_mu_);
   PendingWrites pending(*changes_);
@@ -450,7 +450,8 @@ absl::Status MetricsStore::RecordObservations(
       results->push_back(errors::Internal("ingest", "item rejected before staging"));
       continue;
     }
-    auto staged = StageObservation(items[i]->observation(), items[i]->request_id(),
+    auto staged = StageObservation(std::move(*items[i]->mutable_observation()),
+                                   items[i]->request_id(),
                                    absl::StrCat("requests[", i, "].observation"), pending);
     if (!staged.ok() && !absl::IsInvalidArgument(staged.status()) &&
         !absl::IsNotFound(staged.status())) {

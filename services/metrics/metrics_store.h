@@ -87,14 +87,14 @@ class MetricsStore {
   absl::StatusOr<v1::Observation> RecordObservation(v1::Observation observation,
                                                     absl::string_view request_id);
   // Records every item of `items` (each validated and normalized; request
-  // ids checked) in one WriteBatch. The result for item i is its observation
-  // or why it was rejected, with fields named "requests[i].observation....".
-  // Items rejected by the caller's own validation are passed as nullopt and
+  // ids checked) in one WriteBatch; the observations are moved out of the
+  // items. The result for item i is its observation or why it was
+  // rejected, with fields named "requests[i].observation....". Items
+  // rejected by the caller's own validation are passed as nullopt and
   // skipped. The returned status is a failure only when the write failed,
   // in which case nothing was written.
-  absl::Status RecordObservations(
-      const std::vector<std::optional<v1::RecordObservationRequest>>& items,
-      std::vector<absl::StatusOr<v1::Observation>>* results);
+  absl::Status RecordObservations(std::vector<std::optional<v1::RecordObservationRequest>>& items,
+                                  std::vector<absl::StatusOr<v1::Observation>>* results);
   // Supersedes the quantity (and provenance, when given) of observation `id`
   // with `reason`. `quantity` is normalized.
   absl::StatusOr<v1::Observation> CorrectObservation(absl::string_view id,

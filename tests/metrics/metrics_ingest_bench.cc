@@ -3,12 +3,15 @@
 // `db_bench --benchmarks=fillrandom` run in the same process tree with the same
 // number of writes, batch size, sync setting and comparable key/value sizes.
 //
-//   metrics_ingest_bench [--items=N] [--batch=N] [--sync=0|1] [--db_bench=PATH]
+//   metrics_ingest_bench [--items=N] [--batch=N] [--sync=0|1] [--memory_budget_mb=N]
+//                        [--in_flight=N] [--db_bench=PATH]
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -56,39 +59,96 @@ double RunDbBench(const std::string& command) {
   return std::stod(m[2].str());
 }
 
-int Main(int argc, char** argv) {
-  int items = 200000, batch = 1000, sync = 1;
-  (void)absl::SimpleAtoi(Flag(argc, argv, "items", "200000"), &items);
-  (void)absl::SimpleAtoi(Flag(argc, argv, "batch", "1000"), &batch);
-  (void)absl::SimpleAtoi(Flag(argc, argv, "sync", "1"), &sync);
-  const std::string db_bench = FindDbBench(Flag(argc, argv, "db_bench", ""));
-
-  testing::TempDir dir;
-  auto options = testing::TestStoreOptions(dir.path() + "/metrics");
-  options.memory_budget_bytes = 256ull << 20;
-  options.sync_writes = sync != 0;
+// Sends `requests` to a new metrics server over a new store in `path`,
+// keeping `in_flight` calls outstanding; observations per second, or a
+// negative number after printing why.
+double IngestThroughGrpc(const std::vector<v1::BatchRecordObservationsRequest>& requests,
+                         const std::vector<v1::Indicator>& indicators,
+                         storage::StoreOptions options, int in_flight) {
   auto store = MetricsStore::Open(options);
   if (!store.ok()) {
     std::fprintf(stderr, "open: %s\n", store.status().ToString().c_str());
-    return 1;
+    return -1;
   }
   MetricsServiceImpl service(store->get(), testing::ShippedRules());
   auto server = testing::StartInProcess(&service, "fazhi.metrics.v1.MetricsService");
   auto stub = v1::MetricsService::NewStub(testing::Connect(server->target()));
-  const auto indicators = BenchIndicators();
   for (const auto& i : indicators) {
-    if (!(*store)->CreateIndicator(i).ok()) return 1;
+    if (!(*store)->CreateIndicator(i).ok()) return -1;
   }
+  struct Call {
+    grpc::ClientContext context;
+    v1::BatchRecordObservationsResponse response;
+    grpc::Status status;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<v1::BatchRecordObservationsResponse>> reader;
+  };
+  grpc::CompletionQueue queue;
+  size_t next = 0;
+  int outstanding = 0, accepted = 0;
+  bool failed = false;
+  auto send_next = [&] {
+    auto* call = new Call;
+    call->reader = stub->AsyncBatchRecordObservations(&call->context, requests[next++], &queue);
+    call->reader->Finish(&call->response, &call->status, call);
+    ++outstanding;
+  };
+  const absl::Time start = absl::Now();
+  while (outstanding < in_flight && next < requests.size()) send_next();
+  while (outstanding > 0) {
+    void* tag = nullptr;
+    bool ok = false;
+    if (!queue.Next(&tag, &ok)) break;
+    std::unique_ptr<Call> call(static_cast<Call*>(tag));
+    --outstanding;
+    if (!ok || !call->status.ok()) {
+      std::fprintf(stderr, "BatchRecordObservations: %s\n", call->status.error_message().c_str());
+      failed = true;
+    }
+    accepted += call->response.accepted_count();
+    for (const auto& result : call->response.results()) {
+      if (result.has_error()) {
+        std::fprintf(stderr, "item rejected: %s\n", result.error().message().c_str());
+        failed = true;
+      }
+    }
+    if (!failed && next < requests.size()) send_next();
+  }
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  server->Shutdown();
+  (void)(*store)->Close();
+  return failed ? -1 : accepted / seconds;
+}
 
-  // Build every request first, so only the RPCs are timed. Items go to
-  // regions in a scattered order, as fillrandom writes random keys.
+int Main(int argc, char** argv) {
+  int items = 200000, batch = 1000, sync = 1, memory_budget_mb = 2048, in_flight = 2;
+  (void)absl::SimpleAtoi(Flag(argc, argv, "items", "200000"), &items);
+  // The production overlay's RocksDB budget (as metrics_snapshot_bench).
+  (void)absl::SimpleAtoi(Flag(argc, argv, "memory_budget_mb", "2048"), &memory_budget_mb);
+  (void)absl::SimpleAtoi(Flag(argc, argv, "batch", "1000"), &batch);
+  (void)absl::SimpleAtoi(Flag(argc, argv, "sync", "1"), &sync);
+  (void)absl::SimpleAtoi(Flag(argc, argv, "in_flight", "2"), &in_flight);
+  const std::string db_bench = FindDbBench(Flag(argc, argv, "db_bench", ""));
+
+  testing::TempDir dir;
+  auto options = testing::TestStoreOptions(dir.path() + "/metrics");
+  options.memory_budget_bytes = static_cast<uint64_t>(memory_budget_mb) << 20;
+  options.sync_writes = sync != 0;
+  const auto indicators = BenchIndicators();
+
+  // Build every request first, so only the RPCs are timed. Every item is a
+  // new observation (a bulk load of new figures), going to regions in a
+  // scattered order as fillrandom writes random keys: item n is indicator
+  // n % 40 of region (n / 40) * 2654435761 mod 2844 (the multiplier is prime
+  // to 2844, so each region comes once per 2,844 steps) in year 2000 +
+  // n / (40 * 2844).
   std::vector<v1::BatchRecordObservationsRequest> requests;
   size_t key_bytes = 0, value_bytes = 0;
   for (int n = 0; n < items; ++n) {
     if (n % batch == 0) requests.emplace_back();
-    const int region = static_cast<int>((static_cast<uint64_t>(n) * 2654435761u) % 2844);
+    const uint64_t step = static_cast<uint64_t>(n) / 40;
+    const int region = static_cast<int>((step * 2654435761u) % 2844);
     const int k = n % 40;
-    const int year = 2000 + (n / (2844 * 40)) % 100;
+    const int year = 2000 + static_cast<int>(step / 2844) % 100;
     auto* item = requests.back().add_requests();
     *item->mutable_observation() = BenchObservation(indicators[k], region, year);
     if (n < 1000) {
@@ -100,33 +160,49 @@ int Main(int argc, char** argv) {
   const int key_size = static_cast<int>(key_bytes / std::min(items, 1000));
   const int value_size = static_cast<int>(value_bytes / std::min(items, 1000));
 
-  const absl::Time start = absl::Now();
-  int accepted = 0;
-  for (const auto& request : requests) {
-    grpc::ClientContext context;
-    v1::BatchRecordObservationsResponse response;
-    grpc::Status s = stub->BatchRecordObservations(&context, request, &response);
-    if (!s.ok()) {
-      std::fprintf(stderr, "BatchRecordObservations: %s\n", s.error_message().c_str());
-      return 1;
+  // One call at a time (as db_bench's one thread), then `in_flight` at once
+  // (a bulk loader's window), each into a new store.
+  const double ours = IngestThroughGrpc(requests, indicators, options, 1);
+  options.path = dir.path() + "/metrics-window";
+  const double windowed = in_flight > 1 ? IngestThroughGrpc(requests, indicators, options, in_flight) : 0;
+  if (ours < 0 || windowed < 0) return 1;
+
+  // The same batches straight into a second store: what the store costs
+  // without gRPC, protobuf parsing and validation.
+  double store_only = 0;
+  {
+    auto direct_options = testing::TestStoreOptions(dir.path() + "/direct");
+    direct_options.memory_budget_bytes = options.memory_budget_bytes;
+    direct_options.sync_writes = options.sync_writes;
+    auto direct = MetricsStore::Open(direct_options);
+    if (!direct.ok()) return 1;
+    for (const auto& i : indicators) {
+      if (!(*direct)->CreateIndicator(i).ok()) return 1;
     }
-    accepted += response.accepted_count();
-    for (const auto& result : response.results()) {
-      if (result.has_error()) {
-        std::fprintf(stderr, "item rejected: %s\n", result.error().message().c_str());
-        return 1;
-      }
+    std::vector<std::vector<std::optional<v1::RecordObservationRequest>>> batches;
+    for (const auto& request : requests) {
+      batches.emplace_back(request.requests().begin(), request.requests().end());
     }
+    int written = 0;
+    const absl::Time direct_start = absl::Now();
+    for (auto& items : batches) {
+      std::vector<absl::StatusOr<v1::Observation>> results;
+      if (!(*direct)->RecordObservations(items, &results).ok()) return 1;
+      for (const auto& r : results) written += r.ok() ? 1 : 0;
+    }
+    store_only = written / absl::ToDoubleSeconds(absl::Now() - direct_start);
+    (void)(*direct)->Close();
   }
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  const double ours = accepted / seconds;
-  server->Shutdown();
-  (void)(*store)->Close();
 
   std::printf(
-      "metrics ingest through gRPC: %d observations in %.2f s = %.0f obs/s "
-      "(batch %d, sync %d, 1 client)\n",
-      accepted, seconds, ours, batch, sync);
+      "metrics ingest through gRPC: %.0f obs/s (%d observations, batch %d, sync %d, 1 call at a "
+      "time, RocksDB budget %d MiB)\n",
+      ours, items, batch, sync, memory_budget_mb);
+  if (in_flight > 1) {
+    std::printf("  with %d calls in flight: %.0f obs/s\n", in_flight, windowed);
+  }
+  std::printf("  the store alone (MetricsStore::RecordObservations, no gRPC): %.0f obs/s\n",
+              store_only);
   if (db_bench.empty()) {
     std::printf("db_bench not found (apt-get install rocksdb-tools); no ratio\n");
     return 0;
@@ -139,7 +215,11 @@ int Main(int argc, char** argv) {
   const double theirs = RunDbBench(command);
   std::printf("db_bench fillrandom: %.0f ops/s (key %d B, value %d B)\n", theirs, key_size,
               value_size);
-  if (theirs > 0) std::printf("ratio metrics/db_bench: %.2f (goal >= 0.70)\n", ours / theirs);
+  if (theirs > 0) {
+    std::printf("ratio metrics/db_bench: %.2f (goal >= 0.70)", ours / theirs);
+    if (in_flight > 1) std::printf("; %d in flight %.2f", in_flight, windowed / theirs);
+    std::printf("; store alone %.2f\n", store_only / theirs);
+  }
   return 0;
 }
 
