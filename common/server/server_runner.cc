@@ -2,6 +2,8 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 #include <signal.h>
 
 #include <utility>
@@ -12,6 +14,20 @@
 #include "grpc/health/v1/health.pb.h"
 
 namespace fazhi::server {
+namespace {
+
+// Takes every builder plugin off one server. The reflection plugin registers
+// itself for every server of the process once its library is linked, and
+// the probe listener must serve health and nothing else in plaintext.
+class NoPluginsOption final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->clear();
+  }
+};
+
+}  // namespace
 
 ServerRunner::ServerRunner(ServerConfig config) : config_(std::move(config)) {}
 
@@ -21,32 +37,17 @@ void ServerRunner::AddService(grpc::Service* service, std::string full_name) {
   services_.emplace_back(service, std::move(full_name));
 }
 
-std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials() {
-  return grpc::InsecureServerCredentials();
-}
-
-std::shared_ptr<grpc::ChannelCredentials> MakeChannelCredentials() {
-  return grpc::InsecureChannelCredentials();
-}
-
-grpc::ChannelArguments MakeChannelArguments(int max_message_bytes) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(max_message_bytes);
-  args.SetMaxSendMessageSize(max_message_bytes);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  return args;
-}
-
 absl::Status ServerRunner::Start() {
   // Make sure the health proto's descriptors are linked in and registered, so
   // that reflection can describe grpc.health.v1.Health.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  auto credentials = MakeServerCredentials(config_.tls);
+  if (!credentials.ok()) return credentials.status();
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config_.listen_address, MakeServerCredentials(), &port_);
+  builder.AddListeningPort(config_.listen_address, *credentials, &port_);
   // gRPC turns SO_REUSEPORT on by default, which lets a second server (a
   // second copy of the same service, with its own store) bind the same port
   // and silently take half the calls. One port, one server.
@@ -75,8 +76,13 @@ absl::Status ServerRunner::Start() {
                                                config_.listen_address,
                                                " (is the port in use, or the address wrong?)"));
   }
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus(kLivenessServiceName, true);
+  if (!config_.probe_listen_address.empty()) {
+    if (absl::Status s = StartProbeServer(); !s.ok()) {
+      server_->Shutdown();
+      return s;
+    }
+  }
+  SetHealth(kLivenessServiceName, true);
   SetServing(false);
 
   if (config_.metrics_port >= 0) {
@@ -84,12 +90,49 @@ absl::Status ServerRunner::Start() {
     absl::Status s = metrics_http_->Start(config_.metrics_address, config_.metrics_port);
     if (!s.ok()) {
       server_->Shutdown();
+      if (probe_server_) probe_server_->Shutdown();
       return s;
     }
   }
+  if (config_.tls.serves_tls()) {
+    FAZHI_LOG(INFO) << config_.name << " serves TLS with " << config_.tls.cert_file
+                    << (config_.tls.client_ca_file.empty()
+                            ? std::string()
+                            : absl::StrCat(", client certificates required (CA ",
+                                           config_.tls.client_ca_file, ")"))
+                    << ", files read again every " << config_.tls.refresh_interval;
+  }
+  // One line, which tests and scripts read for the ports.
   FAZHI_LOG(INFO) << config_.name << " listening on port " << port_
                   << (metrics_http_ ? absl::StrCat(", metrics on port ", metrics_http_->port())
+                                    : std::string())
+                  << (probe_server_ ? absl::StrCat(", probes on port ", probe_port_)
                                     : std::string());
+  return absl::OkStatus();
+}
+
+absl::Status ServerRunner::StartProbeServer() {
+  grpc::ServerBuilder builder;
+  // Plaintext on purpose: the kubelet's gRPC probes cannot speak TLS. Only
+  // the default health service is here (no service of ours, no plugin, so
+  // no reflection): a caller learns SERVING or NOT_SERVING and nothing else;
+  // every other method is UNIMPLEMENTED.
+  builder.AddListeningPort(config_.probe_listen_address, grpc::InsecureServerCredentials(),
+                           &probe_port_);
+  builder.SetOption(std::make_unique<NoPluginsOption>());
+  // The default health service joins at start; a builder with nothing
+  // registered refuses to build, so register what gRPC itself would add
+  // there: the generic service that answers UNIMPLEMENTED.
+  builder.RegisterCallbackGenericService(&probe_unimplemented_);
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(4096);
+  probe_server_ = builder.BuildAndStart();
+  if (!probe_server_ || probe_port_ == 0) {
+    probe_server_.reset();
+    return absl::UnavailableError(absl::StrCat(config_.name, ": cannot listen for probes on ",
+                                               config_.probe_listen_address,
+                                               " (is the port in use, or the address wrong?)"));
+  }
   return absl::OkStatus();
 }
 
@@ -97,11 +140,16 @@ int ServerRunner::metrics_port() const { return metrics_http_ ? metrics_http_->p
 
 std::string ServerRunner::target() const { return absl::StrCat("127.0.0.1:", port_); }
 
+void ServerRunner::SetHealth(const std::string& name, bool serving) {
+  for (grpc::Server* server : {server_.get(), probe_server_.get()}) {
+    if (server != nullptr) server->GetHealthCheckService()->SetServingStatus(name, serving);
+  }
+}
+
 void ServerRunner::SetServing(bool serving) {
   if (!server_) return;
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus("", serving);
-  for (auto& [service, name] : services_) health->SetServingStatus(name, serving);
+  SetHealth("", serving);
+  for (auto& [service, name] : services_) SetHealth(name, serving);
 }
 
 void ServerRunner::AddShutdownHook(std::function<void()> hook) {
@@ -121,6 +169,11 @@ void ServerRunner::Shutdown() {
       std::chrono::system_clock::now() + absl::ToChronoMilliseconds(config_.shutdown_grace);
   server_->Shutdown(deadline);
   server_->Wait();
+  // Last, so that liveness probes see SERVING while calls finish.
+  if (probe_server_) {
+    probe_server_->Shutdown(std::chrono::system_clock::now());
+    probe_server_->Wait();
+  }
   if (metrics_http_) metrics_http_->Stop();
   FAZHI_LOG(INFO) << config_.name << " stopped serving";
 }

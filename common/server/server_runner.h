@@ -1,7 +1,9 @@
 // One runner wires every Fazhi server the same way: listening port,
-// credentials, interceptors, message-size limits, keepalive and connection
-// age, health (overall, per service, and a liveness name), reflection,
-// Prometheus metrics on their own port, and graceful shutdown.
+// credentials (TLS or plaintext, tls.h), interceptors, message-size limits,
+// keepalive and connection age, health (overall, per service, and a liveness
+// name), reflection, Prometheus metrics on their own port, a plaintext
+// health-only probe port for Kubernetes when TLS is on, and graceful
+// shutdown.
 //
 // Typical main():
 //
@@ -17,6 +19,7 @@
 #ifndef FAZHI_COMMON_SERVER_SERVER_RUNNER_H_
 #define FAZHI_COMMON_SERVER_SERVER_RUNNER_H_
 
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
@@ -27,6 +30,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/server/prometheus.h"
+#include "common/server/tls.h"
 
 namespace fazhi::server {
 
@@ -53,8 +57,16 @@ struct ServerConfig {
   // cancelled.
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Connections are closed (gracefully) after this age so that clients
-  // re-resolve and spread over new replicas.
+  // re-resolve and spread over new replicas. With TLS it also bounds how long
+  // a connection keeps a certificate that has since been rotated.
   absl::Duration max_connection_age = absl::Minutes(5);
+  // The listening port's credentials: plaintext unless a file is named.
+  TlsOptions tls;
+  // host:port of a second, plaintext listener that serves only
+  // grpc.health.v1.Health, with the same statuses as the main port (for
+  // Kubernetes' native gRPC probes, which cannot speak TLS). Empty: none.
+  // Port 0 picks a free one (see ServerRunner::probe_port).
+  std::string probe_listen_address;
 };
 
 class ServerRunner {
@@ -68,12 +80,15 @@ class ServerRunner {
   // Registers a service before Start(). The runner does not own it.
   void AddService(grpc::Service* service, std::string full_name);
 
-  // Binds, starts serving, and starts the metrics endpoint. Health is
-  // NOT_SERVING (except liveness) until SetServing(true).
+  // Binds, starts serving, and starts the probe listener and the metrics
+  // endpoint. Health is NOT_SERVING (except liveness) until SetServing(true).
+  // InvalidArgument naming the flag when the TLS files are unusable.
   absl::Status Start();
 
   // The bound gRPC port, after Start().
   int port() const { return port_; }
+  // The bound probe port, or -1 when there is no probe listener.
+  int probe_port() const { return probe_server_ ? probe_port_ : -1; }
   int metrics_port() const;
   // "127.0.0.1:port" style address clients can dial, after Start().
   std::string target() const;
@@ -83,11 +98,13 @@ class ServerRunner {
   // not wait out the grace period.
   void AddShutdownHook(std::function<void()> hook);
 
-  // Readiness: flips "" and every registered service's health status.
+  // Readiness: flips "" and every registered service's health status, on
+  // the main port and the probe port alike.
   void SetServing(bool serving);
 
   // Graceful stop: readiness off, drain period, then Shutdown with the grace
-  // deadline, and the metrics endpoint stopped. Idempotent.
+  // deadline, then the probe listener and the metrics endpoint stopped.
+  // Idempotent.
   void Shutdown();
 
   // Blocks until the server has shut down.
@@ -96,25 +113,24 @@ class ServerRunner {
   RpcMetrics* rpc_metrics() { return &rpc_metrics_; }
 
  private:
+  // Starts the plaintext health-only listener on config_.probe_listen_address.
+  absl::Status StartProbeServer();
+  // Sets one health name's status on every listener.
+  void SetHealth(const std::string& name, bool serving);
+
   ServerConfig config_;
   std::vector<std::pair<grpc::Service*, std::string>> services_;
   std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> probe_server_;
+  // Answers every method but health UNIMPLEMENTED on the probe listener.
+  grpc::CallbackGenericService probe_unimplemented_;
   RpcMetrics rpc_metrics_;
   std::unique_ptr<MetricsHttpServer> metrics_http_;
   int port_ = 0;
+  int probe_port_ = 0;
   bool shut_down_ = false;
 };
-
-// The credentials every server listens with. Insecure today; the security
-// work replaces this one function (TLS, mutual TLS).
-std::shared_ptr<grpc::ServerCredentials> MakeServerCredentials();
-
-// The credentials every client (gateway, fazhictl, tests) dials with.
-std::shared_ptr<grpc::ChannelCredentials> MakeChannelCredentials();
-
-// Channel arguments shared by every client: message-size limits, keepalive.
-grpc::ChannelArguments MakeChannelArguments(int max_message_bytes = 16 << 20);
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it starts
 // later. Call first thing in main().

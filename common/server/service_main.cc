@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
 #include "common/server/backup_service.h"
+#include "common/server/tls_flags.h"
 
 ABSL_FLAG(std::string, listen, "", "gRPC listen address HOST:PORT (default 127.0.0.1:<port>)");
 ABSL_FLAG(int, metrics_port, 0, "Prometheus port; -1 disables; 0 means gRPC port + 1000");
@@ -22,6 +23,12 @@ ABSL_FLAG(bool, sync_writes, true, "fsync the WAL before acknowledging each writ
 ABSL_FLAG(std::string, rules, "data/rules.textproto", "rules file (fazhi.rules.v1.RuleSet)");
 ABSL_FLAG(int, drain_seconds, 0, "seconds NOT_SERVING before the listener closes");
 ABSL_FLAG(int, shutdown_grace_seconds, 10, "seconds in-flight calls get at shutdown");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA certificates that clients' certificates must chain to; set: mutual TLS "
+          "(needs --tls_cert_file and --tls_key_file)");
+ABSL_FLAG(std::string, probe_listen, "",
+          "HOST:PORT of a plaintext listener serving only grpc.health.v1.Health (Kubernetes "
+          "probes, when --listen serves TLS); empty: none");
 
 namespace fazhi::server {
 
@@ -48,6 +55,9 @@ ServerConfig ServerConfigFromFlags(const std::string& name, int default_port) {
   config.metrics_address = absl::GetFlag(FLAGS_metrics_address);
   config.drain_period = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
   config.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
+  config.tls = TlsOptionsFromFlags();
+  config.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  config.probe_listen_address = absl::GetFlag(FLAGS_probe_listen);
   return config;
 }
 

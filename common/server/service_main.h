@@ -11,6 +11,13 @@
 //   --rules=FILE              the rules file (default data/rules.textproto)
 //   --drain_seconds=N         NOT_SERVING this long before closing (default 0)
 //   --shutdown_grace_seconds=N  in-flight calls get this long (default 10)
+//   --tls_cert_file=PEM, --tls_key_file=PEM
+//                             serve TLS with this certificate and key (and
+//                             show them to the servers dialled); none:
+//                             plaintext. The TLS flags: tls_flags.h.
+//   --tls_client_ca_file=PEM  mutual TLS: clients need a certificate from it
+//   --probe_listen=HOST:PORT  plaintext, health only (Kubernetes probes when
+//                             --listen serves TLS); default none
 #ifndef FAZHI_COMMON_SERVER_SERVICE_MAIN_H_
 #define FAZHI_COMMON_SERVER_SERVICE_MAIN_H_
 

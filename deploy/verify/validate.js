@@ -56,7 +56,8 @@ function readSourceFacts(root) {
     const text = fs.readFileSync(path.join(root, file), 'utf8');
     return [...text.matchAll(/ABSL_FLAG\(\s*[^,]+,\s*([a-z0-9_]+)\s*,/g)].map((m) => m[1]);
   };
-  const common = flagNames('common/server/service_main.cc');
+  // Every server links both: the common server flags and the TLS flags.
+  const common = [...flagNames('common/server/service_main.cc'), ...flagNames('common/server/tls_flags.cc')];
   const services = {};
   const dir = path.join(root, 'services');
   for (const name of fs.readdirSync(dir).sort()) {
@@ -440,6 +441,31 @@ function ownChecks(objects, facts, problems) {
       err(w, `annotation prometheus.io/port ${ann['prometheus.io/port']} is not the metrics port ${metricsPort}`);
     }
 
+    // TLS: the files on a Secret mounted as a directory (the kubelet
+    // updates a Secret in place only without subPath, and the servers re-read
+    // the files: rotation without a restart); the probes on the plaintext
+    // health-only port, since the kubelet's gRPC probes cannot speak TLS.
+    const tls = flags.has('tls_cert_file');
+    const probePort = portByName.get('probe');
+    for (const f of ['tls_cert_file', 'tls_key_file', 'tls_client_ca_file', 'tls_ca_file']) {
+      if (!flags.has(f)) continue;
+      const file = flags.get(f);
+      const mount = mountAt(file);
+      const vol = mount && volumes.get(mount.name);
+      if (!vol || !vol.secret) err(where, `--${f}=${file} is not on a Secret volume`);
+      else if (mount.subPath) err(where, `--${f}=${file} is mounted with subPath, which never sees the Secret's updates (no rotation)`);
+    }
+    if (tls && !flags.has('tls_key_file')) err(where, '--tls_cert_file without --tls_key_file');
+    if (flags.has('probe_listen')) {
+      const pl = hostPort(flags.get('probe_listen'));
+      if (!pl || pl.port !== probePort) err(where, `--probe_listen=${flags.get('probe_listen')} does not serve container port probe (${probePort})`);
+      else if (!['0.0.0.0', '[::]'].includes(pl.host)) err(where, `--probe_listen host ${pl.host} is not reachable by the kubelet`);
+    } else if (probePort) err(where, `container port probe (${probePort}) but no --probe_listen`);
+    if (tls && !flags.has('probe_listen')) err(where, 'serves TLS but has no --probe_listen: the kubelet\'s gRPC probes cannot speak TLS');
+    // Only for servers that serve TLS: the main port is probed in plaintext.
+    const probeTarget = tls ? probePort : grpcPort;
+    const probeTargetName = tls ? 'the plaintext probe port' : 'the gRPC port';
+
     // Probes: native gRPC; readiness on the service's name (NOT_SERVING while
     // draining), startup and liveness on "liveness" (SERVING while the
     // process can answer). Liveness may be left off a store only.
@@ -449,7 +475,7 @@ function ownChecks(objects, facts, problems) {
         err(where, `${kind} is not a native gRPC probe`);
         return;
       }
-      if (p.grpc.port !== grpcPort) err(where, `${kind} probes port ${p.grpc.port}, not the gRPC port ${grpcPort}`);
+      if (p.grpc.port !== probeTarget) err(where, `${kind} probes port ${p.grpc.port}, not ${probeTargetName} ${probeTarget}`);
       const name = p.grpc.service === undefined ? '' : p.grpc.service;
       if (!names.includes(name)) err(where, `${kind} asks health for "${name}", expected one of ${JSON.stringify(names)}`);
     };
@@ -562,6 +588,30 @@ function ownChecks(objects, facts, problems) {
     }
   }
 
+  // TLS is all or nothing between services: a store that serves TLS asks
+  // its callers for a certificate (mutual TLS), and each caller dials it
+  // with TLS and has a certificate to show.
+  const flagsOf = (w) => {
+    const c = w.spec.template.spec.containers[0];
+    const volumes = w.spec.template.spec.volumes || [];
+    const ff = (c.args || []).find((a) => a.startsWith('--flagfile='));
+    const mount = ff && (c.volumeMounts || []).find((m) => ff.slice('--flagfile='.length).startsWith(m.mountPath.replace(/\/?$/, '/')));
+    const vol = mount && volumes.find((v) => v.name === mount.name && v.configMap);
+    const cm = vol && find('ConfigMap', vol.configMap.name);
+    return parseFlagFile(cm ? Object.values(cm.data || {}).join('\n') : '').flags;
+  };
+  for (const s of workloads.filter((w) => (facts.services[w.metadata.name] || {}).store)) {
+    const storeFlags = flagsOf(s);
+    if (!storeFlags.has('tls_cert_file')) continue;
+    if (!storeFlags.has('tls_client_ca_file')) err(s, 'serves TLS without --tls_client_ca_file: its callers are not asked for a certificate');
+    for (const caller of workloads.filter((w) => ((facts.services[w.metadata.name] || {}).calls || new Set()).has(s.metadata.name))) {
+      const callerFlags = flagsOf(caller);
+      for (const f of ['tls_ca_file', 'tls_cert_file', 'tls_key_file']) {
+        if (!callerFlags.has(f)) err(caller, `calls ${s.metadata.name}, which serves mutual TLS, without --${f}`);
+      }
+    }
+  }
+
   // Services: each selects a workload, and its target ports exist there.
   for (const s of byKind('Service')) {
     const targets = workloads.filter((w) => s.spec.selector && isSubset(s.spec.selector, podLabels(w)));
@@ -615,6 +665,7 @@ function networkPolicyChecks(objects, facts, workloads, podLabels, problems) {
     const portOf = (name) => ((c.ports || []).find((p) => p.name === name) || {}).containerPort;
     const grpcPort = portOf('grpc');
     const metricsPort = portOf('metrics');
+    const probePort = portOf('probe');
     const mine = policies.filter((p) => p.spec.podSelector && (p === denyAll || isSubset(p.spec.podSelector.matchLabels, labels)));
     const callerAllowed = new Set();
     let prometheusAllowed = false;
@@ -644,6 +695,10 @@ function networkPolicyChecks(objects, facts, workloads, podLabels, problems) {
             if (!peers || peers.length === 0 || !peers.every(isPrometheusPeer)) {
               err(where, `metrics port ${n} admits peers other than Prometheus (a namespaceSelector with a podSelector of exactly app.kubernetes.io/name=prometheus)`);
             } else prometheusAllowed = true;
+          } else if (n === probePort && probePort !== undefined) {
+            // The kubelet probes from the pod's own node, which policies do
+            // not filter; a rule would only open plaintext health to others.
+            err(where, `opens the plaintext probe port ${n}; the kubelet needs no rule, and nothing else may reach it`);
           } else {
             err(where, `opens port ${port.port}, which the container does not serve`);
           }
@@ -704,6 +759,11 @@ function selfTest(docs, facts) {
   const clone = () => docs.map((d) => ({ where: d.where, obj: JSON.parse(JSON.stringify(d.obj)) }));
   const sts = (ds, name) => ds.find((d) => d.obj.kind === 'StatefulSet' && (!name || d.obj.metadata.name === name)).obj;
   const container = (o) => o.spec.template.spec.containers[0];
+  // The first StatefulSet's container when it serves TLS (has a probe port).
+  const tlsContainer = (ds) => {
+    const c = container(sts(ds));
+    return (c.ports || []).some((p) => p.name === 'probe') ? c : null;
+  };
   const cases = [
     ['unknown field in a probe', (ds) => { container(sts(ds)).readinessProbe.grcp = {}; }, /grcp/],
     ['unknown field at the top of a spec', (ds) => { sts(ds).spec.replica = 2; }, /replica/],
@@ -718,11 +778,34 @@ function selfTest(docs, facts) {
       const np = ds.find((d) => d.obj.kind === 'NetworkPolicy' && d.obj.metadata.name === sts(ds).metadata.name).obj;
       delete np.spec.ingress[0].from;
     }, /open to more than its callers/],
+    // The TLS cases apply to renderings with TLS (production) only; the
+    // others return false and are skipped.
+    ['TLS server probed on its TLS port', (ds) => {
+      const c = tlsContainer(ds);
+      if (!c) return false;
+      c.readinessProbe.grpc.port = c.ports.find((p) => p.name === 'grpc').containerPort;
+      return true;
+    }, /not the plaintext probe port/],
+    ['TLS Secret mounted with subPath', (ds) => {
+      const c = tlsContainer(ds);
+      if (!c) return false;
+      const m = c.volumeMounts.find((v) => v.mountPath === '/etc/fazhi/tls');
+      m.mountPath = '/etc/fazhi/tls/tls.crt';
+      m.subPath = 'tls.crt';
+      return true;
+    }, /subPath/],
+    ['probe port opened to all', (ds) => {
+      const c = tlsContainer(ds);
+      if (!c) return false;
+      const np = ds.find((d) => d.obj.kind === 'NetworkPolicy' && d.obj.metadata.name === sts(ds).metadata.name).obj;
+      np.spec.ingress.push({ ports: [{ protocol: 'TCP', port: c.ports.find((p) => p.name === 'probe').containerPort }] });
+      return true;
+    }, /plaintext probe port/],
   ];
   const failures = [];
   for (const [name, breakIt, expect] of cases) {
     const ds = clone();
-    breakIt(ds);
+    if (breakIt(ds) === false) continue;
     const problems = checkRendering(ds, facts, 'self-test');
     if (!problems.some((p) => expect.test(p))) failures.push(`self-test: "${name}" was not caught`);
   }

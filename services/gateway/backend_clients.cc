@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/api/resource_names.h"
-#include "common/server/server_runner.h"
+#include "common/server/tls.h"
 #include "common/status/grpc_status.h"
 
 namespace fazhi::gateway {
@@ -36,7 +36,8 @@ std::string RetryingServiceConfig(const std::string& service) {
                          service);
 }
 
-std::shared_ptr<grpc::Channel> Dial(const std::string& target, const std::string& service) {
+std::shared_ptr<grpc::Channel> Dial(const std::string& target, const std::string& service,
+                                    const server::ChannelSecurity& security) {
   grpc::ChannelArguments args = server::MakeChannelArguments();
   args.SetServiceConfigJSON(RetryingServiceConfig(service));
   // A restarted backend is found again within a fraction of a second rather
@@ -44,7 +45,7 @@ std::shared_ptr<grpc::Channel> Dial(const std::string& target, const std::string
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  return grpc::CreateCustomChannel(target, server::MakeChannelCredentials(), args);
+  return server::Dial(target, security, std::move(args));
 }
 
 constexpr int kPageSize = 1000;
@@ -56,15 +57,16 @@ std::string DescribeError(const absl::Status& status) {
 }
 
 template <typename Service>
-BackendClients::Client<Service>::Client(const std::string& name, const BackendConfig& config)
+BackendClients::Client<Service>::Client(const std::string& name, const BackendConfig& config,
+                                        const server::ChannelSecurity& security)
     : timeout(config.timeout),
       limit(name, config.max_in_flight),
-      stub(Service::NewStub(Dial(config.address, Service::service_full_name()))) {}
+      stub(Service::NewStub(Dial(config.address, Service::service_full_name(), security))) {}
 
 BackendClients::BackendClients(const BackendsConfig& config)
-    : catalogue_("catalogue", config.catalogue),
-      metrics_("metrics", config.metrics),
-      report_("report", config.report) {}
+    : catalogue_("catalogue", config.catalogue, config.security),
+      metrics_("metrics", config.metrics, config.security),
+      report_("report", config.report, config.security) {}
 
 InFlightLimit& BackendClients::limit(Backend backend) {
   switch (backend) {

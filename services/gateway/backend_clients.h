@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/server/tls.h"
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "fazhi/report/v1/report_service.grpc.pb.h"
@@ -41,6 +42,9 @@ struct BackendsConfig {
   BackendConfig catalogue{"127.0.0.1:50051"};
   BackendConfig metrics{"127.0.0.1:50052"};
   BackendConfig report{"127.0.0.1:50053"};
+  // How every backend is dialled (TLS and the gateway's client certificate,
+  // or plaintext); one set of watched files for the three channels.
+  server::ChannelSecurity security;
 };
 
 // "UNAVAILABLE: connection refused": how an answer names a backend's error.
@@ -111,7 +115,8 @@ class BackendClients {
  private:
   template <typename Service>
   struct Client {
-    Client(const std::string& name, const BackendConfig& config);
+    Client(const std::string& name, const BackendConfig& config,
+           const server::ChannelSecurity& security);
     absl::Duration timeout;
     InFlightLimit limit;
     std::unique_ptr<typename Service::Stub> stub;

@@ -45,14 +45,19 @@ int main(int argc, char** argv) {
       Backend(absl::GetFlag(FLAGS_metrics), absl::GetFlag(FLAGS_metrics_timeout_ms));
   options.backends.report =
       Backend(absl::GetFlag(FLAGS_report), absl::GetFlag(FLAGS_report_timeout_ms));
+  const auto config = fazhi::server::ServerConfigFromFlags("gateway", /*default_port=*/50050);
+  // The stores are dialled with the same TLS files the server uses: the
+  // gateway's certificate is its client certificate where they require one.
+  auto security = fazhi::server::MakeChannelSecurity(config.tls);
+  if (!security.ok()) return fazhi::server::FailStartup("gateway_server", security.status());
+  options.backends.security = *std::move(security);
   options.cache = absl::GetFlag(FLAGS_cache);
   options.cache_entries = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_cache_entries)));
 
   auto rules = fazhi::rules::LoadRuleSet(fazhi::server::RulesPathFromFlags());
   if (!rules.ok()) return fazhi::server::FailStartup("gateway_server", rules.status());
   fazhi::gateway::GatewayServiceImpl service(options, *std::move(rules));
-  fazhi::server::ServerRunner runner(
-      fazhi::server::ServerConfigFromFlags("gateway", /*default_port=*/50050));
+  fazhi::server::ServerRunner runner(config);
   runner.AddService(&service, "fazhi.gateway.v1.GatewayService");
   return fazhi::server::RunUntilSignal(runner, nullptr);
 }

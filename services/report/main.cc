@@ -25,11 +25,14 @@ int main(int argc, char** argv) {
   auto store = fazhi::report::ReportStore::Open(options);
   if (!store.ok()) return fazhi::server::FailStartup("report_server", store.status());
 
-  auto metrics = fazhi::report::DialMetrics(absl::GetFlag(FLAGS_metrics));
+  const auto config = fazhi::server::ServerConfigFromFlags("report", /*default_port=*/50053);
+  // The metrics service is dialled with the same TLS files the server uses.
+  auto security = fazhi::server::MakeChannelSecurity(config.tls);
+  if (!security.ok()) return fazhi::server::FailStartup("report_server", security.status());
+  auto metrics = fazhi::report::DialMetrics(absl::GetFlag(FLAGS_metrics), *security);
   metrics.timeout = absl::Milliseconds(absl::GetFlag(FLAGS_metrics_timeout_ms));
   fazhi::report::ReportServiceImpl service(store->get(), *std::move(rules), std::move(metrics));
-  fazhi::server::ServerRunner runner(
-      fazhi::server::ServerConfigFromFlags("report", /*default_port=*/50053));
+  fazhi::server::ServerRunner runner(config);
   runner.AddService(&service, "fazhi.report.v1.ReportService");
   fazhi::server::BackupServiceImpl backups(&(*store)->store(), "report",
                                            fazhi::server::BackupDirFromFlags(options.path));

@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
 #include "common/server/caller.h"
-#include "common/server/server_runner.h"
 #include "common/status/grpc_status.h"
 #include "services/report/figure_publishing.h"
 #include "services/report/report_analysis.h"
@@ -24,11 +23,10 @@ ReportServiceImpl::ReportServiceImpl(ReportStore* store, fazhi::rules::v1::RuleS
                         ? nullptr
                         : fazhi::metrics::v1::MetricsService::NewStub(metrics_.channel)) {}
 
-MetricsBackend DialMetrics(const std::string& address) {
+MetricsBackend DialMetrics(const std::string& address, const server::ChannelSecurity& security) {
   MetricsBackend backend;
   backend.address = address;
-  backend.channel = grpc::CreateCustomChannel(address, server::MakeChannelCredentials(),
-                                              server::MakeChannelArguments());
+  backend.channel = server::Dial(address, security);
   return backend;
 }
 

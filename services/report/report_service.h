@@ -8,6 +8,7 @@
 
 #include "absl/time/time.h"
 #include "common/server/change_stream.h"
+#include "common/server/tls.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "fazhi/report/v1/report_service.grpc.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
@@ -27,8 +28,10 @@ struct MetricsBackend {
   absl::Duration timeout = absl::Seconds(10);
 };
 
-// A channel to the metrics service at `address` ("127.0.0.1:50052").
-MetricsBackend DialMetrics(const std::string& address);
+// A channel to the metrics service at `address` ("127.0.0.1:50052"), with
+// `security` (default: plaintext).
+MetricsBackend DialMetrics(const std::string& address,
+                           const server::ChannelSecurity& security = {});
 
 class ReportServiceImpl final : public v1::ReportService::Service {
  public:

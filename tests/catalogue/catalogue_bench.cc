@@ -79,8 +79,7 @@ int Main() {
 
   CatalogueServiceImpl service(store->get());
   auto server = testing::StartInProcess(&service, "fazhi.catalogue.v1.CatalogueService");
-  auto channel = grpc::CreateCustomChannel(server->target(), server::MakeChannelCredentials(),
-                                           server::MakeChannelArguments());
+  auto channel = server::Dial(server->target(), server::ChannelSecurity());
   load::LoadOptions load;
   load.concurrency = absl::GetFlag(FLAGS_concurrency);
   load.duration = absl::Seconds(absl::GetFlag(FLAGS_seconds));

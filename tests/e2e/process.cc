@@ -108,7 +108,8 @@ std::optional<ListeningPorts> WaitForListening(const std::string& log_path, size
                                                ChildProcess& process,
                                                std::chrono::milliseconds timeout) {
   // The whole line, up to its newline: a line still being written is not read.
-  static const std::regex kLine(R"(listening on port ([0-9]+)(, metrics on port ([0-9]+))?\n)");
+  static const std::regex kLine(
+      R"(listening on port ([0-9]+)(, metrics on port ([0-9]+))?(, probes on port ([0-9]+))?\n)");
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     const std::string log = ReadWholeFile(log_path);
@@ -119,6 +120,7 @@ std::optional<ListeningPorts> WaitForListening(const std::string& log_path, size
         ListeningPorts ports;
         ports.grpc = std::stoi(m[1].str());
         if (m[3].matched) ports.metrics = std::stoi(m[3].str());
+        if (m[5].matched) ports.probe = std::stoi(m[5].str());
         return ports;
       }
     }

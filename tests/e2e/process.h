@@ -43,10 +43,12 @@ int RunToCompletion(const std::string& path, const std::vector<std::string>& arg
                     std::string* output, std::chrono::milliseconds timeout);
 
 // The ports a server reports in its log once it listens ("… listening on
-// port N, metrics on port M"); metrics is -1 when it serves none.
+// port N, metrics on port M, probes on port P"); metrics and probe are -1
+// when it serves none.
 struct ListeningPorts {
   int grpc = 0;
   int metrics = -1;
+  int probe = -1;
 };
 
 // Reads `log_path` past byte `from` until the server started there says it

@@ -67,8 +67,7 @@ std::unique_ptr<server::ServerRunner> StartInProcess(grpc::Service* service,
 }
 
 std::shared_ptr<grpc::Channel> Connect(const std::string& target) {
-  auto channel = grpc::CreateCustomChannel(target, server::MakeChannelCredentials(),
-                                           server::MakeChannelArguments());
+  auto channel = server::Dial(target, server::ChannelSecurity());
   EXPECT_TRUE(
       channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5)))
       << "cannot connect to " << target;

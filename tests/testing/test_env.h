@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/server/server_runner.h"
+#include "common/server/tls.h"
 #include "common/status/grpc_status.h"
 #include "common/storage/store.h"
 #include "fazhi/rules/v1/rules.pb.h"

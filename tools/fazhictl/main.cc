@@ -7,6 +7,9 @@
 //   fazhictl trend --region CODE --from YEAR --to YEAR [--gateway=ADDR] [--json]
 //   fazhictl dossier --project projects/ID [--gateway=ADDR] [--json]
 //
+// Every command also takes --tls_ca_file, --tls_cert_file, --tls_key_file
+// and --tls_server_name (common/server/tls_flags.h) for servers with TLS.
+//
 // Exit status: 0 success; 1 an RPC failed (code, message and field
 // violations are printed on stderr); 2 usage error (usage is printed) or an
 // import file that cannot be read or parsed (nothing is sent).
@@ -27,7 +30,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/server/server_runner.h"
+#include "common/server/tls.h"
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "fazhi/gateway/v1/gateway_service.grpc.pb.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
@@ -90,6 +93,13 @@ Commands:
              --project       the project, e.g. projects/y2023-310113-excellent-01
              --max_passages  report passages to show, 1..50 (default 10)
 
+Every command dials with TLS when given, for servers that serve it:
+  --tls_ca_file      PEM CA certificates the servers' certificates chain to
+  --tls_cert_file    PEM client certificate, for servers that require one
+  --tls_key_file     its private key
+  --tls_server_name  the name to expect in the servers' certificates instead
+                     of the host dialled (e.g. through a port-forward)
+
 Every call has a 10 s deadline.
 
 Exit status:
@@ -104,19 +114,36 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
-std::shared_ptr<grpc::Channel> Dial(const std::string& target) {
-  return grpc::CreateCustomChannel(target, server::MakeChannelCredentials(),
-                                   server::MakeChannelArguments());
+// Parses `args` with the command's own flags and the TLS flags every
+// command takes.
+absl::StatusOr<CommandLine> ParseWithTls(const std::vector<std::string>& args,
+                                         std::vector<FlagSpec> specs) {
+  for (const char* name : {"tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name"}) {
+    specs.push_back({name, true});
+  }
+  return ParseCommandLine(args, specs);
+}
+
+// How to dial, from the TLS flags: plaintext when none is given.
+absl::StatusOr<server::ChannelSecurity> SecurityOf(const CommandLine& command_line) {
+  server::TlsOptions tls;
+  tls.ca_file = command_line.Get("tls_ca_file", "");
+  tls.cert_file = command_line.Get("tls_cert_file", "");
+  tls.key_file = command_line.Get("tls_key_file", "");
+  tls.server_name = command_line.Get("tls_server_name", "");
+  return server::MakeChannelSecurity(tls);
 }
 
 int RunImport(const std::vector<std::string>& args) {
   auto command_line =
-      ParseCommandLine(args, {{"catalogue", true}, {"metrics", true}, {"report", true}});
+      ParseWithTls(args, {{"catalogue", true}, {"metrics", true}, {"report", true}});
   if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
   if (command_line->help) {
     std::cout << kUsage;
     return kExitOk;
   }
+  auto security = SecurityOf(*command_line);
+  if (!security.ok()) return UsageError(std::string(security.status().message()));
   if (command_line->positional.size() != 1) {
     return UsageError("import takes exactly one directory");
   }
@@ -130,11 +157,11 @@ int RunImport(const std::vector<std::string>& args) {
   }
 
   auto catalogue = fazhi::catalogue::v1::CatalogueService::NewStub(
-      Dial(command_line->Get("catalogue", "127.0.0.1:50051")));
+      server::Dial(command_line->Get("catalogue", "127.0.0.1:50051"), *security));
   auto metrics = fazhi::metrics::v1::MetricsService::NewStub(
-      Dial(command_line->Get("metrics", "127.0.0.1:50052")));
+      server::Dial(command_line->Get("metrics", "127.0.0.1:50052"), *security));
   auto report = fazhi::report::v1::ReportService::NewStub(
-      Dial(command_line->Get("report", "127.0.0.1:50053")));
+      server::Dial(command_line->Get("report", "127.0.0.1:50053"), *security));
   Importer importer(catalogue.get(), metrics.get(), report.get(), &std::cerr, kCallDeadline);
   const ImportCounts counts = importer.Run(input.merged);
   std::cout << counts.ToString();
@@ -156,13 +183,15 @@ int ReadSavedSummary(const std::string& path,
 }
 
 int RunSummary(const std::vector<std::string>& args) {
-  auto command_line = ParseCommandLine(
+  auto command_line = ParseWithTls(
       args, {{"region", true}, {"year", true}, {"gateway", true}, {"json", false}, {"from", true}});
   if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
   if (command_line->help) {
     std::cout << kUsage;
     return kExitOk;
   }
+  auto security = SecurityOf(*command_line);
+  if (!security.ok()) return UsageError(std::string(security.status().message()));
   if (!command_line->positional.empty()) {
     return UsageError(absl::StrCat("unexpected argument \"", command_line->positional[0], "\""));
   }
@@ -188,7 +217,7 @@ int RunSummary(const std::vector<std::string>& args) {
     request.set_year(year);
 
     const std::string target = command_line->Get("gateway", "127.0.0.1:50050");
-    auto gateway = fazhi::gateway::v1::GatewayService::NewStub(Dial(target));
+    auto gateway = fazhi::gateway::v1::GatewayService::NewStub(server::Dial(target, *security));
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
     const grpc::Status status = gateway->GetDistrictComplianceSummary(&context, request, &summary);
@@ -241,18 +270,20 @@ int PrintAnswer(const CommandLine& command_line, const google::protobuf::Message
 }
 
 int RunRanking(const std::vector<std::string>& args) {
-  auto command_line = ParseCommandLine(args, {{"parent", true},
-                                              {"year", true},
-                                              {"level", true},
-                                              {"gateway", true},
-                                              {"json", false},
-                                              {"page_token", true},
-                                              {"page_size", true}});
+  auto command_line = ParseWithTls(args, {{"parent", true},
+                                          {"year", true},
+                                          {"level", true},
+                                          {"gateway", true},
+                                          {"json", false},
+                                          {"page_token", true},
+                                          {"page_size", true}});
   if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
   if (command_line->help) {
     std::cout << kUsage;
     return kExitOk;
   }
+  auto security = SecurityOf(*command_line);
+  if (!security.ok()) return UsageError(std::string(security.status().message()));
   if ((!command_line->Has("parent") && !command_line->Has("level")) || !command_line->Has("year")) {
     return UsageError("ranking needs --parent (or --level) and --year");
   }
@@ -280,7 +311,7 @@ int RunRanking(const std::vector<std::string>& args) {
   }
   request.set_page_size(page_size);
   const std::string target = command_line->Get("gateway", "127.0.0.1:50050");
-  auto gateway = fazhi::gateway::v1::GatewayService::NewStub(Dial(target));
+  auto gateway = fazhi::gateway::v1::GatewayService::NewStub(server::Dial(target, *security));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
   fazhi::gateway::v1::RankRegionsResponse response;
@@ -298,13 +329,15 @@ int RunRanking(const std::vector<std::string>& args) {
 }
 
 int RunTrend(const std::vector<std::string>& args) {
-  auto command_line = ParseCommandLine(
+  auto command_line = ParseWithTls(
       args, {{"region", true}, {"from", true}, {"to", true}, {"gateway", true}, {"json", false}});
   if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
   if (command_line->help) {
     std::cout << kUsage;
     return kExitOk;
   }
+  auto security = SecurityOf(*command_line);
+  if (!security.ok()) return UsageError(std::string(security.status().message()));
   if (!command_line->Has("region") || !command_line->Has("from") || !command_line->Has("to")) {
     return UsageError("trend needs --region, --from and --to");
   }
@@ -316,7 +349,7 @@ int RunTrend(const std::vector<std::string>& args) {
   request.set_from_year(*from);
   request.set_to_year(*to);
   const std::string target = command_line->Get("gateway", "127.0.0.1:50050");
-  auto gateway = fazhi::gateway::v1::GatewayService::NewStub(Dial(target));
+  auto gateway = fazhi::gateway::v1::GatewayService::NewStub(server::Dial(target, *security));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
   fazhi::gateway::v1::RegionTrend response;
@@ -330,13 +363,15 @@ int RunTrend(const std::vector<std::string>& args) {
 }
 
 int RunDossier(const std::vector<std::string>& args) {
-  auto command_line = ParseCommandLine(
+  auto command_line = ParseWithTls(
       args, {{"project", true}, {"max_passages", true}, {"gateway", true}, {"json", false}});
   if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
   if (command_line->help) {
     std::cout << kUsage;
     return kExitOk;
   }
+  auto security = SecurityOf(*command_line);
+  if (!security.ok()) return UsageError(std::string(security.status().message()));
   if (!command_line->Has("project")) return UsageError("dossier needs --project");
   fazhi::gateway::v1::GetProjectDossierRequest request;
   request.set_project(command_line->Get("project", ""));
@@ -348,7 +383,7 @@ int RunDossier(const std::vector<std::string>& args) {
     request.set_max_passages(max_passages);
   }
   const std::string target = command_line->Get("gateway", "127.0.0.1:50050");
-  auto gateway = fazhi::gateway::v1::GatewayService::NewStub(Dial(target));
+  auto gateway = fazhi::gateway::v1::GatewayService::NewStub(server::Dial(target, *security));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
   fazhi::gateway::v1::ProjectDossier response;

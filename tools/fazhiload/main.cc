@@ -7,12 +7,14 @@
 //     --concurrency=8 --duration_seconds=10
 //
 // Requests are JSON, checked against the contracts compiled into the tool;
-// `{n}` cycles through 0..n_values-1.
+// `{n}` cycles through 0..n_values-1. With TLS on the server, add
+// --tls_ca_file (and --tls_cert_file/--tls_key_file for mutual TLS; the
+// flags are described in common/server/tls_flags.h).
 #include <cstdio>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "common/server/server_runner.h"
+#include "common/server/tls_flags.h"
 #include "tools/fazhiload/load.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50050", "server address");
@@ -36,9 +38,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fazhiload: %s\n", maker.status().ToString().c_str());
     return 2;
   }
-  auto channel = grpc::CreateCustomChannel(absl::GetFlag(FLAGS_target),
-                                           fazhi::server::MakeChannelCredentials(),
-                                           fazhi::server::MakeChannelArguments());
+  auto security = fazhi::server::MakeChannelSecurity(fazhi::server::TlsOptionsFromFlags());
+  if (!security.ok()) {
+    std::fprintf(stderr, "fazhiload: %s\n", security.status().ToString().c_str());
+    return 2;
+  }
+  auto channel = fazhi::server::Dial(absl::GetFlag(FLAGS_target), *security);
   auto result = fazhi::load::RunLoad(channel, options, *maker);
   std::printf("%s\n", fazhi::load::FormatResult(options.method, result).c_str());
   if (result.calls == 0 && result.errors > 0) {
