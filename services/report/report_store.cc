@@ -176,7 +176,9 @@ void ReportStore::FoldWhenAsked() {
       fold_asked_ = false;
     }
     absl::Status s = FoldSearchPostings();
-    if (!s.ok()) FAZHI_LOG(WARNING) << "folding the search postings: " << s;
+    if (!s.ok() && !absl::IsCancelled(s)) {
+      FAZHI_LOG(WARNING) << "folding the search postings: " << s;
+    }
   }
 }
 
@@ -260,6 +262,10 @@ absl::Status ReportStore::FoldSearchPostings() {
     if (postings >= kFoldBatchPostings) {
       absl::Status s = commit();
       if (!s.ok()) return s;
+      // Closing does not wait for a long fold: what is committed stands
+      // (whole bigrams), the rest is folded after the next start.
+      absl::MutexLock lock(&fold_state_mu_);
+      if (stopping_) return absl::CancelledError("report store: closing");
     }
   }
   if (!it->status().ok()) return storage::FromRocksDb(it->status(), "fold the search postings");
