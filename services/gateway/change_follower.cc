@@ -51,7 +51,22 @@ bool ChangeFollower::FollowOnce() {
   std::unique_ptr<ChangeStream> stream = open_(resuming ? last_.sequence - 1 : 0);
   SetStream(stream.get());
   stream->WaitEstablished();
-  const int64_t head = stream->Head();
+  int64_t head = stream->Head();
+  if (!resuming && head > 1) {
+    // Nothing is cached from this backend yet, so its history up to the
+    // head changes nothing: follow from the head's own change instead of
+    // replaying the whole log (which, for a store with years of changes,
+    // costs the backend and a new gateway seconds of work). The head change
+    // is re-sent first, so that a later resume can verify it.
+    stream->Cancel();
+    (void)stream->Finish();
+    SetStream(nullptr);
+    if (stopping_.HasBeenNotified()) return false;
+    stream = open_(head - 1);
+    SetStream(stream.get());
+    stream->WaitEstablished();
+    head = stream->Head();
+  }
 
   // While resuming: the first change must come within the window.
   absl::Notification first_change_or_end;

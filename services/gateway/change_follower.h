@@ -36,13 +36,15 @@
 // same point, and the backend stays uncached meanwhile; the contract offers
 // no way to learn the oldest sequence a log keeps.
 //
-// At the first connection (nothing cached yet) the follower starts from 0
-// and is live from the moment the watch is established
-// (WaitForInitialMetadata). The backend then replays its whole log; the
-// changes up to the head it named on accepting the watch (Head()) were
-// committed before anything now cached was read, so they are handed on
-// without invalidating: a long log does not keep the cache empty while it
-// replays. Changes after the head invalidate as they come. The same holds
+// At the first connection (nothing cached yet) the follower starts from 0;
+// when the backend names its head on accepting the watch (Head() > 1), the
+// history before it changes nothing cached, so the follower cancels that
+// watch and follows from head - 1 instead (the head change is re-sent, for
+// a later resume to verify) rather than reading the whole log. It is live
+// from the moment that watch is established (WaitForInitialMetadata). The
+// changes up to the head the live watch names were committed before
+// anything now cached was read, so they are handed on without
+// invalidating; changes after it invalidate as they come. The same holds
 // after a verified resume.
 #ifndef FAZHI_SERVICES_GATEWAY_CHANGE_FOLLOWER_H_
 #define FAZHI_SERVICES_GATEWAY_CHANGE_FOLLOWER_H_

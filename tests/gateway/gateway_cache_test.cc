@@ -243,20 +243,27 @@ TEST(ChangeFollowerTest, ReplaysFromZeroThenInvalidatesOnEveryChange) {
   EXPECT_EQ(log.asked(), std::vector<int64_t>{0});
 }
 
-TEST(ChangeFollowerTest, ChangesUpToTheHeadAtAcceptAreReplayedWithoutInvalidating) {
+TEST(ChangeFollowerTest, AFirstWatchSkipsTheHistoryBeforeTheHeadAndResumesFromIt) {
   FakeLog log;
   for (int i = 0; i < 50; ++i) log.Append("projects/old");
   log.AnnounceHead();
   Observed seen;
   ChangeFollower follower("catalogue", log.Opener(), seen.callbacks(), Quick());
   ASSERT_TRUE(WaitUntil([&] { return seen.live.load(); }));
-  // The replay is handed on in order: once the new change has invalidated,
-  // the fifty before it were read, and none invalidated.
+  // The first watch only names the head (50); the follower then asks from
+  // 49, so that change 50 is re-sent and nothing before it is read. The
+  // head change does not invalidate; the changes after it do.
   log.Append("projects/new");
   ASSERT_TRUE(WaitUntil([&] { return seen.invalidations == 1; }));
   log.Append("projects/newer");
   ASSERT_TRUE(WaitUntil([&] { return seen.invalidations == 2; }));
-  EXPECT_EQ(log.asked(), std::vector<int64_t>{0});
+  EXPECT_EQ(log.asked(), (std::vector<int64_t>{0, 49}));
+
+  // A break resumes from the last change seen (52), re-sent and verified.
+  log.Break(grpc::Status(grpc::StatusCode::UNAVAILABLE, "restarting"), /*down=*/false);
+  ASSERT_TRUE(WaitUntil([&] { return log.asked().size() == 3u && seen.live; }));
+  EXPECT_EQ(log.asked().back(), 51);
+  EXPECT_EQ(seen.invalidations, 3) << "a resume drops what was cached, once";
 }
 
 TEST(ChangeFollowerTest, ResumesFromTheLastChangeSeenAndDropsWhatWasCached) {
