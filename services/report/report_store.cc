@@ -202,6 +202,9 @@ absl::Status ReportStore::FoldSearchPostings() {
   };
   auto it = store_->NewPrefixIterator(search(), "b", snapshot.get());
   it->Seek("b");
+  // Every bigram's last block, read through one iterator: only folds write
+  // blocks, and this fold writes each bigram's once, after reading it.
+  auto last = store_->NewPrefixIterator(search(), "B", nullptr);
   std::vector<std::pair<uint32_t, std::string>> fresh;
   std::vector<search::BlockEntry> entries;
   while (it->Valid()) {
@@ -223,7 +226,6 @@ absl::Status ReportStore::FoldSearchPostings() {
     }
     // The bigram's last block, if any: new postings go after it.
     const std::string block_prefix = KeyBuilder('B').AddUint64(bigram).Build();
-    auto last = store_->NewPrefixIterator(search(), block_prefix, nullptr);
     last->SeekForPrev(BlockKey(bigram, UINT32_MAX));
     entries.clear();
     std::string last_block;

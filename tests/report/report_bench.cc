@@ -355,15 +355,19 @@ int Main(int argc, char** argv) {
   std::printf("  SQLite FTS5 trigram:     p50 %.2f ms  p99 %.2f ms  mean %.2f ms  (%zu hits)\n",
               fts.p50, fts.p99, fts.mean, fts_hits);
   std::vector<size_t> order(queries.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return Measure(ours_by_query[a]).p50 > Measure(ours_by_query[b]).p50;
-  });
+  std::vector<double> ours_median(queries.size()), fts_median(queries.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+    ours_median[i] = Measure(ours_by_query[i]).p50;
+    fts_median[i] = Measure(fts_by_query[i]).p50;
+  }
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return ours_median[a] > ours_median[b]; });
   std::printf("  slowest queries (median of the rounds; ours vs FTS5):\n");
   for (size_t i = 0; i < std::min<size_t>(6, order.size()); ++i) {
     const Query& q = queries[order[i]];
     std::printf("    %-24s %-15s %7.2f ms  %7.2f ms\n", q.text.c_str(), q.region.c_str(),
-                Measure(ours_by_query[order[i]]).p50, Measure(fts_by_query[order[i]]).p50);
+                ours_median[order[i]], fts_median[order[i]]);
   }
   sqlite3_close(db);
   (void)(*store)->Close();
