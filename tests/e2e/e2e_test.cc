@@ -34,11 +34,8 @@ namespace gv1 = fazhi::gateway::v1;
 namespace mv1 = fazhi::metrics::v1;
 namespace rv1 = fazhi::report::v1;
 
-const std::string kBin = FAZHI_BINARY_DIR;
 const std::string kSource = FAZHI_SOURCE_DIR;
 
-std::string Binary(const std::string& relative) { return kBin + "/" + relative; }
-std::string Address(int port) { return "127.0.0.1:" + std::to_string(port); }
 
 std::shared_ptr<grpc::Channel> Dial(int port) {
   auto channel = grpc::CreateChannel(Address(port), grpc::InsecureChannelCredentials());
@@ -72,13 +69,8 @@ class SuiteTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = MakeTempDir();
-    const std::pair<const char*, const char*> kServices[] = {
-        {"catalogue", "services/catalogue/catalogue_server"},
-        {"metrics", "services/metrics/metrics_server"},
-        {"report", "services/report/report_server"},
-        {"gateway", "services/gateway/gateway_server"}};
     services_.clear();
-    for (const auto& [name, binary] : kServices) {
+    for (const auto& [name, binary] : kSuiteServers) {
       Service s;
       s.name = name;
       s.binary = binary;

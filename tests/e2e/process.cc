@@ -16,6 +16,12 @@
 #include <thread>
 
 namespace fazhi::e2e {
+
+std::string Binary(const std::string& relative) {
+  return std::string(FAZHI_BINARY_DIR) + "/" + relative;
+}
+
+std::string Address(int port) { return "127.0.0.1:" + std::to_string(port); }
 namespace {
 
 pid_t Spawn(const std::string& path, const std::vector<std::string>& args, int out_fd) {

@@ -62,6 +62,23 @@ std::optional<ListeningPorts> WaitForListening(const std::string& log_path, size
 // An HTTP GET to 127.0.0.1:port/path; the whole response, or "".
 std::string HttpGet(int port, const std::string& path);
 
+// The path of a program this build made ("services/metrics/metrics_server").
+std::string Binary(const std::string& relative);
+// "127.0.0.1:port".
+std::string Address(int port);
+
+// The suite's four servers, in the order the tests start them: the gateway
+// last, as it is told where the stores listen.
+struct SuiteServer {
+  const char* name;
+  const char* binary;
+};
+inline constexpr SuiteServer kSuiteServers[] = {
+    {"catalogue", "services/catalogue/catalogue_server"},
+    {"metrics", "services/metrics/metrics_server"},
+    {"report", "services/report/report_server"},
+    {"gateway", "services/gateway/gateway_server"}};
+
 // mkdtemp under /tmp; removed by RemoveTree.
 std::string MakeTempDir();
 void RemoveTree(const std::string& path);

@@ -33,11 +33,8 @@ namespace cv1 = fazhi::catalogue::v1;
 namespace gv1 = fazhi::gateway::v1;
 namespace rv1 = fazhi::report::v1;
 
-const std::string kBin = FAZHI_BINARY_DIR;
 const std::string kSource = FAZHI_SOURCE_DIR;
 
-std::string Binary(const std::string& relative) { return kBin + "/" + relative; }
-std::string Address(int port) { return "127.0.0.1:" + std::to_string(port); }
 
 // One unary call with a 10 s deadline.
 template <typename Stub, typename Request, typename Response>
@@ -71,11 +68,7 @@ class TlsSuiteTest : public ::testing::Test {
                                           {testing::kSecretKey, suite.key_file},
                                           {testing::kSecretCa, ca.cert_file()}});
     servers_.clear();
-    for (const auto& [name, binary] : std::vector<std::pair<std::string, std::string>>{
-             {"catalogue", "services/catalogue/catalogue_server"},
-             {"metrics", "services/metrics/metrics_server"},
-             {"report", "services/report/report_server"},
-             {"gateway", "services/gateway/gateway_server"}}) {
+    for (const auto& [name, binary] : kSuiteServers) {
       servers_.push_back(Server{name, binary, {}, nullptr});
       Start(servers_.back());
       ASSERT_NE(servers_.back().ports.grpc, 0) << name << " did not start; log:\n"
