@@ -69,13 +69,16 @@ absl::StatusOr<std::unique_ptr<MetricsStore>> MetricsStore::Open(storage::StoreO
 
 // The writes of one request, not yet applied: the batch, and what it has
 // already staged so that later items of the same batch see earlier ones.
+// Staged records are kept as the bytes put in the batch: a later item of the
+// same identity or request_id is rare, and parsing it then is cheaper than
+// keeping a copy of every record of a bulk load.
 struct MetricsStore::PendingWrites {
   explicit PendingWrites(const storage::ChangeLog& log) : changes(log.StartBatch()) {}
 
   rocksdb::WriteBatch batch;
   storage::ChangeLog::Batch changes;
-  std::map<std::string, storage_records::ObservationRecord> observations;  // by 'o' key
-  std::map<std::string, storage_records::ObservationRecord> requests;      // by request_id
+  std::map<std::string, std::string> observations;  // by 'o' key: ObservationRecord bytes
+  std::map<std::string, std::string> requests;      // by request_id: ObservationRecord bytes
   std::map<std::string, v1::Indicator> indicators;                         // by code
   uint64_t next_sequence = 0;                                              // 0: not read yet
   bool sequence_taken = false;
@@ -216,17 +219,20 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
                                                                absl::string_view field_prefix,
                                                                PendingWrites& pending) {
   if (!request_id.empty()) {
+    std::optional<std::string> earlier;
     if (auto it = pending.requests.find(std::string(request_id)); it != pending.requests.end()) {
-      return it->second.observation();
+      earlier = it->second;
+    } else {
+      auto stored = store_->Get(requests(), RequestKey(request_id));
+      if (!stored.ok()) return stored.status();
+      earlier = *std::move(stored);
     }
-    auto earlier = store_->Get(requests(), RequestKey(request_id));
-    if (!earlier.ok()) return earlier.status();
-    if (earlier->has_value()) {
+    if (earlier.has_value()) {
       // The answer the first call got, even if the value changed since.
       auto record =
-          storage::ParseRecord<storage_records::ObservationRecord>(**earlier, "observation");
+          storage::ParseRecord<storage_records::ObservationRecord>(*earlier, "observation");
       if (!record.ok()) return record.status();
-      return record->observation();
+      return std::move(*record->mutable_observation());
     }
   }
   const std::string code = api::IdOf("indicators", observation.indicator());
@@ -249,7 +255,9 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
   const std::string key = ObservationKey(observation);
   std::optional<storage_records::ObservationRecord> existing;
   if (auto it = pending.observations.find(key); it != pending.observations.end()) {
-    existing = it->second;
+    auto staged = storage::ParseRecord<storage_records::ObservationRecord>(it->second, "observation");
+    if (!staged.ok()) return staged.status();
+    existing = *std::move(staged);
   } else {
     auto stored = ReadObservationAt(key);
     if (!stored.ok()) return stored.status();
@@ -290,14 +298,14 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
   record.set_request_id(std::string(request_id));
   *record.mutable_change_time() = pending.now;
   record.set_actor(record.observation().provenance().recorded_by());
-  const std::string bytes = record.SerializeAsString();
+  std::string bytes = record.SerializeAsString();
   pending.batch.Put(records(), key, bytes);
   if (!request_id.empty()) {
     pending.batch.Put(requests(), RequestKey(request_id), bytes);
-    pending.requests[std::string(request_id)] = record;
+    pending.requests[std::string(request_id)] = bytes;
   }
-  const v1::Observation& stored =
-      pending.observations.insert_or_assign(key, std::move(record)).first->second.observation();
+  pending.observations.insert_or_assign(key, std::move(bytes));
+  v1::Observation stored = std::move(*record.mutable_observation());
   if (!stored.provenance().report().empty()) {
     pending.batch.Put(indexes(),
                       ObservationsOfReportPrefix(stored.provenance().report())
