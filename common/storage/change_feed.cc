@@ -1,5 +1,6 @@
 #include "common/storage/change_feed.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
@@ -8,6 +9,56 @@ namespace fazhi::storage {
 namespace {
 
 constexpr char kChangeTag = 'c';
+// First byte of a value holding a write's records (see the header).
+constexpr char kGroupMarker = '\0';
+
+void AppendVarint(std::string& out, uint64_t value) {
+  while (value >= 0x80) {
+    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<char>(value));
+}
+
+// Reads a varint at the front of `in` and drops it; false when malformed.
+bool ReadVarint(absl::string_view& in, uint64_t* value) {
+  *value = 0;
+  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(in.front());
+    in.remove_prefix(1);
+    *value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+// Visits the records of the value stored under the key of change `last`
+// whose sequence is above `after`, while `taken` stays below `limit`.
+absl::Status VisitValue(absl::string_view value, uint64_t last, uint64_t after, int limit,
+                        int& taken,
+                        const std::function<absl::Status(absl::string_view)>& visit) {
+  if (value.empty() || value.front() != kGroupMarker) {
+    ++taken;
+    return visit(value);  // one record, numbered `last` (> after: the seek)
+  }
+  value.remove_prefix(1);
+  uint64_t count = 0;
+  if (!ReadVarint(value, &count) || count == 0 || count > last) {
+    return errors::Internal("store", absl::StrCat("change record group ", last, " is malformed"));
+  }
+  for (uint64_t sequence = last - count + 1; sequence <= last && taken < limit; ++sequence) {
+    uint64_t length = 0;
+    if (!ReadVarint(value, &length) || length > value.size()) {
+      return errors::Internal("store", absl::StrCat("change record group ", last, " is malformed"));
+    }
+    const absl::string_view record = value.substr(0, length);
+    value.remove_prefix(length);
+    if (sequence <= after) continue;
+    ++taken;
+    if (absl::Status s = visit(record); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -54,12 +105,19 @@ absl::StatusOr<std::unique_ptr<ChangeLog>> ChangeLog::Open(Store& store,
   return std::unique_ptr<ChangeLog>(new ChangeLog(store, cf, last));
 }
 
-void ChangeLog::Batch::Put(rocksdb::WriteBatch& batch, const std::string& record) {
-  batch.Put(cf_, ChangeKey(next_), record);
+void ChangeLog::Batch::Append(const std::string& record) {
+  AppendVarint(records_, record.size());
+  records_ += record;
   ++next_;
 }
 
 absl::Status ChangeLog::Commit(rocksdb::WriteBatch& batch, const Batch& changes) {
+  if (changes.last_sequence() > 0) {
+    std::string value(1, kGroupMarker);
+    AppendVarint(value, changes.next_ - changes.first_);
+    value += changes.records_;
+    batch.Put(cf_, ChangeKey(changes.last_sequence()), value);
+  }
   if (batch.Count() == 0) return absl::OkStatus();
   absl::Status s = store_.Write(&batch);
   if (s.ok() && changes.last_sequence() > 0) notifier_.Publish(changes.last_sequence());
@@ -71,8 +129,15 @@ absl::Status ChangeLog::ForEachAfter(
   const std::string prefix(1, kChangeTag);
   auto it = store_.NewPrefixIterator(cf_, prefix, nullptr);
   int taken = 0;
-  for (it->Seek(ChangeKey(after + 1)); it->Valid() && taken < limit; it->Next(), ++taken) {
-    absl::Status s = visit(absl::string_view(it->value().data(), it->value().size()));
+  for (it->Seek(ChangeKey(after + 1)); it->Valid() && taken < limit; it->Next()) {
+    KeyReader reader(absl::string_view(it->key().data(), it->key().size()));
+    char tag = 0;
+    uint64_t last = 0;
+    if (!reader.ReadTag(&tag) || !reader.ReadUint64(&last) || !reader.Done()) {
+      return errors::Internal("store", "a change key is malformed");
+    }
+    absl::Status s = VisitValue(absl::string_view(it->value().data(), it->value().size()), last,
+                                after, limit, taken, visit);
     if (!s.ok()) return s;
   }
   return FromRocksDb(it->status(), "read changes");

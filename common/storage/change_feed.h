@@ -7,15 +7,25 @@
 // to the ChangeNotifier that watchers wait on.
 //
 // ChangeLog keeps a log in a column family of its own ("changes"), one key
-// per change (key_codec.h):
+// per write that logged changes, named by the write's last change
+// (key_codec.h):
 //
-//   'c' | sequence u64 BE              63 | 00 00 00 00 00 00 00 2a   (42)
+//   'c' | last sequence u64 BE         63 | 00 00 00 00 00 00 00 2a   (42)
 //
 // and numbers from the last key stored, so sequences continue after a
-// restart. The value is the service's own change record: a storage proto
+// restart. Each change is the service's own change record: a storage proto
 // with `format_version` and a `change` field whose message has an int64
 // `sequence` (metrics and report; the catalogue keeps its older layout and
-// uses ChangeNotifier alone).
+// uses ChangeNotifier alone). The value holds the write's records in order:
+//
+//   00 | count varint | (length varint | record) x count
+//
+// so a bulk write of a thousand changes adds one key, not a thousand, and
+// the records of the key for sequence L are L - count + 1 .. L. Reading
+// after S seeks to the first key above S: the write that holds S + 1. A
+// value that does not start with 00 is one record on its own, the change
+// numbered by its key (the layout before writes were grouped; a record
+// never starts with 00, as protobuf has no field 0).
 #ifndef FAZHI_COMMON_STORAGE_CHANGE_FEED_H_
 #define FAZHI_COMMON_STORAGE_CHANGE_FEED_H_
 
@@ -81,33 +91,35 @@ class ChangeLog {
   // a failed write hands its numbers to the next one.
   class Batch {
    public:
-    // Adds `change` to `batch` as a `Record` under the next sequence, which
-    // it sets in the change (Record: format_version and change, see above).
+    // Logs `change` as a `Record` under the next sequence, which it sets in
+    // the change (Record: format_version and change, see above). Commit
+    // writes what was logged.
     template <typename Record>
-    void Log(rocksdb::WriteBatch& batch, ChangeOf<Record> change) {
+    void Log(ChangeOf<Record> change) {
       change.set_sequence(static_cast<int64_t>(next_));
       Record record;
       record.set_format_version(kRecordFormatVersion);
       *record.mutable_change() = std::move(change);
-      Put(batch, record.SerializeAsString());
+      Append(record.SerializeAsString());
     }
     // The last sequence logged, 0 when none.
     uint64_t last_sequence() const { return next_ == first_ ? 0 : next_ - 1; }
 
    private:
     friend class ChangeLog;
-    Batch(rocksdb::ColumnFamilyHandle* cf, uint64_t first) : cf_(cf), first_(first), next_(first) {}
-    void Put(rocksdb::WriteBatch& batch, const std::string& record);
+    explicit Batch(uint64_t first) : first_(first), next_(first) {}
+    void Append(const std::string& record);
 
-    rocksdb::ColumnFamilyHandle* cf_;
     uint64_t first_;
     uint64_t next_;
+    std::string records_;  // (length varint | record) per change logged
   };
 
-  Batch StartBatch() const { return Batch(cf_, notifier_.last_committed() + 1); }
+  Batch StartBatch() const { return Batch(notifier_.last_committed() + 1); }
 
-  // Writes `batch` (synced per the store's options) and, when it is written
-  // and `changes` logged any, publishes them to watchers.
+  // Adds the changes logged in `changes` to `batch`, writes it (synced per
+  // the store's options) and, when it is written and `changes` logged any,
+  // publishes them to watchers.
   absl::Status Commit(rocksdb::WriteBatch& batch, const Batch& changes);
 
   // Up to `limit` changes with a sequence above `after`, in order, each read

@@ -416,7 +416,7 @@ void MetricsStore::LogChange(PendingWrites& pending, const std::string& resource
   change.set_kind(kind);
   change.set_actor(actor.empty() ? "anonymous" : std::string(actor));
   *change.mutable_time() = pending.now;
-  pending.changes.Log<storage_records::ChangeRecord>(pending.batch, std::move(change));
+  pending.changes.Log<storage_records::ChangeRecord>(std::move(change));
 }
 
 absl::StatusOr<std::vector<v1::Change>> MetricsStore::ChangesAfter(uint64_t after,

@@ -13,7 +13,7 @@
 //   4 "meta"      's' "observation"                           -> next number (u64)
 //                 'r' "in-force"                              -> RulesInForceRecord
 //                 'g' sequence(u64)                           -> RulesChangeRecord
-//   5 "changes"   'c' sequence(u64)                           -> ChangeRecord
+//   5 "changes"   'c' last sequence(u64)                      -> the write's ChangeRecords
 //                 (the WatchChanges log; common/storage/change_feed.h)
 // and in "records" and "indexes", for ReplaceReportObservations:
 //   1 "records"   'p' report name                             -> ReportSourceRecord
@@ -29,7 +29,7 @@
 //   'h'  68 | "o000000000000002a" 00 01 | 00 00 00 02         (revision 2)
 //   'n'  6e | "o000000000000002a" 00 01
 //   'r'  72 | "reports/310113-government-2023" 00 01 | "o000000000000002a" 00 01
-//   'c'  63 | 00 00 00 00 00 00 00 07                          (change 7)
+//   'c'  63 | 00 00 00 00 00 00 00 07                          (a write's changes up to 7)
 //
 // An observation's identity is (indicator, subject, period): recording it
 // again replaces the value under the same name, and the replaced revision
@@ -44,7 +44,8 @@
 // batched ingest is one WriteBatch for all its accepted items. The batch
 // also logs one change per resource written (an indicator created; an
 // observation recorded, recorded again, corrected, deleted or withdrawn),
-// numbered under the write mutex in commit order.
+// numbered under the write mutex in commit order and kept under one key per
+// write.
 #ifndef FAZHI_SERVICES_METRICS_METRICS_STORE_H_
 #define FAZHI_SERVICES_METRICS_METRICS_STORE_H_
 

@@ -446,7 +446,7 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
   change.set_kind(version == 1 ? v1::Change::KIND_CREATE : v1::Change::KIND_UPDATE);
   change.set_actor(std::string(actor));
   *change.mutable_time() = report.submit_time();
-  changes.Log<storage_records::ChangeRecord>(batch, std::move(change));
+  changes.Log<storage_records::ChangeRecord>(std::move(change));
   absl::Status s = changes_->Commit(batch, changes);
   if (!s.ok()) return s;
   {

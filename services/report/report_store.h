@@ -16,7 +16,7 @@
 //                 'b' bigram(u64), doc(u32)                  -> positions (varint deltas)
 //                 'd' doc(u32)                               -> SearchDoc
 //                 'n' report_id                              -> doc (u32 BE)
-//   6 "changes"   'c' sequence(u64)                          -> ChangeRecord: the
+//   6 "changes"   'c' last sequence(u64)                     -> ChangeRecords: the
 //                                                               WatchChanges log
 //                                                               (common/storage/change_feed.h)
 //

@@ -52,7 +52,7 @@ class ChangeLogTest : public ::testing::Test {
     ChangeLog::Batch changes = log_->StartBatch();
     for (const auto& r : resources) {
       batch.Put(store_->cf(1), r, "data");
-      changes.Log<Record>(batch, ChangeTo(r));
+      changes.Log<Record>(ChangeTo(r));
     }
     return log_->Commit(batch, changes);
   }
@@ -92,15 +92,69 @@ TEST_F(ChangeLogTest, NumberingContinuesAfterReopen) {
 
 TEST_F(ChangeLogTest, AnAbandonedOrEmptyWriteHandsItsNumbersOn) {
   {
-    rocksdb::WriteBatch batch;
     ChangeLog::Batch changes = log_->StartBatch();
-    changes.Log<Record>(batch, ChangeTo("never-written"));
+    changes.Log<Record>(ChangeTo("never-written"));
     EXPECT_EQ(changes.last_sequence(), 1u);
   }  // not committed, as when a write fails
   rocksdb::WriteBatch empty;
   ASSERT_TRUE(log_->Commit(empty, log_->StartBatch()).ok());
   ASSERT_TRUE(Write({"a"}).ok());
   EXPECT_EQ(After(0), (std::vector<std::string>{"a@1"}));
+}
+
+TEST_F(ChangeLogTest, OneKeyPerWriteAndReadsResumeInsideIt) {
+  ASSERT_TRUE(Write({"a", "b", "c", "d"}).ok());
+  ASSERT_TRUE(Write({"e"}).ok());
+  // Two keys, each named by its write's last change; the first holds four
+  // records behind the group marker and the count.
+  std::vector<std::string> keys;
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->cf(2)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    keys.push_back(it->key().ToString());
+    if (keys.size() == 1) {
+      EXPECT_EQ(it->value().ToString().substr(0, 2), std::string("\0\x04", 2));
+    }
+  }
+  EXPECT_EQ(keys, (std::vector<std::string>{ChangeKey(4), ChangeKey(5)}));
+  // A reader resumes in the middle of a write and stops at its limit there.
+  EXPECT_EQ(After(1, 2), (std::vector<std::string>{"b@2", "c@3"}));
+  EXPECT_EQ(After(2), (std::vector<std::string>{"c@3", "d@4", "e@5"}));
+  EXPECT_EQ(After(3, 1), (std::vector<std::string>{"d@4"}));
+  EXPECT_EQ(After(4), (std::vector<std::string>{"e@5"}));
+  EXPECT_TRUE(After(5).empty());
+}
+
+TEST_F(ChangeLogTest, ReadsTheOneRecordPerKeyLayoutBeforeGroups) {
+  // A log written before grouping: one record per key, unmarked.
+  rocksdb::WriteBatch old;
+  for (uint64_t sequence : {1, 2}) {
+    Record record;
+    record.set_format_version(kRecordFormatVersion);
+    *record.mutable_change() = ChangeTo(sequence == 1 ? "a" : "b");
+    record.mutable_change()->set_sequence(static_cast<int64_t>(sequence));
+    old.Put(store_->cf(2), ChangeKey(sequence), record.SerializeAsString());
+  }
+  ASSERT_TRUE(store_->Write(&old).ok());
+  log_.reset();
+  ASSERT_TRUE(store_->Close().ok());
+  Open();
+  EXPECT_EQ(log_->last_committed(), 2u);
+  ASSERT_TRUE(Write({"c", "d"}).ok());
+  EXPECT_EQ(After(0), (std::vector<std::string>{"a@1", "b@2", "c@3", "d@4"}));
+  EXPECT_EQ(After(1, 2), (std::vector<std::string>{"b@2", "c@3"}));
+}
+
+TEST_F(ChangeLogTest, AMalformedGroupIsAnErrorNotACrash) {
+  ASSERT_TRUE(Write({"a"}).ok());
+  rocksdb::WriteBatch bad;
+  // Says three records, holds one length running past the end.
+  bad.Put(store_->cf(2), ChangeKey(4), std::string("\0\x03\x7f", 3));
+  ASSERT_TRUE(store_->Write(&bad).ok());
+  auto changes = log_->ChangesAfter<Record>(1, 10);
+  ASSERT_FALSE(changes.ok());
+  EXPECT_EQ(changes.status().code(), absl::StatusCode::kInternal);
+  EXPECT_NE(changes.status().message().find("malformed"), absl::string_view::npos);
 }
 
 TEST(ChangeNotifierTest, WaitReturnsOnPublishOrTimeout) {
