@@ -35,8 +35,7 @@ bool ReadVarint(absl::string_view& in, uint64_t* value) {
 // Visits the records of the value stored under the key of change `last`
 // whose sequence is above `after`, while `taken` stays below `limit`.
 absl::Status VisitValue(absl::string_view value, uint64_t last, uint64_t after, int limit,
-                        int& taken,
-                        const std::function<absl::Status(absl::string_view)>& visit) {
+                        int& taken, const std::function<absl::Status(absl::string_view)>& visit) {
   if (value.empty() || value.front() != kGroupMarker) {
     ++taken;
     return visit(value);  // one record, numbered `last` (> after: the seek)

@@ -79,8 +79,8 @@ struct MetricsStore::PendingWrites {
   storage::ChangeLog::Batch changes;
   std::map<std::string, std::string> observations;  // by 'o' key: ObservationRecord bytes
   std::map<std::string, std::string> requests;      // by request_id: ObservationRecord bytes
-  std::map<std::string, v1::Indicator> indicators;                         // by code
-  uint64_t next_sequence = 0;                                              // 0: not read yet
+  std::map<std::string, v1::Indicator> indicators;  // by code
+  uint64_t next_sequence = 0;                       // 0: not read yet
   bool sequence_taken = false;
   google::protobuf::Timestamp now;
   // How a value recorded over an existing one is described in its history.
@@ -255,7 +255,8 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
   const std::string key = ObservationKey(observation);
   std::optional<storage_records::ObservationRecord> existing;
   if (auto it = pending.observations.find(key); it != pending.observations.end()) {
-    auto staged = storage::ParseRecord<storage_records::ObservationRecord>(it->second, "observation");
+    auto staged =
+        storage::ParseRecord<storage_records::ObservationRecord>(it->second, "observation");
     if (!staged.ok()) return staged.status();
     existing = *std::move(staged);
   } else {

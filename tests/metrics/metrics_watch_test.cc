@@ -118,6 +118,24 @@ TEST_F(MetricsWatchTest, ResumingGivesExactlyTheLaterChanges) {
   EXPECT_EQ(changes[0].resource(), next.name());
 }
 
+// A batched ingest keeps its changes under one key: a watch that resumes
+// inside the batch gets exactly the items after the point it names.
+TEST_F(MetricsWatchTest, ResumingInsideABatchGivesTheRestOfIt) {
+  v1::BatchRecordObservationsRequest batch;
+  for (int year = 2015; year <= 2019; ++year) {
+    *batch.add_requests()->mutable_observation() = Received(year, "1");  // 2..6
+  }
+  v1::BatchRecordObservationsResponse ingested;
+  ASSERT_TRUE(Call(&Stub::BatchRecordObservations, batch, &ingested).ok());
+  ASSERT_EQ(ingested.accepted_count(), 5);
+  const auto rest = Replay(3, 3);
+  ASSERT_EQ(rest.size(), 3u);
+  for (size_t i = 0; i < rest.size(); ++i) {
+    EXPECT_EQ(rest[i].sequence(), int64_t(4 + i));
+    EXPECT_EQ(rest[i].resource(), ingested.results(2 + i).observation().name());
+  }
+}
+
 TEST_F(MetricsWatchTest, SequencesSurviveARestartOfTheStore) {
   Record(Received(2019, "1"));  // 2
   Stop();
