@@ -419,6 +419,28 @@ TEST_F(MetricsHistoryTest, BatchIngestJudgesEachItemOnItsOwn) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// A request_id repeated inside one batch: the later item gets the answer
+// the earlier one got and writes nothing of its own.
+TEST_F(MetricsHistoryTest, ARequestIdRepeatedInOneBatchGetsTheFirstAnswer) {
+  v1::BatchRecordObservationsRequest request;
+  for (const char* decimal : {"7513", "9999"}) {
+    auto* item = request.add_requests();
+    *item->mutable_observation() =
+        MakeObservation("smart_mediation_received", kPutuo, 2020, decimal);
+    item->set_request_id("same-import-line");
+  }
+  v1::BatchRecordObservationsResponse response;
+  ASSERT_TRUE(Call(&Stub::BatchRecordObservations, request, &response).ok());
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.accepted_count(), 2);
+  EXPECT_EQ(response.results(1).observation().name(), response.results(0).observation().name());
+  EXPECT_EQ(response.results(1).observation().quantity().decimal(), "7513");
+  EXPECT_THAT(History(response.results(0).observation().name()), ::testing::SizeIs(1));
+  EXPECT_EQ(Find(Snapshot(kPutuo, 2020), "smart_mediation_received")
+                ->observation().quantity().decimal(),
+            "7513");
+}
+
 TEST_F(MetricsHistoryTest, AcknowledgedBatchSurvivesReopen) {
   v1::BatchRecordObservationsRequest request;
   for (int year = 2010; year < 2020; ++year) {
