@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
+#include "common/storage/varint.h"
 
 namespace fazhi::storage {
 namespace {
@@ -11,26 +12,6 @@ namespace {
 constexpr char kChangeTag = 'c';
 // First byte of a value holding a write's records (see the header).
 constexpr char kGroupMarker = '\0';
-
-void AppendVarint(std::string& out, uint64_t value) {
-  while (value >= 0x80) {
-    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
-    value >>= 7;
-  }
-  out.push_back(static_cast<char>(value));
-}
-
-// Reads a varint at the front of `in` and drops it; false when malformed.
-bool ReadVarint(absl::string_view& in, uint64_t* value) {
-  *value = 0;
-  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-    const auto byte = static_cast<unsigned char>(in.front());
-    in.remove_prefix(1);
-    *value |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;
-}
 
 // Visits the records of the value stored under the key of change `last`
 // whose sequence is above `after`, while `taken` stays below `limit`.

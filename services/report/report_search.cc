@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/storage/varint.h"
 #include "common/text/utf8.h"
 
 namespace fazhi::report::search {
@@ -25,14 +26,6 @@ std::vector<std::u32string> Runs(const std::u32string& chars) {
   }
   if (!run.empty()) runs.push_back(std::move(run));
   return runs;
-}
-
-void AppendVarint(uint32_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7F) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
 }
 
 }  // namespace
@@ -68,7 +61,7 @@ std::string EncodePositions(const std::vector<uint32_t>& positions) {
   std::string out;
   uint32_t previous = 0;
   for (uint32_t p : positions) {
-    AppendVarint(p - previous, &out);
+    storage::AppendVarint(out, p - previous);
     previous = p;
   }
   return out;
@@ -77,17 +70,9 @@ std::string EncodePositions(const std::vector<uint32_t>& positions) {
 bool DecodePositions(absl::string_view bytes, std::vector<uint32_t>* positions) {
   positions->clear();
   uint32_t previous = 0;
-  size_t i = 0;
-  while (i < bytes.size()) {
+  while (!bytes.empty()) {
     uint32_t delta = 0;
-    int shift = 0;
-    while (true) {
-      if (i >= bytes.size() || shift > 28) return false;
-      const auto byte = static_cast<uint8_t>(bytes[i++]);
-      delta |= static_cast<uint32_t>(byte & 0x7F) << shift;
-      if ((byte & 0x80) == 0) break;
-      shift += 7;
-    }
+    if (!storage::ReadVarint32(bytes, &delta)) return false;
     previous += delta;
     positions->push_back(previous);
   }
@@ -97,12 +82,12 @@ bool DecodePositions(absl::string_view bytes, std::vector<uint32_t>* positions) 
 std::string EncodeBlock(const std::vector<BlockEntry>& entries) {
   std::string out;
   if (entries.empty()) return out;
-  AppendVarint(entries.back().doc - entries.front().doc, &out);
+  storage::AppendVarint(out, entries.back().doc - entries.front().doc);
   uint32_t previous = entries.front().doc;
   for (const BlockEntry& e : entries) {
-    AppendVarint(e.doc - previous, &out);
+    storage::AppendVarint(out, e.doc - previous);
     previous = e.doc;
-    AppendVarint(static_cast<uint32_t>(e.positions.size()), &out);
+    storage::AppendVarint(out, static_cast<uint32_t>(e.positions.size()));
     out.append(e.positions.data(), e.positions.size());
   }
   return out;
@@ -112,14 +97,10 @@ BlockReader::BlockReader(uint32_t first_doc, absl::string_view bytes)
     : bytes_(bytes), first_doc_(first_doc), doc_(first_doc) {}
 
 bool BlockReader::ReadVarint(uint32_t* v) {
-  *v = 0;
-  for (int shift = 0; shift <= 28; shift += 7) {
-    if (at_ >= bytes_.size()) return false;
-    const auto byte = static_cast<uint8_t>(bytes_[at_++]);
-    *v |= static_cast<uint32_t>(byte & 0x7F) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;
+  absl::string_view rest = bytes_.substr(at_);
+  if (!storage::ReadVarint32(rest, v)) return false;
+  at_ = bytes_.size() - rest.size();
+  return true;
 }
 
 bool BlockReader::ReadEntry(bool first) {
