@@ -7,6 +7,7 @@
 //                        [--in_flight=N] [--db_bench=PATH]
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -17,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
+#include "rocksdb/db.h"
 #include "services/metrics/metrics_service.h"
 #include "services/metrics/metrics_store.h"
 #include "tests/metrics/metrics_bench_common.h"
@@ -57,6 +59,21 @@ double RunDbBench(const std::string& command) {
     return 0;
   }
   return std::stod(m[2].str());
+}
+
+// RocksDB's lifetime count of user keys and bytes written to `store` (its
+// "rocksdb.dbstats" map), so the bench can say how much each observation
+// writes next to db_bench's one key.
+struct WriteVolume {
+  double keys = 0, bytes = 0;
+};
+WriteVolume VolumeWritten(MetricsStore& store) {
+  std::map<std::string, std::string> stats;
+  WriteVolume volume;
+  if (!store.store().db()->GetMapProperty(rocksdb::DB::Properties::kDBStats, &stats)) return volume;
+  (void)absl::SimpleAtod(stats["db.user_keys_written"], &volume.keys);
+  (void)absl::SimpleAtod(stats["db.user_bytes_written"], &volume.bytes);
+  return volume;
 }
 
 // Sends `requests` to a new metrics server over a new store in `path`,
@@ -170,6 +187,7 @@ int Main(int argc, char** argv) {
   // The same batches straight into a second store: what the store costs
   // without gRPC, protobuf parsing and validation.
   double store_only = 0;
+  WriteVolume per_observation;
   {
     auto direct_options = testing::TestStoreOptions(dir.path() + "/direct");
     direct_options.memory_budget_bytes = options.memory_budget_bytes;
@@ -184,6 +202,7 @@ int Main(int argc, char** argv) {
       batches.emplace_back(request.requests().begin(), request.requests().end());
     }
     int written = 0;
+    const WriteVolume before = VolumeWritten(**direct);
     const absl::Time direct_start = absl::Now();
     for (auto& items : batches) {
       std::vector<absl::StatusOr<v1::Observation>> results;
@@ -191,6 +210,11 @@ int Main(int argc, char** argv) {
       for (const auto& r : results) written += r.ok() ? 1 : 0;
     }
     store_only = written / absl::ToDoubleSeconds(absl::Now() - direct_start);
+    const WriteVolume after = VolumeWritten(**direct);
+    if (written > 0) {
+      per_observation.keys = (after.keys - before.keys) / written;
+      per_observation.bytes = (after.bytes - before.bytes) / written;
+    }
     (void)(*direct)->Close();
   }
 
@@ -203,6 +227,10 @@ int Main(int argc, char** argv) {
   }
   std::printf("  the store alone (MetricsStore::RecordObservations, no gRPC): %.0f obs/s\n",
               store_only);
+  std::printf(
+      "  each observation writes %.2f keys, %.0f bytes of write batch (record, name index, its "
+      "share of the change-feed key)\n",
+      per_observation.keys, per_observation.bytes);
   if (db_bench.empty()) {
     std::printf("db_bench not found (apt-get install rocksdb-tools); no ratio\n");
     return 0;
@@ -213,8 +241,8 @@ int Main(int argc, char** argv) {
                    " --key_size=", key_size, " --value_size=", value_size, " --threads=1 2>&1");
   std::printf("running: %s\n", command.c_str());
   const double theirs = RunDbBench(command);
-  std::printf("db_bench fillrandom: %.0f ops/s (key %d B, value %d B)\n", theirs, key_size,
-              value_size);
+  std::printf("db_bench fillrandom: %.0f ops/s (1 key per op, key %d B, value %d B)\n", theirs,
+              key_size, value_size);
   if (theirs > 0) {
     std::printf("ratio metrics/db_bench: %.2f (goal >= 0.70)", ours / theirs);
     if (in_flight > 1) std::printf("; %d in flight %.2f", in_flight, windowed / theirs);
