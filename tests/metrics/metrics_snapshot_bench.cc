@@ -130,10 +130,14 @@ int Main(int argc, char** argv) {
   std::printf("health Check (same server):           p50 %.3f ms  p99 %.3f ms\n",
               Percentile(check_ms, 0.50), Percentile(check_ms, 0.99));
 
-  // The same queries answered by the service object itself, without gRPC:
+  // As many queries answered by the service object itself, without gRPC:
   // what the store and the quality rules cost, apart from the transport.
+  // They are a different random draw of district-years: the same draw would
+  // find every block the gRPC queries left in the block cache, and look
+  // faster than the store is (2026-12-07: p99 0.39-0.42 ms on the same draw,
+  // 0.51-0.83 ms on another).
   std::vector<double> direct_ms;
-  random.seed(42);
+  random.seed(43);
   for (int q = 0; q < queries; ++q) {
     const v1::GetSnapshotRequest request = next_request();
     v1::Snapshot snapshot;
@@ -142,7 +146,7 @@ int Main(int argc, char** argv) {
     if (!service.GetSnapshot(&context, &request, &snapshot).ok()) return 1;
     direct_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
   }
-  std::printf("GetSnapshot without gRPC (same queries): p50 %.3f ms  p99 %.3f ms\n",
+  std::printf("GetSnapshot without gRPC (as many queries, another draw): p50 %.3f ms  p99 %.3f ms\n",
               Percentile(direct_ms, 0.50), Percentile(direct_ms, 0.99));
   server->Shutdown();
   (void)(*store)->Close();
