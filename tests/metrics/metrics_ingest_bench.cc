@@ -181,7 +181,8 @@ int Main(int argc, char** argv) {
   // (a bulk loader's window), each into a new store.
   const double ours = IngestThroughGrpc(requests, indicators, options, 1);
   options.path = dir.path() + "/metrics-window";
-  const double windowed = in_flight > 1 ? IngestThroughGrpc(requests, indicators, options, in_flight) : 0;
+  const double windowed =
+      in_flight > 1 ? IngestThroughGrpc(requests, indicators, options, in_flight) : 0;
   if (ours < 0 || windowed < 0) return 1;
 
   // The same batches straight into a second store: what the store costs

@@ -146,8 +146,9 @@ int Main(int argc, char** argv) {
     if (!service.GetSnapshot(&context, &request, &snapshot).ok()) return 1;
     direct_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
   }
-  std::printf("GetSnapshot without gRPC (as many queries, another draw): p50 %.3f ms  p99 %.3f ms\n",
-              Percentile(direct_ms, 0.50), Percentile(direct_ms, 0.99));
+  std::printf(
+      "GetSnapshot without gRPC (as many queries, another draw): p50 %.3f ms  p99 %.3f ms\n",
+      Percentile(direct_ms, 0.50), Percentile(direct_ms, 0.99));
   server->Shutdown();
   (void)(*store)->Close();
   return 0;
