@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <set>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -42,8 +43,8 @@ int FractionDigits(absl::string_view decimal) {
 }  // namespace
 
 std::map<int, YearValues> ValuesByYear(const std::vector<v1::Indicator>& indicators,
-                                       const std::vector<v1::Observation>& observations) {
-  // Grouped by pointer: only the chosen observation of each is copied.
+                                       std::vector<v1::Observation> observations) {
+  // Grouped by pointer; the chosen observation of each is then moved out.
   std::map<int, std::map<std::string, std::vector<const v1::Observation*>>> grouped;
   for (const auto& o : observations) grouped[o.period().year()][CodeOf(o)].push_back(&o);
   std::map<int, YearValues> by_year;
@@ -51,7 +52,7 @@ std::map<int, YearValues> ValuesByYear(const std::vector<v1::Indicator>& indicat
     YearValues& values = by_year[year];
     for (const auto& [code, list] : by_code) {
       if (const v1::Observation* pick = ChooseYearObservation(list); pick != nullptr) {
-        values.own[code] = *pick;
+        values.own[code] = std::move(observations[pick - observations.data()]);
       }
     }
     for (const auto& indicator : indicators) {
@@ -150,11 +151,11 @@ std::optional<v1::QualityFlag> CheckStale(const v1::Observation& observation, ab
 }
 
 std::optional<v1::QualityFlag> CheckJump(const v1::Observation& observation,
-                                         const std::vector<v1::Observation>& earlier,
+                                         const std::vector<double>& earlier,
                                          double threshold_percent) {
   if (earlier.empty() || MonthsCovered(observation.period()) < 12) return std::nullopt;
   double sum = 0;
-  for (const auto& o : earlier) sum += o.quantity().value();
+  for (const double v : earlier) sum += v;
   const double mean = sum / static_cast<double>(earlier.size());
   if (mean <= 0) return std::nullopt;
   const double change = (observation.quantity().value() - mean) / mean * 100.0;
@@ -227,12 +228,12 @@ void AddFlags(const v1::Indicator& indicator, const v1::Observation& value, bool
   add(CheckPartialPeriod(value));
   if (own && context.now.has_value())
     add(CheckStale(value, *context.now, context.quality.stale_after));
-  std::vector<v1::Observation> earlier;
+  std::vector<double> earlier;
   for (int y = year - context.quality.jump_lookback_years; y < year; ++y) {
     auto it = by_year.find(y);
     if (it == by_year.end()) continue;
     const v1::Observation* v = it->second.Find(code);
-    if (v != nullptr && MonthsCovered(v->period()) == 12) earlier.push_back(*v);
+    if (v != nullptr && MonthsCovered(v->period()) == 12) earlier.push_back(v->quantity().value());
   }
   add(CheckJump(value, earlier, context.quality.jump_threshold_percent));
 }
@@ -281,9 +282,8 @@ std::optional<v1::SnapshotEntry> BuildEntry(const v1::Indicator& indicator, int 
 
 v1::Snapshot BuildSnapshot(absl::string_view subject, int year,
                            const std::vector<v1::Indicator>& indicators,
-                           const std::vector<v1::Observation>& observations,
-                           const EntryContext& context) {
-  const auto by_year = ValuesByYear(indicators, observations);
+                           std::vector<v1::Observation> observations, const EntryContext& context) {
+  const auto by_year = ValuesByYear(indicators, std::move(observations));
   v1::Snapshot snapshot;
   snapshot.set_subject(std::string(subject));
   snapshot.set_year(year);
@@ -297,9 +297,8 @@ v1::Snapshot BuildSnapshot(absl::string_view subject, int year,
 
 v1::Series BuildSeries(absl::string_view subject, const v1::Indicator& indicator, int start_year,
                        int end_year, const std::vector<v1::Indicator>& indicators,
-                       const std::vector<v1::Observation>& observations,
-                       const EntryContext& context) {
-  const auto by_year = ValuesByYear(indicators, observations);
+                       std::vector<v1::Observation> observations, const EntryContext& context) {
+  const auto by_year = ValuesByYear(indicators, std::move(observations));
   v1::Series series;
   series.set_subject(std::string(subject));
   *series.mutable_indicator() = indicator;
@@ -321,11 +320,11 @@ v1::Series BuildSeries(absl::string_view subject, const v1::Indicator& indicator
 
 v1::Snapshot RollUp(absl::string_view subject, int year, const std::vector<std::string>& parts,
                     const std::vector<v1::Indicator>& indicators,
-                    const std::vector<std::vector<v1::Observation>>& observations_of_parts,
+                    std::vector<std::vector<v1::Observation>> observations_of_parts,
                     const EntryContext& context) {
   std::vector<std::map<std::string, v1::Observation>> own_of_part;
-  for (const auto& observations : observations_of_parts) {
-    own_of_part.push_back(ValuesByYear(indicators, observations)[year].own);
+  for (auto& observations : observations_of_parts) {
+    own_of_part.push_back(std::move(ValuesByYear(indicators, std::move(observations))[year].own));
   }
   std::map<int, YearValues> rolled;
   YearValues& values = rolled[year];

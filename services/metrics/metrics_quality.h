@@ -31,9 +31,10 @@ struct YearValues {
   }
 };
 
-// Groups `observations` (any years) by year and chooses each year's values.
+// Groups `observations` (any years) by year and chooses each year's values,
+// moving the chosen ones out of `observations`.
 std::map<int, YearValues> ValuesByYear(const std::vector<v1::Indicator>& indicators,
-                                       const std::vector<v1::Observation>& observations);
+                                       std::vector<v1::Observation> observations);
 
 // The quality rules with their defaults filled in.
 struct QualityRules {
@@ -64,7 +65,7 @@ std::optional<v1::QualityFlag> CheckStale(const v1::Observation& observation, ab
                                           absl::Duration stale_after);
 // `earlier`: the full-year values of earlier years (any order).
 std::optional<v1::QualityFlag> CheckJump(const v1::Observation& observation,
-                                         const std::vector<v1::Observation>& earlier,
+                                         const std::vector<double>& earlier,
                                          double threshold_percent);
 
 // Everything needed to build the entries of one subject.
@@ -91,14 +92,12 @@ std::optional<v1::SnapshotEntry> BuildEntry(const v1::Indicator& indicator, int 
 // A subject-year snapshot from observations of `year` and earlier years.
 v1::Snapshot BuildSnapshot(absl::string_view subject, int year,
                            const std::vector<v1::Indicator>& indicators,
-                           const std::vector<v1::Observation>& observations,
-                           const EntryContext& context);
+                           std::vector<v1::Observation> observations, const EntryContext& context);
 
 // One point per year in [start_year, end_year] with a value.
 v1::Series BuildSeries(absl::string_view subject, const v1::Indicator& indicator, int start_year,
                        int end_year, const std::vector<v1::Indicator>& indicators,
-                       const std::vector<v1::Observation>& observations,
-                       const EntryContext& context);
+                       std::vector<v1::Observation> observations, const EntryContext& context);
 
 // The snapshot of `subject` standing for `parts` together in `year`.
 // `observations_of_parts[i]` are the observations of part i in `year`.
@@ -107,7 +106,7 @@ v1::Series BuildSeries(absl::string_view subject, const v1::Indicator& indicator
 // and durations are not aggregated.
 v1::Snapshot RollUp(absl::string_view subject, int year, const std::vector<std::string>& parts,
                     const std::vector<v1::Indicator>& indicators,
-                    const std::vector<std::vector<v1::Observation>>& observations_of_parts,
+                    std::vector<std::vector<v1::Observation>> observations_of_parts,
                     const EntryContext& context);
 
 }  // namespace fazhi::metrics

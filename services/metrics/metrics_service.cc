@@ -218,7 +218,7 @@ absl::Status MetricsServiceImpl::BuildSnapshots(const std::vector<std::string>& 
     auto observations = store_->ObservationsInYears(
         subject, year - std::max(1, JumpLookback(rules_)), year, snapshot.get());
     if (!observations.ok()) return observations.status();
-    out.push_back(BuildSnapshot(subject, year, indicators, *observations, context));
+    out.push_back(BuildSnapshot(subject, year, indicators, *std::move(observations), context));
     out.back().set_rules_version(rules_.version());
   }
   return absl::OkStatus();
@@ -308,8 +308,8 @@ grpc::Status MetricsServiceImpl::GetSeries(grpc::ServerContext*,
       store_->ObservationsInYears(request->subject(), request->start_year() - JumpLookback(rules_),
                                   request->end_year(), snapshot.get());
   if (!observations.ok()) return ToGrpcStatus(observations.status());
-  *response = BuildSeries(request->subject(), indicator, request->start_year(),
-                          request->end_year(), indicators, *observations, judging->context);
+  *response = BuildSeries(request->subject(), indicator, request->start_year(), request->end_year(),
+                          indicators, *std::move(observations), judging->context);
   return grpc::Status::OK;
 }
 
@@ -333,9 +333,8 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext*,
     if (!observations.ok()) return ToGrpcStatus(observations.status());
     auto* item = response->add_entries();
     item->set_subject(subject);
-    auto entry =
-        BuildEntry(indicator, request->year(), ValuesByYear(indicators, *observations),
-                   judging->context);
+    auto entry = BuildEntry(indicator, request->year(),
+                            ValuesByYear(indicators, *std::move(observations)), judging->context);
     if (entry.has_value()) {
       *item->mutable_entry() = *std::move(entry);
     } else {
@@ -365,7 +364,7 @@ grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext*,
   }
   *response = RollUp(request->subject(), request->year(),
                      {request->parts().begin(), request->parts().end()}, *judging->indicators,
-                     observations_of_parts, judging->context);
+                     std::move(observations_of_parts), judging->context);
   response->set_rules_version(rules_.version());
   return grpc::Status::OK;
 }
