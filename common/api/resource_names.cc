@@ -41,6 +41,11 @@ bool IsIndicatorCode(absl::string_view code) {
 }
 
 std::string RegionName(absl::string_view code) { return absl::StrCat("regions/", code); }
+std::string UnitName(absl::string_view id) { return absl::StrCat("units/", id); }
+std::string ProjectName(absl::string_view id) { return absl::StrCat("projects/", id); }
+std::string IndicatorName(absl::string_view code) { return absl::StrCat("indicators/", code); }
+std::string ObservationName(absl::string_view id) { return absl::StrCat("observations/", id); }
+std::string ReportName(absl::string_view id) { return absl::StrCat("reports/", id); }
 
 std::string IdOf(absl::string_view collection, absl::string_view name) {
   const std::string prefix = absl::StrCat(collection, "/");

@@ -27,8 +27,14 @@ bool IsResourceId(absl::string_view id);
 // True for an indicator code: 1..63 of [a-z0-9_], starting with [a-z].
 bool IsIndicatorCode(absl::string_view code);
 
-// "regions/" + code.
+// The resource names of each collection: "regions/" + code, "units/" + id, …
+// Every service and tool builds names through these, never by hand.
 std::string RegionName(absl::string_view code);
+std::string UnitName(absl::string_view id);
+std::string ProjectName(absl::string_view id);
+std::string IndicatorName(absl::string_view code);
+std::string ObservationName(absl::string_view id);
+std::string ReportName(absl::string_view id);
 
 // The id after `collection` + "/" in `name`, or "" when `name` is not of that
 // collection. E.g. IdOf("regions", "regions/310113") == "310113".

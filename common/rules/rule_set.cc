@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 
@@ -28,32 +29,32 @@ class CollectingErrors : public google::protobuf::io::ErrorCollector {
 
 absl::Status ValidateRuleSet(const fazhi::rules::v1::RuleSet& rules) {
   if (rules.version().empty()) {
-    return absl::InvalidArgumentError("version: is required, e.g. \"2026-11-22.1\"");
+    return errors::InvalidConfiguration("version: is required, e.g. \"2026-11-22.1\"");
   }
   std::set<std::string> seen;
   for (const auto& target : rules.targets()) {
     if (!seen.insert(target.indicator()).second) {
-      return absl::InvalidArgumentError(
+      return errors::InvalidConfiguration(
           absl::StrCat("targets: indicator ", target.indicator(), " has more than one target"));
     }
     double threshold = 0;
     if (!absl::SimpleAtod(target.threshold(), &threshold)) {
-      return absl::InvalidArgumentError(absl::StrCat("targets: ", target.indicator(),
-                                                     ": threshold \"", target.threshold(),
-                                                     "\" is not a decimal number"));
+      return errors::InvalidConfiguration(absl::StrCat("targets: ", target.indicator(),
+                                                       ": threshold \"", target.threshold(),
+                                                       "\" is not a decimal number"));
     }
     if (target.comparator() == fazhi::metrics::v1::COMPARATOR_UNSPECIFIED) {
-      return absl::InvalidArgumentError(
+      return errors::InvalidConfiguration(
           absl::StrCat("targets: ", target.indicator(), ": comparator is required"));
     }
     if (target.source().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
+      return errors::InvalidConfiguration(absl::StrCat(
           "targets: ", target.indicator(), ": source is required (where the number comes from)"));
     }
   }
   for (const auto& part : rules.report().parts()) {
     if (part.patterns().empty()) {
-      return absl::InvalidArgumentError(
+      return errors::InvalidConfiguration(
           absl::StrCat("report.parts: part ", part.part(), " has no patterns"));
     }
   }
@@ -62,7 +63,8 @@ absl::Status ValidateRuleSet(const fazhi::rules::v1::RuleSet& rules) {
 
 absl::StatusOr<fazhi::rules::v1::RuleSet> LoadRuleSet(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("rules file ", path, " cannot be read"));
+  if (!in)
+    return errors::InvalidConfiguration(absl::StrCat("rules file ", path, " cannot be read"));
   std::stringstream buffer;
   buffer << in.rdbuf();
   fazhi::rules::v1::RuleSet rules;
@@ -70,11 +72,11 @@ absl::StatusOr<fazhi::rules::v1::RuleSet> LoadRuleSet(const std::string& path) {
   CollectingErrors errors;
   parser.RecordErrorsTo(&errors);
   if (!parser.ParseFromString(buffer.str(), &rules)) {
-    return absl::InvalidArgumentError(absl::StrCat("rules file ", path, ": ", errors.first()));
+    return errors::InvalidConfiguration(absl::StrCat("rules file ", path, ": ", errors.first()));
   }
   absl::Status s = ValidateRuleSet(rules);
   if (!s.ok())
-    return absl::InvalidArgumentError(absl::StrCat("rules file ", path, ": ", s.message()));
+    return errors::InvalidConfiguration(absl::StrCat("rules file ", path, ": ", s.message()));
   return rules;
 }
 

@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
+#include "common/status/errors.h"
 
 namespace fazhi::server {
 namespace {
@@ -41,7 +42,7 @@ std::string Named(const char* flag, const std::string& path) {
 absl::StatusOr<std::string> ReadPem(const char* flag, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in.is_open()) {
-    return absl::InvalidArgumentError(
+    return errors::InvalidConfiguration(
         absl::StrCat(Named(flag, path), ": cannot read it: ", std::strerror(errno)));
   }
   std::ostringstream text;
@@ -61,7 +62,7 @@ absl::StatusOr<std::vector<Certificate>> ReadCertificates(const char* flag,
   }
   ERR_clear_error();  // the end of the text reads as an error
   if (certificates.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
+    return errors::InvalidConfiguration(absl::StrCat(
         Named(flag, path), ": holds no PEM certificate (-----BEGIN CERTIFICATE-----)"));
   }
   return certificates;
@@ -77,7 +78,7 @@ absl::StatusOr<PrivateKey> ReadPrivateKey(const char* flag, const std::string& p
   PrivateKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
   ERR_clear_error();
   if (key == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
+    return errors::InvalidConfiguration(absl::StrCat(
         Named(flag, path), ": holds no unencrypted PEM private key (-----BEGIN PRIVATE KEY-----)"));
   }
   return key;
@@ -86,11 +87,11 @@ absl::StatusOr<PrivateKey> ReadPrivateKey(const char* flag, const std::string& p
 // The certificate chain and key both given, readable, and belonging together.
 absl::Status CheckIdentity(const TlsOptions& tls) {
   if (tls.key_file.empty()) {
-    return absl::InvalidArgumentError(
+    return errors::InvalidConfiguration(
         "--tls_cert_file is set but --tls_key_file is not: TLS needs the certificate's key too");
   }
   if (tls.cert_file.empty()) {
-    return absl::InvalidArgumentError(
+    return errors::InvalidConfiguration(
         "--tls_key_file is set but --tls_cert_file is not: TLS needs the key's certificate too");
   }
   auto chain = ReadCertificates("tls_cert_file", tls.cert_file);
@@ -101,9 +102,9 @@ absl::Status CheckIdentity(const TlsOptions& tls) {
   const int matches = X509_check_private_key(leaf, key->get());
   ERR_clear_error();
   if (matches != 1) {
-    return absl::InvalidArgumentError(absl::StrCat(Named("tls_key_file", tls.key_file),
-                                                   " is not the private key of the certificate in ",
-                                                   Named("tls_cert_file", tls.cert_file)));
+    return errors::InvalidConfiguration(absl::StrCat(
+        Named("tls_key_file", tls.key_file), " is not the private key of the certificate in ",
+        Named("tls_cert_file", tls.cert_file)));
   }
   // Served anyway: the watched files may be replaced soon, and the clients'
   // errors will say the same.
@@ -116,8 +117,9 @@ absl::Status CheckIdentity(const TlsOptions& tls) {
 
 absl::Status CheckRefreshInterval(const TlsOptions& tls) {
   if (tls.refresh_interval < absl::Seconds(1)) {
-    return absl::InvalidArgumentError(absl::StrCat("--tls_refresh_seconds must be at least 1, got ",
-                                                   absl::ToInt64Seconds(tls.refresh_interval)));
+    return errors::InvalidConfiguration(
+        absl::StrCat("--tls_refresh_seconds must be at least 1, got ",
+                     absl::ToInt64Seconds(tls.refresh_interval)));
   }
   return absl::OkStatus();
 }
@@ -131,7 +133,7 @@ unsigned int RefreshSeconds(const TlsOptions& tls) {
 absl::Status CheckServerTls(const TlsOptions& tls) {
   if (!tls.serves_tls()) return absl::OkStatus();
   if (tls.cert_file.empty() && tls.key_file.empty()) {
-    return absl::InvalidArgumentError(
+    return errors::InvalidConfiguration(
         "--tls_client_ca_file is set but --tls_cert_file and --tls_key_file are not: mutual TLS "
         "needs the server's own certificate and key");
   }
@@ -150,7 +152,7 @@ absl::Status CheckClientTls(const TlsOptions& tls) {
                         : !tls.server_name.empty() ? "--tls_server_name"
                                                    : nullptr;
     if (given == nullptr) return absl::OkStatus();
-    return absl::InvalidArgumentError(
+    return errors::InvalidConfiguration(
         absl::StrCat(given,
                      " is set but --tls_ca_file is not: with TLS on, this process dials other "
                      "servers with TLS too, and needs the CA their certificates chain to"));

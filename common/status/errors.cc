@@ -45,6 +45,15 @@ void FieldViolations::AddAll(absl::string_view prefix, const FieldViolations& ot
   }
 }
 
+void FieldViolations::AddFrom(const absl::Status& status) {
+  google::rpc::BadRequest bad_request;
+  if (!GetDetail(status, &bad_request) || bad_request.field_violations().empty()) {
+    Add("", std::string(status.message()));
+    return;
+  }
+  for (const auto& v : bad_request.field_violations()) Add(v.field(), v.description());
+}
+
 absl::Status FieldViolations::ToStatus() const {
   absl::Status status(absl::StatusCode::kInvalidArgument,
                       absl::StrCat("invalid request: ", absl::StrJoin(violations_, "; ")));
@@ -56,6 +65,16 @@ absl::Status InvalidField(absl::string_view field, absl::string_view description
   FieldViolations violations;
   violations.Add(std::string(field), std::string(description));
   return violations.ToStatus();
+}
+
+absl::Status InvalidValue(absl::string_view description) {
+  return WithErrorInfo(absl::Status(absl::StatusCode::kInvalidArgument, description),
+                       "INVALID_VALUE");
+}
+
+absl::Status InvalidConfiguration(absl::string_view message) {
+  return WithErrorInfo(absl::Status(absl::StatusCode::kInvalidArgument, message),
+                       "INVALID_CONFIGURATION");
 }
 
 absl::Status NotFound(absl::string_view resource_type, absl::string_view resource_name) {
@@ -116,6 +135,15 @@ absl::Status Unavailable(absl::string_view reason, absl::string_view message) {
 absl::Status Internal(absl::string_view context, absl::string_view message) {
   return WithErrorInfo(
       absl::Status(absl::StatusCode::kInternal, absl::StrCat(context, ": ", message)), "INTERNAL");
+}
+
+absl::Status DataLoss(absl::string_view what) {
+  return WithErrorInfo(
+      absl::Status(absl::StatusCode::kDataLoss,
+                   absl::StrCat(what,
+                                "; the stored data is damaged: restore the store from a "
+                                "backup (deploy/README.md, \"Back up and restore a store\")")),
+      "DATA_LOSS");
 }
 
 }  // namespace fazhi::errors

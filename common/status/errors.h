@@ -33,6 +33,10 @@ class FieldViolations {
   void Add(std::string field, std::string description);
   // Adds every violation of `other`, each field prefixed with `prefix` + ".".
   void AddAll(absl::string_view prefix, const FieldViolations& other);
+  // Adds the field violations `status` carries (its BadRequest detail), so
+  // checks that return a status can be collected too. A status without a
+  // BadRequest adds one violation on "" with its message.
+  void AddFrom(const absl::Status& status);
   bool empty() const { return violations_.empty(); }
   size_t size() const { return violations_.size(); }
   const google::rpc::BadRequest& bad_request() const { return bad_request_; }
@@ -49,6 +53,18 @@ class FieldViolations {
 
 // INVALID_ARGUMENT naming one field.
 absl::Status InvalidField(absl::string_view field, absl::string_view description);
+
+// INVALID_ARGUMENT for a value that is not a request field (a phrase, a
+// byte sequence); a caller that knows the field reports it with
+// InvalidField or FieldViolations instead.
+absl::Status InvalidValue(absl::string_view description);
+
+// INVALID_ARGUMENT for bad configuration found at start-up (a flag, the
+// rules file, a TLS file). `message` begins with what it is about
+// ("--tls_cert_file is set but ...", "rules file /etc/fazhi/rules.textproto:
+// ...") and says what would be right; it is printed as one line before a
+// non-zero exit.
+absl::Status InvalidConfiguration(absl::string_view message);
 
 // NOT_FOUND for a resource, e.g. NotFound("Region", "regions/310199").
 absl::Status NotFound(absl::string_view resource_type, absl::string_view resource_name);
@@ -76,6 +92,12 @@ absl::Status Unavailable(absl::string_view reason, absl::string_view message);
 
 // INTERNAL: something that should not fail did; `context` says what.
 absl::Status Internal(absl::string_view context, absl::string_view message);
+
+// DATA_LOSS: stored data is unreadable or damaged (a record that does not
+// parse, a malformed key or counter, a corrupt data file). `what` names the
+// store and the damaged part; the message points the operator at the
+// restore procedure, since retrying cannot help.
+absl::Status DataLoss(absl::string_view what);
 
 // Attaches a detail message to `status` (replacing one of the same type).
 void AttachDetail(absl::Status& status, const google::protobuf::Message& detail);

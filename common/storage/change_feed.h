@@ -15,8 +15,7 @@
 // and numbers from the last key stored, so sequences continue after a
 // restart. Each change is the service's own change record: a storage proto
 // with `format_version` and a `change` field whose message has an int64
-// `sequence` (metrics and report; the catalogue keeps its older layout and
-// uses ChangeNotifier alone). The value holds the write's records in order:
+// `sequence` and a string `resource`. The value holds the write's records in order:
 //
 //   00 | count varint | (length varint | record) x count
 //
@@ -26,6 +25,13 @@
 // value that does not start with 00 is one record on its own, the change
 // numbered by its key (the layout before writes were grouped; a record
 // never starts with 00, as protobuf has no field 0).
+//
+// A log opened with `index_by_resource` also keeps, in the same family and
+// the same batch, one key per change naming the resource it changed, so a
+// record's history is one prefix scan (ChangesOfResource):
+//
+//   'h' | resource escaped | 00 01 | sequence u64 BE -> ""
+//   68  | "projects/x" 00 01 | 00 00 00 00 00 00 00 2a
 #ifndef FAZHI_COMMON_STORAGE_CHANGE_FEED_H_
 #define FAZHI_COMMON_STORAGE_CHANGE_FEED_H_
 
@@ -73,6 +79,10 @@ class ChangeNotifier {
 
 // The key of change `sequence` in a ChangeLog's column family.
 std::string ChangeKey(uint64_t sequence);
+// The resource index key of change `sequence` of `resource`, and the prefix
+// of every such key of `resource`.
+std::string ResourceChangeKey(absl::string_view resource, uint64_t sequence);
+std::string ResourceChangesPrefix(absl::string_view resource);
 
 // The change type of a change record type (the type of its `change` field).
 template <typename Record>
@@ -81,10 +91,20 @@ using ChangeOf = std::decay_t<decltype(std::declval<const Record&>().change())>;
 // A change log in its own column family (see the file comment).
 class ChangeLog {
  public:
+  struct Options {
+    // Keep the 'h' resource index (see the file comment).
+    bool index_by_resource = false;
+  };
+
   // The log kept in `cf` of `store` (both outlive it); reads the last
   // sequence stored so that numbering continues.
   static absl::StatusOr<std::unique_ptr<ChangeLog>> Open(Store& store,
-                                                         rocksdb::ColumnFamilyHandle* cf);
+                                                         rocksdb::ColumnFamilyHandle* cf,
+                                                         Options options);
+  static absl::StatusOr<std::unique_ptr<ChangeLog>> Open(Store& store,
+                                                         rocksdb::ColumnFamilyHandle* cf) {
+    return Open(store, cf, Options());
+  }
 
   // The changes one write logs. Start it under the store's write mutex and
   // hold the mutex until Commit, so that sequences follow commit order and
@@ -97,6 +117,7 @@ class ChangeLog {
     template <typename Record>
     void Log(ChangeOf<Record> change) {
       change.set_sequence(static_cast<int64_t>(next_));
+      if (index_by_resource_) resources_.emplace_back(change.resource(), next_);
       Record record;
       record.set_format_version(kRecordFormatVersion);
       *record.mutable_change() = std::move(change);
@@ -107,15 +128,20 @@ class ChangeLog {
 
    private:
     friend class ChangeLog;
-    explicit Batch(uint64_t first) : first_(first), next_(first) {}
+    Batch(uint64_t first, bool index_by_resource)
+        : first_(first), next_(first), index_by_resource_(index_by_resource) {}
     void Append(const std::string& record);
 
     uint64_t first_;
     uint64_t next_;
+    bool index_by_resource_;
     std::string records_;  // (length varint | record) per change logged
+    std::vector<std::pair<std::string, uint64_t>> resources_;  // resource, sequence
   };
 
-  Batch StartBatch() const { return Batch(notifier_.last_committed() + 1); }
+  Batch StartBatch() const {
+    return Batch(notifier_.last_committed() + 1, options_.index_by_resource);
+  }
 
   // Adds the changes logged in `changes` to `batch`, writes it (synced per
   // the store's options) and, when it is written and `changes` logged any,
@@ -127,12 +153,32 @@ class ChangeLog {
   template <typename Record>
   absl::StatusOr<std::vector<ChangeOf<Record>>> ChangesAfter(uint64_t after, int limit) const {
     std::vector<ChangeOf<Record>> out;
-    absl::Status s = ForEachAfter(after, limit, [&](absl::string_view bytes) -> absl::Status {
+    absl::Status s = ForEachAfter(after, limit, [&](uint64_t, absl::string_view bytes) {
       auto record = ParseRecord<Record>(bytes, "change record");
       if (!record.ok()) return record.status();
       out.push_back(record->change());
       return absl::OkStatus();
     });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  // One page of the changes of `resource`, oldest first (a log opened with
+  // `index_by_resource`; else an empty page), read at `snapshot` (may be
+  // null). Resumes after the index key `resume_after` ("" from the start);
+  // `*next_resume_key` is set as by ScanPage (scan.h).
+  template <typename Record>
+  absl::StatusOr<std::vector<ChangeOf<Record>>> ChangesOfResource(
+      absl::string_view resource, absl::string_view resume_after, int limit,
+      const rocksdb::Snapshot* snapshot, std::string* next_resume_key) const {
+    std::vector<ChangeOf<Record>> out;
+    absl::Status s = ForEachOfResource(resource, resume_after, limit, snapshot, next_resume_key,
+                                       [&](uint64_t, absl::string_view bytes) -> absl::Status {
+                                         auto record = ParseRecord<Record>(bytes, "change record");
+                                         if (!record.ok()) return record.status();
+                                         out.push_back(record->change());
+                                         return absl::OkStatus();
+                                       });
     if (!s.ok()) return s;
     return out;
   }
@@ -143,14 +189,21 @@ class ChangeLog {
   }
   uint64_t last_committed() const { return notifier_.last_committed(); }
 
+  // Called with each change's sequence and its record's bytes.
+  using RecordVisitor = std::function<absl::Status(uint64_t sequence, absl::string_view record)>;
+
  private:
-  ChangeLog(Store& store, rocksdb::ColumnFamilyHandle* cf, uint64_t last)
-      : store_(store), cf_(cf), notifier_(last) {}
-  absl::Status ForEachAfter(uint64_t after, int limit,
-                            const std::function<absl::Status(absl::string_view)>& visit) const;
+  ChangeLog(Store& store, rocksdb::ColumnFamilyHandle* cf, Options options, uint64_t last)
+      : store_(store), cf_(cf), options_(options), notifier_(last) {}
+  absl::Status ForEachAfter(uint64_t after, int limit, const RecordVisitor& visit,
+                            const rocksdb::Snapshot* snapshot = nullptr) const;
+  absl::Status ForEachOfResource(absl::string_view resource, absl::string_view resume_after,
+                                 int limit, const rocksdb::Snapshot* snapshot,
+                                 std::string* next_resume_key, const RecordVisitor& visit) const;
 
   Store& store_;
   rocksdb::ColumnFamilyHandle* cf_;
+  Options options_;
   ChangeNotifier notifier_;
 };
 

@@ -57,4 +57,30 @@ absl::StatusOr<int> NormalizePageSize(int requested, int default_size, int max_s
   return requested > max_size ? max_size : requested;
 }
 
+std::string PageCursor::NextToken(absl::string_view last_key) const {
+  return last_key.empty() ? std::string() : EncodePageToken(fingerprint, last_key);
+}
+
+absl::StatusOr<PageCursor> StartPage(int page_size, absl::string_view page_token,
+                                     absl::string_view canonical_query, int default_size,
+                                     int max_size) {
+  PageCursor cursor;
+  cursor.fingerprint = QueryFingerprint(canonical_query);
+  errors::FieldViolations violations;
+  auto size = NormalizePageSize(page_size, default_size, max_size);
+  if (size.ok()) {
+    cursor.page_size = *size;
+  } else {
+    violations.AddFrom(size.status());
+  }
+  auto resume = DecodePageToken(page_token, cursor.fingerprint);
+  if (resume.ok()) {
+    cursor.resume_after = *std::move(resume);
+  } else {
+    violations.AddFrom(resume.status());
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  return cursor;
+}
+
 }  // namespace fazhi::storage

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/status/errors.h"
 
 namespace fazhi::storage {
 
@@ -31,6 +32,26 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fi
 // Page size as the API defines it: 0 means `default_size`, above `max_size`
 // is clamped, negative is INVALID_ARGUMENT on `page_size`.
 absl::StatusOr<int> NormalizePageSize(int requested, int default_size = 100, int max_size = 1000);
+
+// Where one page of a List starts: the start of every List method.
+struct PageCursor {
+  int page_size = 0;
+  uint64_t fingerprint = 0;
+  // The storage key of the last record of the previous page; "" on the
+  // first page.
+  std::string resume_after;
+
+  // The token of the page after the one ending at `last_key`, or "" when
+  // `last_key` is "" (no more pages).
+  std::string NextToken(absl::string_view last_key) const;
+};
+
+// Reads a List request's `page_size` and `page_token` for the query
+// described by `canonical_query` (see QueryFingerprint). A bad page size and
+// a bad token are both reported, in one INVALID_ARGUMENT naming each field.
+absl::StatusOr<PageCursor> StartPage(int page_size, absl::string_view page_token,
+                                     absl::string_view canonical_query, int default_size = 100,
+                                     int max_size = 1000);
 
 }  // namespace fazhi::storage
 

@@ -20,7 +20,7 @@ absl::Status FromRocksDb(const rocksdb::Status& status, absl::string_view contex
   if (status.IsBusy() || status.IsTimedOut() || status.IsTryAgain() || status.IsIOError()) {
     return errors::Unavailable("STORE_UNAVAILABLE", message);
   }
-  if (status.IsCorruption()) return errors::Internal("store corruption", message);
+  if (status.IsCorruption()) return errors::DataLoss(message);
   return errors::Internal("store", message);
 }
 
@@ -78,6 +78,16 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
 }
 
 Store::~Store() { (void)Close(); }
+
+absl::StatusOr<bool> Store::Empty() const {
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle));
+    it->SeekToFirst();
+    if (it->Valid()) return false;
+    if (!it->status().ok()) return FromRocksDb(it->status(), "check whether the store is empty");
+  }
+  return true;
+}
 
 absl::StatusOr<std::optional<std::string>> Store::Get(rocksdb::ColumnFamilyHandle* cf,
                                                       absl::string_view key,

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/storage/families.h"
 #include "rocksdb/db.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
@@ -31,7 +32,8 @@ struct StoreOptions {
   // Directory of the database; created when missing.
   std::string path;
   // Column families after "default", in a fixed order: index i of this list
-  // is handle i + 1 of the store (handle 0 is "default").
+  // is handle i + 1 of the store (handle 0 is "default"). Stores fill it from
+  // their FamilyTable (families.h).
   std::vector<std::string> column_families;
   // Block cache plus memtables, bytes.
   uint64_t memory_budget_bytes = 256ull << 20;
@@ -52,8 +54,12 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Handle for the column family at `index` (0 = "default").
-  rocksdb::ColumnFamilyHandle* cf(size_t index) const { return handles_.at(index); }
+  // The handle of a column family, named by the store's Family enum
+  // (families.h): its value is the handle index, 0 being "default".
+  template <typename Family>
+  rocksdb::ColumnFamilyHandle* family(Family family) const {
+    return handles_.at(static_cast<size_t>(family));
+  }
   rocksdb::DB* db() const { return db_.get(); }
 
   // The value at `key`, or nullopt. `snapshot` may be null (latest).
@@ -69,6 +75,9 @@ class Store {
   std::unique_ptr<rocksdb::Iterator> NewPrefixIterator(rocksdb::ColumnFamilyHandle* cf,
                                                        absl::string_view prefix,
                                                        const rocksdb::Snapshot* snapshot) const;
+
+  // True when no column family holds a key (a new store).
+  absl::StatusOr<bool> Empty() const;
 
   // Writes a consistent copy of the DB to `dir` (hard links where possible).
   absl::Status Checkpoint(const std::string& dir) const;

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
 #include "common/text/utf8.h"
 
 namespace fazhi::text {
@@ -986,7 +987,7 @@ int MultiplierExponent(Multiplier multiplier) {
 
 absl::StatusOr<ChineseQuantity> ParseChineseQuantity(absl::string_view phrase) {
   if (!IsValidUtf8(phrase)) {
-    return absl::InvalidArgumentError("quantity phrase is not valid UTF-8");
+    return errors::InvalidValue("quantity phrase is not valid UTF-8");
   }
   const CodePoints code_points = DecodeUtf8Lenient(phrase);
   const Text all(code_points.chars);
@@ -996,7 +997,7 @@ absl::StatusOr<ChineseQuantity> ParseChineseQuantity(absl::string_view phrase) {
   while (end > begin && IsSpace(all[end - 1])) --end;
   const Text s = all.substr(0, end);
   const auto invalid = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat(Quoted(phrase), " is not a quantity: ", why));
+    return errors::InvalidValue(absl::StrCat(Quoted(phrase), " is not a quantity: ", why));
   };
   if (begin == end) return invalid("it is empty");
   if (s[begin] == U'第') return invalid("it is an ordinal (第…)");

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
 
 namespace fazhi::text {
 namespace {
@@ -91,7 +92,7 @@ absl::StatusOr<std::u32string> DecodeUtf8(absl::string_view text) {
     char32_t code_point;
     const size_t length = DecodeCodePointAt(text, pos, &code_point);
     if (length == 0) {
-      return absl::InvalidArgumentError(absl::StrCat("ill-formed UTF-8 at byte offset ", pos));
+      return errors::InvalidValue(absl::StrCat("ill-formed UTF-8 at byte offset ", pos));
     }
     out.push_back(code_point);
     pos += length;

@@ -8,6 +8,8 @@ using storage::KeyBuilder;
 using storage::KeyReader;
 
 std::string Region(absl::string_view code) { return KeyBuilder('g').AddString(code).Build(); }
+std::string RegionsPrefix() { return KeyBuilder('g').Build(); }
+std::string UnitsPrefix() { return KeyBuilder('u').Build(); }
 std::string Unit(absl::string_view unit_id) { return KeyBuilder('u').AddString(unit_id).Build(); }
 std::string Project(absl::string_view project_id) {
   return KeyBuilder('p').AddString(project_id).Build();
@@ -73,21 +75,15 @@ std::string Request(absl::string_view kind, absl::string_view request_id) {
   return KeyBuilder('q').AddString(kind).AddString(request_id).Build();
 }
 
-std::string Change(uint64_t sequence) { return KeyBuilder('g').AddUint64(sequence).Build(); }
-std::string ChangeOfResource(absl::string_view resource_name, uint64_t sequence) {
-  return KeyBuilder('h').AddString(resource_name).AddUint64(sequence).Build();
-}
-std::string ChangesOfResourcePrefix(absl::string_view resource_name) {
-  return KeyBuilder('h').AddString(resource_name).Build();
-}
-std::string ChangePrefix() { return KeyBuilder('g').Build(); }
+std::string FormatOneChangePrefix() { return KeyBuilder('g').Build(); }
 
-uint64_t SequenceOfChange(absl::string_view key) {
+uint64_t FormatOneChangeSequence(absl::string_view key) {
   KeyReader reader(key);
-  char tag;
+  char tag = 0;
   uint64_t sequence = 0;
-  reader.ReadTag(&tag);
-  reader.ReadUint64(&sequence);
+  if (!reader.ReadTag(&tag) || tag != 'g' || !reader.ReadUint64(&sequence) || !reader.Done()) {
+    return 0;
+  }
   return sequence;
 }
 
@@ -101,17 +97,6 @@ std::string TrailingId(absl::string_view key, int strings_before, int uints_befo
   for (int i = 0; i < uints_before; ++i) reader.ReadUint32(&u);
   reader.ReadString(&s);
   return s;
-}
-
-uint64_t TrailingSequence(absl::string_view key) {
-  KeyReader reader(key);
-  char tag;
-  std::string id;
-  uint64_t sequence = 0;
-  reader.ReadTag(&tag);
-  reader.ReadString(&id);
-  reader.ReadUint64(&sequence);
-  return sequence;
 }
 
 }  // namespace fazhi::catalogue::keys

@@ -2,11 +2,13 @@
 // encoded by common/storage/key_codec.h (strings escaped and terminated
 // with 00 01, integers big-endian), so keys sort as their components do.
 //
-//   records (cf 1)
+// Column families (Family below; kFamilies is the one ordered table):
+//
+//   records
 //     'g' code                               67 | "310113" 00 01
 //     'u' unit_id                            75 | "310113-justice" 00 01
 //     'p' project_id                         70 | "y2022-city-top-01" 00 01
-//   indexes (cf 2)
+//   indexes
 //     'c' parent code, child code            63 | "310000" 00 01 | "310113" 00 01
 //     'n' name or alias -> unit_id           6e | "市公安局" 00 01
 //     'v' region code, unit_id               76 | "310107" 00 01 | "310107-justice" 00 01
@@ -15,13 +17,23 @@
 //     't' year, first unit id, title -> id   74 | 00 00 07 e6 | unit 00 01 | title 00 01
 //     'w' unit_id, project_id                77 | unit 00 01 | id 00 01   projects by unit
 //     'x' parent unit_id, unit_id            78 | parent 00 01 | unit 00 01
-//   requests (cf 3)
+//   requests
 //     'q' kind, request_id -> resource name  71 | "project" 00 01 | id 00 01
-//   meta (cf 4)
-//     's' counter name -> next number (u64)  73 | "project" 00 01
-//   changes (cf 5)
-//     'g' sequence -> ChangeRecord           67 | 00 .. 00 2a           (u64)
+//   meta
+//     's' counter name -> next number (u64)  73 | "project" 00 01       (sequence.h)
+//     'V' "format" -> store format (u32)     56 | "format" 00 01        (store_format.h)
+//   changes: the change log of common/storage/change_feed.h, with its
+//     resource index
+//     'c' last sequence -> ChangeRecords     63 | 00 .. 00 2a           (u64)
 //     'h' resource name, sequence -> ""      68 | "projects/x" 00 01 | 00 .. 00 2a
+//
+// Store formats (kStoreFormat):
+//   1  the catalogue's own change log: 'g' sequence -> one ChangeRecord in
+//      "changes", numbered by the meta counter 's' "change"; the same 'h'
+//      index. No 'V' stamp.
+//   2  the common change log above; the "change" counter is gone (the log
+//      numbers from its last key). Migrating 1 -> 2 moves each 'g' key to
+//      'c' under the same sequence, so watchers resume where they were.
 #ifndef FAZHI_SERVICES_CATALOGUE_CATALOGUE_KEYS_H_
 #define FAZHI_SERVICES_CATALOGUE_CATALOGUE_KEYS_H_
 
@@ -29,10 +41,27 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "common/storage/families.h"
 
 namespace fazhi::catalogue::keys {
 
+enum class Family : size_t { kRecords = 1, kIndexes, kRequests, kMeta, kChanges };
+inline constexpr storage::FamilyTable<Family, 5> kFamilies = {{
+    {Family::kRecords, "records"},
+    {Family::kIndexes, "indexes"},
+    {Family::kRequests, "requests"},
+    {Family::kMeta, "meta"},
+    {Family::kChanges, "changes"},
+}};
+static_assert(storage::InHandleOrder(kFamilies));
+
+// The store format this code writes (see the file comment).
+inline constexpr uint32_t kStoreFormat = 2;
+
 std::string Region(absl::string_view code);
+// Every 'g' key of records, and every 'u' key.
+std::string RegionsPrefix();
+std::string UnitsPrefix();
 std::string Unit(absl::string_view unit_id);
 std::string Project(absl::string_view project_id);
 
@@ -60,20 +89,14 @@ std::string ProjectOfRegionPrefix(absl::string_view region_code);
 
 std::string Request(absl::string_view kind, absl::string_view request_id);
 
-std::string Change(uint64_t sequence);
-std::string ChangeOfResource(absl::string_view resource_name, uint64_t sequence);
-std::string ChangesOfResourcePrefix(absl::string_view resource_name);
-std::string ChangePrefix();
-
-// The sequence of a 'g' key.
-uint64_t SequenceOfChange(absl::string_view key);
+// Format 1's change log, read only by the migration to format 2: the
+// prefix of its 'g' keys, and the sequence of one (0 when malformed).
+std::string FormatOneChangePrefix();
+uint64_t FormatOneChangeSequence(absl::string_view key);
 
 // The id at the end of an index key: `strings_before` string components and
 // then `uints_before` u32 components come first (after the tag).
 std::string TrailingId(absl::string_view key, int strings_before, int uints_before);
-
-// The sequence at the end of a 'h' key.
-uint64_t TrailingSequence(absl::string_view key);
 
 }  // namespace fazhi::catalogue::keys
 

@@ -120,7 +120,7 @@ bool FilesAnnualReportByDefault(v1::UnitKind kind) {
 }
 
 void NormalizeUnit(absl::string_view unit_id, v1::Unit& unit) {
-  unit.set_name(absl::StrCat("units/", unit_id));
+  unit.set_name(api::UnitName(unit_id));
   unit.set_files_annual_report(unit.has_files_annual_report_override()
                                    ? unit.files_annual_report_override()
                                    : FilesAnnualReportByDefault(unit.kind()));

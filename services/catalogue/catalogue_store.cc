@@ -8,28 +8,31 @@
 #include "common/storage/page_token.h"
 #include "common/storage/records.h"
 #include "common/storage/scan.h"
+#include "common/storage/store_format.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/catalogue/catalogue_format.h"
 #include "services/catalogue/catalogue_keys.h"
 #include "services/catalogue/catalogue_rules.h"
 #include "services/catalogue/storage/catalogue_records.pb.h"
 
 namespace fazhi::catalogue {
-const std::vector<std::string>& CatalogueStore::ColumnFamilies() {
-  static const auto* families =
-      new std::vector<std::string>{"records", "indexes", "requests", "meta", "changes"};
-  return *families;
-}
-
 absl::StatusOr<std::unique_ptr<CatalogueStore>> CatalogueStore::Open(
     storage::StoreOptions options) {
-  options.column_families = ColumnFamilies();
+  options.column_families = storage::FamilyNames(keys::kFamilies);
   auto store = storage::Store::Open(options);
   if (!store.ok()) return store.status();
   auto catalogue = std::unique_ptr<CatalogueStore>(new CatalogueStore(std::move(*store)));
-  // The last committed change is the one before the counter's next number.
-  auto next = storage::PeekSequence(*catalogue->store_, catalogue->meta(), "change");
-  if (!next.ok()) return next.status();
-  catalogue->changes_committed_.Publish(*next - 1);
+  if (absl::Status s = storage::UpgradeFormat(*catalogue->store_, catalogue->meta(), "catalogue",
+                                              keys::kStoreFormat, CatalogueMigrations());
+      !s.ok()) {
+    return s;
+  }
+  storage::ChangeLog::Options log_options;
+  log_options.index_by_resource = true;  // ListChanges reads a record's history
+  auto changes = storage::ChangeLog::Open(
+      *catalogue->store_, catalogue->store_->family(keys::Family::kChanges), log_options);
+  if (!changes.ok()) return changes.status();
+  catalogue->changes_ = *std::move(changes);
   return catalogue;
 }
 
@@ -65,7 +68,7 @@ absl::StatusOr<v1::Region> CatalogueStore::CreateRegion(v1::Region region,
   change.set_kind(v1::Change::KIND_CREATE);
   change.set_actor(std::string(actor));
   for (auto& field : DiffRecords(v1::Region(), region)) *change.add_fields() = std::move(field);
-  if (absl::Status logged = LogChange(batch, std::move(change)); !logged.ok()) return logged;
+  LogChange(std::move(change));
   absl::Status s = Commit(batch);
   if (!s.ok()) return s;
   return region;
@@ -82,12 +85,9 @@ absl::StatusOr<v1::Region> CatalogueStore::GetRegion(absl::string_view code) {
 
 absl::StatusOr<v1::ListRegionsResponse> CatalogueStore::ListRegions(
     const v1::ListRegionsRequest& request) {
-  auto page_size = storage::NormalizePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint =
-      storage::QueryFingerprint(absl::StrCat("regions?parent=", request.parent()));
-  auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
-  if (!resume.ok()) return resume.status();
+  auto page = storage::StartPage(request.page_size(), request.page_token(),
+                                 absl::StrCat("regions?parent=", request.parent()));
+  if (!page.ok()) return page.status();
 
   storage::ScopedSnapshot snapshot(*store_);
   v1::ListRegionsResponse response;
@@ -95,7 +95,8 @@ absl::StatusOr<v1::ListRegionsResponse> CatalogueStore::ListRegions(
   absl::Status s;
   if (request.parent().empty()) {
     s = storage::ScanPage(
-        *store_, records(), snapshot.get(), "g", *resume, *page_size,
+        *store_, records(), snapshot.get(), keys::RegionsPrefix(), page->resume_after,
+        page->page_size,
         [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
           auto record = storage::ParseRecord<storage_records::RegionRecord>(value, "region record");
           if (!record.ok()) return record.status();
@@ -107,7 +108,7 @@ absl::StatusOr<v1::ListRegionsResponse> CatalogueStore::ListRegions(
     const std::string parent_code = api::IdOf("regions", request.parent());
     const std::string prefix = keys::RegionChildPrefix(parent_code);
     s = storage::ScanPage(
-        *store_, indexes(), snapshot.get(), prefix, *resume, *page_size,
+        *store_, indexes(), snapshot.get(), prefix, page->resume_after, page->page_size,
         [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
           auto value =
               store_->Get(records(), keys::Region(keys::TrailingId(key, 1, 0)), snapshot.get());
@@ -122,14 +123,14 @@ absl::StatusOr<v1::ListRegionsResponse> CatalogueStore::ListRegions(
         &next);
   }
   if (!s.ok()) return s;
-  if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
+  response.set_next_page_token(page->NextToken(next));
   return response;
 }
 
 absl::StatusOr<v1::Unit> CatalogueStore::CreateUnit(absl::string_view unit_id, v1::Unit unit,
                                                     absl::string_view actor) {
   absl::MutexLock lock(&write_mu_);
-  const std::string name = absl::StrCat("units/", unit_id);
+  const std::string name = api::UnitName(unit_id);
   auto existing = store_->Get(records(), keys::Unit(unit_id));
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) {
@@ -146,11 +147,11 @@ absl::StatusOr<v1::Unit> CatalogueStore::CreateUnit(absl::string_view unit_id, v
   batch.Put(records(), keys::Unit(unit_id), record.SerializeAsString());
   PutUnitIndexes(batch, unit_id, unit);
   v1::Change change;
-  change.set_resource(absl::StrCat("units/", unit_id));
+  change.set_resource(api::UnitName(unit_id));
   change.set_kind(v1::Change::KIND_CREATE);
   change.set_actor(std::string(actor));
   for (auto& field : DiffRecords(v1::Unit(), unit)) *change.add_fields() = std::move(field);
-  if (absl::Status logged = LogChange(batch, std::move(change)); !logged.ok()) return logged;
+  LogChange(std::move(change));
   absl::Status s = Commit(batch);
   if (!s.ok()) return s;
   return unit;
@@ -159,7 +160,7 @@ absl::StatusOr<v1::Unit> CatalogueStore::CreateUnit(absl::string_view unit_id, v
 absl::StatusOr<v1::Unit> CatalogueStore::GetUnit(absl::string_view unit_id) {
   auto value = store_->Get(records(), keys::Unit(unit_id));
   if (!value.ok()) return value.status();
-  if (!value->has_value()) return errors::NotFound("Unit", absl::StrCat("units/", unit_id));
+  if (!value->has_value()) return errors::NotFound("Unit", api::UnitName(unit_id));
   auto record = storage::ParseRecord<storage_records::UnitRecord>(**value, "unit");
   if (!record.ok()) return record.status();
   return record->unit();
@@ -176,12 +177,9 @@ absl::StatusOr<v1::Unit> CatalogueStore::LookupUnit(absl::string_view display_na
 
 absl::StatusOr<v1::ListUnitsResponse> CatalogueStore::ListUnits(
     const v1::ListUnitsRequest& request) {
-  auto page_size = storage::NormalizePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint =
-      storage::QueryFingerprint(absl::StrCat("units?region=", request.region()));
-  auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
-  if (!resume.ok()) return resume.status();
+  auto page = storage::StartPage(request.page_size(), request.page_token(),
+                                 absl::StrCat("units?region=", request.region()));
+  if (!page.ok()) return page.status();
 
   storage::ScopedSnapshot snapshot(*store_);
   v1::ListUnitsResponse response;
@@ -195,12 +193,13 @@ absl::StatusOr<v1::ListUnitsResponse> CatalogueStore::ListUnits(
   absl::Status s;
   if (request.region().empty()) {
     s = storage::ScanPage(
-        *store_, records(), snapshot.get(), "u", *resume, *page_size,
+        *store_, records(), snapshot.get(), keys::UnitsPrefix(), page->resume_after,
+        page->page_size,
         [&](absl::string_view, absl::string_view value) { return add_unit(value); }, &next);
   } else {
     const std::string prefix = keys::UnitByRegionPrefix(api::IdOf("regions", request.region()));
     s = storage::ScanPage(
-        *store_, indexes(), snapshot.get(), prefix, *resume, *page_size,
+        *store_, indexes(), snapshot.get(), prefix, page->resume_after, page->page_size,
         [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
           auto value =
               store_->Get(records(), keys::Unit(keys::TrailingId(key, 1, 0)), snapshot.get());
@@ -211,7 +210,7 @@ absl::StatusOr<v1::ListUnitsResponse> CatalogueStore::ListUnits(
         &next);
   }
   if (!s.ok()) return s;
-  if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
+  response.set_next_page_token(page->NextToken(next));
   return response;
 }
 
@@ -241,7 +240,7 @@ absl::Status CatalogueStore::CheckUnitNamesFree(const v1::Unit& unit, absl::stri
     if (!holder.ok()) return holder.status();
     if (holder->has_value() && **holder != own_id) {
       return errors::AlreadyExists(
-          "Unit", absl::StrCat("units/", **holder),
+          "Unit", api::UnitName(**holder),
           absl::StrCat("the name \"", n, "\" already belongs to units/", **holder));
     }
   }
@@ -316,7 +315,7 @@ absl::StatusOr<v1::Region> CatalogueStore::UpdateRegion(const v1::UpdateRegionRe
   change.set_kind(v1::Change::KIND_UPDATE);
   change.set_actor(std::string(actor));
   for (auto& field : fields) *change.add_fields() = std::move(field);
-  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  LogChange(std::move(change));
   if (absl::Status s = Commit(batch); !s.ok()) return s;
   return after;
 }
@@ -357,7 +356,7 @@ absl::Status CatalogueStore::DeleteRegion(absl::string_view code, absl::string_v
   change.set_kind(v1::Change::KIND_DELETE);
   change.set_actor(std::string(actor));
   for (auto& field : DiffRecords(region, v1::Region())) *change.add_fields() = std::move(field);
-  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  LogChange(std::move(change));
   return Commit(batch);
 }
 
@@ -401,14 +400,14 @@ absl::StatusOr<v1::Unit> CatalogueStore::UpdateUnit(const v1::UpdateUnitRequest&
   change.set_kind(v1::Change::KIND_UPDATE);
   change.set_actor(std::string(actor));
   for (auto& field : fields) *change.add_fields() = std::move(field);
-  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  LogChange(std::move(change));
   if (absl::Status s = Commit(batch); !s.ok()) return s;
   return after;
 }
 
 absl::Status CatalogueStore::DeleteUnit(absl::string_view unit_id, absl::string_view etag,
                                         absl::string_view actor) {
-  const std::string name = absl::StrCat("units/", unit_id);
+  const std::string name = api::UnitName(unit_id);
   absl::MutexLock lock(&write_mu_);
   auto value = store_->Get(records(), keys::Unit(unit_id));
   if (!value.ok()) return value.status();
@@ -439,7 +438,7 @@ absl::Status CatalogueStore::DeleteUnit(absl::string_view unit_id, absl::string_
   for (auto& field : DiffRecords(record->unit(), v1::Unit())) {
     *change.add_fields() = std::move(field);
   }
-  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  LogChange(std::move(change));
   return Commit(batch);
 }
 

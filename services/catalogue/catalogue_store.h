@@ -1,8 +1,5 @@
-// The catalogue's RocksDB store and its transactions; the key layout is in
-// catalogue_keys.h.
-//
-// Column families (order fixed; index = handle): 1 records, 2 indexes,
-// 3 requests, 4 meta, 5 changes.
+// The catalogue's RocksDB store and its transactions; the column families,
+// the key layout and the store formats are in catalogue_keys.h.
 //
 // Every write is one WriteBatch: record, indexes, request id and the change
 // log entry together. Writes are serialized by a mutex so that uniqueness
@@ -19,20 +16,21 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/base/clock.h"
 #include "common/storage/change_feed.h"
 #include "common/storage/store.h"
 #include "fazhi/catalogue/v1/catalogue_service.pb.h"
+#include "services/catalogue/catalogue_keys.h"
 #include "services/catalogue/storage/catalogue_records.pb.h"
 
 namespace fazhi::catalogue {
 
 class CatalogueStore {
  public:
-  // The column families, in handle order after "default".
-  static const std::vector<std::string>& ColumnFamilies();
-
   // Opens (creating when missing) the catalogue database at options.path;
-  // options.column_families is filled in here.
+  // options.column_families is filled in here. A store of an older format
+  // is migrated in place (catalogue_keys.h); a newer one is refused with
+  // FAILED_PRECONDITION.
   static absl::StatusOr<std::unique_ptr<CatalogueStore>> Open(storage::StoreOptions options);
 
   // Each returns the stored resource with output fields filled. Inputs are
@@ -85,7 +83,11 @@ class CatalogueStore {
   // returns the last committed sequence.
   uint64_t WaitForChangeAfter(uint64_t after, absl::Duration timeout);
   // The sequence of the last committed change (0 when none).
-  uint64_t LastCommittedChange() const { return changes_committed_.last_committed(); }
+  uint64_t LastCommittedChange() const { return changes_->last_committed(); }
+
+  // The clock that stamps create, update and change times. Tests set a
+  // fixed one; the default is the system clock.
+  void set_clock(Clock clock) { clock_ = std::move(clock); }
 
   absl::Status Close() { return store_->Close(); }
   storage::Store& store() { return *store_; }
@@ -93,11 +95,11 @@ class CatalogueStore {
  private:
   explicit CatalogueStore(std::unique_ptr<storage::Store> store) : store_(std::move(store)) {}
 
-  rocksdb::ColumnFamilyHandle* records() const { return store_->cf(1); }
-  rocksdb::ColumnFamilyHandle* indexes() const { return store_->cf(2); }
-  rocksdb::ColumnFamilyHandle* requests() const { return store_->cf(3); }
-  rocksdb::ColumnFamilyHandle* meta() const { return store_->cf(4); }
-  rocksdb::ColumnFamilyHandle* changes() const { return store_->cf(5); }
+  rocksdb::ColumnFamilyHandle* records() const { return store_->family(keys::Family::kRecords); }
+  rocksdb::ColumnFamilyHandle* indexes() const { return store_->family(keys::Family::kIndexes); }
+  rocksdb::ColumnFamilyHandle* requests() const { return store_->family(keys::Family::kRequests); }
+  rocksdb::ColumnFamilyHandle* meta() const { return store_->family(keys::Family::kMeta); }
+  google::protobuf::Timestamp Now() const { return ToTimestamp(clock_()); }
 
   absl::Status CheckUnitNamesFree(const v1::Unit& unit, absl::string_view own_id);
   absl::Status CheckUnitReferences(const v1::Unit& unit);
@@ -125,16 +127,18 @@ class CatalogueStore {
                                                     v1::Project project,
                                                     const google::protobuf::Timestamp& time,
                                                     v1::Change::Kind kind, absl::string_view actor);
-  // Adds `change` to the log in `batch`; Commit then publishes it.
-  absl::Status LogChange(rocksdb::WriteBatch& batch, v1::Change change);
-  // Writes `batch` and wakes watchers of the change it logged.
-  absl::Status Commit(rocksdb::WriteBatch& batch);
+  // Logs `change` (stamped now) for the write in progress; Commit writes it
+  // with `batch`. Callers hold write_mu_ from the first LogChange to Commit.
+  void LogChange(v1::Change change) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Writes `batch` with the changes logged since the last Commit, and wakes
+  // watchers of them.
+  absl::Status Commit(rocksdb::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<storage::ChangeLog> changes_;
+  Clock clock_ = SystemClock();
   absl::Mutex write_mu_;
-  uint64_t pending_sequence_ ABSL_GUARDED_BY(write_mu_) = 0;
-  // The last committed change, for watchers.
-  storage::ChangeNotifier changes_committed_;
+  std::optional<storage::ChangeLog::Batch> pending_changes_ ABSL_GUARDED_BY(write_mu_);
 };
 
 }  // namespace fazhi::catalogue

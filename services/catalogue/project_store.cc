@@ -9,6 +9,7 @@
 #include "common/storage/page_token.h"
 #include "common/storage/records.h"
 #include "common/storage/scan.h"
+#include "common/storage/sequence.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/catalogue/catalogue_keys.h"
 #include "services/catalogue/catalogue_rules.h"
@@ -19,12 +20,6 @@ namespace {
 
 using storage_records::ChangeRecord;
 using storage_records::ProjectRecord;
-
-google::protobuf::Timestamp Now() {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(absl::Now()));
-}
-
-std::string ProjectName(absl::string_view id) { return absl::StrCat("projects/", id); }
 
 absl::Status CheckEtag(absl::string_view given, const ProjectRecord& record) {
   if (given.empty() || given == EtagOf(record.revision())) return absl::OkStatus();
@@ -38,7 +33,7 @@ absl::Status CheckEtag(absl::string_view given, const ProjectRecord& record) {
 absl::StatusOr<ProjectRecord> CatalogueStore::ReadProject(absl::string_view project_id) {
   auto record = ReadProjectAt(project_id, nullptr);
   if (!record.ok()) return record.status();
-  if (!record->has_value()) return errors::NotFound("Project", ProjectName(project_id));
+  if (!record->has_value()) return errors::NotFound("Project", api::ProjectName(project_id));
   return **std::move(record);
 }
 
@@ -65,7 +60,7 @@ absl::Status CatalogueStore::CheckTitleFree(const v1::Project& project, absl::st
                                     api::IdOf("units", project.units(0)), project.title()));
   if (!holder.ok()) return holder.status();
   if (holder->has_value() && **holder != own_id) {
-    return errors::AlreadyExists("Project", ProjectName(**holder),
+    return errors::AlreadyExists("Project", api::ProjectName(**holder),
                                  absl::StrCat(project.units(0), " already has a ", project.year(),
                                               " project titled \"", project.title(), "\""));
   }
@@ -102,47 +97,25 @@ void CatalogueStore::PutProjectRecord(rocksdb::WriteBatch& batch, const ProjectR
             record.SerializeAsString());
 }
 
-absl::Status CatalogueStore::LogChange(rocksdb::WriteBatch& batch, v1::Change change) {
-  auto sequence = storage::TakeSequence(*store_, meta(), "change", &batch);
-  if (!sequence.ok()) return sequence.status();
-  change.set_sequence(static_cast<int64_t>(*sequence));
+void CatalogueStore::LogChange(v1::Change change) {
   *change.mutable_time() = Now();
-  ChangeRecord record;
-  record.set_format_version(storage::kRecordFormatVersion);
-  *record.mutable_change() = change;
-  batch.Put(changes(), keys::Change(*sequence), record.SerializeAsString());
-  batch.Put(changes(), keys::ChangeOfResource(change.resource(), *sequence), "");
-  pending_sequence_ = *sequence;
-  return absl::OkStatus();
+  if (!pending_changes_.has_value()) pending_changes_.emplace(changes_->StartBatch());
+  pending_changes_->Log<ChangeRecord>(std::move(change));
 }
 
 absl::Status CatalogueStore::Commit(rocksdb::WriteBatch& batch) {
-  absl::Status s = store_->Write(&batch);
-  const uint64_t logged = pending_sequence_;
-  pending_sequence_ = 0;
-  if (s.ok() && logged > 0) changes_committed_.Publish(logged);
-  return s;
+  std::optional<storage::ChangeLog::Batch> logged = std::move(pending_changes_);
+  pending_changes_.reset();
+  if (!logged.has_value()) logged.emplace(changes_->StartBatch());
+  return changes_->Commit(batch, *logged);
 }
 
 uint64_t CatalogueStore::WaitForChangeAfter(uint64_t after, absl::Duration timeout) {
-  return changes_committed_.WaitForChangeAfter(after, timeout);
+  return changes_->WaitForChangeAfter(after, timeout);
 }
 
 absl::StatusOr<std::vector<v1::Change>> CatalogueStore::ChangesAfter(uint64_t after, int limit) {
-  std::vector<v1::Change> out;
-  std::string next;
-  const std::string resume = after == 0 ? std::string() : keys::Change(after);
-  absl::Status s = storage::ScanPage(
-      *store_, changes(), nullptr, keys::ChangePrefix(), resume, limit,
-      [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
-        auto record = storage::ParseRecord<ChangeRecord>(value, "change record");
-        if (!record.ok()) return record.status();
-        out.push_back(record->change());
-        return true;
-      },
-      &next);
-  if (!s.ok()) return s;
-  return out;
+  return changes_->ChangesAfter<ChangeRecord>(after, limit);
 }
 
 absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view project_id,
@@ -162,25 +135,23 @@ absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view proj
   std::string id(project_id);
   if (id.empty()) {
     // A client may have chosen an id of the generated form: skip those.
-    auto next = storage::TakeFreeSequence(
-        *store_, meta(), "project",
-        [&](uint64_t n) -> absl::StatusOr<bool> {
-          auto found =
-              store_->Get(records(), keys::Project(absl::StrCat("p", project.year(), "-", n)));
-          if (!found.ok()) return found.status();
-          return found->has_value();
-        },
-        &batch);
+    auto draw = storage::SequenceCounter(*store_, meta(), "project").StartDraw();
+    auto next = draw.TakeFree([&](uint64_t n) -> absl::StatusOr<bool> {
+      auto found = store_->Get(records(), keys::Project(absl::StrCat("p", project.year(), "-", n)));
+      if (!found.ok()) return found.status();
+      return found->has_value();
+    });
     if (!next.ok()) return next.status();
+    draw.Stage(batch);
     id = absl::StrCat("p", project.year(), "-", *next);
   }
   auto existing = store_->Get(records(), keys::Project(id));
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) {
-    return errors::AlreadyExists("Project", ProjectName(id),
+    return errors::AlreadyExists("Project", api::ProjectName(id),
                                  "the project id is already registered");
   }
-  project.set_name(ProjectName(id));
+  project.set_name(api::ProjectName(id));
   *project.mutable_create_time() = Now();
   *project.mutable_update_time() = project.create_time();
   project.set_etag(EtagOf(1));
@@ -198,7 +169,7 @@ absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view proj
   change.set_kind(v1::Change::KIND_CREATE);
   change.set_actor(std::string(actor));
   for (auto& field : DiffRecords(v1::Project(), project)) *change.add_fields() = std::move(field);
-  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  LogChange(std::move(change));
   if (absl::Status s = Commit(batch); !s.ok()) return s;
   return project;
 }
@@ -226,11 +197,12 @@ absl::StatusOr<std::optional<ProjectRecord>> CatalogueStore::ReadProjectAt(
 
 absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
     const v1::ListProjectsRequest& request) {
-  auto page_size = storage::NormalizePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint = storage::QueryFingerprint(CanonicalProjectQuery(request));
-  auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
-  if (!resume.ok()) return resume.status();
+  errors::FieldViolations violations;
+  const ProjectOrder order = ParseProjectOrder(request.order_by(), violations);
+  auto page =
+      storage::StartPage(request.page_size(), request.page_token(), CanonicalProjectQuery(request));
+  if (!page.ok()) violations.AddFrom(page.status());
+  if (!violations.empty()) return violations.ToStatus();
 
   // The narrowest index: by region (and year, unless descendants are
   // wanted, whose keys interleave years), else by year. Other filters are
@@ -250,9 +222,6 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
   storage::ScopedSnapshot snapshot(*store_);
   v1::ListProjectsResponse response;
   std::string next;
-  errors::FieldViolations violations;
-  const ProjectOrder order = ParseProjectOrder(request.order_by(), violations);
-  if (!violations.empty()) return violations.ToStatus();
   // Scans the index from `after`, adding up to `limit` matching projects to
   // `out`; `last` receives the key to resume from.
   auto scan = [&](absl::string_view after, int limit, v1::ListProjectsResponse& out,
@@ -281,18 +250,20 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
     }
     for (const auto& project : all.projects()) {
       std::string key = ProjectSortKey(order, project);
-      if (key > *resume) ranked.emplace_back(std::move(key), &project);
+      if (key > page->resume_after) ranked.emplace_back(std::move(key), &project);
     }
     std::sort(ranked.begin(), ranked.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    const size_t take = std::min(ranked.size(), static_cast<size_t>(*page_size));
+    const size_t take = std::min(ranked.size(), static_cast<size_t>(page->page_size));
     for (size_t i = 0; i < take; ++i) *response.add_projects() = *ranked[i].second;
     if (take < ranked.size()) next = ranked[take - 1].first;
-    if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
+    response.set_next_page_token(page->NextToken(next));
     return response;
   }
-  if (absl::Status s = scan(*resume, *page_size, response, &next); !s.ok()) return s;
-  if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
+  if (absl::Status s = scan(page->resume_after, page->page_size, response, &next); !s.ok()) {
+    return s;
+  }
+  response.set_next_page_token(page->NextToken(next));
   return response;
 }
 
@@ -329,7 +300,7 @@ absl::StatusOr<v1::Project> CatalogueStore::UpdateProject(const v1::UpdateProjec
   change.set_kind(v1::Change::KIND_UPDATE);
   change.set_actor(std::string(actor));
   for (auto& field : fields) *change.add_fields() = std::move(field);
-  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  LogChange(std::move(change));
   if (absl::Status s = Commit(batch); !s.ok()) return s;
   return after;
 }
@@ -354,7 +325,7 @@ absl::Status CatalogueStore::DeleteProject(absl::string_view project_id, absl::s
   for (auto& field : DiffRecords(record->project(), v1::Project())) {
     *change.add_fields() = std::move(field);
   }
-  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  LogChange(std::move(change));
   return Commit(batch);
 }
 
@@ -401,7 +372,7 @@ absl::StatusOr<v1::Project> CatalogueStore::CommitProjectRevision(
   }
   *record.mutable_project() = project;
   PutProjectRecord(batch, record);
-  if (absl::Status s = LogChange(batch, std::move(change)); !s.ok()) return s;
+  LogChange(std::move(change));
   if (absl::Status s = Commit(batch); !s.ok()) return s;
   return project;
 }
@@ -431,34 +402,20 @@ absl::StatusOr<v1::Project> CatalogueStore::ReviewProject(const v1::ReviewProjec
 
 absl::StatusOr<v1::ListChangesResponse> CatalogueStore::ListChanges(
     const v1::ListChangesRequest& request) {
-  auto page_size = storage::NormalizePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint =
-      storage::QueryFingerprint(absl::StrCat("changes?resource=", request.resource()));
-  auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
-  if (!resume.ok()) return resume.status();
+  auto page = storage::StartPage(request.page_size(), request.page_token(),
+                                 absl::StrCat("changes?resource=", request.resource()));
+  if (!page.ok()) return page.status();
   storage::ScopedSnapshot snapshot(*store_);
-  v1::ListChangesResponse response;
   std::string next;
-  absl::Status s = storage::ScanPage(
-      *store_, changes(), snapshot.get(), keys::ChangesOfResourcePrefix(request.resource()),
-      *resume, *page_size,
-      [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
-        auto value =
-            store_->Get(changes(), keys::Change(keys::TrailingSequence(key)), snapshot.get());
-        if (!value.ok()) return value.status();
-        if (!value->has_value()) return false;
-        auto record = storage::ParseRecord<ChangeRecord>(**value, "change record");
-        if (!record.ok()) return record.status();
-        *response.add_changes() = record->change();
-        return true;
-      },
-      &next);
-  if (!s.ok()) return s;
-  if (response.changes().empty() && request.page_token().empty()) {
+  auto changes = changes_->ChangesOfResource<ChangeRecord>(request.resource(), page->resume_after,
+                                                           page->page_size, snapshot.get(), &next);
+  if (!changes.ok()) return changes.status();
+  if (changes->empty() && request.page_token().empty()) {
     return errors::NotFound("Resource", request.resource());
   }
-  if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
+  v1::ListChangesResponse response;
+  for (auto& change : *changes) *response.add_changes() = std::move(change);
+  response.set_next_page_token(page->NextToken(next));
   return response;
 }
 

@@ -17,51 +17,29 @@
 #include "common/storage/page_token.h"
 #include "common/storage/records.h"
 #include "common/storage/scan.h"
+#include "common/storage/sequence.h"
+#include "common/storage/store_format.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/metrics/metrics_format.h"
+#include "services/metrics/metrics_keys.h"
 #include "services/metrics/metrics_rules.h"
 #include "services/metrics/storage/metrics_records.pb.h"
 
 namespace fazhi::metrics {
-namespace {
-
-using storage::KeyBuilder;
-using storage::KeyReader;
-
-std::string IndicatorKey(absl::string_view code) { return KeyBuilder('i').AddString(code).Build(); }
-
-KeyBuilder SubjectYearPrefix(absl::string_view subject, int year) {
-  KeyBuilder b('o');
-  b.AddString(subject).AddUint32(static_cast<uint32_t>(year));
-  return b;
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
-
-std::string ObservationKey(const v1::Observation& o) {
-  return SubjectYearPrefix(o.subject(), o.period().year())
-      .AddString(api::IdOf("indicators", o.indicator()))
-      .AddUint32(static_cast<uint32_t>(o.period().start_month()))
-      .AddUint32(static_cast<uint32_t>(o.period().end_month()))
-      .Build();
-}
-
-}  // namespace
-
-const std::vector<std::string>& MetricsStore::ColumnFamilies() {
-  static const auto* families =
-      new std::vector<std::string>{"records", "indexes", "requests", "meta", "changes"};
-  return *families;
-}
 
 absl::StatusOr<std::unique_ptr<MetricsStore>> MetricsStore::Open(storage::StoreOptions options) {
-  options.column_families = ColumnFamilies();
+  options.column_families = storage::FamilyNames(keys::kFamilies);
   auto store = storage::Store::Open(options);
   if (!store.ok()) return store.status();
   auto metrics = std::unique_ptr<MetricsStore>(new MetricsStore(std::move(*store)));
-  auto changes = storage::ChangeLog::Open(*metrics->store_, metrics->changes());
+  if (absl::Status s = storage::UpgradeFormat(*metrics->store_, metrics->meta(), "metrics",
+                                              keys::kStoreFormat, MetricsMigrations());
+      !s.ok()) {
+    return s;
+  }
+  auto changes =
+      storage::ChangeLog::Open(*metrics->store_, metrics->store_->family(keys::Family::kChanges));
   if (!changes.ok()) return changes.status();
   metrics->changes_ = *std::move(changes);
   return metrics;
@@ -73,15 +51,15 @@ absl::StatusOr<std::unique_ptr<MetricsStore>> MetricsStore::Open(storage::StoreO
 // same identity or request_id is rare, and parsing it then is cheaper than
 // keeping a copy of every record of a bulk load.
 struct MetricsStore::PendingWrites {
-  explicit PendingWrites(const storage::ChangeLog& log) : changes(log.StartBatch()) {}
+  PendingWrites(const storage::ChangeLog& log, const storage::SequenceCounter& observation_ids)
+      : changes(log.StartBatch()), ids(observation_ids.StartDraw()) {}
 
   rocksdb::WriteBatch batch;
   storage::ChangeLog::Batch changes;
+  storage::SequenceDraw ids;                        // numbers of new observations
   std::map<std::string, std::string> observations;  // by 'o' key: ObservationRecord bytes
   std::map<std::string, std::string> requests;      // by request_id: ObservationRecord bytes
   std::map<std::string, v1::Indicator> indicators;  // by code
-  uint64_t next_sequence = 0;                       // 0: not read yet
-  bool sequence_taken = false;
   google::protobuf::Timestamp now;
   // How a value recorded over an existing one is described in its history.
   v1::RevisionAction rerecord_action = v1::REVISION_ACTION_RERECORDED;
@@ -89,9 +67,9 @@ struct MetricsStore::PendingWrites {
 };
 
 absl::StatusOr<v1::Indicator> MetricsStore::CreateIndicator(v1::Indicator indicator) {
-  indicator.set_name(absl::StrCat("indicators/", indicator.code()));
+  indicator.set_name(api::IndicatorName(indicator.code()));
   absl::MutexLock lock(&write_mu_);
-  auto existing = store_->Get(records(), IndicatorKey(indicator.code()));
+  auto existing = store_->Get(records(), keys::Indicator(indicator.code()));
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) {
     return errors::AlreadyExists("Indicator", indicator.name(), "the code is already defined");
@@ -100,18 +78,18 @@ absl::StatusOr<v1::Indicator> MetricsStore::CreateIndicator(v1::Indicator indica
        {std::pair<const char*, std::string>{"indicator.numerator_code", indicator.numerator_code()},
         {"indicator.denominator_code", indicator.denominator_code()}}) {
     if (code.empty()) continue;
-    auto part = store_->Get(records(), IndicatorKey(code));
+    auto part = store_->Get(records(), keys::Indicator(code));
     if (!part.ok()) return part.status();
     if (!part->has_value()) {
-      return errors::ReferenceNotFound(field, "Indicator", absl::StrCat("indicators/", code));
+      return errors::ReferenceNotFound(field, "Indicator", api::IndicatorName(code));
     }
   }
   storage_records::IndicatorRecord record;
   record.set_format_version(storage::kRecordFormatVersion);
   *record.mutable_indicator() = indicator;
-  PendingWrites pending(*changes_);
+  PendingWrites pending(*changes_, observation_ids_);
   pending.now = ToTimestamp(Now());
-  pending.batch.Put(records(), IndicatorKey(indicator.code()), record.SerializeAsString());
+  pending.batch.Put(records(), keys::Indicator(indicator.code()), record.SerializeAsString());
   LogChange(pending, indicator.name(), v1::Change::KIND_CREATE, "anonymous");
   absl::Status s = Commit(pending);
   if (!s.ok()) return s;
@@ -124,9 +102,9 @@ absl::StatusOr<v1::Indicator> MetricsStore::CreateIndicator(v1::Indicator indica
 
 absl::StatusOr<v1::Indicator> MetricsStore::GetIndicator(absl::string_view code,
                                                          const rocksdb::Snapshot* snapshot) {
-  auto value = store_->Get(records(), IndicatorKey(code), snapshot);
+  auto value = store_->Get(records(), keys::Indicator(code), snapshot);
   if (!value.ok()) return value.status();
-  if (!value->has_value()) return errors::NotFound("Indicator", absl::StrCat("indicators/", code));
+  if (!value->has_value()) return errors::NotFound("Indicator", api::IndicatorName(code));
   auto record = storage::ParseRecord<storage_records::IndicatorRecord>(**value, "indicator");
   if (!record.ok()) return record.status();
   return record->indicator();
@@ -134,15 +112,12 @@ absl::StatusOr<v1::Indicator> MetricsStore::GetIndicator(absl::string_view code,
 
 absl::StatusOr<v1::ListIndicatorsResponse> MetricsStore::ListIndicators(
     const v1::ListIndicatorsRequest& request) {
-  auto page_size = storage::NormalizePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint = storage::QueryFingerprint("indicators");
-  auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
-  if (!resume.ok()) return resume.status();
+  auto page = storage::StartPage(request.page_size(), request.page_token(), "indicators");
+  if (!page.ok()) return page.status();
   v1::ListIndicatorsResponse response;
   std::string next;
   absl::Status s = storage::ScanPage(
-      *store_, records(), nullptr, "i", *resume, *page_size,
+      *store_, records(), nullptr, keys::IndicatorsPrefix(), page->resume_after, page->page_size,
       [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
         auto record = storage::ParseRecord<storage_records::IndicatorRecord>(value, "indicator");
         if (!record.ok()) return record.status();
@@ -151,7 +126,7 @@ absl::StatusOr<v1::ListIndicatorsResponse> MetricsStore::ListIndicators(
       },
       &next);
   if (!s.ok()) return s;
-  if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
+  response.set_next_page_token(page->NextToken(next));
   return response;
 }
 
@@ -161,7 +136,7 @@ absl::StatusOr<MetricsStore::IndicatorSet> MetricsStore::AllIndicators() {
   auto all = std::make_shared<std::vector<v1::Indicator>>();
   std::string next;
   absl::Status s = storage::ScanPage(
-      *store_, records(), nullptr, "i", "", std::numeric_limits<int>::max(),
+      *store_, records(), nullptr, keys::IndicatorsPrefix(), "", std::numeric_limits<int>::max(),
       [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
         auto record = storage::ParseRecord<storage_records::IndicatorRecord>(value, "indicator");
         if (!record.ok()) return record.status();
@@ -175,23 +150,6 @@ absl::StatusOr<MetricsStore::IndicatorSet> MetricsStore::AllIndicators() {
 }
 
 namespace {
-
-std::string RequestKey(absl::string_view request_id) {
-  return KeyBuilder('q').AddString(request_id).Build();
-}
-std::string IdKey(absl::string_view id) { return KeyBuilder('n').AddString(id).Build(); }
-std::string HistoryKey(absl::string_view id, uint32_t revision) {
-  return KeyBuilder('h').AddString(id).AddUint32(revision).Build();
-}
-std::string SequenceKey() { return KeyBuilder('s').AddString("observation").Build(); }
-std::string ReportSourceKey(absl::string_view report) {
-  return KeyBuilder('p').AddString(report).Build();
-}
-KeyBuilder ObservationsOfReportPrefix(absl::string_view report) {
-  KeyBuilder b('r');
-  b.AddString(report);
-  return b;
-}
 
 uint32_t RevisionOf(const storage_records::ObservationRecord& record) {
   return record.revision() == 0 ? 1 : record.revision();
@@ -223,7 +181,7 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
     if (auto it = pending.requests.find(std::string(request_id)); it != pending.requests.end()) {
       earlier = it->second;
     } else {
-      auto stored = store_->Get(requests(), RequestKey(request_id));
+      auto stored = store_->Get(requests(), keys::Request(request_id));
       if (!stored.ok()) return stored.status();
       earlier = *std::move(stored);
     }
@@ -252,7 +210,7 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
   CheckAgainstIndicator(observation, cached->second, violations, field_prefix);
   if (!violations.empty()) return violations.ToStatus();
 
-  const std::string key = ObservationKey(observation);
+  const std::string key = keys::Observation(observation);
   std::optional<storage_records::ObservationRecord> existing;
   if (auto it = pending.observations.find(key); it != pending.observations.end()) {
     auto staged =
@@ -269,24 +227,17 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
   if (existing.has_value()) {
     observation.set_name(existing->observation().name());
     const std::string id = api::IdOf("observations", observation.name());
-    pending.batch.Put(records(), HistoryKey(id, RevisionOf(*existing)),
+    pending.batch.Put(records(), keys::History(id, RevisionOf(*existing)),
                       existing->SerializeAsString());
     record.set_revision(RevisionOf(*existing) + 1);
     record.set_action(pending.rerecord_action);
     record.set_reason(pending.rerecord_reason);
   } else {
-    if (pending.next_sequence == 0) {
-      auto current = store_->Get(meta(), SequenceKey());
-      if (!current.ok()) return current.status();
-      pending.next_sequence = 1;
-      if (current->has_value() && !KeyReader(**current).ReadUint64(&pending.next_sequence)) {
-        return errors::Internal("store", "counter observation is unreadable");
-      }
-    }
-    const std::string id = absl::StrFormat("o%016x", pending.next_sequence++);
-    pending.sequence_taken = true;
-    observation.set_name(absl::StrCat("observations/", id));
-    pending.batch.Put(indexes(), IdKey(id), key);
+    auto number = pending.ids.Take();
+    if (!number.ok()) return number.status();
+    const std::string id = absl::StrFormat("o%016x", *number);
+    observation.set_name(api::ObservationName(id));
+    pending.batch.Put(indexes(), keys::ObservationId(id), key);
     record.set_revision(1);
     record.set_action(v1::REVISION_ACTION_RECORDED);
   }
@@ -302,16 +253,15 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
   std::string bytes = record.SerializeAsString();
   pending.batch.Put(records(), key, bytes);
   if (!request_id.empty()) {
-    pending.batch.Put(requests(), RequestKey(request_id), bytes);
+    pending.batch.Put(requests(), keys::Request(request_id), bytes);
     pending.requests[std::string(request_id)] = bytes;
   }
   pending.observations.insert_or_assign(key, std::move(bytes));
   v1::Observation stored = std::move(*record.mutable_observation());
   if (!stored.provenance().report().empty()) {
     pending.batch.Put(indexes(),
-                      ObservationsOfReportPrefix(stored.provenance().report())
-                          .AddString(api::IdOf("observations", stored.name()))
-                          .Build(),
+                      keys::ObservationOfReport(stored.provenance().report(),
+                                                api::IdOf("observations", stored.name())),
                       "");
   }
   LogChange(pending, stored.name(),
@@ -319,13 +269,6 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
             stored.provenance().recorded_by());
   return stored;
 }
-
-namespace {
-
-std::string RulesInForceKey() { return KeyBuilder('r').AddString("in-force").Build(); }
-std::string RulesChangeKey(uint64_t sequence) { return KeyBuilder('g').AddUint64(sequence).Build(); }
-
-}  // namespace
 
 absl::StatusOr<std::optional<v1::RulesChange>> MetricsStore::RecordRulesInForce(
     const fazhi::rules::v1::RuleSet& rules) {
@@ -336,7 +279,7 @@ absl::StatusOr<std::optional<v1::RulesChange>> MetricsStore::RecordRulesInForce(
   *now_in_force.mutable_metrics() = rules.metrics();
 
   absl::MutexLock lock(&write_mu_);
-  auto stored = store_->Get(meta(), RulesInForceKey());
+  auto stored = store_->Get(meta(), keys::RulesInForce());
   if (!stored.ok()) return stored.status();
   storage_records::RulesInForceRecord before;
   if (stored->has_value()) {
@@ -369,26 +312,23 @@ absl::StatusOr<std::optional<v1::RulesChange>> MetricsStore::RecordRulesInForce(
   change.set_quality_rules_changed(stored->has_value() && before.metrics().SerializeAsString() !=
                                                               rules.metrics().SerializeAsString());
 
-  // The next change number: one after the last recorded.
-  uint64_t sequence = 1;
-  {
-    auto it = store_->NewPrefixIterator(meta(), KeyBuilder('g').Build(), nullptr);
-    for (it->Seek(KeyBuilder('g').Build()); it->Valid(); it->Next()) ++sequence;
-    if (!it->status().ok()) return storage::FromRocksDb(it->status(), "scan rules changes");
-  }
+  auto draw = storage::SequenceCounter(*store_, meta(), keys::kRulesChangeCounter).StartDraw();
+  auto sequence = draw.Take();
+  if (!sequence.ok()) return sequence.status();
   storage_records::RulesChangeRecord record;
   record.set_format_version(1);
   *record.mutable_change() = change;
   rocksdb::WriteBatch batch;
-  batch.Put(meta(), RulesChangeKey(sequence), record.SerializeAsString());
-  batch.Put(meta(), RulesInForceKey(), now_in_force.SerializeAsString());
+  draw.Stage(batch);
+  batch.Put(meta(), keys::RulesChange(*sequence), record.SerializeAsString());
+  batch.Put(meta(), keys::RulesInForce(), now_in_force.SerializeAsString());
   if (absl::Status s = store_->Write(&batch); !s.ok()) return s;
   return change;
 }
 
 absl::StatusOr<std::vector<v1::RulesChange>> MetricsStore::ListRulesChanges() const {
   std::vector<v1::RulesChange> changes;
-  const std::string prefix = KeyBuilder('g').Build();
+  const std::string prefix = keys::RulesChangesPrefix();
   auto it = store_->NewPrefixIterator(meta(), prefix, nullptr);
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     auto record = storage::ParseRecord<storage_records::RulesChangeRecord>(
@@ -426,18 +366,14 @@ absl::StatusOr<std::vector<v1::Change>> MetricsStore::ChangesAfter(uint64_t afte
 }
 
 absl::Status MetricsStore::Commit(PendingWrites& pending) {
-  if (pending.sequence_taken) {
-    // The value is the next number, 8 bytes big-endian (as TakeSequence).
-    pending.batch.Put(meta(), SequenceKey(),
-                      KeyBuilder('\0').AddUint64(pending.next_sequence).Build().substr(1));
-  }
+  pending.ids.Stage(pending.batch);
   return changes_->Commit(pending.batch, pending.changes);
 }
 
 absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation observation,
                                                                 absl::string_view request_id) {
   absl::MutexLock lock(&write_mu_);
-  PendingWrites pending(*changes_);
+  PendingWrites pending(*changes_, observation_ids_);
   pending.now = ToTimestamp(Now());
   auto result = StageObservation(std::move(observation), request_id, "observation", pending);
   if (!result.ok()) return result.status();
@@ -450,7 +386,7 @@ absl::Status MetricsStore::RecordObservations(
     std::vector<std::optional<v1::RecordObservationRequest>>& items,
     std::vector<absl::StatusOr<v1::Observation>>* results) {
   absl::MutexLock lock(&write_mu_);
-  PendingWrites pending(*changes_);
+  PendingWrites pending(*changes_, observation_ids_);
   pending.now = ToTimestamp(Now());
   results->clear();
   results->reserve(items.size());
@@ -459,9 +395,9 @@ absl::Status MetricsStore::RecordObservations(
       results->push_back(errors::Internal("ingest", "item rejected before staging"));
       continue;
     }
-    auto staged = StageObservation(std::move(*items[i]->mutable_observation()),
-                                   items[i]->request_id(),
-                                   absl::StrCat("requests[", i, "].observation"), pending);
+    auto staged =
+        StageObservation(std::move(*items[i]->mutable_observation()), items[i]->request_id(),
+                         absl::StrCat("requests[", i, "].observation"), pending);
     if (!staged.ok() && !absl::IsInvalidArgument(staged.status()) &&
         !absl::IsNotFound(staged.status())) {
       return staged.status();  // The store failed: nothing is written.
@@ -476,7 +412,7 @@ absl::StatusOr<v1::Observation> MetricsStore::CorrectObservation(
     const fazhi::type::Provenance* provenance, absl::string_view request_id) {
   absl::MutexLock lock(&write_mu_);
   if (!request_id.empty()) {
-    auto earlier = store_->Get(requests(), RequestKey(request_id));
+    auto earlier = store_->Get(requests(), keys::Request(request_id));
     if (!earlier.ok()) return earlier.status();
     if (earlier->has_value()) {
       auto record =
@@ -485,8 +421,8 @@ absl::StatusOr<v1::Observation> MetricsStore::CorrectObservation(
       return record->observation();
     }
   }
-  const std::string name = absl::StrCat("observations/", id);
-  auto key = store_->Get(indexes(), IdKey(id));
+  const std::string name = api::ObservationName(id);
+  auto key = store_->Get(indexes(), keys::ObservationId(id));
   if (!key.ok()) return key.status();
   if (!key->has_value()) return errors::NotFound("Observation", name);
   auto stored = store_->Get(records(), **key);
@@ -531,16 +467,16 @@ absl::StatusOr<v1::Observation> MetricsStore::CorrectObservation(
   record.set_reason(std::string(reason));
   *record.mutable_change_time() = now;
   record.set_actor(observation.provenance().recorded_by());
-  PendingWrites pending(*changes_);
+  PendingWrites pending(*changes_, observation_ids_);
   pending.now = now;
-  pending.batch.Put(records(), HistoryKey(id, RevisionOf(*current)), current->SerializeAsString());
+  pending.batch.Put(records(), keys::History(id, RevisionOf(*current)),
+                    current->SerializeAsString());
   const std::string bytes = record.SerializeAsString();
   pending.batch.Put(records(), **key, bytes);
-  if (!request_id.empty()) pending.batch.Put(requests(), RequestKey(request_id), bytes);
+  if (!request_id.empty()) pending.batch.Put(requests(), keys::Request(request_id), bytes);
   if (!observation.provenance().report().empty()) {
-    pending.batch.Put(
-        indexes(),
-        ObservationsOfReportPrefix(observation.provenance().report()).AddString(id).Build(), "");
+    pending.batch.Put(indexes(), keys::ObservationOfReport(observation.provenance().report(), id),
+                      "");
   }
   LogChange(pending, name, v1::Change::KIND_UPDATE, record.actor());
   absl::Status s = Commit(pending);
@@ -551,8 +487,8 @@ absl::StatusOr<v1::Observation> MetricsStore::CorrectObservation(
 absl::StatusOr<v1::ObservationRevision> MetricsStore::DeleteObservation(absl::string_view id,
                                                                         absl::string_view reason) {
   absl::MutexLock lock(&write_mu_);
-  const std::string name = absl::StrCat("observations/", id);
-  auto key = store_->Get(indexes(), IdKey(id));
+  const std::string name = api::ObservationName(id);
+  auto key = store_->Get(indexes(), keys::ObservationId(id));
   if (!key.ok()) return key.status();
   if (!key->has_value()) return errors::NotFound("Observation", name);
   auto stored = store_->Get(records(), **key);
@@ -564,7 +500,7 @@ absl::StatusOr<v1::ObservationRevision> MetricsStore::DeleteObservation(absl::st
     if (record->observation().name() == name) current = *std::move(record);
   }
   if (!current.has_value()) return errors::NotFound("Observation", name);
-  PendingWrites pending(*changes_);
+  PendingWrites pending(*changes_, observation_ids_);
   pending.now = ToTimestamp(Now());
   const storage_records::ObservationRecord tombstone =
       StageDeletion(**key, *current, reason, "anonymous", pending);
@@ -586,8 +522,9 @@ storage_records::ObservationRecord MetricsStore::StageDeletion(
   tombstone.set_reason(std::string(reason));
   *tombstone.mutable_change_time() = pending.now;
   tombstone.set_actor(std::string(actor));
-  pending.batch.Put(records(), HistoryKey(id, RevisionOf(current)), current.SerializeAsString());
-  pending.batch.Put(records(), HistoryKey(id, tombstone.revision()), tombstone.SerializeAsString());
+  pending.batch.Put(records(), keys::History(id, RevisionOf(current)), current.SerializeAsString());
+  pending.batch.Put(records(), keys::History(id, tombstone.revision()),
+                    tombstone.SerializeAsString());
   pending.batch.Delete(records(), key);
   LogChange(pending, name, v1::Change::KIND_DELETE, actor);
   return tombstone;
@@ -595,25 +532,22 @@ storage_records::ObservationRecord MetricsStore::StageDeletion(
 
 absl::StatusOr<v1::ListObservationHistoryResponse> MetricsStore::ListObservationHistory(
     absl::string_view id, const v1::ListObservationHistoryRequest& request) {
-  auto page_size = storage::NormalizePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint =
-      storage::QueryFingerprint(absl::StrCat("observation-history?name=", request.name()));
-  auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
-  if (!resume.ok()) return resume.status();
+  auto page = storage::StartPage(request.page_size(), request.page_token(),
+                                 absl::StrCat("observation-history?name=", request.name()));
+  if (!page.ok()) return page.status();
   int after = 0;
-  if (!resume->empty() && !absl::SimpleAtoi(*resume, &after)) {
+  if (!page->resume_after.empty() && !absl::SimpleAtoi(page->resume_after, &after)) {
     return errors::InvalidField("page_token", "is not a token this method returned");
   }
   storage::ScopedSnapshot snapshot(*store_);
-  const std::string name = absl::StrCat("observations/", id);
-  auto key = store_->Get(indexes(), IdKey(id), snapshot.get());
+  const std::string name = api::ObservationName(id);
+  auto key = store_->Get(indexes(), keys::ObservationId(id), snapshot.get());
   if (!key.ok()) return key.status();
   if (!key->has_value()) return errors::NotFound("Observation", name);
   std::vector<v1::ObservationRevision> all;
   std::string unused;
   absl::Status s = storage::ScanPage(
-      *store_, records(), snapshot.get(), KeyBuilder('h').AddString(id).Build(), "",
+      *store_, records(), snapshot.get(), keys::HistoryPrefix(id), "",
       std::numeric_limits<int>::max(),
       [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
         auto record =
@@ -634,9 +568,9 @@ absl::StatusOr<v1::ListObservationHistoryResponse> MetricsStore::ListObservation
   v1::ListObservationHistoryResponse response;
   for (const auto& revision : all) {
     if (revision.revision() <= after) continue;
-    if (response.revisions_size() == *page_size) {
-      response.set_next_page_token(storage::EncodePageToken(
-          fingerprint, absl::StrCat(response.revisions().rbegin()->revision())));
+    if (response.revisions_size() == page->page_size) {
+      response.set_next_page_token(
+          page->NextToken(absl::StrCat(response.revisions().rbegin()->revision())));
       break;
     }
     *response.add_revisions() = revision;
@@ -646,20 +580,18 @@ absl::StatusOr<v1::ListObservationHistoryResponse> MetricsStore::ListObservation
 
 absl::StatusOr<v1::ListObservationsResponse> MetricsStore::ListObservations(
     const v1::ListObservationsRequest& request) {
-  auto page_size = storage::NormalizePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint = storage::QueryFingerprint(
-      absl::StrCat("observations?subject=", request.subject(), "&year=", request.year(),
-                   "&indicator=", request.indicator()));
-  auto resume = storage::DecodePageToken(request.page_token(), fingerprint);
-  if (!resume.ok()) return resume.status();
-  KeyBuilder prefix('o');
-  prefix.AddString(request.subject());
-  if (request.year() != 0) prefix.AddUint32(static_cast<uint32_t>(request.year()));
+  auto page = storage::StartPage(request.page_size(), request.page_token(),
+                                 absl::StrCat("observations?subject=", request.subject(), "&year=",
+                                              request.year(), "&indicator=", request.indicator()));
+  if (!page.ok()) return page.status();
+  const std::string prefix =
+      request.year() == 0
+          ? keys::ObservationsOfSubjectPrefix(request.subject())
+          : keys::ObservationsOfSubjectYearPrefix(request.subject(), request.year());
   v1::ListObservationsResponse response;
   std::string next;
   absl::Status s = storage::ScanPage(
-      *store_, records(), nullptr, prefix.Build(), *resume, *page_size,
+      *store_, records(), nullptr, prefix, page->resume_after, page->page_size,
       [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
         auto record =
             storage::ParseRecord<storage_records::ObservationRecord>(value, "observation");
@@ -673,7 +605,7 @@ absl::StatusOr<v1::ListObservationsResponse> MetricsStore::ListObservations(
       },
       &next);
   if (!s.ok()) return s;
-  if (!next.empty()) response.set_next_page_token(storage::EncodePageToken(fingerprint, next));
+  response.set_next_page_token(page->NextToken(next));
   return response;
 }
 
@@ -682,7 +614,7 @@ absl::StatusOr<std::vector<v1::Observation>> MetricsStore::ObservationsOf(
   std::vector<v1::Observation> all;
   std::string next;
   absl::Status s = storage::ScanPage(
-      *store_, records(), snapshot, SubjectYearPrefix(subject, year).Build(), "",
+      *store_, records(), snapshot, keys::ObservationsOfSubjectYearPrefix(subject, year), "",
       std::numeric_limits<int>::max(),
       [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
         auto record =
@@ -699,10 +631,10 @@ absl::StatusOr<std::vector<v1::Observation>> MetricsStore::ObservationsOf(
 absl::StatusOr<std::vector<v1::Observation>> MetricsStore::ObservationsInYears(
     absl::string_view subject, int first_year, int last_year, const rocksdb::Snapshot* snapshot) {
   std::vector<v1::Observation> all;
-  const std::string subject_prefix = KeyBuilder('o').AddString(subject).Build();
+  const std::string subject_prefix = keys::ObservationsOfSubjectPrefix(subject);
   auto it = store_->NewPrefixIterator(records(), subject_prefix, snapshot);
-  const std::string end = SubjectYearPrefix(subject, last_year + 1).Build();
-  for (it->Seek(SubjectYearPrefix(subject, std::max(first_year, 0)).Build());
+  const std::string end = keys::ObservationsOfSubjectYearPrefix(subject, last_year + 1);
+  for (it->Seek(keys::ObservationsOfSubjectYearPrefix(subject, std::max(first_year, 0)));
        it->Valid() && it->key().compare(end) < 0; it->Next()) {
     auto record = storage::ParseRecord<storage_records::ObservationRecord>(
         absl::string_view(it->value().data(), it->value().size()), "observation");
@@ -747,7 +679,7 @@ absl::Status MetricsStore::ReplaceReportObservations(
     const std::vector<std::optional<v1::Observation>>& items, absl::string_view actor,
     std::vector<ReportItemResult>* results, std::vector<std::string>* withdrawn) {
   absl::MutexLock lock(&write_mu_);
-  PendingWrites pending(*changes_);
+  PendingWrites pending(*changes_, observation_ids_);
   pending.now = ToTimestamp(Now());
   pending.rerecord_action = v1::REVISION_ACTION_CORRECTED;
   pending.rerecord_reason = absl::StrCat("superseded by ", report, " version ", version);
@@ -756,7 +688,7 @@ absl::Status MetricsStore::ReplaceReportObservations(
   withdrawn->clear();
 
   storage_records::ReportSourceRecord source;
-  auto stored_source = store_->Get(records(), ReportSourceKey(report));
+  auto stored_source = store_->Get(records(), keys::ReportSource(report));
   if (!stored_source.ok()) return stored_source.status();
   if (stored_source->has_value()) {
     auto parsed =
@@ -774,17 +706,15 @@ absl::Status MetricsStore::ReplaceReportObservations(
   // What the report gives now, by 'o' key; index entries that no longer
   // lead to one of its values are dropped.
   std::map<std::string, storage_records::ObservationRecord> held;
-  const std::string prefix = ObservationsOfReportPrefix(report).Build();
+  const std::string prefix = keys::ObservationsOfReportPrefix(report);
   auto it = store_->NewPrefixIterator(indexes(), prefix, nullptr);
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     const std::string index_key(it->key().data(), it->key().size());
-    KeyReader reader(index_key);
-    char tag = 0;
-    std::string named_report, id;
-    if (!reader.ReadTag(&tag) || !reader.ReadString(&named_report) || !reader.ReadString(&id)) {
-      return errors::Internal("store", "a report index key is malformed");
+    std::string id;
+    if (!keys::ReadObservationOfReport(index_key, &id)) {
+      return errors::DataLoss("a report index key is malformed");
     }
-    auto key = store_->Get(indexes(), IdKey(id));
+    auto key = store_->Get(indexes(), keys::ObservationId(id));
     if (!key.ok()) return key.status();
     std::optional<storage_records::ObservationRecord> current;
     if (key->has_value()) {
@@ -792,7 +722,7 @@ absl::Status MetricsStore::ReplaceReportObservations(
       if (!stored.ok()) return stored.status();
       current = *std::move(stored);
     }
-    if (current.has_value() && current->observation().name() == absl::StrCat("observations/", id) &&
+    if (current.has_value() && current->observation().name() == api::ObservationName(id) &&
         current->observation().provenance().report() == report) {
       held[**key] = *std::move(current);
     } else {
@@ -810,7 +740,7 @@ absl::Status MetricsStore::ReplaceReportObservations(
       continue;
     }
     const std::string field = absl::StrCat("observations[", i, "]");
-    const std::string key = ObservationKey(*items[i]);
+    const std::string key = keys::Observation(*items[i]);
     auto stored = ReadObservationAt(key);
     if (!stored.ok()) return stored.status();
     const std::optional<storage_records::ObservationRecord>& current = *stored;
@@ -859,7 +789,7 @@ absl::Status MetricsStore::ReplaceReportObservations(
     source.set_report(std::string(report));
     source.set_report_version(version);
     *source.mutable_update_time() = pending.now;
-    pending.batch.Put(records(), ReportSourceKey(report), source.SerializeAsString());
+    pending.batch.Put(records(), keys::ReportSource(report), source.SerializeAsString());
   }
   return Commit(pending);
 }

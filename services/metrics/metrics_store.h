@@ -1,35 +1,5 @@
-// The metrics service's RocksDB layout and transactions.
-//
-// Column families (order fixed):
-//   1 "records"   'i' code                                   -> IndicatorRecord
-//                 'o' subject, year(u32), indicator code, start_month(u32),
-//                     end_month(u32)                          -> ObservationRecord
-//                     (the current revision)
-//                 'h' observation id, revision(u32)           -> ObservationRecord
-//                     (a superseded revision, or a tombstone)
-//   2 "indexes"   'n' observation id                          -> 'o' key
-//   3 "requests"  'q' request_id                              -> ObservationRecord
-//                 (the answer the first call with that request_id got)
-//   4 "meta"      's' "observation"                           -> next number (u64)
-//                 'r' "in-force"                              -> RulesInForceRecord
-//                 'g' sequence(u64)                           -> RulesChangeRecord
-//   5 "changes"   'c' last sequence(u64)                      -> the write's ChangeRecords
-//                 (the WatchChanges log; common/storage/change_feed.h)
-// and in "records" and "indexes", for ReplaceReportObservations:
-//   1 "records"   'p' report name                             -> ReportSourceRecord
-//   2 "indexes"   'r' report name, observation id             -> ""
-//                 (every observation whose provenance named the report
-//                 when written; an entry whose observation was deleted or
-//                 now names another report is skipped, and dropped by the
-//                 next replacement for that report)
-//
-// Byte diagrams (strings are escaped and end in 00 01, see key_codec.h):
-//   'o'  6f | "regions/310107" 00 01 | 00 00 07 e4 | "mediation_accepted" 00 01
-//           | 00 00 00 01 | 00 00 00 0b                       (2020, months 1..11)
-//   'h'  68 | "o000000000000002a" 00 01 | 00 00 00 02         (revision 2)
-//   'n'  6e | "o000000000000002a" 00 01
-//   'r'  72 | "reports/310113-government-2023" 00 01 | "o000000000000002a" 00 01
-//   'c'  63 | 00 00 00 00 00 00 00 07                          (a write's changes up to 7)
+// The metrics service's RocksDB store and its transactions; the column
+// families, the key layout and the store formats are in metrics_keys.h.
 //
 // An observation's identity is (indicator, subject, period): recording it
 // again replaces the value under the same name, and the replaced revision
@@ -58,16 +28,22 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/base/clock.h"
 #include "common/storage/change_feed.h"
+#include "common/storage/sequence.h"
 #include "common/storage/store.h"
 #include "fazhi/metrics/v1/metrics_service.pb.h"
+#include "services/metrics/metrics_keys.h"
 #include "services/metrics/storage/metrics_records.pb.h"
 
 namespace fazhi::metrics {
 
 class MetricsStore {
  public:
-  static const std::vector<std::string>& ColumnFamilies();
+  // Opens (creating when missing) the metrics database at options.path;
+  // options.column_families is filled in here. A store of an older format
+  // is migrated in place (metrics_keys.h); a newer one is refused with
+  // FAILED_PRECONDITION.
   static absl::StatusOr<std::unique_ptr<MetricsStore>> Open(storage::StoreOptions options);
 
   absl::StatusOr<v1::Indicator> CreateIndicator(v1::Indicator indicator);
@@ -148,7 +124,7 @@ class MetricsStore {
 
   // The clock that stamps update times (and that quality checks compare
   // with). Tests set a fixed one; the default is absl::Now.
-  void set_clock(std::function<absl::Time()> clock) { clock_ = std::move(clock); }
+  void set_clock(Clock clock) { clock_ = std::move(clock); }
   absl::Time Now() const { return clock_(); }
 
   // Compares the metrics part of `rules` (version, targets, quality rules)
@@ -165,11 +141,10 @@ class MetricsStore {
 
  private:
   explicit MetricsStore(std::unique_ptr<storage::Store> store) : store_(std::move(store)) {}
-  rocksdb::ColumnFamilyHandle* records() const { return store_->cf(1); }
-  rocksdb::ColumnFamilyHandle* indexes() const { return store_->cf(2); }
-  rocksdb::ColumnFamilyHandle* requests() const { return store_->cf(3); }
-  rocksdb::ColumnFamilyHandle* meta() const { return store_->cf(4); }
-  rocksdb::ColumnFamilyHandle* changes() const { return store_->cf(5); }
+  rocksdb::ColumnFamilyHandle* records() const { return store_->family(keys::Family::kRecords); }
+  rocksdb::ColumnFamilyHandle* indexes() const { return store_->family(keys::Family::kIndexes); }
+  rocksdb::ColumnFamilyHandle* requests() const { return store_->family(keys::Family::kRequests); }
+  rocksdb::ColumnFamilyHandle* meta() const { return store_->family(keys::Family::kMeta); }
 
   struct PendingWrites;
   absl::StatusOr<v1::Observation> StageObservation(v1::Observation observation,
@@ -193,7 +168,9 @@ class MetricsStore {
 
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<storage::ChangeLog> changes_;
-  std::function<absl::Time()> clock_ = [] { return absl::Now(); };
+  // Numbers of new observations ("o" + 16 hex digits).
+  storage::SequenceCounter observation_ids_{*store_, meta(), keys::kObservationCounter};
+  Clock clock_ = SystemClock();
   absl::Mutex write_mu_;
   absl::Mutex indicators_mu_;
   IndicatorSet indicators_ ABSL_GUARDED_BY(indicators_mu_);

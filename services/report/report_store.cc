@@ -14,6 +14,7 @@
 #include "common/storage/page_token.h"
 #include "common/storage/records.h"
 #include "common/storage/scan.h"
+#include "common/storage/sequence.h"
 #include "common/text/utf8.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/report/report_search.h"
@@ -97,9 +98,8 @@ std::string EncodeCounter(uint64_t n) {
 }
 
 // A u64 counter in "meta" (0 when absent).
-absl::StatusOr<uint64_t> ReadCounter(const storage::Store& store,
-                                     rocksdb::ColumnFamilyHandle* meta, const std::string& key,
-                                     const rocksdb::Snapshot* snapshot) {
+absl::StatusOr<uint64_t> ReadCounter(const storage::Store& store, rocksdb::ColumnFamilyHandle* meta,
+                                     const std::string& key, const rocksdb::Snapshot* snapshot) {
   auto value = store.Get(meta, key, snapshot);
   if (!value.ok()) return value.status();
   uint64_t n = 0;
@@ -117,14 +117,8 @@ void ForList(v1::Report& report) {
 
 }  // namespace
 
-const std::vector<std::string>& ReportStore::ColumnFamilies() {
-  static const auto* families =
-      new std::vector<std::string>{"records", "indexes", "requests", "meta", "search", "changes"};
-  return *families;
-}
-
 absl::StatusOr<std::unique_ptr<ReportStore>> ReportStore::Open(storage::StoreOptions options) {
-  options.column_families = ColumnFamilies();
+  options.column_families = storage::FamilyNames(keys::kFamilies);
   auto store = storage::Store::Open(options);
   if (!store.ok()) return store.status();
   auto report_store = std::unique_ptr<ReportStore>(new ReportStore(std::move(*store)));
@@ -236,8 +230,7 @@ absl::Status ReportStore::FoldSearchPostings() {
         return absl::DataLossError("report store: a malformed posting block");
       }
     } else if (last->Valid() && last->key().starts_with(block_prefix)) {
-      search::BlockReader full(DecodeDoc(ToStringView(last->key())),
-                               ToStringView(last->value()));
+      search::BlockReader full(DecodeDoc(ToStringView(last->key())), ToStringView(last->value()));
       if (!full.Start()) return absl::DataLossError("report store: a malformed posting block");
       if (!fresh.empty() && fresh.front().first <= full.last_doc()) {
         return absl::InternalError("report store: unfolded postings precede a folded block");
@@ -377,15 +370,14 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
     }
   } else if (id.empty()) {
     // A client may have chosen an id of the generated form: skip those.
-    auto next = storage::TakeFreeSequence(
-        *store_, meta(), "report",
-        [&](uint64_t n) -> absl::StatusOr<bool> {
-          auto found = store_->Get(records(), ReportKey(absl::StrCat("r", report.year(), "-", n)));
-          if (!found.ok()) return found.status();
-          return found->has_value();
-        },
-        &batch);
+    auto draw = storage::SequenceCounter(*store_, meta(), "report").StartDraw();
+    auto next = draw.TakeFree([&](uint64_t n) -> absl::StatusOr<bool> {
+      auto found = store_->Get(records(), ReportKey(absl::StrCat("r", report.year(), "-", n)));
+      if (!found.ok()) return found.status();
+      return found->has_value();
+    });
     if (!next.ok()) return next.status();
+    draw.Stage(batch);
     id = absl::StrCat("r", report.year(), "-", *next);
   }
   if (version == 1) {
@@ -689,8 +681,8 @@ class BlockCursor {
 // document is in exactly one of them).
 class PostingCursor {
  public:
-  PostingCursor(const storage::Store& store, rocksdb::ColumnFamilyHandle* cf,
-                search::Bigram bigram, const rocksdb::Snapshot* snapshot)
+  PostingCursor(const storage::Store& store, rocksdb::ColumnFamilyHandle* cf, search::Bigram bigram,
+                const rocksdb::Snapshot* snapshot)
       : blocks_(store.NewPrefixIterator(cf, KeyBuilder('B').AddUint64(bigram).Build(), snapshot),
                 KeyBuilder('B').AddUint64(bigram).Build()),
         fresh_(store.NewPrefixIterator(cf, KeyBuilder('b').AddUint64(bigram).Build(), snapshot),

@@ -80,12 +80,12 @@
 #include "common/storage/change_feed.h"
 #include "common/storage/store.h"
 #include "fazhi/report/v1/report_service.pb.h"
+#include "services/report/report_keys.h"
 
 namespace fazhi::report {
 
 class ReportStore {
  public:
-  static const std::vector<std::string>& ColumnFamilies();
   static absl::StatusOr<std::unique_ptr<ReportStore>> Open(storage::StoreOptions options);
 
   // `report` is validated and analysed. Returns the stored report; with a
@@ -137,12 +137,12 @@ class ReportStore {
   explicit ReportStore(std::unique_ptr<storage::Store> store) : store_(std::move(store)) {}
   void StopFolding();
   void FoldWhenAsked();
-  rocksdb::ColumnFamilyHandle* records() const { return store_->cf(1); }
-  rocksdb::ColumnFamilyHandle* indexes() const { return store_->cf(2); }
-  rocksdb::ColumnFamilyHandle* requests() const { return store_->cf(3); }
-  rocksdb::ColumnFamilyHandle* meta() const { return store_->cf(4); }
-  rocksdb::ColumnFamilyHandle* search() const { return store_->cf(5); }
-  rocksdb::ColumnFamilyHandle* changes() const { return store_->cf(6); }
+  rocksdb::ColumnFamilyHandle* records() const { return store_->family(keys::Family::kRecords); }
+  rocksdb::ColumnFamilyHandle* indexes() const { return store_->family(keys::Family::kIndexes); }
+  rocksdb::ColumnFamilyHandle* requests() const { return store_->family(keys::Family::kRequests); }
+  rocksdb::ColumnFamilyHandle* meta() const { return store_->family(keys::Family::kMeta); }
+  rocksdb::ColumnFamilyHandle* search() const { return store_->family(keys::Family::kSearch); }
+  rocksdb::ColumnFamilyHandle* changes() const { return store_->family(keys::Family::kChanges); }
 
   // What search needs of each document, by number, in memory: loaded from
   // the 'd' keys at Open and updated after each write. A document the
@@ -172,7 +172,7 @@ class ReportStore {
 
   absl::Mutex fold_mu_;  // one fold at a time
   mutable absl::Mutex fold_state_mu_;
-  uint64_t next_doc_ ABSL_GUARDED_BY(fold_state_mu_) = 0;       // numbers handed out
+  uint64_t next_doc_ ABSL_GUARDED_BY(fold_state_mu_) = 0;        // numbers handed out
   uint64_t folded_through_ ABSL_GUARDED_BY(fold_state_mu_) = 0;  // docs below it folded
   uint64_t fold_every_ ABSL_GUARDED_BY(fold_state_mu_) = 1024;
   bool fold_asked_ ABSL_GUARDED_BY(fold_state_mu_) = false;

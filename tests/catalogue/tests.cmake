@@ -6,7 +6,9 @@ fazhi_cc_test(NAME catalogue_test LABELS integration
     catalogue/project_filters_test.cc
     catalogue/national_regions_test.cc
     catalogue/catalogue_watch_test.cc
+    catalogue/catalogue_migration_test.cc
   DEPS catalogue_lib fazhi_test_env)
+target_compile_definitions(catalogue_test PRIVATE FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 
 # Benchmark (not a test: prints figures; see README "Benchmarks").
 fazhi_cc_binary(NAME catalogue_bench SRCS catalogue/catalogue_bench.cc

@@ -26,12 +26,12 @@ storage::StoreOptions OneFamily(const std::string& dir) {
 
 absl::Status Put(storage::Store& store, const std::string& key) {
   rocksdb::WriteBatch batch;
-  batch.Put(store.cf(1), key, "v");
+  batch.Put(store.family(1), key, "v");
   return store.Write(&batch);
 }
 
 bool Has(const storage::Store& store, const std::string& key) {
-  auto value = store.Get(store.cf(1), key);
+  auto value = store.Get(store.family(1), key);
   EXPECT_TRUE(value.ok()) << value.status();
   return value.ok() && value->has_value();
 }

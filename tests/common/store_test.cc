@@ -41,7 +41,7 @@ std::unique_ptr<Store> OpenOrDie(const StoreOptions& options) {
 // The value at `key`, "<missing>" when absent; fails the test on error.
 std::string ValueOf(const Store& store, size_t cf, absl::string_view key,
                     const rocksdb::Snapshot* snapshot = nullptr) {
-  absl::StatusOr<std::optional<std::string>> value = store.Get(store.cf(cf), key, snapshot);
+  absl::StatusOr<std::optional<std::string>> value = store.Get(store.family(cf), key, snapshot);
   EXPECT_TRUE(value.ok()) << value.status();
   if (!value.ok()) return "<error>";
   return value->has_value() ? **value : "<missing>";
@@ -52,7 +52,7 @@ std::string RecordKey(uint32_t i) { return KeyBuilder('p').AddUint32(i).Build();
 absl::Status PutAll(Store& store, size_t cf, uint32_t count) {
   rocksdb::WriteBatch batch;
   for (uint32_t i = 0; i < count; ++i) {
-    batch.Put(store.cf(cf), RecordKey(i), absl::StrCat("v", i));
+    batch.Put(store.family(cf), RecordKey(i), absl::StrCat("v", i));
   }
   return store.Write(&batch);
 }
@@ -78,7 +78,7 @@ Page ScanOnePage(const Store& store, size_t cf, const rocksdb::Snapshot* snapsho
     return true;
   };
   absl::Status status =
-      ScanPage(store, store.cf(cf), snapshot, prefix, resume_after, limit, visit, &page.next);
+      ScanPage(store, store.family(cf), snapshot, prefix, resume_after, limit, visit, &page.next);
   EXPECT_TRUE(status.ok()) << status;
   return page;
 }
@@ -90,16 +90,16 @@ TEST(StoreTest, WritesABatchAcrossTwoColumnFamiliesAndReadsItBack) {
   testing::TempDir dir;
   auto store = OpenOrDie(TwoFamilies(dir.path()));
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->cf(0)->GetName(), "default");
-  EXPECT_EQ(store->cf(kRecords)->GetName(), "records");
-  EXPECT_EQ(store->cf(kIndexes)->GetName(), "indexes");
+  EXPECT_EQ(store->family(0)->GetName(), "default");
+  EXPECT_EQ(store->family(kRecords)->GetName(), "records");
+  EXPECT_EQ(store->family(kIndexes)->GetName(), "indexes");
 
   const std::string record_key = KeyBuilder('p').AddString("projects/上海-1").Build();
   const std::string index_key =
       KeyBuilder('r').AddString("310113").AddUint32(2023).AddString("projects/上海-1").Build();
   rocksdb::WriteBatch batch;
-  batch.Put(store->cf(kRecords), record_key, "record bytes\0with nul"s);
-  batch.Put(store->cf(kIndexes), index_key, "");
+  batch.Put(store->family(kRecords), record_key, "record bytes\0with nul"s);
+  batch.Put(store->family(kIndexes), index_key, "");
   ASSERT_TRUE(store->Write(&batch).ok());
 
   EXPECT_EQ(ValueOf(*store, kRecords, record_key), "record bytes\0with nul"s);
@@ -114,24 +114,24 @@ TEST(StoreTest, GetOfAMissingKeyIsNullopt) {
   testing::TempDir dir;
   auto store = OpenOrDie(TwoFamilies(dir.path()));
   ASSERT_NE(store, nullptr);
-  absl::StatusOr<std::optional<std::string>> value = store->Get(store->cf(kRecords), "nothing");
+  absl::StatusOr<std::optional<std::string>> value = store->Get(store->family(kRecords), "nothing");
   ASSERT_TRUE(value.ok()) << value.status();
   EXPECT_FALSE(value->has_value());
 
   // An empty value is present, not missing.
   rocksdb::WriteBatch batch;
-  batch.Put(store->cf(kRecords), "empty", "");
+  batch.Put(store->family(kRecords), "empty", "");
   ASSERT_TRUE(store->Write(&batch).ok());
-  value = store->Get(store->cf(kRecords), "empty");
+  value = store->Get(store->family(kRecords), "empty");
   ASSERT_TRUE(value.ok()) << value.status();
   ASSERT_TRUE(value->has_value());
   EXPECT_EQ(**value, "");
 
   // A deleted key is missing again.
   rocksdb::WriteBatch del;
-  del.Delete(store->cf(kRecords), "empty");
+  del.Delete(store->family(kRecords), "empty");
   ASSERT_TRUE(store->Write(&del).ok());
-  value = store->Get(store->cf(kRecords), "empty");
+  value = store->Get(store->family(kRecords), "empty");
   ASSERT_TRUE(value.ok()) << value.status();
   EXPECT_FALSE(value->has_value());
 }
@@ -144,16 +144,16 @@ TEST(StoreTest, BatchIsAppliedWhole) {
   ASSERT_NE(store, nullptr);
   {
     rocksdb::WriteBatch seed;
-    seed.Put(store->cf(kIndexes), "stale-index", "x");
+    seed.Put(store->family(kIndexes), "stale-index", "x");
     ASSERT_TRUE(store->Write(&seed).ok());
   }
   rocksdb::WriteBatch batch;
   for (uint32_t i = 0; i < 500; ++i) {
-    batch.Put(store->cf(kRecords), RecordKey(i), absl::StrCat("v", i));
-    batch.Put(store->cf(kIndexes), KeyBuilder('i').AddUint32(i).Build(), RecordKey(i));
+    batch.Put(store->family(kRecords), RecordKey(i), absl::StrCat("v", i));
+    batch.Put(store->family(kIndexes), KeyBuilder('i').AddUint32(i).Build(), RecordKey(i));
   }
-  batch.Put(store->cf(0), "counter", "500");
-  batch.Delete(store->cf(kIndexes), "stale-index");
+  batch.Put(store->family(0), "counter", "500");
+  batch.Delete(store->family(kIndexes), "stale-index");
   ASSERT_EQ(batch.Count(), 1002u);
   ASSERT_TRUE(store->Write(&batch).ok());
 
@@ -176,7 +176,7 @@ TEST(StoreTest, DataSurvivesCloseAndReopen) {
     ASSERT_NE(store, nullptr);
     ASSERT_TRUE(PutAll(*store, kRecords, 300).ok());
     rocksdb::WriteBatch batch;
-    batch.Put(store->cf(kIndexes), "index", "in the second family");
+    batch.Put(store->family(kIndexes), "index", "in the second family");
     ASSERT_TRUE(store->Write(&batch).ok());
     ASSERT_TRUE(store->Close().ok());
     EXPECT_TRUE(store->Close().ok()) << "Close is idempotent";
@@ -216,8 +216,8 @@ TEST(StoreTest, ColumnFamilyHandlesFollowTheDeclaredOrder) {
     auto store = OpenOrDie(TwoFamilies(dir.path()));
     ASSERT_NE(store, nullptr);
     rocksdb::WriteBatch batch;
-    batch.Put(store->cf(kRecords), "k", "in records");
-    batch.Put(store->cf(kIndexes), "k", "in indexes");
+    batch.Put(store->family(kRecords), "k", "in records");
+    batch.Put(store->family(kIndexes), "k", "in indexes");
     ASSERT_TRUE(store->Write(&batch).ok());
     ASSERT_TRUE(store->Close().ok());
   }
@@ -237,7 +237,7 @@ TEST(StoreTest, ColumnFamilyHandlesFollowTheDeclaredOrder) {
     reversed.column_families = {"indexes", "records"};
     auto store = OpenOrDie(reversed);
     ASSERT_NE(store, nullptr);
-    EXPECT_EQ(store->cf(1)->GetName(), "indexes");
+    EXPECT_EQ(store->family(1)->GetName(), "indexes");
     EXPECT_EQ(ValueOf(*store, 1, "k"), "in indexes");
     EXPECT_EQ(ValueOf(*store, 2, "k"), "in records");
     ASSERT_TRUE(store->Close().ok());
@@ -261,8 +261,8 @@ TEST(ScanPageTest, PagesThroughAllKeysInOrder) {
   ASSERT_TRUE(PutAll(*store, kRecords, 250).ok());
   // Neighbours outside the prefix that the scan must not visit.
   rocksdb::WriteBatch others;
-  others.Put(store->cf(kRecords), "o", "outside, before");
-  others.Put(store->cf(kRecords), "q", "outside, after");
+  others.Put(store->family(kRecords), "o", "outside, before");
+  others.Put(store->family(kRecords), "q", "outside, after");
   ASSERT_TRUE(store->Write(&others).ok());
 
   const std::string prefix = KeyBuilder('p').Build();
@@ -302,7 +302,7 @@ TEST(ScanPageTest, ExactlyFullLastPageSaysNoMoreFollow) {
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(PutAll(*store, kRecords, 200).ok());
   rocksdb::WriteBatch others;
-  others.Put(store->cf(kRecords), "q", "outside, after");
+  others.Put(store->family(kRecords), "q", "outside, after");
   ASSERT_TRUE(store->Write(&others).ok());
   const std::string prefix = KeyBuilder('p').Build();
   Page first = ScanOnePage(*store, kRecords, nullptr, prefix, "", 100);
@@ -343,7 +343,7 @@ TEST(ScanPageTest, VisitorErrorStopsTheScan) {
   int visited = 0;
   std::string next = "untouched";
   absl::Status status = ScanPage(
-      *store, store->cf(kRecords), nullptr, KeyBuilder('p').Build(), "", 100,
+      *store, store->family(kRecords), nullptr, KeyBuilder('p').Build(), "", 100,
       [&visited](absl::string_view, absl::string_view) -> absl::StatusOr<bool> {
         if (++visited == 3) return absl::DataLossError("record 2 does not parse");
         return true;
@@ -362,8 +362,8 @@ TEST(ScanPageTest, SnapshotDoesNotSeeLaterWrites) {
 
   const ScopedSnapshot snapshot(*store);
   rocksdb::WriteBatch later;
-  later.Put(store->cf(kRecords), RecordKey(10), "v10");
-  later.Put(store->cf(kRecords), RecordKey(5), "changed");
+  later.Put(store->family(kRecords), RecordKey(10), "v10");
+  later.Put(store->family(kRecords), RecordKey(5), "changed");
   ASSERT_TRUE(store->Write(&later).ok());
 
   Page at_snapshot = ScanOnePage(*store, kRecords, snapshot.get(), prefix, "", 100);
@@ -375,7 +375,7 @@ TEST(ScanPageTest, SnapshotDoesNotSeeLaterWrites) {
   // Without the snapshot the new key is there (the test can tell).
   Page latest;
   absl::Status status = ScanPage(
-      *store, store->cf(kRecords), nullptr, prefix, "", 100,
+      *store, store->family(kRecords), nullptr, prefix, "", 100,
       [&latest](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
         latest.taken.emplace_back(key);
         return true;
@@ -393,18 +393,18 @@ TEST(ScanPageTest, PrefixIteratorStaysInsideTheStringComponent) {
   auto store = OpenOrDie(TwoFamilies(dir.path()));
   ASSERT_NE(store, nullptr);
   rocksdb::WriteBatch batch;
-  batch.Put(store->cf(kIndexes), KeyBuilder('r').AddString("31").AddUint32(1).Build(), "a");
-  batch.Put(store->cf(kIndexes), KeyBuilder('r').AddString("31").AddUint32(0xffffffff).Build(),
+  batch.Put(store->family(kIndexes), KeyBuilder('r').AddString("31").AddUint32(1).Build(), "a");
+  batch.Put(store->family(kIndexes), KeyBuilder('r').AddString("31").AddUint32(0xffffffff).Build(),
             "b");
-  batch.Put(store->cf(kIndexes), KeyBuilder('r').AddString("310113").AddUint32(1).Build(), "c");
-  batch.Put(store->cf(kIndexes), KeyBuilder('r').AddString("31\0"s).AddUint32(1).Build(), "d");
-  batch.Put(store->cf(kIndexes), KeyBuilder('r').AddString("3").AddUint32(1).Build(), "e");
+  batch.Put(store->family(kIndexes), KeyBuilder('r').AddString("310113").AddUint32(1).Build(), "c");
+  batch.Put(store->family(kIndexes), KeyBuilder('r').AddString("31\0"s).AddUint32(1).Build(), "d");
+  batch.Put(store->family(kIndexes), KeyBuilder('r').AddString("3").AddUint32(1).Build(), "e");
   ASSERT_TRUE(store->Write(&batch).ok());
 
   std::vector<std::string> values;
   std::string next;
   absl::Status status = ScanPage(
-      *store, store->cf(kIndexes), nullptr, KeyBuilder('r').AddString("31").Build(), "", 100,
+      *store, store->family(kIndexes), nullptr, KeyBuilder('r').AddString("31").Build(), "", 100,
       [&values](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
         values.emplace_back(value);
         return true;
@@ -421,7 +421,7 @@ TEST(ScanPageTest, ResumeKeyAfterThePrefixGivesAnEmptyPage) {
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(PutAll(*store, kRecords, 5).ok());
   rocksdb::WriteBatch others;
-  others.Put(store->cf(kRecords), "q", "outside, after");
+  others.Put(store->family(kRecords), "q", "outside, after");
   ASSERT_TRUE(store->Write(&others).ok());
   Page page = ScanOnePage(*store, kRecords, nullptr, KeyBuilder('p').Build(), "p\xff", 100);
   EXPECT_TRUE(page.taken.empty());
@@ -442,7 +442,7 @@ TEST(ScanPageTest, ResumeKeyBeforeThePrefixStillVisitsThePrefix) {
   EXPECT_EQ(without_neighbour.taken.size(), 5u);
   // A key between "o" and "p" must not change which "p" keys are visited.
   rocksdb::WriteBatch others;
-  others.Put(store->cf(kRecords), "o-neighbour", "outside, before");
+  others.Put(store->family(kRecords), "o-neighbour", "outside, before");
   ASSERT_TRUE(store->Write(&others).ok());
   Page with_neighbour = ScanOnePage(*store, kRecords, nullptr, prefix, "o", 100);
   EXPECT_EQ(with_neighbour.taken.size(), 5u)
@@ -460,8 +460,8 @@ TEST(ScanPageTest, KeyEqualToThePrefixIsNotRepeatedAfterResume) {
   ASSERT_NE(store, nullptr);
   const std::string prefix = KeyBuilder('p').Build();
   rocksdb::WriteBatch batch;
-  batch.Put(store->cf(kRecords), prefix, "tag only");
-  batch.Put(store->cf(kRecords), RecordKey(0), "v0");
+  batch.Put(store->family(kRecords), prefix, "tag only");
+  batch.Put(store->family(kRecords), RecordKey(0), "v0");
   ASSERT_TRUE(store->Write(&batch).ok());
 
   std::vector<std::string> keys;
@@ -470,12 +470,13 @@ TEST(ScanPageTest, KeyEqualToThePrefixIsNotRepeatedAfterResume) {
     keys.emplace_back(key);
     return true;
   };
-  ASSERT_TRUE(ScanPage(*store, store->cf(kRecords), nullptr, prefix, "", 1, collect, &resume).ok());
+  ASSERT_TRUE(
+      ScanPage(*store, store->family(kRecords), nullptr, prefix, "", 1, collect, &resume).ok());
   ASSERT_EQ(keys, std::vector<std::string>{prefix});
   ASSERT_EQ(resume, prefix);
   std::string next;
   ASSERT_TRUE(
-      ScanPage(*store, store->cf(kRecords), nullptr, prefix, resume, 1, collect, &next).ok());
+      ScanPage(*store, store->family(kRecords), nullptr, prefix, resume, 1, collect, &next).ok());
   EXPECT_EQ(keys, (std::vector<std::string>{prefix, RecordKey(0)}))
       << "the second page must start strictly after the first page's key";
   EXPECT_EQ(next, "");
@@ -493,7 +494,7 @@ TEST(StoreTest, CheckpointCanBeOpenedAndHoldsTheData) {
     ASSERT_NE(store, nullptr);
     ASSERT_TRUE(PutAll(*store, kRecords, 100).ok());
     rocksdb::WriteBatch batch;
-    batch.Put(store->cf(kIndexes), "index", "indexed");
+    batch.Put(store->family(kIndexes), "index", "indexed");
     ASSERT_TRUE(store->Write(&batch).ok());
 
     absl::Status checkpoint = store->Checkpoint(checkpoint_dir);
@@ -501,8 +502,8 @@ TEST(StoreTest, CheckpointCanBeOpenedAndHoldsTheData) {
 
     // Written after the checkpoint: must not be in it.
     rocksdb::WriteBatch after;
-    after.Put(store->cf(kRecords), "after", "x");
-    after.Delete(store->cf(kRecords), RecordKey(0));
+    after.Put(store->family(kRecords), "after", "x");
+    after.Delete(store->family(kRecords), RecordKey(0));
     ASSERT_TRUE(store->Write(&after).ok());
     // A second checkpoint into an existing directory is refused, not merged.
     EXPECT_FALSE(store->Checkpoint(checkpoint_dir).ok());
@@ -534,7 +535,7 @@ TEST(FromRocksDbTest, MapsStatusesAtTheBoundary) {
   EXPECT_EQ(FromRocksDb(rocksdb::Status::Busy(), "w").code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(FromRocksDb(rocksdb::Status::TimedOut(), "w").code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(FromRocksDb(rocksdb::Status::Corruption("bad block"), "r").code(),
-            absl::StatusCode::kInternal);
+            absl::StatusCode::kDataLoss);
   EXPECT_EQ(FromRocksDb(rocksdb::Status::InvalidArgument("no"), "r").code(),
             absl::StatusCode::kInternal);
 }

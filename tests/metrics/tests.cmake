@@ -8,7 +8,9 @@ fazhi_cc_test(NAME metrics_test LABELS integration
     metrics/metrics_watch_test.cc
     metrics/metrics_report_observations_test.cc
     metrics/metrics_rules_changes_test.cc
+    metrics/metrics_migration_test.cc
   DEPS metrics_lib fazhi_test_env)
+target_compile_definitions(metrics_test PRIVATE FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 
 # Benchmarks (not tests, not in CTest: they print figures; see
 # services/metrics/README.md).

@@ -250,12 +250,14 @@ int Main(int argc, char** argv) {
     return 1;
   }
   rocksdb::CompactRangeOptions compact;
-  (void)(*store)->store().db()->CompactRange(compact, (*store)->store().cf(5), nullptr, nullptr);
+  (void)(*store)->store().db()->CompactRange(
+      compact, (*store)->store().family(fazhi::report::keys::Family::kSearch), nullptr, nullptr);
   auto c1 = Clock::now();
   Check(sqlite3_exec(db, "INSERT INTO docs(docs) VALUES('optimize')", nullptr, nullptr, nullptr),
         db, "optimize");
   auto c2 = Clock::now();
-  std::printf("fold + compaction: ours %.1f s, FTS5 optimize %.1f s\n", Seconds(c0, c1), Seconds(c1, c2));
+  std::printf("fold + compaction: ours %.1f s, FTS5 optimize %.1f s\n", Seconds(c0, c1),
+              Seconds(c1, c2));
   std::printf(
       "search corpus: %d reports, %.1f MB of text (%.0f bytes avg); load: ours %.1f s, "
       "FTS5 %.1f s\n",

@@ -706,7 +706,8 @@ class FoldedSearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (auto* s : {&folded_, &unfolded_}) {
-      auto options = testing::TestStoreOptions(absl::StrCat(dir_.path(), s == &folded_ ? "/a" : "/b"));
+      auto options =
+          testing::TestStoreOptions(absl::StrCat(dir_.path(), s == &folded_ ? "/a" : "/b"));
       options.sync_writes = false;
       auto store = ReportStore::Open(options);
       ASSERT_TRUE(store.ok()) << store.status();
@@ -722,9 +723,9 @@ class FoldedSearchTest : public ::testing::Test {
   // Every query's pages, serialized, from one store.
   std::vector<std::string> Answers(ReportStore& store) {
     std::vector<std::string> out;
-    for (const char* q : {"行政复议", "罕见词组合", "出庭应诉率", "共办理行政复议17件",
-                          "行政复议 出庭应诉率", "新版独有词", "主要举措", "行政复议 罕见词组合",
-                          "新版独有词 行政复议"}) {
+    for (const char* q :
+         {"行政复议", "罕见词组合", "出庭应诉率", "共办理行政复议17件", "行政复议 出庭应诉率",
+          "新版独有词", "主要举措", "行政复议 罕见词组合", "新版独有词 行政复议"}) {
       for (const char* region : {"", "regions/310107"}) {
         v1::SearchReportsRequest request;
         request.set_query(q);
@@ -781,7 +782,8 @@ TEST_F(FoldedSearchTest, FoldedPostingsAnswerAsUnfoldedOnes) {
   EXPECT_EQ(Answers(*folded_), expected);
   // Nothing is left unfolded: a fold moved every 'b' key.
   {
-    auto fresh = folded_->store().NewPrefixIterator(folded_->store().cf(5), "b", nullptr);
+    auto fresh = folded_->store().NewPrefixIterator(
+        folded_->store().family(fazhi::report::keys::Family::kSearch), "b", nullptr);
     fresh->Seek("b");
     EXPECT_FALSE(fresh->Valid());
   }
