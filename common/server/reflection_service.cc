@@ -42,6 +42,16 @@ void SetFileWithImports(const FileDescriptor* asked, v1::ServerReflectionRespons
   }
 }
 
+// `file` with its imports, or NOT_FOUND saying `what` is not known.
+void SetFileOrNotFound(const FileDescriptor* file, const std::string& what,
+                       v1::ServerReflectionResponse* response) {
+  if (file == nullptr) {
+    SetError(grpc::StatusCode::NOT_FOUND, absl::StrCat(what, " is not known here"), response);
+  } else {
+    SetFileWithImports(file, response);
+  }
+}
+
 // The message type an extension request names, or an error in `response`.
 const Descriptor* FindExtendedType(const DescriptorPool& pool, const std::string& name,
                                    v1::ServerReflectionResponse* response) {
@@ -53,32 +63,6 @@ const Descriptor* FindExtendedType(const DescriptorPool& pool, const std::string
   return type;
 }
 
-// Runs the stream of one version. v1alpha messages cross to v1 and back as
-// bytes: the two contracts have the same fields under the same numbers.
-template <typename Request, typename Response>
-grpc::Status Serve(const DescriptorPool& pool, const std::vector<std::string>& service_names,
-                   grpc::ServerReaderWriter<Response, Request>* stream) {
-  Request request;
-  while (stream->Read(&request)) {
-    v1::ServerReflectionResponse answer;
-    if constexpr (std::is_same_v<Request, v1::ServerReflectionRequest>) {
-      answer = AnswerReflectionRequest(pool, service_names, request);
-    } else {
-      v1::ServerReflectionRequest as_v1;
-      as_v1.ParseFromString(request.SerializeAsString());
-      answer = AnswerReflectionRequest(pool, service_names, as_v1);
-    }
-    Response response;
-    if constexpr (std::is_same_v<Response, v1::ServerReflectionResponse>) {
-      response = std::move(answer);
-    } else {
-      response.ParseFromString(answer.SerializeAsString());
-    }
-    if (!stream->Write(response)) break;
-  }
-  return grpc::Status::OK;
-}
-
 }  // namespace
 
 v1::ServerReflectionResponse AnswerReflectionRequest(const DescriptorPool& pool,
@@ -88,41 +72,23 @@ v1::ServerReflectionResponse AnswerReflectionRequest(const DescriptorPool& pool,
   response.set_valid_host(request.host());
   *response.mutable_original_request() = request;
   switch (request.message_request_case()) {
-    case v1::ServerReflectionRequest::kFileByFilename: {
-      const FileDescriptor* file = pool.FindFileByName(request.file_by_filename());
-      if (file == nullptr) {
-        SetError(grpc::StatusCode::NOT_FOUND,
-                 absl::StrCat("file ", request.file_by_filename(), " is not known here"),
-                 &response);
-      } else {
-        SetFileWithImports(file, &response);
-      }
+    case v1::ServerReflectionRequest::kFileByFilename:
+      SetFileOrNotFound(pool.FindFileByName(request.file_by_filename()),
+                        absl::StrCat("file ", request.file_by_filename()), &response);
       break;
-    }
-    case v1::ServerReflectionRequest::kFileContainingSymbol: {
-      const FileDescriptor* file = pool.FindFileContainingSymbol(request.file_containing_symbol());
-      if (file == nullptr) {
-        SetError(grpc::StatusCode::NOT_FOUND,
-                 absl::StrCat("symbol ", request.file_containing_symbol(), " is not known here"),
-                 &response);
-      } else {
-        SetFileWithImports(file, &response);
-      }
+    case v1::ServerReflectionRequest::kFileContainingSymbol:
+      SetFileOrNotFound(pool.FindFileContainingSymbol(request.file_containing_symbol()),
+                        absl::StrCat("symbol ", request.file_containing_symbol()), &response);
       break;
-    }
     case v1::ServerReflectionRequest::kFileContainingExtension: {
       const auto& asked = request.file_containing_extension();
       const Descriptor* type = FindExtendedType(pool, asked.containing_type(), &response);
       if (type == nullptr) break;
       const FieldDescriptor* extension = pool.FindExtensionByNumber(type, asked.extension_number());
-      if (extension == nullptr) {
-        SetError(grpc::StatusCode::NOT_FOUND,
-                 absl::StrCat("no extension ", asked.extension_number(), " of ",
-                              asked.containing_type(), " is known here"),
-                 &response);
-      } else {
-        SetFileWithImports(extension->file(), &response);
-      }
+      SetFileOrNotFound(
+          extension == nullptr ? nullptr : extension->file(),
+          absl::StrCat("extension ", asked.extension_number(), " of ", asked.containing_type()),
+          &response);
       break;
     }
     case v1::ServerReflectionRequest::kAllExtensionNumbersOfType: {
@@ -153,25 +119,36 @@ v1::ServerReflectionResponse AnswerReflectionRequest(const DescriptorPool& pool,
   return response;
 }
 
-ReflectionV1Service::ReflectionV1Service(std::vector<std::string> service_names,
-                                         const DescriptorPool* pool)
-    : service_names_(std::move(service_names)), pool_(pool) {}
-
-grpc::Status ReflectionV1Service::ServerReflectionInfo(
-    grpc::ServerContext*,
-    grpc::ServerReaderWriter<v1::ServerReflectionResponse, v1::ServerReflectionRequest>* stream) {
-  return Serve(*pool_, service_names_, stream);
+// v1alpha messages cross to v1 and back as bytes: the two contracts have the
+// same fields under the same numbers.
+template <typename Generated, typename Request, typename Response>
+grpc::Status ReflectionServiceOf<Generated, Request, Response>::ServerReflectionInfo(
+    grpc::ServerContext*, grpc::ServerReaderWriter<Response, Request>* stream) {
+  Request request;
+  while (stream->Read(&request)) {
+    v1::ServerReflectionResponse answer;
+    if constexpr (std::is_same_v<Request, v1::ServerReflectionRequest>) {
+      answer = AnswerReflectionRequest(*pool_, service_names_, request);
+    } else {
+      v1::ServerReflectionRequest as_v1;
+      as_v1.ParseFromString(request.SerializeAsString());
+      answer = AnswerReflectionRequest(*pool_, service_names_, as_v1);
+    }
+    Response response;
+    if constexpr (std::is_same_v<Response, v1::ServerReflectionResponse>) {
+      response = std::move(answer);
+    } else {
+      response.ParseFromString(answer.SerializeAsString());
+    }
+    if (!stream->Write(response)) break;
+  }
+  return grpc::Status::OK;
 }
 
-ReflectionV1AlphaService::ReflectionV1AlphaService(std::vector<std::string> service_names,
-                                                   const DescriptorPool* pool)
-    : service_names_(std::move(service_names)), pool_(pool) {}
-
-grpc::Status ReflectionV1AlphaService::ServerReflectionInfo(
-    grpc::ServerContext*,
-    grpc::ServerReaderWriter<v1alpha::ServerReflectionResponse, v1alpha::ServerReflectionRequest>*
-        stream) {
-  return Serve(*pool_, service_names_, stream);
-}
+template class ReflectionServiceOf<v1::ServerReflection::Service, v1::ServerReflectionRequest,
+                                   v1::ServerReflectionResponse>;
+template class ReflectionServiceOf<v1alpha::ServerReflection::Service,
+                                   v1alpha::ServerReflectionRequest,
+                                   v1alpha::ServerReflectionResponse>;
 
 }  // namespace fazhi::server

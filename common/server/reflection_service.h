@@ -22,6 +22,7 @@
 #define FAZHI_COMMON_SERVER_REFLECTION_SERVICE_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "google/protobuf/descriptor.h"
@@ -41,41 +42,31 @@ grpc::reflection::v1::ServerReflectionResponse AnswerReflectionRequest(
     const google::protobuf::DescriptorPool& pool, const std::vector<std::string>& service_names,
     const grpc::reflection::v1::ServerReflectionRequest& request);
 
-// grpc.reflection.v1.ServerReflection over `pool` (the generated pool by
-// default, which knows every contract linked into the binary).
-class ReflectionV1Service final : public grpc::reflection::v1::ServerReflection::Service {
+// One version of the service over `pool` (the generated pool by default,
+// which knows every contract linked into the binary); the two below.
+template <typename Generated, typename Request, typename Response>
+class ReflectionServiceOf final : public Generated {
  public:
-  explicit ReflectionV1Service(std::vector<std::string> service_names,
+  explicit ReflectionServiceOf(std::vector<std::string> service_names,
                                const google::protobuf::DescriptorPool* pool =
-                                   google::protobuf::DescriptorPool::generated_pool());
+                                   google::protobuf::DescriptorPool::generated_pool())
+      : service_names_(std::move(service_names)), pool_(pool) {}
 
-  grpc::Status ServerReflectionInfo(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<grpc::reflection::v1::ServerReflectionResponse,
-                               grpc::reflection::v1::ServerReflectionRequest>* stream) override;
-
- private:
-  const std::vector<std::string> service_names_;
-  const google::protobuf::DescriptorPool* const pool_;
-};
-
-// The same answers under grpc.reflection.v1alpha.ServerReflection.
-class ReflectionV1AlphaService final : public grpc::reflection::v1alpha::ServerReflection::Service {
- public:
-  explicit ReflectionV1AlphaService(std::vector<std::string> service_names,
-                                    const google::protobuf::DescriptorPool* pool =
-                                        google::protobuf::DescriptorPool::generated_pool());
-
-  grpc::Status ServerReflectionInfo(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<grpc::reflection::v1alpha::ServerReflectionResponse,
-                               grpc::reflection::v1alpha::ServerReflectionRequest>* stream)
-      override;
+  grpc::Status ServerReflectionInfo(grpc::ServerContext* context,
+                                    grpc::ServerReaderWriter<Response, Request>* stream) override;
 
  private:
   const std::vector<std::string> service_names_;
   const google::protobuf::DescriptorPool* const pool_;
 };
+
+using ReflectionV1Service = ReflectionServiceOf<grpc::reflection::v1::ServerReflection::Service,
+                                                grpc::reflection::v1::ServerReflectionRequest,
+                                                grpc::reflection::v1::ServerReflectionResponse>;
+using ReflectionV1AlphaService =
+    ReflectionServiceOf<grpc::reflection::v1alpha::ServerReflection::Service,
+                        grpc::reflection::v1alpha::ServerReflectionRequest,
+                        grpc::reflection::v1alpha::ServerReflectionResponse>;
 
 }  // namespace fazhi::server
 
