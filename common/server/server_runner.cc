@@ -1,6 +1,5 @@
 #include "common/server/server_runner.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/impl/server_builder_plugin.h>
@@ -10,15 +9,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
+#include "common/server/reflection_service.h"
 #include "common/server/request_parse_errors.h"
-#include "grpc/health/v1/health.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 
 namespace fazhi::server {
 namespace {
 
-// Takes every builder plugin off one server. The reflection plugin registers
-// itself for every server of the process once its library is linked, and
-// the probe listener must serve health and nothing else in plaintext.
+// Takes every builder plugin off one server: the probe listener must serve
+// health and nothing else in plaintext, whatever a linked library registers.
 class NoPluginsOption final : public grpc::ServerBuilderOption {
  public:
   void UpdateArguments(grpc::ChannelArguments*) override {}
@@ -42,7 +41,6 @@ absl::Status ServerRunner::Start() {
   // that reflection can describe grpc.health.v1.Health.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   auto credentials = MakeServerCredentials(config_.tls);
   if (!credentials.ok()) return credentials.status();
 
@@ -63,6 +61,17 @@ absl::Status ServerRunner::Start() {
       static_cast<int>(absl::ToInt64Milliseconds(config_.max_connection_age)));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30000);
   for (auto& [service, name] : services_) builder.RegisterService(service);
+  // The project's own reflection, not gRPC's plugin (reflection_service.h
+  // says why); it lists what this server answers.
+  std::vector<std::string> listed;
+  for (auto& [service, name] : services_) listed.push_back(name);
+  listed.push_back(grpc::health::v1::Health::service_full_name());
+  listed.push_back(kReflectionV1Name);
+  listed.push_back(kReflectionV1AlphaName);
+  reflection_v1_ = std::make_unique<ReflectionV1Service>(listed);
+  reflection_v1alpha_ = std::make_unique<ReflectionV1AlphaService>(std::move(listed));
+  builder.RegisterService(reflection_v1_.get());
+  builder.RegisterService(reflection_v1alpha_.get());
 
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   // First, so that the metrics count the status the caller gets.

@@ -1,9 +1,8 @@
 // One runner wires every Fazhi server the same way: listening port,
 // credentials (TLS or plaintext, tls.h), interceptors, message-size limits,
 // keepalive and connection age, health (overall, per service, and a liveness
-// name), reflection, Prometheus metrics on their own port, a plaintext
-// health-only probe port for Kubernetes when TLS is on, and graceful
-// shutdown.
+// name), reflection (v1 and v1alpha, reflection_service.h), Prometheus metrics on their own port, a
+// plaintext health-only probe port for Kubernetes when TLS is on, and graceful shutdown.
 //
 // Typical main():
 //
@@ -125,6 +124,9 @@ class ServerRunner {
   std::unique_ptr<grpc::Server> probe_server_;
   // Answers every method but health UNIMPLEMENTED on the probe listener.
   grpc::CallbackGenericService probe_unimplemented_;
+  // grpc.reflection.v1 and v1alpha on the main port (reflection_service.h).
+  std::unique_ptr<grpc::Service> reflection_v1_;
+  std::unique_ptr<grpc::Service> reflection_v1alpha_;
   RpcMetrics rpc_metrics_;
   std::unique_ptr<MetricsHttpServer> metrics_http_;
   int port_ = 0;

@@ -5,9 +5,11 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -347,6 +349,71 @@ TEST(FromGrpcStatusTest, ReadsDetailsBuiltByAnotherServer) {
   ASSERT_TRUE(GetDetail(status, &got));
   ASSERT_EQ(got.field_violations_size(), 1);
   EXPECT_EQ(got.field_violations(0).field(), "filter");
+}
+
+// The type URLs of the details of `status` as sent, in order.
+std::vector<std::string> SentDetailOrder(const absl::Status& status) {
+  std::vector<std::string> urls;
+  const google::rpc::Status sent = ParseDetails(ToGrpcStatus(status));
+  for (const auto& any : sent.details()) {
+    urls.push_back(any.type_url());
+  }
+  return urls;
+}
+
+// absl::Status iterates its payloads in an order that depends on where they
+// sit in memory, so one error made many times, each copy at an address of
+// its own, would list its details in both orders without the sort.
+TEST(ToGrpcStatusTest, DetailsGoInTheDocumentedOrderEveryTime) {
+  const std::vector<std::string> reference_not_found = {kErrorInfoUrl, kBadRequestUrl,
+                                                        kResourceInfoUrl};
+  std::vector<absl::Status> copies;
+  for (int i = 0; i < 64; ++i) {
+    copies.push_back(ReferenceNotFound("project.units[0]", "Unit", "units/x"));
+  }
+  for (const auto& status : copies) {
+    EXPECT_EQ(SentDetailOrder(status), reference_not_found);
+  }
+  const std::vector<std::string> invalid = {kErrorInfoUrl, kBadRequestUrl};
+  const std::vector<std::string> precondition = {
+      kErrorInfoUrl, "type.googleapis.com/google.rpc.PreconditionFailure"};
+  const std::vector<std::string> resource = {kErrorInfoUrl, kResourceInfoUrl};
+  for (int i = 0; i < 16; ++i) {
+    EXPECT_EQ(SentDetailOrder(InvalidField("year", "must be 1949..2100")), invalid);
+    EXPECT_EQ(SentDetailOrder(FailedPrecondition("STATUS", "projects/p", "not delivered")),
+              precondition);
+    EXPECT_EQ(SentDetailOrder(NotFound("Region", "regions/310199")), resource);
+    EXPECT_EQ(SentDetailOrder(AlreadyExists("Region", "regions/310199", "taken")), resource);
+    EXPECT_EQ(SentDetailOrder(Aborted("Project", "projects/p", "etag r3, not r2")), resource);
+  }
+}
+
+// Every type the order names, in that order, whatever order they were
+// attached in; an unlisted type after them.
+TEST(ToGrpcStatusTest, OrdersEveryListedTypeAndPutsOthersLast) {
+  google::rpc::LocalizedMessage localized;
+  localized.set_locale("zh-CN");
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(1);
+  google::rpc::PreconditionFailure failure;
+  failure.add_violations()->set_type("STATUS");
+  absl::Status status(absl::StatusCode::kUnavailable, "down");
+  AttachDetail(status, localized);
+  AttachDetail(status, retry);
+  google::rpc::ResourceInfo resource;
+  resource.set_resource_name("regions/310199");
+  google::rpc::ErrorInfo info;
+  info.set_reason("BACKEND_UNAVAILABLE");
+  AttachDetail(status, resource);
+  AttachDetail(status, failure);
+  AttachDetail(status, ThreeViolations().bad_request());
+  AttachDetail(status, info);
+  std::vector<std::string> expected;
+  for (absl::string_view name : kDetailOrder) {
+    expected.push_back(absl::StrCat("type.googleapis.com/", name));
+  }
+  expected.push_back("type.googleapis.com/google.rpc.LocalizedMessage");
+  EXPECT_EQ(SentDetailOrder(status), expected);
 }
 
 }  // namespace

@@ -6,12 +6,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
@@ -35,7 +37,6 @@ namespace mv1 = fazhi::metrics::v1;
 namespace rv1 = fazhi::report::v1;
 
 const std::string kSource = FAZHI_SOURCE_DIR;
-
 
 std::shared_ptr<grpc::Channel> Dial(int port) {
   auto channel = grpc::CreateChannel(Address(port), grpc::InsecureChannelCredentials());
@@ -107,10 +108,9 @@ class SuiteTest : public ::testing::Test {
   // yet, and waits until it says it listens; on failure s.port is 0.
   static void Start(Service& s) {
     const bool fresh = s.port == 0;
-    std::vector<std::string> args = {
-        "--listen=" + Address(s.port),
-        "--metrics_port=" + std::to_string(fresh ? 0 : s.metrics_port),
-        "--shutdown_grace_seconds=5"};
+    std::vector<std::string> args = {"--listen=" + Address(s.port),
+                                     "--metrics_port=" + std::to_string(fresh ? 0 : s.metrics_port),
+                                     "--shutdown_grace_seconds=5"};
     if (s.name == "gateway") {
       args.push_back("--catalogue=" + Address(services_[0].port));
       args.push_back("--metrics=" + Address(services_[1].port));
@@ -162,6 +162,25 @@ class SuiteTest : public ::testing::Test {
     return nullptr;
   }
 
+  // The cookbook runner (deploy/verify/cookbook.py, which stands in for
+  // grpcurl) on one README section against these servers, with the demo data
+  // loaded (the commands name the default ports; the runner maps them to this
+  // suite's). Returns its exit code; its output in `*output`.
+  static int RunCookbook(const std::string& readme, const std::vector<std::string>& options,
+                         std::string* output) {
+    std::string ports = "FAZHI_COOKBOOK_PORTS=";
+    const std::pair<int, const char*> kDefaults[] = {
+        {50050, "gateway"}, {50051, "catalogue"}, {50052, "metrics"}, {50053, "report"}};
+    for (const auto& [port, name] : kDefaults) {
+      ports += std::to_string(port) + "=" + std::to_string(Named(name).port) + ",";
+    }
+    std::vector<std::string> args = {ports, "/usr/bin/python3",
+                                     kSource + "/deploy/verify/cookbook.py"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.push_back(readme);
+    return RunToCompletion("/usr/bin/env", args, output, 180s);
+  }
+
   static std::string dir_;
   static std::vector<Service> services_;
   static int import_exit_;
@@ -196,7 +215,8 @@ struct SeedProject {
 // ("1.title(unit unit)") and, after "其他项目", title and unit on
 // alternate lines.
 std::vector<SeedProject> SeedProjects2022() {
-  const std::string text = ReadWholeFile(std::string(FAZHI_SEEDS_DIR) + "/000_f329534fe2bcaa38.txt");
+  const std::string text =
+      ReadWholeFile(std::string(FAZHI_SEEDS_DIR) + "/000_f329534fe2bcaa38.txt");
   std::vector<std::string> lines;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     line = absl::StripAsciiWhitespace(line);
@@ -218,13 +238,14 @@ std::vector<SeedProject> SeedProjects2022() {
       const size_t open = line.rfind('(');
       SeedProject p;
       p.title = line.substr(dot + 1, open - dot - 1);
-      p.units = absl::StrSplit(line.substr(open + 1, line.size() - open - 2), ' ',
-                               absl::SkipEmpty());
+      p.units =
+          absl::StrSplit(line.substr(open + 1, line.size() - open - 2), ' ', absl::SkipEmpty());
       projects.push_back(std::move(p));
       continue;
     }
     if (line.find("个市级项目") != std::string::npos ||
-        line.find("个区级项目") != std::string::npos || line.find("排名不分先后") != std::string::npos) {
+        line.find("个区级项目") != std::string::npos ||
+        line.find("排名不分先后") != std::string::npos) {
       continue;
     }
     if (i + 1 >= lines.size()) break;
@@ -270,8 +291,7 @@ TEST_F(SuiteTest, EverySeedProjectOf2022IsLoadedWithItsUnitsResolvedThroughAlias
       ASSERT_TRUE(status.ok()) << name << ": " << status.error_message();
       expected.insert(unit.name());
     }
-    const std::set<std::string> actual(found->second.units().begin(),
-                                       found->second.units().end());
+    const std::set<std::string> actual(found->second.units().begin(), found->second.units().end());
     EXPECT_EQ(actual, expected);
   }
 }
@@ -472,26 +492,55 @@ TEST_F(SuiteTest, PrometheusCountsGatewayCalls) {
       << body;
 }
 
-// Every grpcurl command of deploy/README.md's cookbook, run against these
-// servers with the demo data loaded (the commands name the default ports; the
-// runner maps them to this suite's). The runner also fails when a fazhi RPC
-// has no command, so the operators' guide cannot fall behind the contracts.
+// Every grpcurl command of deploy/README.md's cookbook. The runner also
+// fails when a fazhi RPC the servers list has no command, so the operators'
+// guide cannot fall behind the contracts.
 TEST_F(SuiteTest, OperatorsCookbookRunsEveryRpc) {
   ASSERT_EQ(import_exit_, 0) << import_output_;
-  std::string ports = "FAZHI_COOKBOOK_PORTS=";
-  const std::pair<int, const char*> kDefaults[] = {
-      {50050, "gateway"}, {50051, "catalogue"}, {50052, "metrics"}, {50053, "report"}};
-  for (const auto& [port, name] : kDefaults) {
-    ports += std::to_string(port) + "=" + std::to_string(Named(name).port) + ",";
+  std::string output;
+  EXPECT_EQ(RunCookbook(kSource + "/deploy/README.md", {}, &output), 0) << output;
+  EXPECT_NE(output.find(", 0 failed"), std::string::npos) << output;
+}
+
+// The grpcurl lines of the project README, including the bad request whose
+// details must decode through reflection.
+TEST_F(SuiteTest, ReadmeGrpcurlLinesRun) {
+  ASSERT_EQ(import_exit_, 0) << import_output_;
+  std::string output;
+  EXPECT_EQ(RunCookbook(kSource + "/README.md",
+                        {"--section=## Calling it with grpcurl", "--partial"}, &output),
+            0)
+      << output;
+  EXPECT_NE(output.find(", 0 failed"), std::string::npos) << output;
+  EXPECT_NE(output.find("google.rpc.BadRequest"), std::string::npos) << output;
+}
+
+// The runner is as strict as grpcurl: a field mask written as a string, which
+// grpcurl refuses before sending (fullstorydev/grpcurl#393), fails the
+// cookbook; the same line with {"paths":[...]} reaches the server.
+TEST_F(SuiteTest, CookbookRunnerRefusesAStringFieldMask) {
+  const std::string readme = dir_ + "/string-mask.md";
+  const std::string line =
+      "grpcurl -plaintext -d '{\"project\":{\"name\":\"projects/no-such-project\","
+      "\"theme\":\"x\"},\"update_mask\":MASK}' localhost:50051 "
+      "fazhi.catalogue.v1.CatalogueService/UpdateProject\n";
+  std::string text = "## grpcurl cookbook\n\n```sh\n";
+  text += absl::StrReplaceAll(line, {{"MASK", "\"theme\""}});
+  text += "# the object form: the call is sent and answers NOT_FOUND\n";
+  text += absl::StrReplaceAll(line, {{"MASK", "{\"paths\":[\"theme\"]}"}});
+  text += "```\n\n## After\n";
+  {
+    std::ofstream out(readme);
+    out << text;
   }
   std::string output;
-  const int code =
-      RunToCompletion("/usr/bin/env",
-                      {ports, "/usr/bin/python3", kSource + "/deploy/verify/cookbook.py",
-                       kSource + "/deploy/README.md", FAZHI_DESCRIPTOR_SET},
-                      &output, 180s);
-  EXPECT_EQ(code, 0) << output;
-  EXPECT_NE(output.find(", 0 failed"), std::string::npos) << output;
+  EXPECT_EQ(RunCookbook(readme, {"--partial"}, &output), 1) << output;
+  EXPECT_NE(output.find("FAIL fazhi.catalogue.v1.CatalogueService/UpdateProject: CommandError: "
+                        "update_mask: a field mask is written"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("NOT_FOUND as expected"), std::string::npos) << output;
+  EXPECT_NE(output.find("cookbook: 1 passed, 1 failed"), std::string::npos) << output;
 }
 
 // Runs last among the suite's tests that need every backend (gtest runs tests
