@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/storage/page_token.h"
 #include "common/text/utf8.h"
 
 namespace fazhi::api {
@@ -140,6 +141,18 @@ bool CheckRequestId(errors::FieldViolations& violations, absl::string_view field
     }
   }
   return true;
+}
+
+std::string UnitName(absl::string_view id) { return absl::StrCat("units/", id); }
+
+std::string IndicatorName(absl::string_view code) { return absl::StrCat("indicators/", code); }
+
+std::string ReportName(absl::string_view id) { return absl::StrCat("reports/", id); }
+
+std::string RegionCodeOf(absl::string_view name) { return IdOf("regions", name); }
+
+bool CheckPageSize(errors::FieldViolations& violations, int page_size) {
+  return !errors::AddViolationsOf(storage::NormalizePageSize(page_size).status(), violations);
 }
 
 }  // namespace fazhi::api

@@ -54,6 +54,22 @@ bool CheckSubjectName(errors::FieldViolations& violations, absl::string_view fie
 bool CheckRequestId(errors::FieldViolations& violations, absl::string_view field,
                     absl::string_view request_id);
 
+// The names of the other collections, built from their ids: "units/" + id,
+// "indicators/" + code, "reports/" + id. Like RegionName, they do not check
+// the id.
+std::string UnitName(absl::string_view id);
+std::string IndicatorName(absl::string_view code);
+std::string ReportName(absl::string_view id);
+
+// The code of a region name: IdOf("regions", name), "" when `name` is not a
+// region's.
+std::string RegionCodeOf(absl::string_view name);
+
+// A List request's page_size, checked as the store will page with it
+// (storage::NormalizePageSize), so that a bad size is reported with the
+// request's other faults rather than after them.
+bool CheckPageSize(errors::FieldViolations& violations, int page_size);
+
 }  // namespace fazhi::api
 
 #endif  // FAZHI_COMMON_API_RESOURCE_NAMES_H_

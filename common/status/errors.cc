@@ -118,4 +118,33 @@ absl::Status Internal(absl::string_view context, absl::string_view message) {
       absl::Status(absl::StatusCode::kInternal, absl::StrCat(context, ": ", message)), "INTERNAL");
 }
 
+absl::Status InvalidOption(absl::string_view option, absl::string_view message) {
+  absl::Status status(absl::StatusCode::kInvalidArgument, message);
+  google::rpc::BadRequest bad_request;
+  auto* violation = bad_request.add_field_violations();
+  violation->set_field(std::string(option));
+  violation->set_description(std::string(message));
+  AttachDetail(status, bad_request);
+  return WithErrorInfo(std::move(status), "INVALID_OPTION");
+}
+
+absl::Status ResourceExhausted(absl::string_view reason, absl::string_view message) {
+  return WithErrorInfo(absl::Status(absl::StatusCode::kResourceExhausted, message), reason);
+}
+
+absl::Status Pending(absl::string_view what) {
+  return absl::Status(absl::StatusCode::kUnknown, absl::StrCat(what, " was not produced yet"));
+}
+
+bool AddViolationsOf(const absl::Status& status, FieldViolations& violations) {
+  google::rpc::BadRequest bad_request;
+  if (status.ok() || !GetDetail(status, &bad_request)) return false;
+  for (const auto& v : bad_request.field_violations()) violations.Add(v.field(), v.description());
+  return bad_request.field_violations_size() > 0;
+}
+
+absl::Status Cancelled(absl::string_view message) {
+  return absl::Status(absl::StatusCode::kCancelled, message);
+}
+
 }  // namespace fazhi::errors

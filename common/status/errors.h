@@ -88,6 +88,28 @@ bool GetDetail(const absl::Status& status, T* detail) {
   return detail->ParseFromString(std::string(*payload));
 }
 
+// INVALID_ARGUMENT for a bad command-line option of a tool (fazhictl,
+// fazhiload): `message` is the whole message, as the tool prints it; a
+// BadRequest violation names `option` (e.g. "--year").
+absl::Status InvalidOption(absl::string_view option, absl::string_view message);
+
+// RESOURCE_EXHAUSTED: a limit of this process (calls in flight to a backend)
+// is reached; the caller may retry later. `reason` goes into ErrorInfo.
+absl::Status ResourceExhausted(absl::string_view reason, absl::string_view message);
+
+// UNKNOWN: the placeholder of a result not produced yet ("the summary
+// input"), held until it is replaced; never meant to reach a caller.
+absl::Status Pending(absl::string_view what);
+
+// Adds every BadRequest violation `status` carries to `violations`, so that
+// a check made elsewhere (a page size, a page token) joins the others of the
+// request. False when `status` carries none (OK, or another kind of error).
+bool AddViolationsOf(const absl::Status& status, FieldViolations& violations);
+
+// CANCELLED: the caller went away or its deadline passed before the answer
+// was ready; `message` says which work was abandoned.
+absl::Status Cancelled(absl::string_view message);
+
 }  // namespace fazhi::errors
 
 #endif  // FAZHI_COMMON_STATUS_ERRORS_H_
