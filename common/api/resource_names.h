@@ -27,8 +27,9 @@ bool IsResourceId(absl::string_view id);
 // True for an indicator code: 1..63 of [a-z0-9_], starting with [a-z].
 bool IsIndicatorCode(absl::string_view code);
 
-// The resource names of each collection: "regions/" + code, "units/" + id, …
-// Every service and tool builds names through these, never by hand.
+// The resource names of each collection, built from their ids: "regions/" +
+// code, "units/" + id, … They do not check the id. Every service and tool
+// builds names through these, never by hand (scripts/check-structure).
 std::string RegionName(absl::string_view code);
 std::string UnitName(absl::string_view id);
 std::string ProjectName(absl::string_view id);
@@ -59,6 +60,15 @@ bool CheckSubjectName(errors::FieldViolations& violations, absl::string_view fie
 // A client request id: empty, or 1..64 printable ASCII characters.
 bool CheckRequestId(errors::FieldViolations& violations, absl::string_view field,
                     absl::string_view request_id);
+
+// The code of a region name: IdOf("regions", name), "" when `name` is not a
+// region's.
+std::string RegionCodeOf(absl::string_view name);
+
+// A List request's page_size, checked as the store will page with it
+// (storage::NormalizePageSize), so that a bad size is reported with the
+// request's other faults rather than after them.
+bool CheckPageSize(errors::FieldViolations& violations, int page_size);
 
 }  // namespace fazhi::api
 

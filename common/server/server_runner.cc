@@ -11,6 +11,7 @@
 #include "common/base/logging.h"
 #include "common/server/reflection_service.h"
 #include "common/server/request_parse_errors.h"
+#include "common/status/errors.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace fazhi::server {
@@ -81,9 +82,9 @@ absl::Status ServerRunner::Start() {
 
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {
-    return absl::UnavailableError(absl::StrCat(config_.name, ": cannot listen on ",
-                                               config_.listen_address,
-                                               " (is the port in use, or the address wrong?)"));
+    return errors::Unavailable(
+        "LISTEN_FAILED", absl::StrCat(config_.name, ": cannot listen on ", config_.listen_address,
+                                      " (is the port in use, or the address wrong?)"));
   }
   if (!config_.probe_listen_address.empty()) {
     if (absl::Status s = StartProbeServer(); !s.ok()) {
@@ -138,9 +139,10 @@ absl::Status ServerRunner::StartProbeServer() {
   probe_server_ = builder.BuildAndStart();
   if (!probe_server_ || probe_port_ == 0) {
     probe_server_.reset();
-    return absl::UnavailableError(absl::StrCat(config_.name, ": cannot listen for probes on ",
-                                               config_.probe_listen_address,
-                                               " (is the port in use, or the address wrong?)"));
+    return errors::Unavailable(
+        "LISTEN_FAILED",
+        absl::StrCat(config_.name, ": cannot listen for probes on ", config_.probe_listen_address,
+                     " (is the port in use, or the address wrong?)"));
   }
   return absl::OkStatus();
 }

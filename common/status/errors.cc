@@ -45,15 +45,6 @@ void FieldViolations::AddAll(absl::string_view prefix, const FieldViolations& ot
   }
 }
 
-void FieldViolations::AddFrom(const absl::Status& status) {
-  google::rpc::BadRequest bad_request;
-  if (!GetDetail(status, &bad_request) || bad_request.field_violations().empty()) {
-    Add("", std::string(status.message()));
-    return;
-  }
-  for (const auto& v : bad_request.field_violations()) Add(v.field(), v.description());
-}
-
 absl::Status FieldViolations::ToStatus() const {
   absl::Status status(absl::StatusCode::kInvalidArgument,
                       absl::StrCat("invalid request: ", absl::StrJoin(violations_, "; ")));
@@ -144,6 +135,35 @@ absl::Status DataLoss(absl::string_view what) {
                                 "; the stored data is damaged: restore the store from a "
                                 "backup (deploy/README.md, \"Back up and restore a store\")")),
       "DATA_LOSS");
+}
+
+absl::Status InvalidOption(absl::string_view option, absl::string_view message) {
+  absl::Status status(absl::StatusCode::kInvalidArgument, message);
+  google::rpc::BadRequest bad_request;
+  auto* violation = bad_request.add_field_violations();
+  violation->set_field(std::string(option));
+  violation->set_description(std::string(message));
+  AttachDetail(status, bad_request);
+  return WithErrorInfo(std::move(status), "INVALID_OPTION");
+}
+
+absl::Status ResourceExhausted(absl::string_view reason, absl::string_view message) {
+  return WithErrorInfo(absl::Status(absl::StatusCode::kResourceExhausted, message), reason);
+}
+
+absl::Status Pending(absl::string_view what) {
+  return absl::Status(absl::StatusCode::kUnknown, absl::StrCat(what, " was not produced yet"));
+}
+
+bool AddViolationsOf(const absl::Status& status, FieldViolations& violations) {
+  google::rpc::BadRequest bad_request;
+  if (status.ok() || !GetDetail(status, &bad_request)) return false;
+  for (const auto& v : bad_request.field_violations()) violations.Add(v.field(), v.description());
+  return bad_request.field_violations_size() > 0;
+}
+
+absl::Status Cancelled(absl::string_view message) {
+  return absl::Status(absl::StatusCode::kCancelled, message);
 }
 
 }  // namespace fazhi::errors

@@ -33,10 +33,6 @@ class FieldViolations {
   void Add(std::string field, std::string description);
   // Adds every violation of `other`, each field prefixed with `prefix` + ".".
   void AddAll(absl::string_view prefix, const FieldViolations& other);
-  // Adds the field violations `status` carries (its BadRequest detail), so
-  // checks that return a status can be collected too. A status without a
-  // BadRequest adds one violation on "" with its message.
-  void AddFrom(const absl::Status& status);
   bool empty() const { return violations_.empty(); }
   size_t size() const { return violations_.size(); }
   const google::rpc::BadRequest& bad_request() const { return bad_request_; }
@@ -109,6 +105,28 @@ bool GetDetail(const absl::Status& status, T* detail) {
   if (!payload.has_value()) return false;
   return detail->ParseFromString(std::string(*payload));
 }
+
+// INVALID_ARGUMENT for a bad command-line option of a tool (fazhictl,
+// fazhiload): `message` is the whole message, as the tool prints it; a
+// BadRequest violation names `option` (e.g. "--year").
+absl::Status InvalidOption(absl::string_view option, absl::string_view message);
+
+// RESOURCE_EXHAUSTED: a limit of this process (calls in flight to a backend)
+// is reached; the caller may retry later. `reason` goes into ErrorInfo.
+absl::Status ResourceExhausted(absl::string_view reason, absl::string_view message);
+
+// UNKNOWN: the placeholder of a result not produced yet ("the summary
+// input"), held until it is replaced; never meant to reach a caller.
+absl::Status Pending(absl::string_view what);
+
+// Adds every BadRequest violation `status` carries to `violations`, so that
+// a check made elsewhere (a page size, a page token) joins the others of the
+// request. False when `status` carries none (OK, or another kind of error).
+bool AddViolationsOf(const absl::Status& status, FieldViolations& violations);
+
+// CANCELLED: the caller went away or its deadline passed before the answer
+// was ready; `message` says which work was abandoned.
+absl::Status Cancelled(absl::string_view message);
 
 }  // namespace fazhi::errors
 

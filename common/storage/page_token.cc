@@ -70,14 +70,14 @@ absl::StatusOr<PageCursor> StartPage(int page_size, absl::string_view page_token
   auto size = NormalizePageSize(page_size, default_size, max_size);
   if (size.ok()) {
     cursor.page_size = *size;
-  } else {
-    violations.AddFrom(size.status());
+  } else if (!errors::AddViolationsOf(size.status(), violations)) {
+    return size.status();
   }
   auto resume = DecodePageToken(page_token, cursor.fingerprint);
   if (resume.ok()) {
     cursor.resume_after = *std::move(resume);
-  } else {
-    violations.AddFrom(resume.status());
+  } else if (!errors::AddViolationsOf(resume.status(), violations)) {
+    return resume.status();
   }
   if (!violations.empty()) return violations.ToStatus();
   return cursor;

@@ -12,6 +12,13 @@ namespace {
 
 using server::ActorOf;
 
+bool HasViolationOn(const errors::FieldViolations& violations, const std::string& field) {
+  for (const auto& v : violations.bad_request().field_violations()) {
+    if (v.field() == field) return true;
+  }
+  return false;
+}
+
 }  // namespace
 grpc::Status CatalogueServiceImpl::CreateRegion(grpc::ServerContext* context,
                                                 const v1::CreateRegionRequest* request,
@@ -36,9 +43,9 @@ grpc::Status CatalogueServiceImpl::ListRegions(grpc::ServerContext*,
                                                const v1::ListRegionsRequest* request,
                                                v1::ListRegionsResponse* response) {
   errors::FieldViolations violations;
-  if (!api::CheckRegionName(violations, "parent", request->parent(), /*required=*/false)) {
-    return ToGrpcStatus(violations.ToStatus());
-  }
+  api::CheckRegionName(violations, "parent", request->parent(), /*required=*/false);
+  api::CheckPageSize(violations, request->page_size());
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListRegions(*request), response);
 }
 
@@ -67,9 +74,9 @@ grpc::Status CatalogueServiceImpl::ListUnits(grpc::ServerContext*,
                                              const v1::ListUnitsRequest* request,
                                              v1::ListUnitsResponse* response) {
   errors::FieldViolations violations;
-  if (!api::CheckRegionName(violations, "region", request->region(), /*required=*/false)) {
-    return ToGrpcStatus(violations.ToStatus());
-  }
+  api::CheckRegionName(violations, "region", request->region(), /*required=*/false);
+  api::CheckPageSize(violations, request->page_size());
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListUnits(*request), response);
 }
 
@@ -89,7 +96,14 @@ absl::StatusOr<v1::Project> CatalogueServiceImpl::Create(const v1::CreateProject
   ValidateProject(request.project_id(), request.project(), violations);
   api::CheckRequestId(violations, "request_id", request.request_id());
   v1::Project project = request.project();
-  if (violations.empty()) NormalizeProject(project, violations);
+  // Outcome figures are read whatever else is wrong, so that the caller
+  // hears of every fault at once; a phrase already reported (empty, too
+  // long) is not reported again for its figure.
+  errors::FieldViolations figures;
+  NormalizeProject(project, figures);
+  for (const auto& v : figures.bad_request().field_violations()) {
+    if (!HasViolationOn(violations, v.field())) violations.Add(v.field(), v.description());
+  }
   if (!violations.empty()) return violations.ToStatus();
   return store_->CreateProject(request.project_id(), std::move(project), request.request_id(),
                                actor);
@@ -109,21 +123,22 @@ grpc::Status CatalogueServiceImpl::ImportProjects(grpc::ServerContext* context,
   while (reader->Read(&row)) {
     v1::CreateProjectRequest create = row.create();
     absl::Status status;
-    if (row.row() < 1) {
-      status = errors::InvalidField("row", "must be the caller's row number, 1 or more");
-    }
+    // Every fault of the row's own fields is reported together.
+    errors::FieldViolations violations;
+    if (row.row() < 1) violations.Add("row", "must be the caller's row number, 1 or more");
     for (int i = 0; status.ok() && i < row.unit_names_size(); ++i) {
       auto unit = store_->LookupUnit(row.unit_names(i));
       if (unit.ok()) {
         create.mutable_project()->add_units(unit->name());
       } else if (absl::IsNotFound(unit.status())) {
-        status = errors::InvalidField(
+        violations.Add(
             absl::StrCat("unit_names[", i, "]"),
             absl::StrCat("no unit is named \"", row.unit_names(i), "\" (name or alias)"));
       } else {
         status = unit.status();
       }
     }
+    if (status.ok() && !violations.empty()) status = violations.ToStatus();
     bool replayed = false;
     if (status.ok()) {
       // A row imported before (same request_id) is not written again.
@@ -176,6 +191,7 @@ grpc::Status CatalogueServiceImpl::ListProjects(grpc::ServerContext*,
                                                 v1::ListProjectsResponse* response) {
   errors::FieldViolations violations;
   ValidateListProjects(*request, violations);
+  api::CheckPageSize(violations, request->page_size());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListProjects(*request), response);
 }
@@ -233,6 +249,7 @@ grpc::Status CatalogueServiceImpl::ListChanges(grpc::ServerContext*,
   } else {
     api::CheckResourceName(violations, "resource", "projects", resource);
   }
+  api::CheckPageSize(violations, request->page_size());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListChanges(*request), response);
 }

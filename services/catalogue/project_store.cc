@@ -201,7 +201,7 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
   const ProjectOrder order = ParseProjectOrder(request.order_by(), violations);
   auto page =
       storage::StartPage(request.page_size(), request.page_token(), CanonicalProjectQuery(request));
-  if (!page.ok()) violations.AddFrom(page.status());
+  if (!page.ok() && !errors::AddViolationsOf(page.status(), violations)) return page.status();
   if (!violations.empty()) return violations.ToStatus();
 
   // The narrowest index: by region (and year, unless descendants are

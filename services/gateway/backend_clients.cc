@@ -123,7 +123,7 @@ absl::StatusOr<std::vector<Item>> BackendClients::ListAll(
 absl::StatusOr<CatalogueFacts> BackendClients::FetchCatalogueFacts(
     const grpc::ServerContextBase* parent, const std::string& region_code, int year) {
   // The three lists at once: the region's name is known from its code.
-  const std::string region = absl::StrCat("regions/", region_code);
+  const std::string region = api::RegionName(region_code);
   auto units = std::async(std::launch::async, [&] {
     cv1::ListUnitsRequest request;
     request.set_region(region);
@@ -154,7 +154,7 @@ absl::StatusOr<CatalogueFacts> BackendClients::FetchCatalogueFacts(
 absl::StatusOr<std::vector<cv1::Region>> BackendClients::FetchChildRegions(
     const grpc::ServerContextBase* parent, const std::string& region_code) {
   cv1::ListRegionsRequest request;
-  request.set_parent(absl::StrCat("regions/", region_code));
+  request.set_parent(api::RegionName(region_code));
   return ListAll(catalogue_, parent, &cv1::CatalogueService::Stub::ListRegions, request,
                  &cv1::ListRegionsResponse::regions);
 }
@@ -168,7 +168,7 @@ absl::StatusOr<std::vector<cv1::Region>> BackendClients::FetchAllRegions(
 absl::StatusOr<cv1::Region> BackendClients::FetchRegion(const grpc::ServerContextBase* parent,
                                                         const std::string& region_code) {
   cv1::GetRegionRequest request;
-  request.set_name(absl::StrCat("regions/", region_code));
+  request.set_name(api::RegionName(region_code));
   cv1::Region region;
   absl::Status s =
       Call(catalogue_, parent, &cv1::CatalogueService::Stub::GetRegion, request, &region);
@@ -180,7 +180,7 @@ absl::StatusOr<mv1::Snapshot> BackendClients::FetchSnapshot(const grpc::ServerCo
                                                             const std::string& region_code,
                                                             int year) {
   mv1::GetSnapshotRequest request;
-  request.set_subject(absl::StrCat("regions/", region_code));
+  request.set_subject(api::RegionName(region_code));
   request.set_year(year);
   mv1::Snapshot snapshot;
   absl::Status s =
@@ -192,7 +192,7 @@ absl::StatusOr<mv1::Snapshot> BackendClients::FetchSnapshot(const grpc::ServerCo
 absl::StatusOr<std::vector<rv1::Report>> BackendClients::FetchReports(
     const grpc::ServerContextBase* parent, const std::string& region_code, int year) {
   rv1::ListReportsRequest request;
-  request.set_region(absl::StrCat("regions/", region_code));
+  request.set_region(api::RegionName(region_code));
   request.set_year(year);
   return ListAll(report_, parent, &rv1::ReportService::Stub::ListReports, request,
                  &rv1::ListReportsResponse::reports);
@@ -238,7 +238,7 @@ absl::StatusOr<std::map<std::string, mv1::Snapshot>> BackendClients::FetchSnapsh
     mv1::BatchGetSnapshotsRequest request;
     request.set_year(year);
     for (size_t i = begin; i < std::min(region_codes.size(), begin + kBatch); ++i) {
-      request.add_subjects(absl::StrCat("regions/", region_codes[i]));
+      request.add_subjects(api::RegionName(region_codes[i]));
     }
     batches.push_back(std::async(
         std::launch::async,
@@ -279,7 +279,7 @@ absl::StatusOr<std::map<std::string, std::vector<rv1::Report>>> BackendClients::
   std::map<std::string, std::vector<rv1::Report>> reports;
   for (const auto& code : region_codes) reports[code];
   for (auto& report : *all) {
-    auto it = reports.find(api::IdOf("regions", report.region()));
+    auto it = reports.find(api::RegionCodeOf(report.region()));
     if (it != reports.end()) it->second.push_back(std::move(report));
   }
   return reports;

@@ -2,10 +2,11 @@
 
 namespace fazhi::gateway {
 
-ShelfBase::ShelfBase(GatewayCache* cache, std::vector<Backend> sources, size_t max_entries)
+CacheTableBase::CacheTableBase(GatewayCache* cache, std::vector<Backend> sources,
+                               size_t max_entries)
     : cache_(cache), sources_(std::move(sources)), max_entries_(max_entries) {
   absl::MutexLock lock(&cache_->mu_);
-  cache_->shelves_.push_back(this);
+  cache_->tables_.push_back(this);
 }
 
 GatewayCache::GatewayCache(bool enabled) : enabled_(enabled) {
@@ -22,17 +23,17 @@ void GatewayCache::SetLive(Backend backend, bool live, const std::string& detail
 void GatewayCache::Invalidate(Backend backend) {
   absl::MutexLock lock(&mu_);
   ++epoch_[static_cast<int>(backend)];
-  for (ShelfBase* shelf : shelves_) {
-    for (Backend source : shelf->sources_) {
+  for (CacheTableBase* table : tables_) {
+    for (Backend source : table->sources_) {
       if (source == backend) {
-        shelf->ClearLocked();
+        table->ClearLocked();
         break;
       }
     }
   }
 }
 
-GatewayCache::View GatewayCache::Look() const {
+GatewayCache::View GatewayCache::TakeView() const {
   View view;
   absl::ReaderMutexLock lock(&mu_);
   for (int b = 0; b < kBackendCount; ++b) {
@@ -49,8 +50,8 @@ GatewayCache::View GatewayCache::Look() const {
   return view;
 }
 
-bool GatewayCache::UsableLocked(const ShelfBase& shelf, const View& view) const {
-  for (Backend source : shelf.sources_) {
+bool GatewayCache::UsableLocked(const CacheTableBase& table, const View& view) const {
+  for (Backend source : table.sources_) {
     const int b = static_cast<int>(source);
     if (!view.usable[b] || !live_[b] || epoch_[b] != view.epoch[b]) return false;
   }

@@ -11,12 +11,12 @@
 //    affects, so any change drops all of that backend's entries. Simple and
 //    never stale; a write costs one refill per key asked afterwards.
 //  * An entry is stored only if no invalidation of its backends happened
-//    since its answer began (Look() takes each backend's epoch; Put() checks
+//    since its answer began (TakeView() takes each backend's epoch; Put() checks
 //    them under the same lock Invalidate() takes). A fetch that raced a
 //    change is used once and not kept.
 //
-// Entries live on shelves (one per kind of value); each shelf names the
-// backends its values derive from. A full shelf evicts an arbitrary entry.
+// Entries live in tables (one per kind of value); each table names the
+// backends its values derive from. A full table evicts an arbitrary entry.
 #ifndef FAZHI_SERVICES_GATEWAY_GATEWAY_CACHE_H_
 #define FAZHI_SERVICES_GATEWAY_GATEWAY_CACHE_H_
 
@@ -37,13 +37,13 @@ namespace fazhi::gateway {
 
 class GatewayCache;
 
-// What all shelves share; see Shelf.
-class ShelfBase {
+// What all tables share; see CacheTable.
+class CacheTableBase {
  public:
-  virtual ~ShelfBase() = default;
+  virtual ~CacheTableBase() = default;
 
  protected:
-  ShelfBase(GatewayCache* cache, std::vector<Backend> sources, size_t max_entries);
+  CacheTableBase(GatewayCache* cache, std::vector<Backend> sources, size_t max_entries);
 
  private:
   friend class GatewayCache;
@@ -57,10 +57,10 @@ class ShelfBase {
 // Values of one kind by key, derived from `sources`. Read and written
 // through GatewayCache, under its lock.
 template <typename T>
-class Shelf final : public ShelfBase {
+class CacheTable final : public CacheTableBase {
  public:
-  Shelf(GatewayCache* cache, std::vector<Backend> sources, size_t max_entries)
-      : ShelfBase(cache, std::move(sources), max_entries) {}
+  CacheTable(GatewayCache* cache, std::vector<Backend> sources, size_t max_entries)
+      : CacheTableBase(cache, std::move(sources), max_entries) {}
 
  private:
   friend class GatewayCache;
@@ -83,7 +83,8 @@ class GatewayCache {
   void SetLive(Backend backend, bool live, const std::string& detail);
   void Invalidate(Backend backend);
 
-  // The cache as one answer sees it, taken once at the answer's start.
+  // The cache as one answer sees it: taken once at the answer's start, and
+  // passed to every Find and Put of that answer.
   struct View {
     // Cached data of the backend may be used (and stored).
     std::array<bool, kBackendCount> usable{};
@@ -92,37 +93,38 @@ class GatewayCache {
     std::array<v1::CacheState, kBackendCount> unusable_state{};
     std::array<std::string, kBackendCount> detail;
   };
-  View Look() const;
+  View TakeView() const;
 
   // The entry under `key`, or null when absent or when a source of the
-  // shelf is not usable in `view`.
+  // table is not usable in `view`.
   template <typename T>
-  std::shared_ptr<const T> Find(const Shelf<T>& shelf, const std::string& key,
+  std::shared_ptr<const T> Find(const CacheTable<T>& table, const std::string& key,
                                 const View& view) const;
-  // Stores `value` unless a source of the shelf is not usable in `view` or
+  // Stores `value` unless a source of the table is not usable in `view` or
   // was invalidated since.
   template <typename T>
-  void Put(Shelf<T>& shelf, const std::string& key, std::shared_ptr<const T> value,
+  void Put(CacheTable<T>& table, const std::string& key, std::shared_ptr<const T> value,
            const View& view);
 
-  // Keeps a freshly fetched value (when allowed) and hands it on; `state`
-  // gets MISS when it was kept, else the view's unusable state of the
-  // shelf's first source. Errors are passed through and never kept.
+  // Stores a freshly fetched value (when allowed) and hands it on; `state`
+  // gets MISS when it was stored, else the view's unusable state of the
+  // table's first source. Errors are passed through and never kept.
   template <typename T>
-  absl::StatusOr<std::shared_ptr<const T>> Keep(Shelf<T>& shelf, const std::string& key,
-                                                const View& view, absl::StatusOr<T> fetched,
-                                                v1::CacheState* state);
+  absl::StatusOr<std::shared_ptr<const T>> StoreFetched(CacheTable<T>& table,
+                                                        const std::string& key, const View& view,
+                                                        absl::StatusOr<T> fetched,
+                                                        v1::CacheState* state);
 
-  // Find, or else fetch() and Keep. `state` gets HIT or as for Keep.
+  // Find, or else fetch() and StoreFetched. `state` gets HIT or as for StoreFetched.
   template <typename T, typename Fetch>
-  absl::StatusOr<std::shared_ptr<const T>> GetOrFetch(Shelf<T>& shelf, const std::string& key,
+  absl::StatusOr<std::shared_ptr<const T>> GetOrFetch(CacheTable<T>& table, const std::string& key,
                                                       const View& view, Fetch fetch,
                                                       v1::CacheState* state) {
-    if (auto hit = Find(shelf, key, view)) {
+    if (auto hit = Find(table, key, view)) {
       *state = v1::CACHE_STATE_HIT;
       return hit;
     }
-    return Keep(shelf, key, view, fetch(), state);
+    return StoreFetched(table, key, view, fetch(), state);
   }
 
   // Sets `status.cache` to `state`, with the view's reason when the backend
@@ -131,47 +133,49 @@ class GatewayCache {
                        v1::BackendStatus* status);
 
  private:
-  friend class ShelfBase;
-  bool UsableLocked(const ShelfBase& shelf, const View& view) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  friend class CacheTableBase;
+  bool UsableLocked(const CacheTableBase& table, const View& view) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   const bool enabled_;
   mutable absl::Mutex mu_;
-  std::vector<ShelfBase*> shelves_ ABSL_GUARDED_BY(mu_);
+  std::vector<CacheTableBase*> tables_ ABSL_GUARDED_BY(mu_);
   std::array<bool, kBackendCount> live_ ABSL_GUARDED_BY(mu_){};
   std::array<uint64_t, kBackendCount> epoch_ ABSL_GUARDED_BY(mu_){};
   std::array<std::string, kBackendCount> detail_ ABSL_GUARDED_BY(mu_);
 };
 
 template <typename T>
-std::shared_ptr<const T> GatewayCache::Find(const Shelf<T>& shelf, const std::string& key,
+std::shared_ptr<const T> GatewayCache::Find(const CacheTable<T>& table, const std::string& key,
                                             const View& view) const {
   absl::ReaderMutexLock lock(&mu_);
-  if (!UsableLocked(shelf, view)) return nullptr;
-  auto it = shelf.entries_.find(key);
-  return it == shelf.entries_.end() ? nullptr : it->second;
+  if (!UsableLocked(table, view)) return nullptr;
+  auto it = table.entries_.find(key);
+  return it == table.entries_.end() ? nullptr : it->second;
 }
 
 template <typename T>
-void GatewayCache::Put(Shelf<T>& shelf, const std::string& key, std::shared_ptr<const T> value,
+void GatewayCache::Put(CacheTable<T>& table, const std::string& key, std::shared_ptr<const T> value,
                        const View& view) {
   absl::MutexLock lock(&mu_);
-  if (!UsableLocked(shelf, view)) return;
-  if (shelf.entries_.size() >= shelf.max_entries_ && !shelf.entries_.contains(key)) {
-    shelf.entries_.erase(shelf.entries_.begin());
+  if (!UsableLocked(table, view)) return;
+  if (table.entries_.size() >= table.max_entries_ && !table.entries_.contains(key)) {
+    table.entries_.erase(table.entries_.begin());
   }
-  shelf.entries_[key] = std::move(value);
+  table.entries_[key] = std::move(value);
 }
 
 template <typename T>
-absl::StatusOr<std::shared_ptr<const T>> GatewayCache::Keep(Shelf<T>& shelf, const std::string& key,
-                                                            const View& view,
-                                                            absl::StatusOr<T> fetched,
-                                                            v1::CacheState* state) {
+absl::StatusOr<std::shared_ptr<const T>> GatewayCache::StoreFetched(CacheTable<T>& table,
+                                                                    const std::string& key,
+                                                                    const View& view,
+                                                                    absl::StatusOr<T> fetched,
+                                                                    v1::CacheState* state) {
   if (!fetched.ok()) return fetched.status();
   auto value = std::make_shared<const T>(*std::move(fetched));
-  const auto source = static_cast<int>(shelf.sources_.front());
+  const auto source = static_cast<int>(table.sources_.front());
   if (view.usable[source]) {
-    Put(shelf, key, value, view);
+    Put(table, key, value, view);
     *state = v1::CACHE_STATE_MISS;
   } else {
     *state = view.unusable_state[source];

@@ -1,7 +1,8 @@
 #include "services/gateway/gateway_service.h"
 
 #include <algorithm>
-#include <future>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -11,32 +12,35 @@
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "common/storage/page_token.h"
+#include "services/gateway/backend_fan_out.h"
 
 namespace fazhi::gateway {
 namespace {
 
 namespace cv1 = fazhi::catalogue::v1;
 namespace mv1 = fazhi::metrics::v1;
-namespace rv1 = fazhi::report::v1;
 
 constexpr int kMaxPassages = 50;
 
 grpc::Status Cancelled() {
-  return grpc::Status(grpc::StatusCode::CANCELLED, "the caller cancelled the call");
-}
-
-template <typename T>
-BackendAnswer<T> ToAnswer(absl::StatusOr<T> result) {
-  BackendAnswer<T> answer;
-  if (result.ok()) {
-    answer.data = *std::move(result);
-  } else {
-    answer.error = DescribeError(result.status());
-  }
-  return answer;
+  return ToGrpcStatus(errors::Cancelled("the caller cancelled the call"));
 }
 
 }  // namespace
+
+GatewayServiceImpl::GatewayServiceImpl(const GatewayOptions& options,
+                                       fazhi::rules::v1::RuleSet rules)
+    : rules_(std::move(rules)),
+      fan_out_(std::max(1, options.fan_out)),
+      clients_(options.backends),
+      cache_(options.cache),
+      summaries_(options, rules_, &clients_, &cache_),
+      rankings_(options, &clients_, &cache_, &summaries_),
+      dossiers_(&clients_, options.clock),
+      followers_(options.cache
+                     ? std::make_unique<CacheFollowers>(&clients_, &cache_, options.follow)
+                     : nullptr),
+      workers_(options.workers) {}
 
 grpc::ServerUnaryReactor* GatewayServiceImpl::Finish(grpc::CallbackServerContext* context,
                                                      const grpc::Status& status) {
@@ -71,24 +75,25 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetDistrictComplianceSummary(
   }
   api::CheckYear(violations, "year", request.year());
   if (!violations.empty()) return Finish(context, ToGrpcStatus(violations.ToStatus()));
-  if (source_.CachedSummaryReply(request.region_code(), request.year(), response)) {
+  if (summaries_.CachedSummaryReply(request.region_code(), request.year(), response)) {
     return Finish(context, grpc::Status::OK);
   }
-  return Defer(context, [this, context, code = request.region_code(), year = request.year(),
-                         response]() -> grpc::Status {
-    auto summary = source_.Summarize(context, code, year);
-    if (!summary.ok()) return ToGrpcStatus(summary.status());
-    bool own_buffer = false;
-    return grpc::SerializationTraits<v1::DistrictComplianceSummary>::Serialize(
-        *summary, response, &own_buffer);
-  });
+  return Defer(context,
+               [this, context, code = request.region_code(), year = request.year(),
+                response]() -> grpc::Status {
+                 auto summary = summaries_.Summarize(context, code, year);
+                 if (!summary.ok()) return ToGrpcStatus(summary.status());
+                 bool own_buffer = false;
+                 return grpc::SerializationTraits<v1::DistrictComplianceSummary>::Serialize(
+                     *summary, response, &own_buffer);
+               });
 }
 
 grpc::ServerUnaryReactor* GatewayServiceImpl::RankRegions(grpc::CallbackServerContext* context,
                                                           const v1::RankRegionsRequest* request,
                                                           v1::RankRegionsResponse* response) {
   auto cached =
-      source_.CachedRanking(request->parent_region_code(), request->level(), request->year());
+      rankings_.CachedRanking(request->parent_region_code(), request->level(), request->year());
   if (cached != nullptr) return Finish(context, Rank(context, request, response, cached));
   return Defer(context, [this, context, request, response] {
     return Rank(context, request, response, nullptr);
@@ -113,21 +118,25 @@ grpc::Status GatewayServiceImpl::Rank(const grpc::CallbackServerContext* context
   }
   api::CheckYear(violations, "year", request->year());
   auto page_size = storage::NormalizePageSize(request->page_size());
-  if (!page_size.ok()) return ToGrpcStatus(page_size.status());
-  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  if (!page_size.ok() && !errors::AddViolationsOf(page_size.status(), violations)) {
+    return ToGrpcStatus(page_size.status());
+  }
   const uint64_t fingerprint = storage::QueryFingerprint(
       absl::StrCat("rank?parent=", request->parent_region_code(), "&year=", request->year(),
                    "&level=", static_cast<int>(request->level())));
   auto resume = storage::DecodePageToken(request->page_token(), fingerprint);
-  if (!resume.ok()) return ToGrpcStatus(resume.status());
-  size_t offset = 0;
-  if (!resume->empty() && !absl::SimpleAtoi(*resume, &offset)) {
-    return ToGrpcStatus(errors::InvalidField("page_token", "is not a token this service issued"));
+  if (!resume.ok() && !errors::AddViolationsOf(resume.status(), violations)) {
+    return ToGrpcStatus(resume.status());
   }
+  size_t offset = 0;
+  if (resume.ok() && !resume->empty() && !absl::SimpleAtoi(*resume, &offset)) {
+    violations.Add("page_token", "is not a token this service issued");
+  }
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
 
   if (cached == nullptr) {
-    auto ranking =
-        source_.Ranking(context, request->parent_region_code(), request->level(), request->year());
+    auto ranking = rankings_.Ranking(context, request->parent_region_code(), request->level(),
+                                     request->year());
     if (!ranking.ok()) return ToGrpcStatus(ranking.status());
     cached = *std::move(ranking);
   }
@@ -166,9 +175,9 @@ grpc::Status GatewayServiceImpl::Trend(const grpc::CallbackServerContext* contex
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   const int years = request->to_year() - request->from_year() + 1;
   std::vector<absl::StatusOr<v1::DistrictComplianceSummary>> summaries(
-      years, absl::UnknownError("not run"));
-  source_.ForEachBounded(years, [&](int i) {
-    summaries[i] = source_.Summarize(context, request->region_code(), request->from_year() + i);
+      years, errors::Pending("the summary of the year"));
+  ForEachBounded(years, fan_out_, [&](int i) {
+    summaries[i] = summaries_.Summarize(context, request->region_code(), request->from_year() + i);
   });
   for (int i = 0; i < years; ++i) {
     if (!summaries[i].ok()) return ToGrpcStatus(summaries[i].status());
@@ -192,81 +201,6 @@ grpc::Status GatewayServiceImpl::Trend(const grpc::CallbackServerContext* contex
   return grpc::Status::OK;
 }
 
-absl::StatusOr<DossierInputs> GatewayServiceImpl::FetchDossierInputs(
-    const grpc::CallbackServerContext* context, const std::string& project_name, int max_passages) {
-  BackendClients& clients = source_.clients();
-  DossierInputs in;
-  in.as_of = source_.Today();
-  in.max_passages = max_passages;
-  auto project = clients.FetchProject(context, project_name);
-  if (!project.ok()) {
-    if (absl::IsNotFound(project.status())) return errors::NotFound("Project", project_name);
-    in.catalogue.error = DescribeError(project.status());
-    return in;
-  }
-  const int year = project->year();
-  const std::string region = project->region();
-  in.query = TitleQuery(project->title());
-
-  // The catalogue's details, the metrics and the reports, at once.
-  auto catalogue = std::async(std::launch::async, [&]() -> absl::StatusOr<DossierCatalogueFacts> {
-    DossierCatalogueFacts facts;
-    facts.project = *project;
-    auto found = clients.FetchRegion(context, api::IdOf("regions", region));
-    if (found.ok()) {
-      facts.region = *std::move(found);
-    } else if (!absl::IsNotFound(found.status())) {
-      return found.status();
-    }
-    for (const auto& name : project->units()) {
-      auto unit = clients.FetchUnit(context, name);
-      if (unit.ok()) {
-        facts.units.push_back(*std::move(unit));
-      } else if (absl::IsNotFound(unit.status())) {
-        facts.unresolved_units.push_back(name);
-      } else {
-        return unit.status();
-      }
-    }
-    return facts;
-  });
-  auto metrics = std::async(std::launch::async, [&]() -> absl::StatusOr<DossierMetricsFacts> {
-    DossierMetricsFacts facts;
-    for (const auto& unit : project->units()) {
-      auto observations = clients.FetchObservations(context, unit, year);
-      if (!observations.ok()) return observations.status();
-      facts.unit_observations.insert(facts.unit_observations.end(), observations->begin(),
-                                     observations->end());
-    }
-    auto observations = clients.FetchObservations(context, region, year);
-    if (!observations.ok()) return observations.status();
-    facts.region_observations = *std::move(observations);
-    auto indicators = clients.FetchIndicators(context);
-    if (!indicators.ok()) return indicators.status();
-    for (const auto& i : *indicators) facts.indicator_names[i.name()] = i.display_name();
-    return facts;
-  });
-  // The report of the project's year, and of the next, may mention it.
-  absl::StatusOr<DossierReportFacts> reports = DossierReportFacts();
-  for (int y = year; y <= std::min(year + 1, api::kMaxYear) && !in.query.empty(); ++y) {
-    rv1::SearchReportsRequest search;
-    search.set_query(in.query);
-    search.set_region(region);
-    search.set_year(y);
-    search.set_page_size(max_passages);
-    auto found = clients.SearchReports(context, search);
-    if (!found.ok()) {
-      reports = found.status();
-      break;
-    }
-    reports->searches.push_back(*std::move(found));
-  }
-  in.catalogue = ToAnswer(catalogue.get());
-  in.metrics = ToAnswer(metrics.get());
-  in.reports = ToAnswer(std::move(reports));
-  return in;
-}
-
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetProjectDossier(
     grpc::CallbackServerContext* context, const v1::GetProjectDossierRequest* request,
     v1::ProjectDossier* response) {
@@ -279,7 +213,7 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetProjectDossier(
   if (!violations.empty()) return Finish(context, ToGrpcStatus(violations.ToStatus()));
   const int max_passages = request->max_passages() == 0 ? 10 : request->max_passages();
   return Defer(context, [this, context, request, response, max_passages]() -> grpc::Status {
-    auto inputs = FetchDossierInputs(context, request->project(), max_passages);
+    auto inputs = dossiers_.FetchInputs(context, request->project(), max_passages);
     if (!inputs.ok()) return ToGrpcStatus(inputs.status());
     *response = AssembleDossier(*inputs);
     return grpc::Status::OK;

@@ -1,15 +1,24 @@
 // The gateway's gRPC adapter, on gRPC's callback API: validate, answer from
 // the cache at once when it can, else hand the answer to a worker thread
-// that asks the summary source (backends in parallel under the caller's
-// deadline), and shape the reply.
+// that asks the summary, ranking or dossier source (backends in parallel
+// under the caller's deadline), and shape the reply.
+//
+// It owns the parts those sources share: the backend clients, the cache and
+// the followers that keep it fresh.
 #ifndef FAZHI_SERVICES_GATEWAY_GATEWAY_SERVICE_H_
 #define FAZHI_SERVICES_GATEWAY_GATEWAY_SERVICE_H_
 
 #include <functional>
+#include <memory>
 
 #include "fazhi/gateway/v1/gateway_service.grpc.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
-#include "services/gateway/project_dossier.h"
+#include "services/gateway/backend_clients.h"
+#include "services/gateway/cache_followers.h"
+#include "services/gateway/dossier_source.h"
+#include "services/gateway/gateway_cache.h"
+#include "services/gateway/gateway_options.h"
+#include "services/gateway/ranking_source.h"
 #include "services/gateway/summary_source.h"
 #include "services/gateway/worker_pool.h"
 
@@ -24,8 +33,7 @@ class GatewayServiceImpl final
  public:
   // `rules` supplies the scoring method. Starts following the backends'
   // change streams when caching is on.
-  GatewayServiceImpl(const GatewayOptions& options, fazhi::rules::v1::RuleSet rules)
-      : rules_(std::move(rules)), source_(options, rules_), workers_(options.workers) {}
+  GatewayServiceImpl(const GatewayOptions& options, fazhi::rules::v1::RuleSet rules);
 
   // Request: GetDistrictComplianceSummaryRequest; reply:
   // DistrictComplianceSummary.
@@ -58,14 +66,18 @@ class GatewayServiceImpl final
                     std::shared_ptr<const std::vector<v1::RankedRegion>> cached);
   grpc::Status Trend(const grpc::CallbackServerContext* context,
                      const v1::GetRegionTrendRequest* request, v1::RegionTrend* response);
-  // The dossier's inputs, the metrics and report services asked at once
-  // once the catalogue has named the project. NOT_FOUND when it has not.
-  absl::StatusOr<DossierInputs> FetchDossierInputs(const grpc::CallbackServerContext* context,
-                                                   const std::string& project, int max_passages);
 
   const fazhi::rules::v1::RuleSet rules_;
-  SummarySource source_;
-  // Last: joined first, while the source is still there.
+  // Years summarised at a time for a trend.
+  const int fan_out_;
+  BackendClients clients_;
+  GatewayCache cache_;
+  SummarySource summaries_;
+  RankingSource rankings_;
+  DossierSource dossiers_;
+  // Null when caching is off. Stopped before the cache goes.
+  std::unique_ptr<CacheFollowers> followers_;
+  // Last: joined first, while the sources are still there.
   WorkerPool workers_;
 };
 

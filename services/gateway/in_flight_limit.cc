@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status/errors.h"
 
 namespace fazhi::gateway {
 
@@ -15,7 +16,8 @@ absl::Status InFlightLimit::Acquire(absl::Time deadline) {
   absl::MutexLock lock(&mu_);
   auto has_room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return in_flight_ < limit_; };
   if (!mu_.AwaitWithDeadline(absl::Condition(&has_room), deadline)) {
-    return absl::ResourceExhaustedError(
+    return errors::ResourceExhausted(
+        "BACKEND_CALLS_IN_FLIGHT",
         absl::StrCat("the gateway already has ", limit_, " calls in flight to the ", backend_,
                      " service (its limit) and none finished within ",
                      absl::ToInt64Milliseconds(absl::Now() - start), " ms; the call was not sent"));

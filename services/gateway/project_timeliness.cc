@@ -1,24 +1,12 @@
 #include "services/gateway/project_timeliness.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/api/domain_names.h"
 
 namespace fazhi::gateway {
 namespace {
 
 namespace cv1 = fazhi::catalogue::v1;
-
-std::string StatusName(cv1::ProjectStatus status) {
-  switch (status) {
-    case cv1::PROJECT_STATUS_PROPOSED:
-      return "已申报";
-    case cv1::PROJECT_STATUS_REGISTERED:
-      return "已立项";
-    case cv1::PROJECT_STATUS_IN_PROGRESS:
-      return "推进中";
-    default:
-      return "状态未定";
-  }
-}
 
 absl::CivilDay DayOf(const google::type::Date& date) {
   return absl::CivilDay(date.year(), date.month(), date.day());
@@ -89,7 +77,7 @@ std::optional<v1::Finding> LateProjectFinding(const cv1::Project& project,
     finding.set_text(absl::StrCat(title, "为", project.year(), "年度项目，应于",
                                   ChineseDate(judgement.due_date), "前落地，截至",
                                   ChineseDate(ToDate(as_of)), "仍未落地（当前状态：",
-                                  StatusName(project.status()), "）"));
+                                  api::ProjectStatusName(project.status()), "）"));
     return finding;
   }
   if (judgement.timeliness == v1::PROJECT_TIMELINESS_DELIVERED_LATE) {

@@ -6,6 +6,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/backend_services.h"
+#include "common/api/domain_names.h"
+#include "common/api/resource_names.h"
+#include "services/gateway/backend.h"
 #include "services/gateway/project_timeliness.h"
 
 namespace fazhi::gateway {
@@ -26,7 +30,7 @@ void AddFinding(gv1::DistrictComplianceSummary& summary, gv1::Finding::Severity 
 
 std::string MissingPartsText(const google::protobuf::RepeatedField<int>& parts) {
   std::vector<std::string> names;
-  for (int p : parts) names.push_back(PartName(static_cast<rv1::ReportPart>(p)));
+  for (int p : parts) names.push_back(api::ReportPartName(static_cast<rv1::ReportPart>(p)));
   return absl::StrJoin(names, "、");
 }
 
@@ -55,7 +59,7 @@ void AssembleGovernmentReport(const SummaryInputs& in, const std::string& region
     gov->set_filed(false);
     AddFinding(summary, gv1::Finding::SEVERITY_SHORTFALL,
                absl::StrCat(region_name, "人民政府", in.year, "年度法治政府建设情况报告未提交"),
-               absl::StrCat("regions/", in.region_code));
+               api::RegionName(in.region_code));
     return;
   }
   const rv1::Report& report = *latest.begin()->second;
@@ -264,7 +268,7 @@ void AssembleProjects(const SummaryInputs& in, gv1::DistrictComplianceSummary& s
   if (projects->total() == 0) {
     AddFinding(summary, gv1::Finding::SEVERITY_INFO,
                absl::StrCat(in.year, "年本区无登记的法治为民办实事项目"),
-               absl::StrCat("regions/", in.region_code));
+               api::RegionName(in.region_code));
   }
 }
 
@@ -277,32 +281,15 @@ void AddBackend(gv1::DistrictComplianceSummary& summary, const std::string& serv
   if (!answered) {
     summary.set_partial(true);
     static const std::map<std::string, std::string> kParts = {
-        {"catalogue", "目录服务未响应：区域信息、应报送单位和项目部分缺失"},
-        {"metrics", "指标服务未响应：指标部分缺失"},
-        {"report", "报告服务未响应：区政府报告和部门报告部分缺失"}};
+        {std::string(api::kCatalogueService), "目录服务未响应：区域信息、应报送单位和项目部分缺失"},
+        {std::string(api::kMetricsService), "指标服务未响应：指标部分缺失"},
+        {std::string(api::kReportService), "报告服务未响应：区政府报告和部门报告部分缺失"}};
     AddFinding(summary, gv1::Finding::SEVERITY_WARNING, kParts.at(service),
                absl::StrCat("backends/", service));
   }
 }
 
 }  // namespace
-
-std::string PartName(rv1::ReportPart part) {
-  switch (part) {
-    case rv1::REPORT_PART_MEASURES_AND_RESULTS:
-      return "主要举措和成效";
-    case rv1::REPORT_PART_SHORTCOMINGS:
-      return "存在的不足和原因";
-    case rv1::REPORT_PART_LEADERS_DUTY:
-      return "党政主要负责人履行推进法治建设第一责任人职责情况";
-    case rv1::REPORT_PART_NEXT_YEAR_PLANS:
-      return "下一年度主要安排";
-    case rv1::REPORT_PART_OTHER_MATTERS:
-      return "其他需要报告的情况";
-    default:
-      return "未知部分";
-  }
-}
 
 gv1::DistrictComplianceSummary AssembleSummary(const SummaryInputs& in) {
   gv1::DistrictComplianceSummary summary;
@@ -314,15 +301,17 @@ gv1::DistrictComplianceSummary AssembleSummary(const SummaryInputs& in) {
     region_name = in.catalogue.data->region.display_name();
   } else {
     summary.mutable_region()->set_code(in.region_code);
-    summary.mutable_region()->set_name(absl::StrCat("regions/", in.region_code));
+    summary.mutable_region()->set_name(api::RegionName(in.region_code));
   }
   AssembleGovernmentReport(in, region_name, summary);
   AssembleDepartmentReports(in, summary);
   AssembleIndicators(in, summary);
   AssembleProjects(in, summary);
-  AddBackend(summary, "catalogue", in.catalogue.data.has_value(), in.catalogue.error);
-  AddBackend(summary, "metrics", in.metrics.data.has_value(), in.metrics.error);
-  AddBackend(summary, "report", in.reports.data.has_value(), in.reports.error);
+  AddBackend(summary, BackendName(Backend::kCatalogue), in.catalogue.data.has_value(),
+             in.catalogue.error);
+  AddBackend(summary, BackendName(Backend::kMetrics), in.metrics.data.has_value(),
+             in.metrics.error);
+  AddBackend(summary, BackendName(Backend::kReport), in.reports.data.has_value(), in.reports.error);
   return summary;
 }
 

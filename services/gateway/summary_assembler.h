@@ -43,9 +43,6 @@ struct SummaryInputs {
 
 fazhi::gateway::v1::DistrictComplianceSummary AssembleSummary(const SummaryInputs& inputs);
 
-// The Chinese name of a report part, e.g. "党政主要负责人履行推进法治建设第一责任人职责情况".
-std::string PartName(fazhi::report::v1::ReportPart part);
-
 }  // namespace fazhi::gateway
 
 #endif  // FAZHI_SERVICES_GATEWAY_SUMMARY_ASSEMBLER_H_

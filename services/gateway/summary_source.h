@@ -1,6 +1,6 @@
-// Summaries, rankings and the regions they need, from the three backends
-// through the gateway's cache (gateway_cache.h), which follows each
-// backend's change stream (change_follower.h) when caching is on.
+// The district compliance summary of a region-year, from the gateway's
+// cache (gateway_cache.h) when it holds a fresh one, else assembled from
+// the three backends, asked at once for what is not cached, and cached.
 //
 // Everything here answers for the caller of one gateway RPC: backend calls
 // carry its deadline and cancellation (`context`, may be null).
@@ -10,8 +10,6 @@
 #include <grpcpp/support/byte_buffer.h>
 
 #include <functional>
-#include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,66 +19,39 @@
 #include "fazhi/gateway/v1/gateway_service.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
 #include "services/gateway/backend_clients.h"
-#include "services/gateway/change_follower.h"
+#include "services/gateway/backend_fan_out.h"
 #include "services/gateway/gateway_cache.h"
+#include "services/gateway/gateway_options.h"
 
 namespace fazhi::gateway {
 
-struct GatewayOptions {
-  BackendsConfig backends;
-  // Cache answers and their inputs, kept fresh by the change streams.
-  // Off: every answer asks the backends (the cold benchmark).
-  bool cache = true;
-  // Entries per kind of cached value (summaries, region inputs, ...).
-  size_t cache_entries = 20000;
-  ChangeFollowerOptions follow;
-  // Project lateness is judged on this clock's day in Beijing.
-  std::function<absl::Time()> clock = [] { return absl::Now(); };
-  // Regions summarised at a time for a ranking or trend.
-  int fan_out = 8;
-  // Threads for answers that wait on backends (a cached answer is given on
-  // gRPC's own thread, at once).
-  int workers = 32;
-};
-
 class SummarySource {
  public:
-  SummarySource(const GatewayOptions& options, const fazhi::rules::v1::RuleSet& rules);
-  // Stops following the change streams.
-  ~SummarySource();
+  // Uses `options.clock` and `options.cache_entries`; `clients` and `cache`
+  // must outlive this object.
+  SummarySource(const GatewayOptions& options, const fazhi::rules::v1::RuleSet& rules,
+                BackendClients* clients, GatewayCache* cache);
 
   SummarySource(const SummarySource&) = delete;
   SummarySource& operator=(const SummarySource&) = delete;
 
   // The scored summary of one region-year, the three backends asked at once
-  // for what is not cached. NOT_FOUND when the catalogue says the region
-  // does not exist.
+  // for what is not cached (or taken from `prefetched`, when given).
+  // NOT_FOUND when the catalogue says the region does not exist.
   absl::StatusOr<v1::DistrictComplianceSummary> Summarize(const grpc::ServerContextBase* context,
-                                                          const std::string& code, int year) {
-    return Summarize(context, code, year, nullptr);
-  }
+                                                          const std::string& code, int year,
+                                                          PrefetchedInputs* prefetched = nullptr);
 
-  // The summary (serialized, as the reply to send) or ranking from the
-  // cache when it holds a fresh one (no backend asked): false / null
-  // otherwise.
+  // The summary, serialized as the reply to send, when the cache holds a
+  // fresh one (no backend asked); false otherwise.
   bool CachedSummaryReply(const std::string& code, int year, grpc::ByteBuffer* out) const;
-  std::shared_ptr<const std::vector<v1::RankedRegion>> CachedRanking(
-      const std::string& parent_code, fazhi::catalogue::v1::RegionLevel level, int year) const;
 
-  // Every region ranked for `year` (whole ranking, rank set), regions under
-  // `parent_code`: its direct children when `level` is unspecified, else
-  // every region of that level below it at any depth (`parent_code` empty:
-  // the whole country). NOT_FOUND when the parent does not exist.
-  absl::StatusOr<std::shared_ptr<const std::vector<v1::RankedRegion>>> Ranking(
-      const grpc::ServerContextBase* context, const std::string& parent_code,
-      fazhi::catalogue::v1::RegionLevel level, int year);
-
-  // Runs `task(i)` for i in [0, n), `fan_out` at a time.
-  void ForEachBounded(int n, const std::function<void(int)>& task) const;
+  // True when the cache holds today's summary of the region-year in `view`.
+  bool HasFreshSummary(const std::string& code, int year, const GatewayCache::View& view,
+                       absl::CivilDay today) const;
 
   // Today in Beijing, by the clock.
   absl::CivilDay Today() const;
-  BackendClients& clients() { return clients_; }
 
  private:
   struct DatedSummary {
@@ -90,53 +61,18 @@ class SummarySource {
     // once when stored: a hit is answered by sharing these bytes.
     grpc::ByteBuffer reply;
   };
-  struct DatedRanking {
-    std::shared_ptr<const std::vector<v1::RankedRegion>> regions;
-    absl::CivilDay as_of;
-  };
 
-  // A region's inputs fetched together with other regions' (a ranking):
-  // used in place of the per-region calls for what is not cached.
-  struct GivenInputs {
-    absl::StatusOr<CatalogueFacts> catalogue = absl::UnknownError("not fetched");
-    absl::StatusOr<fazhi::metrics::v1::Snapshot> metrics = absl::UnknownError("not fetched");
-    absl::StatusOr<std::vector<fazhi::report::v1::Report>> reports =
-        absl::UnknownError("not fetched");
-  };
-
-  absl::StatusOr<v1::DistrictComplianceSummary> Summarize(const grpc::ServerContextBase* context,
-                                                          const std::string& code, int year,
-                                                          GivenInputs* given);
-  // The inputs of `regions` (by code) whose summary is not cached, in a few
-  // calls per backend; empty when too few are missing to be worth it.
-  std::map<std::string, GivenInputs> FetchMissingInBulk(
-      const grpc::ServerContextBase* context,
-      const std::vector<fazhi::catalogue::v1::Region>& regions, int year,
-      const GatewayCache::View& view, absl::CivilDay today);
   bool FindSummary(const std::string& key, const GatewayCache::View& view, absl::CivilDay today,
                    v1::DistrictComplianceSummary* out) const;
-  static std::string RankingKey(const std::string& parent_code,
-                                fazhi::catalogue::v1::RegionLevel level, int year);
-  absl::StatusOr<std::vector<fazhi::catalogue::v1::Region>> RankedRegionsOf(
-      const grpc::ServerContextBase* context, const std::string& parent_code,
-      fazhi::catalogue::v1::RegionLevel level, const GatewayCache::View& view);
-  template <typename Stub>
-  void Follow(Backend backend, Stub* stub, const ChangeFollowerOptions& options);
 
   const fazhi::rules::v1::RuleSet rules_;
   const std::function<absl::Time()> clock_;
-  const int fan_out_;
-  BackendClients clients_;
-  GatewayCache cache_;
-  Shelf<CatalogueFacts> facts_;
-  Shelf<fazhi::metrics::v1::Snapshot> snapshots_;
-  Shelf<std::vector<fazhi::report::v1::Report>> reports_;
-  Shelf<fazhi::catalogue::v1::Region> regions_;
-  Shelf<std::vector<fazhi::catalogue::v1::Region>> region_lists_;
-  Shelf<DatedSummary> summaries_;
-  Shelf<DatedRanking> rankings_;
-  // Last: stopped first.
-  std::vector<std::unique_ptr<ChangeFollower>> followers_;
+  BackendClients& clients_;
+  GatewayCache& cache_;
+  CacheTable<CatalogueFacts> facts_;
+  CacheTable<fazhi::metrics::v1::Snapshot> snapshots_;
+  CacheTable<std::vector<fazhi::report::v1::Report>> reports_;
+  CacheTable<DatedSummary> summaries_;
 };
 
 }  // namespace fazhi::gateway

@@ -168,37 +168,37 @@ std::optional<v1::QualityFlag> CheckJump(const v1::Observation& observation,
               {&observation});
 }
 
-EntryContext MakeEntryContext(const std::vector<v1::Indicator>& indicators,
-                              const std::vector<v1::Target>& targets,
-                              const fazhi::rules::v1::MetricsRules& rules,
-                              std::optional<absl::Time> now) {
-  EntryContext context;
-  for (const auto& indicator : indicators) context.indicator_of[indicator.code()] = &indicator;
-  for (const auto& t : targets) context.target_of[api::IdOf("indicators", t.indicator())] = t;
-  context.quality = MakeQualityRules(rules, indicators);
-  context.now = now;
-  return context;
+SnapshotBasis MakeSnapshotBasis(const std::vector<v1::Indicator>& indicators,
+                                const std::vector<v1::Target>& targets,
+                                const fazhi::rules::v1::MetricsRules& rules,
+                                std::optional<absl::Time> now) {
+  SnapshotBasis basis;
+  for (const auto& indicator : indicators) basis.indicator_of[indicator.code()] = &indicator;
+  for (const auto& t : targets) basis.target_of[api::IdOf("indicators", t.indicator())] = t;
+  basis.quality = MakeQualityRules(rules, indicators);
+  basis.now = now;
+  return basis;
 }
 
 namespace {
 
 // The flags of one value among the values of its year.
 void AddFlags(const v1::Indicator& indicator, const v1::Observation& value, bool own, int year,
-              const std::map<int, YearValues>& by_year, const EntryContext& context,
+              const std::map<int, YearValues>& by_year, const SnapshotBasis& basis,
               google::protobuf::RepeatedPtrField<v1::QualityFlag>* flags) {
   const auto& code = indicator.code();
   const YearValues& values = by_year.at(year);
   auto add = [&](std::optional<v1::QualityFlag> flag) {
     if (flag.has_value()) *flags->Add() = *std::move(flag);
   };
-  for (const auto& [part, whole] : context.quality.not_above) {
+  for (const auto& [part, whole] : basis.quality.not_above) {
     if (part != code) continue;
     const v1::Observation* w = values.Find(whole);
-    auto wi = context.indicator_of.find(whole);
-    if (w == nullptr || wi == context.indicator_of.end()) continue;
+    auto wi = basis.indicator_of.find(whole);
+    if (w == nullptr || wi == basis.indicator_of.end()) continue;
     add(CheckNotAbove(indicator, value, *wi->second, *w));
   }
-  for (const auto& rule : context.quality.parts_of_total) {
+  for (const auto& rule : basis.quality.parts_of_total) {
     if (rule.total() != code) continue;
     double sum = 0;
     std::vector<std::string> written;
@@ -226,29 +226,28 @@ void AddFlags(const v1::Indicator& indicator, const v1::Observation& value, bool
     }
   }
   add(CheckPartialPeriod(value));
-  if (own && context.now.has_value())
-    add(CheckStale(value, *context.now, context.quality.stale_after));
+  if (own && basis.now.has_value()) add(CheckStale(value, *basis.now, basis.quality.stale_after));
   std::vector<double> earlier;
-  for (int y = year - context.quality.jump_lookback_years; y < year; ++y) {
+  for (int y = year - basis.quality.jump_lookback_years; y < year; ++y) {
     auto it = by_year.find(y);
     if (it == by_year.end()) continue;
     const v1::Observation* v = it->second.Find(code);
     if (v != nullptr && MonthsCovered(v->period()) == 12) earlier.push_back(v->quantity().value());
   }
-  add(CheckJump(value, earlier, context.quality.jump_threshold_percent));
+  add(CheckJump(value, earlier, basis.quality.jump_threshold_percent));
 }
 
 }  // namespace
 
 std::optional<v1::SnapshotEntry> BuildEntry(const v1::Indicator& indicator, int year,
                                             const std::map<int, YearValues>& by_year,
-                                            const EntryContext& context) {
+                                            const SnapshotBasis& basis) {
   static const YearValues* const kNone = new YearValues();
   auto year_it = by_year.find(year);
   const YearValues& values = year_it == by_year.end() ? *kNone : year_it->second;
   const v1::Observation* observation = values.Find(indicator.code());
   std::optional<v1::Target> target;
-  if (auto it = context.target_of.find(indicator.code()); it != context.target_of.end()) {
+  if (auto it = basis.target_of.find(indicator.code()); it != basis.target_of.end()) {
     target = it->second;
   }
   if (observation == nullptr && !target.has_value()) return std::nullopt;
@@ -257,8 +256,8 @@ std::optional<v1::SnapshotEntry> BuildEntry(const v1::Indicator& indicator, int 
   if (observation != nullptr) {
     *entry.mutable_observation() = *observation;
     entry.set_partial_period(MonthsCovered(observation->period()) < 12);
-    AddFlags(indicator, *observation, values.own.count(indicator.code()) > 0, year, by_year,
-             context, entry.mutable_quality_flags());
+    AddFlags(indicator, *observation, values.own.count(indicator.code()) > 0, year, by_year, basis,
+             entry.mutable_quality_flags());
   }
   if (target.has_value()) *entry.mutable_target() = *target;
   const Judgement judgement = Judge(observation, target);
@@ -282,13 +281,13 @@ std::optional<v1::SnapshotEntry> BuildEntry(const v1::Indicator& indicator, int 
 
 v1::Snapshot BuildSnapshot(absl::string_view subject, int year,
                            const std::vector<v1::Indicator>& indicators,
-                           std::vector<v1::Observation> observations, const EntryContext& context) {
+                           std::vector<v1::Observation> observations, const SnapshotBasis& basis) {
   const auto by_year = ValuesByYear(indicators, std::move(observations));
   v1::Snapshot snapshot;
   snapshot.set_subject(std::string(subject));
   snapshot.set_year(year);
   for (const auto& indicator : indicators) {
-    if (auto entry = BuildEntry(indicator, year, by_year, context); entry.has_value()) {
+    if (auto entry = BuildEntry(indicator, year, by_year, basis); entry.has_value()) {
       *snapshot.add_entries() = *std::move(entry);
     }
   }
@@ -297,16 +296,16 @@ v1::Snapshot BuildSnapshot(absl::string_view subject, int year,
 
 v1::Series BuildSeries(absl::string_view subject, const v1::Indicator& indicator, int start_year,
                        int end_year, const std::vector<v1::Indicator>& indicators,
-                       std::vector<v1::Observation> observations, const EntryContext& context) {
+                       std::vector<v1::Observation> observations, const SnapshotBasis& basis) {
   const auto by_year = ValuesByYear(indicators, std::move(observations));
   v1::Series series;
   series.set_subject(std::string(subject));
   *series.mutable_indicator() = indicator;
-  if (auto it = context.target_of.find(indicator.code()); it != context.target_of.end()) {
+  if (auto it = basis.target_of.find(indicator.code()); it != basis.target_of.end()) {
     *series.mutable_target() = it->second;
   }
   for (int year = start_year; year <= end_year; ++year) {
-    auto entry = BuildEntry(indicator, year, by_year, context);
+    auto entry = BuildEntry(indicator, year, by_year, basis);
     if (!entry.has_value() || !entry->has_observation()) continue;
     auto* point = series.add_points();
     point->set_year(year);
@@ -321,7 +320,7 @@ v1::Series BuildSeries(absl::string_view subject, const v1::Indicator& indicator
 v1::Snapshot RollUp(absl::string_view subject, int year, const std::vector<std::string>& parts,
                     const std::vector<v1::Indicator>& indicators,
                     std::vector<std::vector<v1::Observation>> observations_of_parts,
-                    const EntryContext& context) {
+                    const SnapshotBasis& basis) {
   std::vector<std::map<std::string, v1::Observation>> own_of_part;
   for (auto& observations : observations_of_parts) {
     own_of_part.push_back(std::move(ValuesByYear(indicators, std::move(observations))[year].own));
@@ -364,7 +363,7 @@ v1::Snapshot RollUp(absl::string_view subject, int year, const std::vector<std::
       end_month = std::max(end_month, o->period().end_month());
     }
     v1::Observation total;
-    total.set_indicator(absl::StrCat("indicators/", indicator.code()));
+    total.set_indicator(api::IndicatorName(indicator.code()));
     total.set_subject(std::string(subject));
     total.mutable_period()->set_year(year);
     total.mutable_period()->set_start_month(same_period ? present.front()->period().start_month()
@@ -401,13 +400,13 @@ v1::Snapshot RollUp(absl::string_view subject, int year, const std::vector<std::
       values.derived[indicator.code()] = *std::move(derived);
     }
   }
-  EntryContext rollup_context = context;
-  rollup_context.now.reset();  // A sum has no update time of its own.
+  SnapshotBasis rollup_basis = basis;
+  rollup_basis.now.reset();  // A sum has no update time of its own.
   v1::Snapshot snapshot;
   snapshot.set_subject(std::string(subject));
   snapshot.set_year(year);
   for (const auto& indicator : indicators) {
-    auto entry = BuildEntry(indicator, year, rolled, rollup_context);
+    auto entry = BuildEntry(indicator, year, rolled, rollup_basis);
     auto flag = incomplete.find(indicator.code());
     if (!entry.has_value() && flag != incomplete.end()) {
       entry.emplace();

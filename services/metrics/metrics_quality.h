@@ -68,18 +68,20 @@ std::optional<v1::QualityFlag> CheckJump(const v1::Observation& observation,
                                          const std::vector<double>& earlier,
                                          double threshold_percent);
 
-// Everything needed to build the entries of one subject.
-struct EntryContext {
+// What a subject's snapshot entries are judged against: the indicators and
+// the rules' targets by name ("indicators/{code}" ids), the quality rules,
+// and the time staleness is measured at.
+struct SnapshotBasis {
   std::map<std::string, const v1::Indicator*> indicator_of;
   std::map<std::string, v1::Target> target_of;
   QualityRules quality;
   // When absent, nothing is flagged stale.
   std::optional<absl::Time> now;
 };
-EntryContext MakeEntryContext(const std::vector<v1::Indicator>& indicators,
-                              const std::vector<v1::Target>& targets,
-                              const fazhi::rules::v1::MetricsRules& rules,
-                              std::optional<absl::Time> now);
+SnapshotBasis MakeSnapshotBasis(const std::vector<v1::Indicator>& indicators,
+                                const std::vector<v1::Target>& targets,
+                                const fazhi::rules::v1::MetricsRules& rules,
+                                std::optional<absl::Time> now);
 
 // The snapshot entry of `indicator` for `year`, or nullopt when it has
 // neither a value nor a target: value, target verdict, previous year and
@@ -87,17 +89,17 @@ EntryContext MakeEntryContext(const std::vector<v1::Indicator>& indicators,
 // that the jump check and the change look at.
 std::optional<v1::SnapshotEntry> BuildEntry(const v1::Indicator& indicator, int year,
                                             const std::map<int, YearValues>& by_year,
-                                            const EntryContext& context);
+                                            const SnapshotBasis& basis);
 
 // A subject-year snapshot from observations of `year` and earlier years.
 v1::Snapshot BuildSnapshot(absl::string_view subject, int year,
                            const std::vector<v1::Indicator>& indicators,
-                           std::vector<v1::Observation> observations, const EntryContext& context);
+                           std::vector<v1::Observation> observations, const SnapshotBasis& basis);
 
 // One point per year in [start_year, end_year] with a value.
 v1::Series BuildSeries(absl::string_view subject, const v1::Indicator& indicator, int start_year,
                        int end_year, const std::vector<v1::Indicator>& indicators,
-                       std::vector<v1::Observation> observations, const EntryContext& context);
+                       std::vector<v1::Observation> observations, const SnapshotBasis& basis);
 
 // The snapshot of `subject` standing for `parts` together in `year`.
 // `observations_of_parts[i]` are the observations of part i in `year`.
@@ -107,7 +109,7 @@ v1::Series BuildSeries(absl::string_view subject, const v1::Indicator& indicator
 v1::Snapshot RollUp(absl::string_view subject, int year, const std::vector<std::string>& parts,
                     const std::vector<v1::Indicator>& indicators,
                     std::vector<std::vector<v1::Observation>> observations_of_parts,
-                    const EntryContext& context);
+                    const SnapshotBasis& basis);
 
 }  // namespace fazhi::metrics
 

@@ -165,7 +165,7 @@ std::optional<v1::Observation> DeriveRate(const v1::Indicator& rate,
   if (d <= 0) return std::nullopt;
   const double r = numerator->second.quantity().value() / d * 100.0;
   v1::Observation derived;
-  derived.set_indicator(absl::StrCat("indicators/", rate.code()));
+  derived.set_indicator(api::IndicatorName(rate.code()));
   derived.set_subject(numerator->second.subject());
   *derived.mutable_period() = np;
   auto* q = derived.mutable_quantity();

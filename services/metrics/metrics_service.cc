@@ -153,6 +153,7 @@ grpc::Status MetricsServiceImpl::ListObservations(grpc::ServerContext*,
       !api::IsIndicatorCode(api::IdOf("indicators", request->indicator()))) {
     violations.Add("indicator", "must be \"indicators/{code}\"");
   }
+  api::CheckPageSize(violations, request->page_size());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListObservations(*request), response);
 }
@@ -188,37 +189,36 @@ grpc::Status MetricsServiceImpl::BatchGetSnapshots(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-absl::StatusOr<MetricsServiceImpl::Judging> MetricsServiceImpl::StartJudging(
+absl::StatusOr<MetricsServiceImpl::LoadedSnapshotBasis> MetricsServiceImpl::LoadSnapshotBasis(
     const std::string& indicator_name) {
   auto indicators = store_->AllIndicators();
   if (!indicators.ok()) return indicators.status();
-  Judging judging;
-  judging.indicators = *std::move(indicators);
-  judging.context =
-      MakeEntryContext(*judging.indicators, Targets(), rules_.metrics(), store_->Now());
+  LoadedSnapshotBasis loaded;
+  loaded.indicators = *std::move(indicators);
+  loaded.basis = MakeSnapshotBasis(*loaded.indicators, Targets(), rules_.metrics(), store_->Now());
   if (!indicator_name.empty()) {
-    auto it = judging.context.indicator_of.find(api::IdOf("indicators", indicator_name));
-    if (it == judging.context.indicator_of.end()) {
+    auto it = loaded.basis.indicator_of.find(api::IdOf("indicators", indicator_name));
+    if (it == loaded.basis.indicator_of.end()) {
       return errors::ReferenceNotFound("indicator", "Indicator", indicator_name);
     }
-    judging.indicator = it->second;
+    loaded.indicator = it->second;
   }
-  return judging;
+  return loaded;
 }
 
 absl::Status MetricsServiceImpl::BuildSnapshots(const std::vector<std::string>& subjects, int year,
                                                 std::vector<v1::Snapshot>& out) {
   storage::ScopedSnapshot snapshot(store_->store());
-  auto judging = StartJudging();
-  if (!judging.ok()) return judging.status();
-  const std::vector<v1::Indicator>& indicators = *judging->indicators;
-  const EntryContext& context = judging->context;
+  auto loaded = LoadSnapshotBasis();
+  if (!loaded.ok()) return loaded.status();
+  const std::vector<v1::Indicator>& indicators = *loaded->indicators;
+  const SnapshotBasis& basis = loaded->basis;
   for (const auto& subject : subjects) {
     // Earlier years feed the change from last year and the jump check.
     auto observations = store_->ObservationsInYears(
         subject, year - std::max(1, JumpLookback(rules_)), year, snapshot.get());
     if (!observations.ok()) return observations.status();
-    out.push_back(BuildSnapshot(subject, year, indicators, *std::move(observations), context));
+    out.push_back(BuildSnapshot(subject, year, indicators, *std::move(observations), basis));
     out.back().set_rules_version(rules_.version());
   }
   return absl::OkStatus();
@@ -278,6 +278,7 @@ grpc::Status MetricsServiceImpl::ListObservationHistory(
     v1::ListObservationHistoryResponse* response) {
   errors::FieldViolations violations;
   CheckObservationName(violations, "name", request->name());
+  api::CheckPageSize(violations, request->page_size());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(
       store_->ListObservationHistory(api::IdOf("observations", request->name()), *request),
@@ -300,16 +301,16 @@ grpc::Status MetricsServiceImpl::GetSeries(grpc::ServerContext*,
   }
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
-  auto judging = StartJudging(request->indicator());
-  if (!judging.ok()) return ToGrpcStatus(judging.status());
-  const std::vector<v1::Indicator>& indicators = *judging->indicators;
-  const v1::Indicator& indicator = *judging->indicator;
+  auto loaded = LoadSnapshotBasis(request->indicator());
+  if (!loaded.ok()) return ToGrpcStatus(loaded.status());
+  const std::vector<v1::Indicator>& indicators = *loaded->indicators;
+  const v1::Indicator& indicator = *loaded->indicator;
   auto observations =
       store_->ObservationsInYears(request->subject(), request->start_year() - JumpLookback(rules_),
                                   request->end_year(), snapshot.get());
   if (!observations.ok()) return ToGrpcStatus(observations.status());
   *response = BuildSeries(request->subject(), indicator, request->start_year(), request->end_year(),
-                          indicators, *std::move(observations), judging->context);
+                          indicators, *std::move(observations), loaded->basis);
   return grpc::Status::OK;
 }
 
@@ -322,10 +323,10 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext*,
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
-  auto judging = StartJudging(request->indicator());
-  if (!judging.ok()) return ToGrpcStatus(judging.status());
-  const std::vector<v1::Indicator>& indicators = *judging->indicators;
-  const v1::Indicator& indicator = *judging->indicator;
+  auto loaded = LoadSnapshotBasis(request->indicator());
+  if (!loaded.ok()) return ToGrpcStatus(loaded.status());
+  const std::vector<v1::Indicator>& indicators = *loaded->indicators;
+  const v1::Indicator& indicator = *loaded->indicator;
   for (const auto& subject : request->subjects()) {
     auto observations =
         store_->ObservationsInYears(subject, request->year() - std::max(1, JumpLookback(rules_)),
@@ -334,7 +335,7 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext*,
     auto* item = response->add_entries();
     item->set_subject(subject);
     auto entry = BuildEntry(indicator, request->year(),
-                            ValuesByYear(indicators, *std::move(observations)), judging->context);
+                            ValuesByYear(indicators, *std::move(observations)), loaded->basis);
     if (entry.has_value()) {
       *item->mutable_entry() = *std::move(entry);
     } else {
@@ -354,8 +355,8 @@ grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext*,
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
-  auto judging = StartJudging();
-  if (!judging.ok()) return ToGrpcStatus(judging.status());
+  auto loaded = LoadSnapshotBasis();
+  if (!loaded.ok()) return ToGrpcStatus(loaded.status());
   std::vector<std::vector<v1::Observation>> observations_of_parts;
   for (const auto& part : request->parts()) {
     auto observations = store_->ObservationsOf(part, request->year(), snapshot.get());
@@ -363,8 +364,8 @@ grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext*,
     observations_of_parts.push_back(*std::move(observations));
   }
   *response = RollUp(request->subject(), request->year(),
-                     {request->parts().begin(), request->parts().end()}, *judging->indicators,
-                     std::move(observations_of_parts), judging->context);
+                     {request->parts().begin(), request->parts().end()}, *loaded->indicators,
+                     std::move(observations_of_parts), loaded->basis);
   response->set_rules_version(rules_.version());
   return grpc::Status::OK;
 }

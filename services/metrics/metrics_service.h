@@ -68,17 +68,18 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
   std::vector<v1::Target> Targets() const {
     return {rules_.targets().begin(), rules_.targets().end()};
   }
-  // What one read request judges values with: the indicators and the context
+  // What one read request judges values with: the indicators and the basis
   // built on them (whose pointers lead into `indicators`, kept alive here),
   // and the one indicator the request names, if it names one.
-  struct Judging {
+  struct LoadedSnapshotBasis {
     MetricsStore::IndicatorSet indicators;
-    EntryContext context;
+    SnapshotBasis basis;
     const v1::Indicator* indicator = nullptr;
   };
-  // With `indicator_name` ("indicators/{code}") not empty, an unknown
-  // indicator is NOT_FOUND for the request's field "indicator".
-  absl::StatusOr<Judging> StartJudging(const std::string& indicator_name = "");
+  // Loads the indicators and builds the basis on them, with the rules'
+  // targets and the store's clock. With `indicator_name` ("indicators/{code}") not empty, an
+  // unknown indicator is NOT_FOUND for the request's field "indicator".
+  absl::StatusOr<LoadedSnapshotBasis> LoadSnapshotBasis(const std::string& indicator_name = "");
   // The snapshot of each subject for `year`, appended to `out` in order, all
   // from one consistent read.
   absl::Status BuildSnapshots(const std::vector<std::string>& subjects, int year,

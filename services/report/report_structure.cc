@@ -329,7 +329,7 @@ struct CompiledPattern {
 };
 
 struct CompiledRule {
-  ReportPart part = ReportPart::kUnspecified;
+  ReportPart part = v1::REPORT_PART_UNSPECIFIED;
   std::vector<CompiledPattern> patterns;
 };
 
@@ -344,7 +344,7 @@ std::vector<CompiledRule> CompileRules(const std::vector<PartRule>& rules, int y
   const std::string next_year = absl::StrCat(year_covered + 1LL);
   std::vector<CompiledRule> compiled;
   for (const PartRule& rule : rules) {
-    if (rule.part == ReportPart::kUnspecified) continue;
+    if (rule.part == v1::REPORT_PART_UNSPECIFIED) continue;
     CompiledRule out;
     out.part = rule.part;
     for (const PartPattern& pattern : rule.patterns) {
@@ -370,7 +370,7 @@ std::vector<CompiledRule> CompileRules(const std::vector<PartRule>& rules, int y
 
 ReportPart MatchPart(std::u32string_view title, const std::vector<CompiledRule>& rules) {
   const std::u32string normalized = NormalizeForMatch(title);
-  ReportPart best = ReportPart::kUnspecified;
+  ReportPart best = v1::REPORT_PART_UNSPECIFIED;
   size_t best_weight = 0;
   for (const CompiledRule& rule : rules) {
     for (const CompiledPattern& pattern : rule.patterns) {
@@ -509,22 +509,22 @@ std::u32string_view FilerInTitle(std::u32string_view title) {
   return StripYears(Trim(title.substr(0, end)));
 }
 
-// kUnspecified when `name` is not recognisably a government, department,
+// REPORT_KIND_UNSPECIFIED when `name` is not recognisably a government, department,
 // street or town.
 ReportKind ClassifyFiler(std::u32string_view name) {
   name = Trim(name);
-  if (name.empty()) return ReportKind::kUnspecified;
+  if (name.empty()) return v1::REPORT_KIND_UNSPECIFIED;
   if (EndsWithAny(name, {U"街道", U"街道办事处", U"镇", U"乡", U"镇人民政府", U"乡人民政府",
                          U"镇政府", U"乡政府"})) {
-    return ReportKind::kStreetTownAnnual;
+    return v1::REPORT_KIND_STREET_TOWN_ANNUAL;
   }
   if (EndsWithAny(name, {U"人民政府", U"政府"})) {
-    return ReportKind::kGovernmentAnnual;
+    return v1::REPORT_KIND_GOVERNMENT_ANNUAL;
   }
   if (EndsWithAny(name, {U"局", U"委", U"办", U"办公室", U"委员会", U"厅", U"署", U"中心"})) {
-    return ReportKind::kDepartmentAnnual;
+    return v1::REPORT_KIND_DEPARTMENT_ANNUAL;
   }
-  return ReportKind::kUnspecified;
+  return v1::REPORT_KIND_UNSPECIFIED;
 }
 
 ReportKind FilerInSignature(std::u32string_view text, const std::vector<LineSpan>& lines) {
@@ -535,32 +535,32 @@ ReportKind FilerInSignature(std::u32string_view text, const std::vector<LineSpan
     ++seen;
     if (line.size() > kMaxSignatureLength || MatchHeading(line)) continue;
     const ReportKind kind = ClassifyFiler(line);
-    if (kind != ReportKind::kUnspecified) return kind;
+    if (kind != v1::REPORT_KIND_UNSPECIFIED) return kind;
   }
-  return ReportKind::kUnspecified;
+  return v1::REPORT_KIND_UNSPECIFIED;
 }
 
 }  // namespace
 
 std::vector<PartRule> DefaultPartRules() {
   std::vector<PartRule> rules;
-  rules.push_back({ReportPart::kMeasuresAndResults,
+  rules.push_back({v1::REPORT_PART_MEASURES_AND_RESULTS,
                    true,
                    {Pattern({"主要举措"}), Pattern({"成效"}), Pattern({"主要做法"}),
                     Pattern({"基本情况", "做法"}), Pattern({"工作情况"}), Pattern({"开展情况"}),
                     Pattern({"进展情况"}), Pattern({"主要工作"}), Pattern({"工作举措"}),
                     Pattern({"主要成绩"})}});
-  rules.push_back({ReportPart::kShortcomings,
+  rules.push_back({v1::REPORT_PART_SHORTCOMINGS,
                    true,
                    {Pattern({"不足"}), Pattern({"不足", "原因"}), Pattern({"存在", "问题"}),
                     Pattern({"困难", "问题"}), Pattern({"存在", "差距"}), Pattern({"薄弱环节"})}});
   rules.push_back(
-      {ReportPart::kLeadersDuty,
+      {v1::REPORT_PART_LEADERS_DUTY,
        true,
        {Pattern({"第一责任人"}), Pattern({"主要负责人", "履行"}), Pattern({"主要负责人", "职责"}),
         Pattern({"主要领导", "履行", "职责"}), Pattern({"第一责任", "职责"})}});
   rules.push_back(
-      {ReportPart::kNextYearPlans,
+      {v1::REPORT_PART_NEXT_YEAR_PLANS,
        true,
        {Pattern({"{next_year}年", "安排"}), Pattern({"{next_year}年", "重点"}),
         Pattern({"{next_year}年", "计划"}), Pattern({"{next_year}年", "思路"}),
@@ -568,7 +568,7 @@ std::vector<PartRule> DefaultPartRules() {
         Pattern({"{next_year}年", "目标"}), Pattern({"下一年"}), Pattern({"下一步"}),
         Pattern({"下一步", "工作"}), Pattern({"下一步", "安排"}), Pattern({"下一步", "打算"}),
         Pattern({"下一步", "计划"}), Pattern({"明年"}), Pattern({"明年", "工作"})}});
-  rules.push_back({ReportPart::kOtherMatters,
+  rules.push_back({v1::REPORT_PART_OTHER_MATTERS,
                    false,
                    {Pattern({"其他需要报告"}), Pattern({"其他需要说明"}), Pattern({"其他事项"})}});
   return rules;
@@ -637,7 +637,7 @@ ReportStructure ParseReportStructure(std::string_view text, int year_covered,
     h.end = lines[i].end;
     if (h.level == 1) {
       h.part = MatchPart(m->title, compiled);
-      if (h.part != ReportPart::kUnspecified) present.insert(h.part);
+      if (h.part != v1::REPORT_PART_UNSPECIFIED) present.insert(h.part);
     }
     out.headings.push_back(std::move(h));
   }
@@ -645,7 +645,8 @@ ReportStructure ParseReportStructure(std::string_view text, int year_covered,
 
   std::set<ReportPart> missing;
   for (const PartRule& rule : rules) {
-    if (rule.required && rule.part != ReportPart::kUnspecified && present.count(rule.part) == 0) {
+    if (rule.required && rule.part != v1::REPORT_PART_UNSPECIFIED &&
+        present.count(rule.part) == 0) {
       missing.insert(rule.part);
     }
   }
@@ -662,7 +663,7 @@ ReportKind DetectReportKind(std::string_view text) {
     if (opening.size() == kCandidateTitleLines) break;
     if (span.begin != span.end) opening.push_back(LineText(decoded, span));
   }
-  if (opening.empty()) return ReportKind::kUnspecified;
+  if (opening.empty()) return v1::REPORT_KIND_UNSPECIFIED;
 
   const std::u32string title = TitleOf(decoded, lines);
   std::vector<std::u32string_view> candidates = {title};
@@ -675,23 +676,23 @@ ReportKind DetectReportKind(std::string_view text) {
     if (!IsAnnualReportTitle(candidate)) continue;
     const std::u32string_view filer = FilerInTitle(candidate);
     ReportKind kind = ClassifyFiler(filer);
-    if (kind == ReportKind::kUnspecified && filer.empty()) {
+    if (kind == v1::REPORT_KIND_UNSPECIFIED && filer.empty()) {
       kind = FilerInSignature(decoded, lines);
     }
-    return kind == ReportKind::kUnspecified ? ReportKind::kOther : kind;
+    return kind == v1::REPORT_KIND_UNSPECIFIED ? v1::REPORT_KIND_OTHER : kind;
   }
 
   for (size_t i = 0; i < opening.size() && i < 3; ++i) {
-    if (Contains(opening[i], U"案例")) return ReportKind::kCaseStudy;
+    if (Contains(opening[i], U"案例")) return v1::REPORT_KIND_CASE_STUDY;
   }
   int bracketed = 0;
   for (const LineSpan& span : lines) {
     const std::optional<HeadingMatch> m = MatchHeading(LineText(decoded, span));
     if (m && m->marker == U"【】" && ++bracketed >= 2) {
-      return ReportKind::kCaseStudy;
+      return v1::REPORT_KIND_CASE_STUDY;
     }
   }
-  return ReportKind::kOther;
+  return v1::REPORT_KIND_OTHER;
 }
 
 std::string ExtractTitle(std::string_view text) {

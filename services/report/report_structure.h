@@ -1,6 +1,6 @@
 // Reading the structure of a filed report: its headings, which of the parts
 // required of an annual 法治政府建设情况报告 they stand for, its title and its
-// kind. Plain domain logic: no I/O, no RPC types.
+// kind. Plain domain logic: no I/O, no RPC; of the contract, only its enums.
 //
 // Text handling, common to every function here:
 //   * Input is UTF-8. Bytes that do not form a valid UTF-8 sequence are read
@@ -23,29 +23,15 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "fazhi/report/v1/report_service.pb.h"
 
 namespace fazhi::report {
 
-// The parts an annual report covers (《法治政府建设与责任落实督察工作规定》,
-// 2019). Values match fazhi.report.v1.ReportPart.
-enum class ReportPart {
-  kUnspecified = 0,
-  kMeasuresAndResults = 1,  // 主要举措和成效
-  kShortcomings = 2,        // 存在的不足和原因
-  kLeadersDuty = 3,         // 党政主要负责人履行第一责任人职责情况
-  kNextYearPlans = 4,       // 下一年度主要安排
-  kOtherMatters = 5,        // 其他需要报告的情况
-};
-
-// Values match fazhi.report.v1.ReportKind.
-enum class ReportKind {
-  kUnspecified = 0,
-  kGovernmentAnnual = 1,
-  kDepartmentAnnual = 2,
-  kStreetTownAnnual = 3,
-  kCaseStudy = 4,
-  kOther = 5,
-};
+// The parts an annual report covers and the kinds of filed text are the
+// contract's enums (fazhi.report.v1.ReportPart, ReportKind), not copies:
+// the analysis writes them into reports as they are.
+using ReportPart = v1::ReportPart;
+using ReportKind = v1::ReportKind;
 
 // One way a heading shows a part: the heading's title contains every phrase
 // of `all_of`. Phrases may contain the placeholders {year} (the year the
@@ -58,7 +44,7 @@ struct PartPattern {
 };
 
 struct PartRule {
-  ReportPart part = ReportPart::kUnspecified;
+  ReportPart part = v1::REPORT_PART_UNSPECIFIED;
   bool required = false;
   std::vector<PartPattern> patterns;
 };
@@ -81,9 +67,9 @@ struct Heading {
   // whitespace excluded: [begin, end).
   size_t begin = 0;
   size_t end = 0;
-  // The part a level-1 heading stands for; kUnspecified for other levels and
-  // for level-1 headings no rule matches.
-  ReportPart part = ReportPart::kUnspecified;
+  // The part a level-1 heading stands for; REPORT_PART_UNSPECIFIED for other levels
+  // and for level-1 headings no rule matches.
+  ReportPart part = v1::REPORT_PART_UNSPECIFIED;
 };
 
 struct ReportStructure {
@@ -116,7 +102,7 @@ absl::Status ValidatePartRules(const std::vector<PartRule>& rules);
 // ("2.8万件", "1、2号"), is not a marker. A heading's part is that of the
 // most specific matching pattern over all rules: the one whose phrases are
 // longest in total (placeholders substituted); on a tie, the earlier rule.
-// Rules for kUnspecified are ignored. When `year_covered` <= 0, patterns
+// Rules for REPORT_PART_UNSPECIFIED are ignored. When `year_covered` <= 0, patterns
 // using a placeholder never match.
 ReportStructure ParseReportStructure(std::string_view text, int year_covered,
                                      const std::vector<PartRule>& rules);
@@ -129,11 +115,11 @@ ReportStructure ParseReportStructure(std::string_view text, int year_covered,
 //     signature among the last lines. A filer ending in 街道/镇/乡 (or their
 //     人民政府/政府/办事处) is a street or town, one ending in 人民政府/政府 a
 //     government, one ending in 局/委/办/办公室/委员会/厅/署/中心 a department.
-//     An annual report whose filer is none of these (or not found) is kOther.
+//     An annual report whose filer is none of these (or not found) is REPORT_KIND_OTHER.
 //   * otherwise a case study when one of its first three lines contains 案例
 //     or it has at least two 【…】 headings;
-//   * otherwise kOther.
-// kUnspecified only for text with nothing but whitespace.
+//   * otherwise REPORT_KIND_OTHER.
+// REPORT_KIND_UNSPECIFIED only for text with nothing but whitespace.
 ReportKind DetectReportKind(std::string_view text);
 
 // The title of `text`: its first non-empty line, joined with the lines that

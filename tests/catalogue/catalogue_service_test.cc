@@ -24,6 +24,7 @@
 #include "common/status/grpc_status.h"
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "services/catalogue/catalogue_store.h"
+#include "tests/catalogue/catalogue_server.h"
 #include "tests/testing/test_env.h"
 
 namespace fazhi::catalogue {
@@ -34,8 +35,6 @@ using ::testing::ElementsAreArray;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 using Stub = v1::CatalogueService::Stub;
-
-constexpr char kServiceName[] = "fazhi.catalogue.v1.CatalogueService";
 
 // Shanghai's sixteen districts (DOMAIN.md), in code order.
 const std::vector<std::pair<std::string, std::string>>& ShanghaiDistricts() {
@@ -97,25 +96,12 @@ class CatalogueServiceTest : public ::testing::Test {
   void TearDown() override { StopServer(); }
 
   // Opens the store in dir_ (creating or reopening it) and serves it.
-  void StartServer() {
-    auto store = CatalogueStore::Open(testing::TestStoreOptions(dir_.path()));
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    service_ = std::make_unique<CatalogueServiceImpl>(store_.get());
-    server_ = testing::StartInProcess(service_.get(), kServiceName);
-    stub_ = v1::CatalogueService::NewStub(testing::Connect(server_->target()));
-  }
+  void StartServer() { stub_ = catalogue_.Start(); }
 
   // Stops the server and closes the store, as the binary does on SIGTERM.
   void StopServer() {
     stub_.reset();
-    if (server_ != nullptr) server_->Shutdown();
-    server_.reset();
-    service_.reset();
-    if (store_ != nullptr) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
-    store_.reset();
+    catalogue_.Stop();
   }
 
   // Calls `method` on the stub with a deadline; the status comes back with
@@ -226,9 +212,7 @@ class CatalogueServiceTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<CatalogueStore> store_;
-  std::unique_ptr<CatalogueServiceImpl> service_;
-  std::unique_ptr<server::ServerRunner> server_;
+  TestCatalogueServer catalogue_{dir_.path()};
   std::unique_ptr<Stub> stub_;
 };
 
@@ -561,7 +545,8 @@ TEST_F(CatalogueServiceTest, InvalidUtf8TitleIsInvalidArgument) {
   *request.mutable_project() = project;
   v1::Project response;
   grpc::ServerContext context;
-  absl::Status direct = FromGrpcStatus(service_->CreateProject(&context, &request, &response));
+  absl::Status direct =
+      FromGrpcStatus(catalogue_.service()->CreateProject(&context, &request, &response));
   EXPECT_EQ(direct.code(), absl::StatusCode::kInvalidArgument) << direct;
   EXPECT_THAT(ViolatedFields(direct), ElementsAre("project.title"));
 

@@ -8,6 +8,7 @@
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "services/catalogue/catalogue_service.h"
 #include "services/catalogue/catalogue_store.h"
+#include "tests/catalogue/catalogue_server.h"
 #include "tests/testing/test_env.h"
 #include "tests/testing/watch.h"
 
@@ -18,12 +19,8 @@ using Stub = v1::CatalogueService::Stub;
 
 TEST(CatalogueWatchTest, EstablishedBeforeAnyChangeThenSeesTheNextWrite) {
   testing::TempDir dir;
-  auto store = CatalogueStore::Open(testing::TestStoreOptions(dir.path()));
-  ASSERT_TRUE(store.ok()) << store.status();
-  CatalogueServiceImpl service(store->get());
-  auto server = testing::StartInProcess(&service, "fazhi.catalogue.v1.CatalogueService");
-  server->AddShutdownHook([&service] { service.StopWatches(); });
-  auto stub = v1::CatalogueService::NewStub(testing::Connect(server->target()));
+  TestCatalogueServer catalogue(dir.path());
+  auto stub = catalogue.Start();
   {
     // Nothing has been written: the constructor still returns, on the
     // initial metadata alone.
@@ -44,8 +41,7 @@ TEST(CatalogueWatchTest, EstablishedBeforeAnyChangeThenSeesTheNextWrite) {
   testing::OpenWatch<Stub, v1::WatchChangesRequest, v1::Change> later(*stub, 0);
   EXPECT_EQ(later.head(), "1");
   later.Finish();
-  server->Shutdown();
-  EXPECT_TRUE((*store)->Close().ok());
+  catalogue.Stop();
 }
 
 }  // namespace

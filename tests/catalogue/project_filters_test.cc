@@ -10,6 +10,7 @@
 #include "services/catalogue/catalogue_rules.h"
 #include "services/catalogue/catalogue_service.h"
 #include "services/catalogue/catalogue_store.h"
+#include "tests/catalogue/catalogue_server.h"
 #include "tests/testing/test_env.h"
 
 namespace fazhi::catalogue {
@@ -20,12 +21,7 @@ using Stub = v1::CatalogueService::Stub;
 class ProjectFiltersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = CatalogueStore::Open(testing::TestStoreOptions(dir_.path()));
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    service_ = std::make_unique<CatalogueServiceImpl>(store_.get());
-    server_ = testing::StartInProcess(service_.get(), "fazhi.catalogue.v1.CatalogueService");
-    stub_ = v1::CatalogueService::NewStub(testing::Connect(server_->target()));
+    stub_ = catalogue_.Start();
     Region("310000", "上海市", v1::REGION_LEVEL_PROVINCE, "");
     Region("310113", "宝山区", v1::REGION_LEVEL_COUNTY, "310000");
     Region("310107", "普陀区", v1::REGION_LEVEL_COUNTY, "310000");
@@ -112,9 +108,7 @@ class ProjectFiltersTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<CatalogueStore> store_;
-  std::unique_ptr<CatalogueServiceImpl> service_;
-  std::unique_ptr<server::ServerRunner> server_;
+  TestCatalogueServer catalogue_{dir_.path()};
   std::unique_ptr<Stub> stub_;
 };
 

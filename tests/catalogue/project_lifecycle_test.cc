@@ -10,6 +10,7 @@
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "services/catalogue/catalogue_service.h"
 #include "services/catalogue/catalogue_store.h"
+#include "tests/catalogue/catalogue_server.h"
 #include "tests/testing/test_env.h"
 
 namespace fazhi::catalogue {
@@ -28,12 +29,7 @@ google::type::Date Day(int y, int m, int d) {
 class ProjectLifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = CatalogueStore::Open(testing::TestStoreOptions(dir_.path()));
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    service_ = std::make_unique<CatalogueServiceImpl>(store_.get());
-    server_ = testing::StartInProcess(service_.get(), "fazhi.catalogue.v1.CatalogueService");
-    stub_ = v1::CatalogueService::NewStub(testing::Connect(server_->target()));
+    ASSERT_NO_FATAL_FAILURE(StartServer());
 
     v1::CreateRegionRequest city;
     city.mutable_region()->set_code("310000");
@@ -86,10 +82,17 @@ class ProjectLifecycleTest : public ::testing::Test {
     return {response.changes().begin(), response.changes().end()};
   }
 
+  // Opens the store in dir_ (creating or reopening it) and serves it.
+  void StartServer() { stub_ = catalogue_.Start(); }
+
+  // Stops the server and closes the store, as the binary does on SIGTERM.
+  void StopServer() {
+    stub_.reset();
+    catalogue_.Stop();
+  }
+
   testing::TempDir dir_;
-  std::unique_ptr<CatalogueStore> store_;
-  std::unique_ptr<CatalogueServiceImpl> service_;
-  std::unique_ptr<server::ServerRunner> server_;
+  TestCatalogueServer catalogue_{dir_.path()};
   std::unique_ptr<Stub> stub_;
   v1::Project project_;
 };
@@ -309,17 +312,8 @@ TEST_F(ProjectLifecycleTest, DeleteChecksTheEtagAndFreesTheTitle) {
 TEST_F(ProjectLifecycleTest, HistorySurvivesARestart) {
   v1::Project out;
   ASSERT_TRUE(Transition(v1::PROJECT_STATUS_REGISTERED, Day(2022, 2, 24), &out).ok());
-  server_->Shutdown();
-  stub_.reset();
-  service_.reset();
-  ASSERT_TRUE(store_->Close().ok());
-  store_.reset();
-  auto reopened = CatalogueStore::Open(testing::TestStoreOptions(dir_.path()));
-  ASSERT_TRUE(reopened.ok());
-  store_ = std::move(*reopened);
-  service_ = std::make_unique<CatalogueServiceImpl>(store_.get());
-  server_ = testing::StartInProcess(service_.get(), "fazhi.catalogue.v1.CatalogueService");
-  stub_ = v1::CatalogueService::NewStub(testing::Connect(server_->target()));
+  StopServer();
+  ASSERT_NO_FATAL_FAILURE(StartServer());
   EXPECT_EQ(History().size(), 2u);
   ASSERT_TRUE(Transition(v1::PROJECT_STATUS_IN_PROGRESS, Day(2022, 3, 1), &out, out.etag()).ok());
   EXPECT_EQ(out.status_history_size(), 2);
@@ -388,17 +382,8 @@ TEST_F(ProjectLifecycleTest, WatchResumesAfterARestartWithoutGapsOrRepeats) {
   auto first = Watch(*stub_, 0, 2);
   ASSERT_EQ(first.size(), 2u);
   const int64_t last_seen = first.back().sequence();
-  server_->Shutdown();
-  stub_.reset();
-  service_.reset();
-  ASSERT_TRUE(store_->Close().ok());
-  store_.reset();
-  auto reopened = CatalogueStore::Open(testing::TestStoreOptions(dir_.path()));
-  ASSERT_TRUE(reopened.ok());
-  store_ = std::move(*reopened);
-  service_ = std::make_unique<CatalogueServiceImpl>(store_.get());
-  server_ = testing::StartInProcess(service_.get(), "fazhi.catalogue.v1.CatalogueService");
-  stub_ = v1::CatalogueService::NewStub(testing::Connect(server_->target()));
+  StopServer();
+  ASSERT_NO_FATAL_FAILURE(StartServer());
   v1::Project p;
   ASSERT_TRUE(Transition(v1::PROJECT_STATUS_REGISTERED, Day(2022, 2, 24), &p).ok());
   auto rest = Watch(*stub_, last_seen, 3);
@@ -414,7 +399,7 @@ TEST_F(ProjectLifecycleTest, StopWatchesEndsOpenStreamsWithUnavailable) {
   v1::WatchChangesRequest request;
   request.set_after_sequence(4);
   auto reader = stub_->WatchChanges(&context, request);
-  service_->StopWatches();
+  catalogue_.service()->StopWatches();
   v1::Change change;
   while (reader->Read(&change)) {
   }

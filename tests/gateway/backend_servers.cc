@@ -8,34 +8,30 @@
 namespace fazhi::testing {
 namespace {
 
-template <typename Store>
-std::unique_ptr<Store> OpenStore(const std::string& path, bool sync_writes) {
-  auto options = TestStoreOptions(path);
+// Each backend's store in its own directory under `dir`; restarted on its
+// port, as a pod keeps its address.
+template <typename Server>
+typename Server::Options BackendOptions(bool sync_writes) {
+  typename Server::Options options;
   options.sync_writes = sync_writes;
-  auto store = Store::Open(options);
-  EXPECT_TRUE(store.ok()) << store.status();
-  return store.ok() ? *std::move(store) : nullptr;
+  options.keep_port = true;
+  return options;
 }
 
-std::unique_ptr<server::ServerRunner> Serve(grpc::Service* service, const std::string& name,
-                                            int port, std::function<void()> stop_watches) {
-  server::ServerConfig config;
-  config.name = name;
-  config.listen_address = absl::StrCat("127.0.0.1:", port);
-  config.shutdown_grace = absl::Seconds(2);
-  auto runner = std::make_unique<server::ServerRunner>(config);
-  runner->AddService(service, name);
-  runner->AddShutdownHook(std::move(stop_watches));
-  const absl::Status started = runner->Start();
-  EXPECT_TRUE(started.ok()) << name << ": " << started;
-  runner->SetServing(true);
-  return runner;
+std::string BackendDir(const std::string& dir, gateway::Backend backend) {
+  return absl::StrCat(dir, "/", gateway::BackendName(backend));
 }
 
 }  // namespace
 
 BackendServers::BackendServers(const std::string& dir, bool sync_writes)
-    : dir_(dir), sync_writes_(sync_writes) {
+    : catalogue_(BackendDir(dir, gateway::Backend::kCatalogue),
+                 "fazhi.catalogue.v1.CatalogueService",
+                 BackendOptions<decltype(catalogue_)>(sync_writes)),
+      metrics_(BackendDir(dir, gateway::Backend::kMetrics), "fazhi.metrics.v1.MetricsService",
+               BackendOptions<decltype(metrics_)>(sync_writes)),
+      report_(BackendDir(dir, gateway::Backend::kReport), "fazhi.report.v1.ReportService",
+              BackendOptions<decltype(report_)>(sync_writes)) {
   for (gateway::Backend b :
        {gateway::Backend::kCatalogue, gateway::Backend::kMetrics, gateway::Backend::kReport})
     Start(b);
@@ -54,59 +50,56 @@ BackendServers::~BackendServers() {
 }
 
 void BackendServers::Start(gateway::Backend backend) {
-  Server& s = server(backend);
-  if (s.runner != nullptr) return;
-  const std::string path = absl::StrCat(dir_, "/", gateway::BackendName(backend));
   switch (backend) {
     case gateway::Backend::kCatalogue:
-      catalogue_store_ = OpenStore<catalogue::CatalogueStore>(path, sync_writes_);
-      catalogue_ = std::make_unique<catalogue::CatalogueServiceImpl>(catalogue_store_.get());
-      s.runner = Serve(catalogue_.get(), "fazhi.catalogue.v1.CatalogueService", s.port,
-                       [this] { catalogue_->StopWatches(); });
+      if (catalogue_.running()) return;
+      catalogue_.Start([](catalogue::CatalogueStore* store) {
+        return std::make_unique<catalogue::CatalogueServiceImpl>(store);
+      });
       break;
     case gateway::Backend::kMetrics:
-      metrics_store_ = OpenStore<metrics::MetricsStore>(path, sync_writes_);
-      metrics_ =
-          std::make_unique<metrics::MetricsServiceImpl>(metrics_store_.get(), ShippedRules());
-      s.runner = Serve(metrics_.get(), "fazhi.metrics.v1.MetricsService", s.port,
-                       [this] { metrics_->StopWatches(); });
+      if (metrics_.running()) return;
+      metrics_.Start([](metrics::MetricsStore* store) {
+        return std::make_unique<metrics::MetricsServiceImpl>(store, ShippedRules());
+      });
       break;
     case gateway::Backend::kReport:
-      report_store_ = OpenStore<report::ReportStore>(path, sync_writes_);
-      report_ = std::make_unique<report::ReportServiceImpl>(report_store_.get(), ShippedRules());
-      s.runner = Serve(report_.get(), "fazhi.report.v1.ReportService", s.port,
-                       [this] { report_->StopWatches(); });
+      if (report_.running()) return;
+      report_.Start([](report::ReportStore* store) {
+        return std::make_unique<report::ReportServiceImpl>(store, ShippedRules());
+      });
       break;
   }
-  s.port = s.runner->port();
 }
 
 void BackendServers::Stop(gateway::Backend backend) {
-  Server& s = server(backend);
-  if (s.runner == nullptr) return;
-  s.runner->Shutdown();
-  s.runner.reset();
   switch (backend) {
     case gateway::Backend::kCatalogue:
-      catalogue_.reset();
-      EXPECT_TRUE(catalogue_store_->Close().ok());
-      catalogue_store_.reset();
+      catalogue_.Stop();
       break;
     case gateway::Backend::kMetrics:
-      metrics_.reset();
-      EXPECT_TRUE(metrics_store_->Close().ok());
-      metrics_store_.reset();
+      metrics_.Stop();
       break;
     case gateway::Backend::kReport:
-      report_.reset();
-      EXPECT_TRUE(report_store_->Close().ok());
-      report_store_.reset();
+      report_.Stop();
       break;
   }
 }
 
 std::string BackendServers::target(gateway::Backend backend) const {
-  return absl::StrCat("127.0.0.1:", servers_[static_cast<int>(backend)].port);
+  int port = 0;
+  switch (backend) {
+    case gateway::Backend::kCatalogue:
+      port = catalogue_.port();
+      break;
+    case gateway::Backend::kMetrics:
+      port = metrics_.port();
+      break;
+    case gateway::Backend::kReport:
+      port = report_.port();
+      break;
+  }
+  return absl::StrCat("127.0.0.1:", port);
 }
 
 gateway::GatewayOptions BackendServers::GatewayOptionsFor(absl::Duration timeout) const {

@@ -14,9 +14,10 @@
 #include "fazhi/report/v1/report_service.grpc.pb.h"
 #include "services/catalogue/catalogue_service.h"
 #include "services/gateway/gateway_cache.h"
-#include "services/gateway/summary_source.h"
+#include "services/gateway/gateway_options.h"
 #include "services/metrics/metrics_service.h"
 #include "services/report/report_service.h"
+#include "tests/testing/in_process_service.h"
 
 namespace fazhi::testing {
 
@@ -47,21 +48,9 @@ class BackendServers {
   fazhi::report::v1::ReportService::Stub& report() { return *report_stub_; }
 
  private:
-  struct Server {
-    std::unique_ptr<server::ServerRunner> runner;
-    int port = 0;
-  };
-  Server& server(gateway::Backend backend) { return servers_[static_cast<int>(backend)]; }
-
-  const std::string dir_;
-  const bool sync_writes_;
-  std::unique_ptr<catalogue::CatalogueStore> catalogue_store_;
-  std::unique_ptr<metrics::MetricsStore> metrics_store_;
-  std::unique_ptr<report::ReportStore> report_store_;
-  std::unique_ptr<catalogue::CatalogueServiceImpl> catalogue_;
-  std::unique_ptr<metrics::MetricsServiceImpl> metrics_;
-  std::unique_ptr<report::ReportServiceImpl> report_;
-  Server servers_[gateway::kBackendCount];
+  InProcessService<catalogue::CatalogueStore, catalogue::CatalogueServiceImpl> catalogue_;
+  InProcessService<metrics::MetricsStore, metrics::MetricsServiceImpl> metrics_;
+  InProcessService<report::ReportStore, report::ReportServiceImpl> report_;
   std::unique_ptr<fazhi::catalogue::v1::CatalogueService::Stub> catalogue_stub_;
   std::unique_ptr<fazhi::metrics::v1::MetricsService::Stub> metrics_stub_;
   std::unique_ptr<fazhi::report::v1::ReportService::Stub> report_stub_;

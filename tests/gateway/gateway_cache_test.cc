@@ -30,23 +30,23 @@ bool WaitUntil(const std::function<bool()>& done) {
 
 TEST(GatewayCacheTest, OnlyABackendWithALiveStreamIsUsed) {
   GatewayCache cache(/*enabled=*/true);
-  Shelf<int> shelf(&cache, {Backend::kMetrics}, 10);
-  auto view = cache.Look();
+  CacheTable<int> table(&cache, {Backend::kMetrics}, 10);
+  auto view = cache.TakeView();
   EXPECT_FALSE(view.usable[1]);
   EXPECT_EQ(view.unusable_state[1], gv1::CACHE_STATE_RESYNCHRONISING);
-  cache.Put(shelf, "k", std::make_shared<const int>(1), view);
-  EXPECT_EQ(cache.Find(shelf, "k", view), nullptr);
+  cache.Put(table, "k", std::make_shared<const int>(1), view);
+  EXPECT_EQ(cache.Find(table, "k", view), nullptr);
 
   cache.SetLive(Backend::kMetrics, true, "");
-  view = cache.Look();
+  view = cache.TakeView();
   ASSERT_TRUE(view.usable[1]);
-  cache.Put(shelf, "k", std::make_shared<const int>(1), view);
-  ASSERT_NE(cache.Find(shelf, "k", view), nullptr);
+  cache.Put(table, "k", std::make_shared<const int>(1), view);
+  ASSERT_NE(cache.Find(table, "k", view), nullptr);
 
   // The stream breaks: what is cached is not used until it is back.
   cache.SetLive(Backend::kMetrics, false, "resynchronising: the change stream ended");
-  const auto broken = cache.Look();
-  EXPECT_EQ(cache.Find(shelf, "k", broken), nullptr);
+  const auto broken = cache.TakeView();
+  EXPECT_EQ(cache.Find(table, "k", broken), nullptr);
   EXPECT_EQ(broken.detail[1], "resynchronising: the change stream ended");
   gv1::BackendStatus status;
   GatewayCache::Describe(broken, Backend::kMetrics, gv1::CACHE_STATE_RESYNCHRONISING, &status);
@@ -55,19 +55,19 @@ TEST(GatewayCacheTest, OnlyABackendWithALiveStreamIsUsed) {
 
 TEST(GatewayCacheTest, AnInvalidationDropsEntriesAndRefusesRacingPuts) {
   GatewayCache cache(true);
-  Shelf<int> catalogue(&cache, {Backend::kCatalogue}, 10);
-  Shelf<int> report(&cache, {Backend::kReport}, 10);
-  Shelf<int> summaries(&cache, {Backend::kCatalogue, Backend::kMetrics, Backend::kReport}, 10);
+  CacheTable<int> catalogue(&cache, {Backend::kCatalogue}, 10);
+  CacheTable<int> report(&cache, {Backend::kReport}, 10);
+  CacheTable<int> summaries(&cache, {Backend::kCatalogue, Backend::kMetrics, Backend::kReport}, 10);
   for (Backend b : {Backend::kCatalogue, Backend::kMetrics, Backend::kReport}) {
     cache.SetLive(b, true, "");
   }
-  const auto before = cache.Look();
+  const auto before = cache.TakeView();
   cache.Put(catalogue, "310113/2023", std::make_shared<const int>(1), before);
   cache.Put(report, "310113/2023", std::make_shared<const int>(2), before);
   cache.Put(summaries, "310113/2023", std::make_shared<const int>(3), before);
 
   cache.Invalidate(Backend::kCatalogue);
-  const auto after = cache.Look();
+  const auto after = cache.TakeView();
   EXPECT_EQ(cache.Find(catalogue, "310113/2023", after), nullptr);
   EXPECT_EQ(cache.Find(summaries, "310113/2023", after), nullptr);
   ASSERT_NE(cache.Find(report, "310113/2023", after), nullptr);
@@ -76,7 +76,7 @@ TEST(GatewayCacheTest, AnInvalidationDropsEntriesAndRefusesRacingPuts) {
   cache.Put(catalogue, "310107/2023", std::make_shared<const int>(4), before);
   EXPECT_EQ(cache.Find(catalogue, "310107/2023", after), nullptr);
   gv1::CacheState state;
-  auto kept = cache.Keep(catalogue, "310107/2023", before, absl::StatusOr<int>(5), &state);
+  auto kept = cache.StoreFetched(catalogue, "310107/2023", before, absl::StatusOr<int>(5), &state);
   ASSERT_TRUE(kept.ok());
   EXPECT_EQ(**kept, 5);  // handed on all the same
   EXPECT_EQ(cache.Find(catalogue, "310107/2023", after), nullptr);
@@ -84,20 +84,20 @@ TEST(GatewayCacheTest, AnInvalidationDropsEntriesAndRefusesRacingPuts) {
 
 TEST(GatewayCacheTest, DisabledStoresNothingAndFullShelvesEvict) {
   GatewayCache off(false);
-  Shelf<int> shelf(&off, {Backend::kCatalogue}, 10);
+  CacheTable<int> table(&off, {Backend::kCatalogue}, 10);
   off.SetLive(Backend::kCatalogue, true, "");
-  auto view = off.Look();
+  auto view = off.TakeView();
   EXPECT_EQ(view.unusable_state[0], gv1::CACHE_STATE_DISABLED);
   gv1::CacheState state;
   auto fetched = off.GetOrFetch(
-      shelf, "k", view, [] { return absl::StatusOr<int>(7); }, &state);
+      table, "k", view, [] { return absl::StatusOr<int>(7); }, &state);
   EXPECT_EQ(state, gv1::CACHE_STATE_DISABLED);
-  EXPECT_EQ(off.Find(shelf, "k", view), nullptr);
+  EXPECT_EQ(off.Find(table, "k", view), nullptr);
 
   GatewayCache on(true);
-  Shelf<int> small(&on, {Backend::kCatalogue}, 2);
+  CacheTable<int> small(&on, {Backend::kCatalogue}, 2);
   on.SetLive(Backend::kCatalogue, true, "");
-  view = on.Look();
+  view = on.TakeView();
   for (int i = 0; i < 5; ++i)
     on.Put(small, std::to_string(i), std::make_shared<const int>(i), view);
   int present = 0;

@@ -234,9 +234,11 @@ TEST_F(GatewayServiceTest, AFullBackendIsNotCalledAndTheAnswerSaysWhy) {
   GatewayOptions options = backends_->GatewayOptionsFor(absl::Milliseconds(300));
   options.backends.metrics.max_in_flight = 1;
   options.cache = false;
-  SummarySource source(options, testing::ShippedRules());
+  BackendClients clients(options.backends);
+  GatewayCache cache(options.cache);
+  SummarySource source(options, testing::ShippedRules(), &clients, &cache);
   // Another call holds metrics' only slot for the whole summary.
-  InFlightLimit& metrics = source.clients().limit(Backend::kMetrics);
+  InFlightLimit& metrics = clients.limit(Backend::kMetrics);
   ASSERT_TRUE(metrics.Acquire(absl::Now() + absl::Seconds(1)).ok());
   auto partial = source.Summarize(nullptr, "310113", 2023);
   metrics.Release();

@@ -204,10 +204,5 @@ TEST(SummaryAssemblerTest, CompleteGovernmentReportHasNoReportFinding) {
   for (const auto& f : s.findings()) EXPECT_NE(f.evidence(), "reports/gov") << f.text();
 }
 
-TEST(SummaryAssemblerTest, PartNamesAreTheRuleWording) {
-  EXPECT_EQ(PartName(rv1::REPORT_PART_SHORTCOMINGS), "存在的不足和原因");
-  EXPECT_EQ(PartName(rv1::REPORT_PART_NEXT_YEAR_PLANS), "下一年度主要安排");
-}
-
 }  // namespace
 }  // namespace fazhi::gateway

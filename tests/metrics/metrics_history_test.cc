@@ -12,6 +12,7 @@
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "services/metrics/metrics_service.h"
 #include "services/metrics/metrics_store.h"
+#include "tests/testing/in_process_service.h"
 #include "tests/testing/test_env.h"
 
 namespace fazhi::metrics {
@@ -71,13 +72,7 @@ std::vector<v1::QualityFlagKind> Kinds(const v1::SnapshotEntry& entry) {
 class MetricsHistoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = MetricsStore::Open(testing::TestStoreOptions(dir_.path()));
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    store_->set_clock([this] { return now_; });
-    service_ = std::make_unique<MetricsServiceImpl>(store_.get(), testing::ShippedRules());
-    server_ = testing::StartInProcess(service_.get(), "fazhi.metrics.v1.MetricsService");
-    stub_ = v1::MetricsService::NewStub(testing::Connect(server_->target()));
+    ASSERT_NO_FATAL_FAILURE(StartServer());
     for (const auto& i : {MakeIndicator("smart_mediation_received", v1::INDICATOR_KIND_COUNT),
                           MakeIndicator("smart_mediation_succeeded", v1::INDICATOR_KIND_COUNT),
                           MakeIndicator("smart_mediation_success_rate", v1::INDICATOR_KIND_RATE,
@@ -90,12 +85,22 @@ class MetricsHistoryTest : public ::testing::Test {
     }
   }
 
-  void TearDown() override {
+  void TearDown() override { StopServer(); }
+
+  // Opens the store in dir_ (creating or reopening it) on the test's clock
+  // and serves it.
+  void StartServer() {
+    metrics_.Start([this](MetricsStore* store) {
+      store->set_clock([this] { return now_; });
+      return std::make_unique<MetricsServiceImpl>(store, testing::ShippedRules());
+    });
+    stub_ = v1::MetricsService::NewStub(metrics_.channel());
+  }
+
+  // Stops the server and closes the store, as the binary does on SIGTERM.
+  void StopServer() {
     stub_.reset();
-    if (server_ != nullptr) server_->Shutdown();
-    server_.reset();
-    service_.reset();
-    EXPECT_TRUE(store_->Close().ok());
+    metrics_.Stop();
   }
 
   template <typename Request, typename Response>
@@ -157,9 +162,8 @@ class MetricsHistoryTest : public ::testing::Test {
 
   absl::Time now_ = absl::FromCivil(absl::CivilDay(2021, 2, 1), absl::UTCTimeZone());
   testing::TempDir dir_;
-  std::unique_ptr<MetricsStore> store_;
-  std::unique_ptr<MetricsServiceImpl> service_;
-  std::unique_ptr<server::ServerRunner> server_;
+  testing::InProcessService<MetricsStore, MetricsServiceImpl> metrics_{
+      dir_.path(), "fazhi.metrics.v1.MetricsService"};
   std::unique_ptr<Stub> stub_;
 };
 
@@ -450,16 +454,14 @@ TEST_F(MetricsHistoryTest, AcknowledgedBatchSurvivesReopen) {
   v1::BatchRecordObservationsResponse response;
   ASSERT_TRUE(Call(&Stub::BatchRecordObservations, request, &response).ok());
   ASSERT_EQ(response.accepted_count(), 10);
-  stub_.reset();
-  server_->Shutdown();
-  ASSERT_TRUE(store_->Close().ok());
-  auto reopened = MetricsStore::Open(testing::TestStoreOptions(dir_.path()));
-  ASSERT_TRUE(reopened.ok()) << reopened.status();
-  auto all = (*reopened)->ObservationsInYears(kPutuo, 2000, 2030, nullptr);
+  StopServer();
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  MetricsStore* reopened = metrics_.store();
+  auto all = reopened->ObservationsInYears(kPutuo, 2000, 2030, nullptr);
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->size(), 10u);
   // A new observation after reopening takes a fresh number.
-  auto more = (*reopened)->RecordObservation(
+  auto more = reopened->RecordObservation(
       [] {
         auto o = MakeObservation("smart_mediation_received", kPutuo, 2020, "5");
         o.mutable_period()->set_start_month(1);
@@ -469,9 +471,6 @@ TEST_F(MetricsHistoryTest, AcknowledgedBatchSurvivesReopen) {
       "");
   ASSERT_TRUE(more.ok()) << more.status();
   EXPECT_EQ(more->name(), "observations/o000000000000000b");
-  service_.reset();
-  store_ = std::move(*reopened);  // TearDown closes it.
-  server_.reset();
 }
 
 }  // namespace

@@ -162,10 +162,9 @@ class SnapshotTest : public ::testing::Test {
 };
 
 TEST_F(SnapshotTest, PreviousYearAndChange) {
-  const auto context = MakeEntryContext(indicators_, targets_, rules_, std::nullopt);
-  const auto s =
-      BuildSnapshot("regions/310107", 2021, indicators_,
-                    {Obs("accepted", 2020, "200"), Obs("accepted", 2021, "250")}, context);
+  const auto basis = MakeSnapshotBasis(indicators_, targets_, rules_, std::nullopt);
+  const auto s = BuildSnapshot("regions/310107", 2021, indicators_,
+                               {Obs("accepted", 2020, "200"), Obs("accepted", 2021, "250")}, basis);
   const auto* e = Find(s, "accepted");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->previous_observation().quantity().decimal(), "200");
@@ -175,11 +174,11 @@ TEST_F(SnapshotTest, PreviousYearAndChange) {
 }
 
 TEST_F(SnapshotTest, StatedRateAndImpliedPairAreChecked) {
-  const auto context = MakeEntryContext(indicators_, targets_, rules_, std::nullopt);
+  const auto basis = MakeSnapshotBasis(indicators_, targets_, rules_, std::nullopt);
   const auto s = BuildSnapshot("regions/310107", 2020, indicators_,
                                {Obs("accepted", 2020, "7513", 11),
                                 Obs("succeeded", 2020, "7600", 11), Obs("rate", 2020, "96", 11)},
-                               context);
+                               basis);
   EXPECT_THAT(Kinds(*Find(s, "succeeded")),
               ElementsAre(v1::QUALITY_FLAG_KIND_CLOSED_EXCEEDS_RECEIVED,
                           v1::QUALITY_FLAG_KIND_PARTIAL_PERIOD));
@@ -192,11 +191,11 @@ TEST_F(SnapshotTest, PartsThatExceedTheirTotal) {
   rule->set_total("accepted");
   rule->add_parts("parts_a");
   rule->add_parts("parts_b");
-  const auto context = MakeEntryContext(indicators_, targets_, rules_, std::nullopt);
+  const auto basis = MakeSnapshotBasis(indicators_, targets_, rules_, std::nullopt);
   const auto s = BuildSnapshot(
       "regions/310107", 2020, indicators_,
       {Obs("accepted", 2020, "100"), Obs("parts_a", 2020, "60"), Obs("parts_b", 2020, "41")},
-      context);
+      basis);
   const auto* e = Find(s, "accepted");
   ASSERT_THAT(Kinds(*e), ElementsAre(v1::QUALITY_FLAG_KIND_PARTS_EXCEED_TOTAL));
   EXPECT_EQ(e->quality_flags(0).explanation(), "各分项之和101（60+41）超过总数100");
@@ -204,16 +203,16 @@ TEST_F(SnapshotTest, PartsThatExceedTheirTotal) {
 
 TEST_F(SnapshotTest, JumpUsesTheRulesThreshold) {
   rules_.set_jump_threshold_percent("10");
-  const auto context = MakeEntryContext(indicators_, targets_, rules_, std::nullopt);
+  const auto basis = MakeSnapshotBasis(indicators_, targets_, rules_, std::nullopt);
   const auto s = BuildSnapshot(
       "regions/310107", 2021, indicators_,
       {Obs("accepted", 2019, "100"), Obs("accepted", 2020, "100"), Obs("accepted", 2021, "115")},
-      context);
+      basis);
   EXPECT_THAT(Kinds(*Find(s, "accepted")), ElementsAre(v1::QUALITY_FLAG_KIND_JUMP));
 }
 
 TEST_F(SnapshotTest, RollUpAddsCountsAndRecomputesRatesNeverAverages) {
-  const auto context = MakeEntryContext(indicators_, targets_, rules_, std::nullopt);
+  const auto basis = MakeSnapshotBasis(indicators_, targets_, rules_, std::nullopt);
   // District A: 90/100 = 90%; district B: 10/1000 = 1%. The average of the
   // rates would be 45.5%; the rate of the sums is 100/1100 = 9.09%.
   const auto s = RollUp("regions/310000", 2020, {"regions/310101", "regions/310104"}, indicators_,
@@ -223,7 +222,7 @@ TEST_F(SnapshotTest, RollUpAddsCountsAndRecomputesRatesNeverAverages) {
                          {Obs("accepted", 2020, "1000", 12, "regions/310104"),
                           Obs("succeeded", 2020, "10", 12, "regions/310104"),
                           Obs("rate", 2020, "1", 12, "regions/310104")}},
-                        context);
+                        basis);
   EXPECT_EQ(Find(s, "accepted")->observation().quantity().decimal(), "1100");
   EXPECT_EQ(Find(s, "succeeded")->observation().quantity().decimal(), "100");
   EXPECT_EQ(Find(s, "rate")->observation().quantity().decimal(), "9.09");
@@ -231,9 +230,9 @@ TEST_F(SnapshotTest, RollUpAddsCountsAndRecomputesRatesNeverAverages) {
 }
 
 TEST_F(SnapshotTest, RollUpWithAMissingPartIsFlagged) {
-  const auto context = MakeEntryContext(indicators_, targets_, rules_, std::nullopt);
+  const auto basis = MakeSnapshotBasis(indicators_, targets_, rules_, std::nullopt);
   const auto s = RollUp("regions/310000", 2020, {"regions/310101", "regions/310104"}, indicators_,
-                        {{Obs("accepted", 2020, "100", 12, "regions/310101")}, {}}, context);
+                        {{Obs("accepted", 2020, "100", 12, "regions/310101")}, {}}, basis);
   const auto* e = Find(s, "accepted");
   EXPECT_EQ(e->observation().quantity().decimal(), "100");
   ASSERT_THAT(Kinds(*e), ElementsAre(v1::QUALITY_FLAG_KIND_INCOMPLETE_ROLLUP));

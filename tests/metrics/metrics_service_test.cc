@@ -18,6 +18,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "services/metrics/metrics_service.h"
 #include "services/metrics/metrics_store.h"
+#include "tests/testing/in_process_service.h"
 #include "tests/testing/test_env.h"
 
 namespace fazhi::metrics {
@@ -69,22 +70,15 @@ class MetricsServiceTest : public ::testing::Test {
   void SetUp() override {
     rules_ = testing::ShippedRules();
     ASSERT_FALSE(rules_.version().empty()) << "the shipped rules file did not load";
-    auto store = MetricsStore::Open(testing::TestStoreOptions(dir_.path()));
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    service_ = std::make_unique<MetricsServiceImpl>(store_.get(), rules_);
-    server_ = testing::StartInProcess(service_.get(), kServiceName);
-    stub_ = v1::MetricsService::NewStub(testing::Connect(server_->target()));
+    metrics_.Start([this](MetricsStore* store) {
+      return std::make_unique<MetricsServiceImpl>(store, rules_);
+    });
+    stub_ = v1::MetricsService::NewStub(metrics_.channel());
   }
 
   void TearDown() override {
     stub_.reset();
-    if (server_ != nullptr) server_->Shutdown();
-    server_.reset();
-    service_.reset();
-    if (store_ != nullptr) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
+    metrics_.Stop();
   }
 
   template <typename Request, typename Response>
@@ -171,9 +165,7 @@ class MetricsServiceTest : public ::testing::Test {
 
   testing::TempDir dir_;
   fazhi::rules::v1::RuleSet rules_;
-  std::unique_ptr<MetricsStore> store_;
-  std::unique_ptr<MetricsServiceImpl> service_;
-  std::unique_ptr<server::ServerRunner> server_;
+  testing::InProcessService<MetricsStore, MetricsServiceImpl> metrics_{dir_.path(), kServiceName};
   std::unique_ptr<Stub> stub_;
 };
 

@@ -25,6 +25,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "services/report/report_search.h"
 #include "services/report/report_store.h"
+#include "tests/testing/in_process_service.h"
 #include "tests/testing/test_env.h"
 
 namespace fazhi::report {
@@ -76,22 +77,14 @@ class ReportServiceTest : public ::testing::Test {
   void SetUp() override {
     rules_ = testing::ShippedRules();
     ASSERT_FALSE(rules_.version().empty()) << "the shipped rules file did not load";
-    auto store = ReportStore::Open(testing::TestStoreOptions(dir_.path()));
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    service_ = std::make_unique<ReportServiceImpl>(store_.get(), rules_);
-    server_ = testing::StartInProcess(service_.get(), kServiceName);
-    stub_ = v1::ReportService::NewStub(testing::Connect(server_->target()));
+    report_.Start(
+        [this](ReportStore* store) { return std::make_unique<ReportServiceImpl>(store, rules_); });
+    stub_ = v1::ReportService::NewStub(report_.channel());
   }
 
   void TearDown() override {
     stub_.reset();
-    if (server_ != nullptr) server_->Shutdown();
-    server_.reset();
-    service_.reset();
-    if (store_ != nullptr) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
+    report_.Stop();
   }
 
   template <typename Request, typename Response>
@@ -141,9 +134,7 @@ class ReportServiceTest : public ::testing::Test {
 
   testing::TempDir dir_;
   fazhi::rules::v1::RuleSet rules_;
-  std::unique_ptr<ReportStore> store_;
-  std::unique_ptr<ReportServiceImpl> service_;
-  std::unique_ptr<server::ServerRunner> server_;
+  testing::InProcessService<ReportStore, ReportServiceImpl> report_{dir_.path(), kServiceName};
   std::unique_ptr<Stub> stub_;
 };
 
@@ -401,7 +392,8 @@ TEST_F(ReportServiceTest, NonUtf8TextIsRefused) {
   *request.mutable_report() = report;
   v1::Report response;
   grpc::ServerContext context;
-  absl::Status direct = FromGrpcStatus(service_->SubmitReport(&context, &request, &response));
+  absl::Status direct =
+      FromGrpcStatus(report_.service()->SubmitReport(&context, &request, &response));
   EXPECT_EQ(direct.code(), absl::StatusCode::kInvalidArgument) << direct;
   EXPECT_THAT(ViolatedFields(direct), ElementsAre("report.text"));
 

@@ -20,12 +20,12 @@ namespace {
 
 using Parts = std::vector<ReportPart>;
 
-constexpr ReportPart kP1 = ReportPart::kMeasuresAndResults;
-constexpr ReportPart kP2 = ReportPart::kShortcomings;
-constexpr ReportPart kP3 = ReportPart::kLeadersDuty;
-constexpr ReportPart kP4 = ReportPart::kNextYearPlans;
-constexpr ReportPart kP5 = ReportPart::kOtherMatters;
-constexpr ReportPart kNone = ReportPart::kUnspecified;
+constexpr ReportPart kP1 = v1::REPORT_PART_MEASURES_AND_RESULTS;
+constexpr ReportPart kP2 = v1::REPORT_PART_SHORTCOMINGS;
+constexpr ReportPart kP3 = v1::REPORT_PART_LEADERS_DUTY;
+constexpr ReportPart kP4 = v1::REPORT_PART_NEXT_YEAR_PLANS;
+constexpr ReportPart kP5 = v1::REPORT_PART_OTHER_MATTERS;
+constexpr ReportPart kNone = v1::REPORT_PART_UNSPECIFIED;
 
 constexpr char kBaoshan2023[] = "002_4f28ee6da608f1e8.txt";
 constexpr char kPutuo2020[] = "004_e0cd47a7b08ce18d.txt";
@@ -120,7 +120,7 @@ ReportStructure Parse(std::string_view text, int year) {
 TEST(SeedTest, BaoshanGovernmentReport2023) {
   const std::string text = ReadSeed(kBaoshan2023);
   ASSERT_FALSE(text.empty());
-  EXPECT_EQ(DetectReportKind(text), ReportKind::kGovernmentAnnual);
+  EXPECT_EQ(DetectReportKind(text), v1::REPORT_KIND_GOVERNMENT_ANNUAL);
   EXPECT_EQ(ExtractTitle(text), "上海市宝山区人民政府关于法治政府建设情况报告");
 
   const ReportStructure s = Parse(text, 2023);
@@ -177,7 +177,7 @@ TEST(SeedTest, BaoshanReadAsTheWrongYearLosesNextYearPlans) {
 TEST(SeedTest, PutuoJusticeBureauReport2020) {
   const std::string text = ReadSeed(kPutuo2020);
   ASSERT_FALSE(text.empty());
-  EXPECT_EQ(DetectReportKind(text), ReportKind::kDepartmentAnnual);
+  EXPECT_EQ(DetectReportKind(text), v1::REPORT_KIND_DEPARTMENT_ANNUAL);
   EXPECT_EQ(ExtractTitle(text), "2020年度普陀区司法局法治政府建设情况报告");
 
   const ReportStructure s = Parse(text, 2020);
@@ -219,7 +219,7 @@ TEST(SeedTest, PutuoReadAsTheWrongYearLosesNextYearPlans) {
 TEST(SeedTest, YangpuCaseStudy) {
   const std::string text = ReadSeed(kYangpuCase);
   ASSERT_FALSE(text.empty());
-  EXPECT_EQ(DetectReportKind(text), ReportKind::kCaseStudy);
+  EXPECT_EQ(DetectReportKind(text), v1::REPORT_KIND_CASE_STUDY);
 
   const ReportStructure s = Parse(text, 0);
   const std::vector<const Heading*> top = HeadingsOfLevel(s, 1);
@@ -253,11 +253,11 @@ TEST(SeedTest, YangpuCaseStudy) {
 TEST(SeedTest, NewsPagesAreOther) {
   const std::string news = ReadSeed(kNews2022);
   ASSERT_FALSE(news.empty());
-  EXPECT_EQ(DetectReportKind(news), ReportKind::kOther);
+  EXPECT_EQ(DetectReportKind(news), v1::REPORT_KIND_OTHER);
 
   const std::string page = ReadSeed(kNewsPage);
   ASSERT_FALSE(page.empty());
-  EXPECT_EQ(DetectReportKind(page), ReportKind::kOther);
+  EXPECT_EQ(DetectReportKind(page), v1::REPORT_KIND_OTHER);
   const std::string title = ExtractTitle(page);
   EXPECT_NE(title.find("法治为民办实事项目"), std::string::npos) << title;
   EXPECT_EQ(title.find("title:"), std::string::npos);
@@ -594,30 +594,24 @@ struct KindCase {
 
 TEST(KindTest, DetectsFilerAndKind) {
   const std::vector<KindCase> cases = {
-      {"某某区人民政府关于2023年法治政府建设情况的报告\n正文",
-       ReportKind::kGovernmentAnnual},
-      {"某某区人民政府关于\n2023年法治政府建设情况的报告\n正文",
-       ReportKind::kGovernmentAnnual},
-      {"某某区司法局2023年法治政府建设情况报告\n正文",
-       ReportKind::kDepartmentAnnual},
-      {"2023年度某某区发展改革委法治政府建设情况报告",
-       ReportKind::kDepartmentAnnual},
-      {"某某区人民政府办公室2023年法治政府建设工作报告",
-       ReportKind::kDepartmentAnnual},
-      {"某某区某某街道2023年法治政府建设情况报告",
-       ReportKind::kStreetTownAnnual},
+      {"某某区人民政府关于2023年法治政府建设情况的报告\n正文", v1::REPORT_KIND_GOVERNMENT_ANNUAL},
+      {"某某区人民政府关于\n2023年法治政府建设情况的报告\n正文", v1::REPORT_KIND_GOVERNMENT_ANNUAL},
+      {"某某区司法局2023年法治政府建设情况报告\n正文", v1::REPORT_KIND_DEPARTMENT_ANNUAL},
+      {"2023年度某某区发展改革委法治政府建设情况报告", v1::REPORT_KIND_DEPARTMENT_ANNUAL},
+      {"某某区人民政府办公室2023年法治政府建设工作报告", v1::REPORT_KIND_DEPARTMENT_ANNUAL},
+      {"某某区某某街道2023年法治政府建设情况报告", v1::REPORT_KIND_STREET_TOWN_ANNUAL},
       {"某某区某某镇人民政府关于2023年度法治政府建设情况的报告",
-       ReportKind::kStreetTownAnnual},
+       v1::REPORT_KIND_STREET_TOWN_ANNUAL},
       {"关于2023年法治政府建设情况的报告\n正文。\n某某区司法局\n2024年1月10日",
-       ReportKind::kDepartmentAnnual},
-      {"关于2023年法治政府建设情况的报告\n正文。", ReportKind::kOther},
-      {"某某区人民法院2023年法治建设情况报告", ReportKind::kOther},
+       v1::REPORT_KIND_DEPARTMENT_ANNUAL},
+      {"关于2023年法治政府建设情况的报告\n正文。", v1::REPORT_KIND_OTHER},
+      {"某某区人民法院2023年法治建设情况报告", v1::REPORT_KIND_OTHER},
       {"某某区司法局2023年法治政府建设情况报告\n本报告附典型案例",
-       ReportKind::kDepartmentAnnual},
-      {"典型案例\n正文", ReportKind::kCaseStudy},
-      {"标题\n【背景】\n内容\n【做法】\n内容", ReportKind::kCaseStudy},
-      {"标题\n【背景】\n内容", ReportKind::kOther},
-      {"某区召开会议\n会议指出,要坚持依法行政。", ReportKind::kOther},
+       v1::REPORT_KIND_DEPARTMENT_ANNUAL},
+      {"典型案例\n正文", v1::REPORT_KIND_CASE_STUDY},
+      {"标题\n【背景】\n内容\n【做法】\n内容", v1::REPORT_KIND_CASE_STUDY},
+      {"标题\n【背景】\n内容", v1::REPORT_KIND_OTHER},
+      {"某区召开会议\n会议指出,要坚持依法行政。", v1::REPORT_KIND_OTHER},
   };
   for (const KindCase& c : cases) {
     EXPECT_EQ(DetectReportKind(c.text), c.kind) << c.text;
@@ -634,7 +628,7 @@ TEST(RobustnessTest, EmptyAndBlankText) {
     EXPECT_TRUE(s.parts_present.empty());
     EXPECT_EQ(s.required_missing, (Parts{kP1, kP2, kP3, kP4}));
     EXPECT_EQ(ExtractTitle(text), "");
-    EXPECT_EQ(DetectReportKind(text), ReportKind::kUnspecified);
+    EXPECT_EQ(DetectReportKind(text), v1::REPORT_KIND_UNSPECIFIED);
   }
 }
 
@@ -658,7 +652,7 @@ TEST(RobustnessTest, InvalidUtf8IsReadAsReplacementCharacters) {
 
   const std::string title = ExtractTitle("\xff标题\xc3");
   EXPECT_EQ(title, "\uFFFD标题\uFFFD");
-  EXPECT_EQ(DetectReportKind("\xff\xfe\xfd"), ReportKind::kOther);
+  EXPECT_EQ(DetectReportKind("\xff\xfe\xfd"), v1::REPORT_KIND_OTHER);
 }
 
 TEST(RobustnessTest, RandomBytesNeverBreakTheContracts) {
@@ -724,7 +718,7 @@ TEST(RobustnessTest, LargeInputsStayLinear) {
   const ReportStructure s = Parse(many_lines, 2023);
   EXPECT_EQ(s.headings.size(), 50000u);
   EXPECT_EQ(s.parts_present, (Parts{kP2}));
-  EXPECT_EQ(DetectReportKind(many_lines), ReportKind::kOther);
+  EXPECT_EQ(DetectReportKind(many_lines), v1::REPORT_KIND_OTHER);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "common/rules/rule_set.h"
 
 namespace fazhi::testing {
@@ -53,10 +54,10 @@ storage::StoreOptions TestStoreOptions(const std::string& dir) {
 }
 
 std::unique_ptr<server::ServerRunner> StartInProcess(grpc::Service* service,
-                                                     const std::string& full_name) {
+                                                     const std::string& full_name, int port) {
   server::ServerConfig config;
   config.name = full_name;
-  config.listen_address = "127.0.0.1:0";
+  config.listen_address = absl::StrCat("127.0.0.1:", port);
   config.shutdown_grace = absl::Seconds(2);
   auto runner = std::make_unique<server::ServerRunner>(config);
   runner->AddService(service, full_name);

@@ -41,9 +41,10 @@ fazhi::rules::v1::RuleSet ShippedRules();
 // Store options for a test: a small memory budget in `dir`.
 storage::StoreOptions TestStoreOptions(const std::string& dir);
 
-// A ServerRunner on 127.0.0.1:0 serving `service`, started and ready.
+// A ServerRunner on 127.0.0.1:`port` (0: any free port) serving `service`,
+// started and ready.
 std::unique_ptr<server::ServerRunner> StartInProcess(grpc::Service* service,
-                                                     const std::string& full_name);
+                                                     const std::string& full_name, int port = 0);
 
 // An insecure channel to `target`, ready or failing the test within 5 s.
 std::shared_ptr<grpc::Channel> Connect(const std::string& target);

@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
 
 namespace fazhi::ctl {
 
@@ -37,7 +38,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       continue;
     }
     if (!absl::StartsWith(arg, "--")) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown option ", arg));
+      return errors::InvalidOption(arg, absl::StrCat("unknown option ", arg));
     }
     std::string name = arg.substr(2);
     std::string value;
@@ -52,20 +53,23 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       if (s.name == name) spec = &s;
     }
     if (spec == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
+      return errors::InvalidOption(absl::StrCat("--", name), absl::StrCat("unknown flag --", name));
     }
     if (spec->takes_value) {
       if (!has_value) {
         if (i + 1 >= args.size()) {
-          return absl::InvalidArgumentError(absl::StrCat("flag --", name, " needs a value"));
+          return errors::InvalidOption(absl::StrCat("--", name),
+                                       absl::StrCat("flag --", name, " needs a value"));
         }
         value = args[++i];
       }
       result.flags[name] = value;
     } else {
       if (has_value && value != "true" && value != "false") {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "flag --", name, " takes no value (or =true / =false), got \"", value, "\""));
+        return errors::InvalidOption(
+            absl::StrCat("--", name),
+            absl::StrCat("flag --", name, " takes no value (or =true / =false), got \"", value,
+                         "\""));
       }
       result.flags[name] = has_value ? value : "true";
     }

@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/backend_services.h"
+#include "common/api/domain_names.h"
 #include "tools/fazhictl/display_width.h"
 #include "tools/fazhictl/summary_printer.h"
 
@@ -78,7 +80,7 @@ void AppendProject(const gateway::ProjectDossier& d, std::string& out) {
   if (p.key_project()) flags.push_back("重点项目");
   if (p.most_anticipated()) flags.push_back("人民群众最期待");
   if (p.excellent()) flags.push_back("优秀项目");
-  table.AddRow({"状态", ProjectStatusName(p.status()), "标志",
+  table.AddRow({"状态", api::ProjectStatusName(p.status()), "标志",
                 flags.empty() ? "—" : absl::StrJoin(flags, "、")});
   std::string timeliness = ProjectTimelinessName(d.timeliness());
   if (d.has_delivered_date())
@@ -92,15 +94,16 @@ void AppendProject(const gateway::ProjectDossier& d, std::string& out) {
   }
 }
 
-bool Unreachable(gateway::SectionState state, const std::string& service, std::string& out) {
+// `service` is a BackendStatus.service name.
+bool Unreachable(gateway::SectionState state, absl::string_view service, std::string& out) {
   if (state != gateway::SECTION_STATE_UNREACHABLE) return false;
-  absl::StrAppend(&out, kIndent, "无法获取：", service, "未应答（数据缺失，不是零）\n");
+  absl::StrAppend(&out, UnreachableLine(service));
   return true;
 }
 
 void AppendUnits(const gateway::DossierUnits& units, std::string& out) {
   absl::StrAppend(&out, "\n责任单位\n");
-  if (Unreachable(units.state(), "目录服务", out)) return;
+  if (Unreachable(units.state(), api::kCatalogueService, out)) return;
   TextTable table(kIndent);
   for (const auto& u : units.units()) {
     table.AddRow({u.display_name(), UnitKindName(u.kind()), u.region(), u.name()});
@@ -112,7 +115,7 @@ void AppendUnits(const gateway::DossierUnits& units, std::string& out) {
 
 void AppendObservations(const gateway::DossierObservations& s, std::string& out) {
   absl::StrAppend(&out, "\n相关数值\n");
-  if (Unreachable(s.state(), "指标服务", out)) return;
+  if (Unreachable(s.state(), api::kMetricsService, out)) return;
   if (s.observations().empty()) {
     absl::StrAppend(&out, kIndent, "无\n");
   } else {
@@ -135,7 +138,7 @@ void AppendPassages(const gateway::DossierPassages& s, std::string& out) {
   absl::StrAppend(&out, "\n报告段落");
   if (!s.query().empty()) absl::StrAppend(&out, "（检索词：", s.query(), "）");
   absl::StrAppend(&out, "\n");
-  if (Unreachable(s.state(), "报告服务", out)) return;
+  if (Unreachable(s.state(), api::kReportService, out)) return;
   if (s.passages().empty()) {
     absl::StrAppend(&out, kIndent, "未找到提及本项目的报告\n");
     return;

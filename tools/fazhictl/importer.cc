@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/resource_names.h"
 #include "tools/fazhictl/rpc_error.h"
 
 namespace fazhi::ctl {
@@ -113,8 +114,7 @@ ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
     PrepareContext(context);
     const grpc::Status status = catalogue_->CreateRegion(&context, request, &response);
     const std::string label = absl::StrCat("region ", region.code(), Quoted(region.display_name()));
-    Count(Classify(status, label, absl::StrCat("regions/", region.code()), nullptr),
-          counts.kinds[kRegions]);
+    Count(Classify(status, label, api::RegionName(region.code()), nullptr), counts.kinds[kRegions]);
   }
 
   for (const auto& request : file.units()) {
@@ -124,8 +124,7 @@ ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
     const grpc::Status status = catalogue_->CreateUnit(&context, request, &response);
     const std::string label =
         absl::StrCat("unit ", request.unit_id(), Quoted(request.unit().display_name()));
-    Count(Classify(status, label, absl::StrCat("units/", request.unit_id()), nullptr),
-          counts.kinds[kUnits]);
+    Count(Classify(status, label, api::UnitName(request.unit_id()), nullptr), counts.kinds[kUnits]);
   }
 
   for (const auto& indicator : file.indicators()) {
@@ -137,7 +136,7 @@ ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
     const grpc::Status status = metrics_->CreateIndicator(&context, request, &response);
     const std::string label =
         absl::StrCat("indicator ", indicator.code(), Quoted(indicator.display_name()));
-    Count(Classify(status, label, absl::StrCat("indicators/", indicator.code()), nullptr),
+    Count(Classify(status, label, api::IndicatorName(indicator.code()), nullptr),
           counts.kinds[kIndicators]);
   }
 
@@ -190,7 +189,7 @@ ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
         !request.report_id().empty() ? request.report_id() : request.request_id();
     const std::string label = absl::StrCat("report ", id, Quoted(request.report().title()));
     const std::string own_name =
-        request.report_id().empty() ? "" : absl::StrCat("reports/", request.report_id());
+        request.report_id().empty() ? "" : api::ReportName(request.report_id());
     Count(Classify(status, label, own_name, status.ok() ? &response.submit_time() : nullptr),
           counts.kinds[kReports]);
   }

@@ -9,6 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/api/backend_services.h"
+#include "common/api/domain_names.h"
+#include "common/api/resource_names.h"
+#include "common/status/errors.h"
 #include "tools/fazhictl/display_width.h"
 
 namespace fazhi::ctl {
@@ -26,15 +30,11 @@ bool Unreachable(gateway::SectionState state) {
   return state == gateway::SECTION_STATE_UNREACHABLE;
 }
 
-// The line a section shows instead of its data when `service` did not answer.
-std::string UnreachableLine(const std::string& service) {
-  return absl::StrCat(kIndent, "无法获取：", service, "未应答（数据缺失，不是零）\n");
-}
-
 template <typename Parts>
 std::string PartList(const Parts& parts) {
   std::vector<std::string> names;
-  for (int part : parts) names.push_back(ReportPartName(static_cast<report::ReportPart>(part)));
+  for (int part : parts)
+    names.push_back(api::ReportPartName(static_cast<report::ReportPart>(part)));
   return names.empty() ? "无" : absl::StrJoin(names, "、");
 }
 
@@ -51,11 +51,8 @@ std::string ComparatorSymbol(metrics::Comparator comparator) {
 
 std::string RegionCode(const catalogue::Region& region) {
   if (!region.code().empty()) return region.code();
-  constexpr absl::string_view kPrefix = "regions/";
-  if (absl::string_view(region.name()).substr(0, kPrefix.size()) == kPrefix) {
-    return region.name().substr(kPrefix.size());
-  }
-  return region.name();
+  std::string code = api::RegionCodeOf(region.name());
+  return code.empty() ? region.name() : code;
 }
 
 void AppendHeader(const gateway::DistrictComplianceSummary& s, std::string& out) {
@@ -73,7 +70,7 @@ void AppendHeader(const gateway::DistrictComplianceSummary& s, std::string& out)
 void AppendGovernmentReport(const gateway::GovernmentReportStatus& g, std::string& out) {
   absl::StrAppend(&out, "\n区政府报告\n");
   if (Unreachable(g.state())) {
-    absl::StrAppend(&out, UnreachableLine("报告服务"));
+    absl::StrAppend(&out, UnreachableLine(api::kReportService));
     return;
   }
   if (!g.filed()) {
@@ -94,7 +91,7 @@ void AppendGovernmentReport(const gateway::GovernmentReportStatus& g, std::strin
 void AppendDepartmentReports(const gateway::DepartmentReportsStatus& d, std::string& out) {
   absl::StrAppend(&out, "\n部门报告\n");
   if (Unreachable(d.state())) {
-    absl::StrAppend(&out, UnreachableLine("报告服务"));
+    absl::StrAppend(&out, UnreachableLine(api::kReportService));
     return;
   }
   const std::string required = d.units_required() < 0 ? std::string("未知（目录服务未应答）")
@@ -168,7 +165,7 @@ void AppendIndicators(const gateway::IndicatorsStatus& s, std::string& out) {
   if (!s.rules_version().empty()) absl::StrAppend(&out, "（规则版本 ", s.rules_version(), "）");
   absl::StrAppend(&out, "\n");
   if (Unreachable(s.state())) {
-    absl::StrAppend(&out, UnreachableLine("指标服务"));
+    absl::StrAppend(&out, UnreachableLine(api::kMetricsService));
     return;
   }
   if (s.indicators().empty()) {
@@ -191,7 +188,7 @@ void AppendIndicators(const gateway::IndicatorsStatus& s, std::string& out) {
 void AppendProjects(const gateway::ProjectsStatus& p, std::string& out) {
   absl::StrAppend(&out, "\n项目\n");
   if (Unreachable(p.state())) {
-    absl::StrAppend(&out, UnreachableLine("目录服务"));
+    absl::StrAppend(&out, UnreachableLine(api::kCatalogueService));
     return;
   }
   absl::StrAppend(&out, kIndent, "共 ", p.total(), " 项（市级 ", p.city_level(), "，区级 ",
@@ -206,7 +203,7 @@ void AppendProjects(const gateway::ProjectsStatus& p, std::string& out) {
     if (line.most_anticipated()) flags.push_back("最期待");
     if (line.excellent()) flags.push_back("优秀");
     table.AddRow({absl::StrCat("· ", line.title().empty() ? line.project() : line.title()),
-                  ProjectLevelName(line.level()), ProjectStatusName(line.status()),
+                  ProjectLevelName(line.level()), api::ProjectStatusName(line.status()),
                   ProjectTimelinessName(line.timeliness()), absl::StrJoin(flags, "、")});
   }
   out += table.Render();
@@ -214,21 +211,9 @@ void AppendProjects(const gateway::ProjectsStatus& p, std::string& out) {
 
 }  // namespace
 
-std::string ReportPartName(report::ReportPart part) {
-  switch (part) {
-    case report::REPORT_PART_MEASURES_AND_RESULTS:
-      return "主要举措和成效";
-    case report::REPORT_PART_SHORTCOMINGS:
-      return "存在的不足和原因";
-    case report::REPORT_PART_LEADERS_DUTY:
-      return "党政主要负责人履行第一责任人职责情况";
-    case report::REPORT_PART_NEXT_YEAR_PLANS:
-      return "下一年度主要安排";
-    case report::REPORT_PART_OTHER_MATTERS:
-      return "其他需要报告的情况";
-    default:
-      return absl::StrCat("未知部分(", static_cast<int>(part), ")");
-  }
+std::string UnreachableLine(absl::string_view service) {
+  return absl::StrCat(kIndent, "无法获取：", api::BackendServiceDisplayName(service),
+                      "未应答（数据缺失，不是零）\n");
 }
 
 std::string TimelinessName(report::Timeliness timeliness) {
@@ -272,23 +257,6 @@ std::string ProjectLevelName(catalogue::ProjectLevel level) {
   }
 }
 
-std::string ProjectStatusName(catalogue::ProjectStatus status) {
-  switch (status) {
-    case catalogue::PROJECT_STATUS_PROPOSED:
-      return "已申报";
-    case catalogue::PROJECT_STATUS_REGISTERED:
-      return "已立项";
-    case catalogue::PROJECT_STATUS_IN_PROGRESS:
-      return "推进中";
-    case catalogue::PROJECT_STATUS_DELIVERED:
-      return "已落地";
-    case catalogue::PROJECT_STATUS_WITHDRAWN:
-      return "已撤销";
-    default:
-      return "状态未定";
-  }
-}
-
 std::string SeverityName(gateway::Finding::Severity severity) {
   switch (severity) {
     case gateway::Finding::SEVERITY_INFO:
@@ -300,13 +268,6 @@ std::string SeverityName(gateway::Finding::Severity severity) {
     default:
       return "发现";
   }
-}
-
-std::string ServiceName(const std::string& service) {
-  if (service == "catalogue") return "目录服务";
-  if (service == "metrics") return "指标服务";
-  if (service == "report") return "报告服务";
-  return "服务";
 }
 
 std::string ProjectTimelinessName(gateway::ProjectTimeliness timeliness) {
@@ -372,8 +333,8 @@ std::string FormatBackends(
     if (!b.cache_detail().empty()) {
       note = note.empty() ? b.cache_detail() : absl::StrCat(note, "；", b.cache_detail());
     }
-    table.AddRow({ServiceName(b.service()), b.service(), b.answered() ? "已应答" : "未应答",
-                  CacheStateName(b.cache()), note});
+    table.AddRow({std::string(api::BackendServiceDisplayName(b.service())), b.service(),
+                  b.answered() ? "已应答" : "未应答", CacheStateName(b.cache()), note});
   }
   return out + table.Render();
 }
@@ -414,8 +375,7 @@ absl::StatusOr<std::string> FormatJson(const google::protobuf::Message& message)
   std::string json;
   const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) {
-    return absl::InternalError(
-        absl::StrCat("cannot print the answer as JSON: ", status.ToString()));
+    return errors::Internal("cannot print the answer as JSON", status.ToString());
   }
   json += '\n';
   return json;

@@ -11,23 +11,26 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "fazhi/gateway/v1/gateway_service.pb.h"
 #include "fazhi/metrics/v1/metrics_service.pb.h"
 #include "fazhi/report/v1/report_service.pb.h"
 
 namespace fazhi::ctl {
 
-// Chinese names of the enums shown to people.
-std::string ReportPartName(fazhi::report::v1::ReportPart part);
+// Chinese names of the enums shown to people. Those the gateway's findings
+// use too are common/api's: report parts and project statuses (domain_names.h),
+// backend services (backend_services.h).
 std::string TimelinessName(fazhi::report::v1::Timeliness timeliness);
 std::string VerdictName(fazhi::metrics::v1::Verdict verdict);
 std::string ProjectLevelName(fazhi::catalogue::v1::ProjectLevel level);
-std::string ProjectStatusName(fazhi::catalogue::v1::ProjectStatus status);
 std::string ProjectTimelinessName(fazhi::gateway::v1::ProjectTimeliness timeliness);
 std::string SeverityName(fazhi::gateway::v1::Finding::Severity severity);
-// "目录服务" for "catalogue" …
-std::string ServiceName(const std::string& service);
 std::string CacheStateName(fazhi::gateway::v1::CacheState state);
+
+// The line a section shows instead of its data when `service` (a
+// BackendStatus.service name) did not answer: missing, not zero.
+std::string UnreachableLine(absl::string_view service);
 
 // The "发现" and "服务" sections of an answer: numbered findings with their
 // evidence; each backend, whether it answered and where its data came from.

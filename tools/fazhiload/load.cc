@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
+#include "common/status/errors.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/util/json_util.h"
@@ -110,7 +111,8 @@ absl::StatusOr<RequestMaker> JsonRequestMaker(const std::string& method, const s
   const auto* descriptor =
       google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full);
   if (descriptor == nullptr) {
-    return absl::NotFoundError(
+    return errors::InvalidOption(
+        "--method",
         absl::StrCat("method ", method, " is not among the contracts compiled into this tool"));
   }
   const auto* type = descriptor->input_type();
@@ -119,8 +121,8 @@ absl::StatusOr<RequestMaker> JsonRequestMaker(const std::string& method, const s
     std::unique_ptr<google::protobuf::Message> message(factory->GetPrototype(type)->New());
     auto status = google::protobuf::util::JsonStringToMessage(text, message.get());
     if (!status.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("request JSON for ", type->full_name(), ": ", status.ToString()));
+      return errors::InvalidOption(
+          "--data", absl::StrCat("request JSON for ", type->full_name(), ": ", status.ToString()));
     }
     return message->SerializeAsString();
   };
