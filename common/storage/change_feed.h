@@ -153,12 +153,7 @@ class ChangeLog {
   template <typename Record>
   absl::StatusOr<std::vector<ChangeOf<Record>>> ChangesAfter(uint64_t after, int limit) const {
     std::vector<ChangeOf<Record>> out;
-    absl::Status s = ForEachAfter(after, limit, [&](uint64_t, absl::string_view bytes) {
-      auto record = ParseRecord<Record>(bytes, "change record");
-      if (!record.ok()) return record.status();
-      out.push_back(record->change());
-      return absl::OkStatus();
-    });
+    absl::Status s = ForEachAfter(after, limit, AppendTo<Record>(out));
     if (!s.ok()) return s;
     return out;
   }
@@ -173,12 +168,7 @@ class ChangeLog {
       const rocksdb::Snapshot* snapshot, std::string* next_resume_key) const {
     std::vector<ChangeOf<Record>> out;
     absl::Status s = ForEachOfResource(resource, resume_after, limit, snapshot, next_resume_key,
-                                       [&](uint64_t, absl::string_view bytes) -> absl::Status {
-                                         auto record = ParseRecord<Record>(bytes, "change record");
-                                         if (!record.ok()) return record.status();
-                                         out.push_back(record->change());
-                                         return absl::OkStatus();
-                                       });
+                                       AppendTo<Record>(out));
     if (!s.ok()) return s;
     return out;
   }
@@ -193,6 +183,17 @@ class ChangeLog {
   using RecordVisitor = std::function<absl::Status(uint64_t sequence, absl::string_view record)>;
 
  private:
+  // A visitor that reads each record as a `Record` and appends its change.
+  template <typename Record>
+  static RecordVisitor AppendTo(std::vector<ChangeOf<Record>>& out) {
+    return [&out](uint64_t, absl::string_view bytes) -> absl::Status {
+      auto record = ParseRecord<Record>(bytes, "change record");
+      if (!record.ok()) return record.status();
+      out.push_back(record->change());
+      return absl::OkStatus();
+    };
+  }
+
   ChangeLog(Store& store, rocksdb::ColumnFamilyHandle* cf, Options options, uint64_t last)
       : store_(store), cf_(cf), options_(options), notifier_(last) {}
   absl::Status ForEachAfter(uint64_t after, int limit, const RecordVisitor& visit,

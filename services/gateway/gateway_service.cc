@@ -117,19 +117,15 @@ grpc::Status GatewayServiceImpl::Rank(const grpc::CallbackServerContext* context
                                 ", got \"", request->parent_region_code(), "\""));
   }
   api::CheckYear(violations, "year", request->year());
-  auto page_size = storage::NormalizePageSize(request->page_size());
-  if (!page_size.ok() && !errors::AddViolationsOf(page_size.status(), violations)) {
-    return ToGrpcStatus(page_size.status());
-  }
-  const uint64_t fingerprint = storage::QueryFingerprint(
+  auto page = storage::StartPage(
+      request->page_size(), request->page_token(),
       absl::StrCat("rank?parent=", request->parent_region_code(), "&year=", request->year(),
                    "&level=", static_cast<int>(request->level())));
-  auto resume = storage::DecodePageToken(request->page_token(), fingerprint);
-  if (!resume.ok() && !errors::AddViolationsOf(resume.status(), violations)) {
-    return ToGrpcStatus(resume.status());
+  if (!page.ok() && !errors::AddViolationsOf(page.status(), violations)) {
+    return ToGrpcStatus(page.status());
   }
   size_t offset = 0;
-  if (resume.ok() && !resume->empty() && !absl::SimpleAtoi(*resume, &offset)) {
+  if (page.ok() && !page->resume_after.empty() && !absl::SimpleAtoi(page->resume_after, &offset)) {
     violations.Add("page_token", "is not a token this service issued");
   }
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
@@ -143,11 +139,9 @@ grpc::Status GatewayServiceImpl::Rank(const grpc::CallbackServerContext* context
   const std::vector<v1::RankedRegion>& ranked = *cached;
   response->set_total_regions(static_cast<int32_t>(ranked.size()));
   response->set_rules_version(rules_.version());
-  const size_t end = std::min<size_t>(ranked.size(), offset + static_cast<size_t>(*page_size));
+  const size_t end = std::min<size_t>(ranked.size(), offset + static_cast<size_t>(page->page_size));
   for (size_t i = offset; i < end; ++i) *response->add_regions() = ranked[i];
-  if (end < ranked.size()) {
-    response->set_next_page_token(storage::EncodePageToken(fingerprint, absl::StrCat(end)));
-  }
+  if (end < ranked.size()) response->set_next_page_token(page->NextToken(absl::StrCat(end)));
   return grpc::Status::OK;
 }
 

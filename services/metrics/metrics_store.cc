@@ -23,6 +23,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "services/metrics/metrics_format.h"
 #include "services/metrics/metrics_keys.h"
+#include "services/metrics/metrics_pending_writes.h"
 #include "services/metrics/metrics_rules.h"
 #include "services/metrics/storage/metrics_records.pb.h"
 
@@ -44,27 +45,6 @@ absl::StatusOr<std::unique_ptr<MetricsStore>> MetricsStore::Open(storage::StoreO
   metrics->changes_ = *std::move(changes);
   return metrics;
 }
-
-// The writes of one request, not yet applied: the batch, and what it has
-// already staged so that later items of the same batch see earlier ones.
-// Staged records are kept as the bytes put in the batch: a later item of the
-// same identity or request_id is rare, and parsing it then is cheaper than
-// keeping a copy of every record of a bulk load.
-struct MetricsStore::PendingWrites {
-  PendingWrites(const storage::ChangeLog& log, const storage::SequenceCounter& observation_ids)
-      : changes(log.StartBatch()), ids(observation_ids.StartDraw()) {}
-
-  rocksdb::WriteBatch batch;
-  storage::ChangeLog::Batch changes;
-  storage::SequenceDraw ids;                        // numbers of new observations
-  std::map<std::string, std::string> observations;  // by 'o' key: ObservationRecord bytes
-  std::map<std::string, std::string> requests;      // by request_id: ObservationRecord bytes
-  std::map<std::string, v1::Indicator> indicators;  // by code
-  google::protobuf::Timestamp now;
-  // How a value recorded over an existing one is described in its history.
-  v1::RevisionAction rerecord_action = v1::REVISION_ACTION_RERECORDED;
-  std::string rerecord_reason;
-};
 
 absl::StatusOr<v1::Indicator> MetricsStore::CreateIndicator(v1::Indicator indicator) {
   indicator.set_name(api::IndicatorName(indicator.code()));
@@ -268,76 +248,6 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
             existing.has_value() ? v1::Change::KIND_UPDATE : v1::Change::KIND_CREATE,
             stored.provenance().recorded_by());
   return stored;
-}
-
-absl::StatusOr<std::optional<v1::RulesChange>> MetricsStore::RecordRulesInForce(
-    const fazhi::rules::v1::RuleSet& rules) {
-  storage_records::RulesInForceRecord now_in_force;
-  now_in_force.set_format_version(1);
-  now_in_force.set_version(rules.version());
-  *now_in_force.mutable_targets() = rules.targets();
-  *now_in_force.mutable_metrics() = rules.metrics();
-
-  absl::MutexLock lock(&write_mu_);
-  auto stored = store_->Get(meta(), keys::RulesInForce());
-  if (!stored.ok()) return stored.status();
-  storage_records::RulesInForceRecord before;
-  if (stored->has_value()) {
-    auto record = storage::ParseRecord<storage_records::RulesInForceRecord>(**stored, "rules");
-    if (!record.ok()) return record.status();
-    before = *std::move(record);
-    if (before.SerializeAsString() == now_in_force.SerializeAsString()) return std::nullopt;
-  }
-
-  v1::RulesChange change;
-  change.set_from_version(before.version());
-  change.set_to_version(rules.version());
-  *change.mutable_time() = ToTimestamp(Now());
-  std::map<std::string, std::string> old_targets, new_targets;
-  for (const auto& t : before.targets()) old_targets[t.indicator()] = t.SerializeAsString();
-  for (const auto& t : rules.targets()) new_targets[t.indicator()] = t.SerializeAsString();
-  for (const auto& [indicator, bytes] : new_targets) {
-    auto old = old_targets.find(indicator);
-    if (old == old_targets.end()) {
-      change.add_targets_added(indicator);
-    } else if (old->second != bytes) {
-      change.add_targets_changed(indicator);
-    }
-  }
-  for (const auto& [indicator, bytes] : old_targets) {
-    if (new_targets.count(indicator) == 0) {
-      change.add_targets_removed(indicator);
-    }
-  }
-  change.set_quality_rules_changed(stored->has_value() && before.metrics().SerializeAsString() !=
-                                                              rules.metrics().SerializeAsString());
-
-  auto draw = storage::SequenceCounter(*store_, meta(), keys::kRulesChangeCounter).StartDraw();
-  auto sequence = draw.Take();
-  if (!sequence.ok()) return sequence.status();
-  storage_records::RulesChangeRecord record;
-  record.set_format_version(1);
-  *record.mutable_change() = change;
-  rocksdb::WriteBatch batch;
-  draw.Stage(batch);
-  batch.Put(meta(), keys::RulesChange(*sequence), record.SerializeAsString());
-  batch.Put(meta(), keys::RulesInForce(), now_in_force.SerializeAsString());
-  if (absl::Status s = store_->Write(&batch); !s.ok()) return s;
-  return change;
-}
-
-absl::StatusOr<std::vector<v1::RulesChange>> MetricsStore::ListRulesChanges() const {
-  std::vector<v1::RulesChange> changes;
-  const std::string prefix = keys::RulesChangesPrefix();
-  auto it = store_->NewPrefixIterator(meta(), prefix, nullptr);
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    auto record = storage::ParseRecord<storage_records::RulesChangeRecord>(
-        absl::string_view(it->value().data(), it->value().size()), "rules change");
-    if (!record.ok()) return record.status();
-    changes.push_back(record->change());
-  }
-  if (!it->status().ok()) return storage::FromRocksDb(it->status(), "scan rules changes");
-  return changes;
 }
 
 absl::StatusOr<std::optional<storage_records::ObservationRecord>> MetricsStore::ReadObservationAt(
@@ -643,155 +553,6 @@ absl::StatusOr<std::vector<v1::Observation>> MetricsStore::ObservationsInYears(
   }
   if (!it->status().ok()) return storage::FromRocksDb(it->status(), "scan observations");
   return all;
-}
-
-}  // namespace fazhi::metrics
-
-namespace fazhi::metrics {
-namespace {
-
-// True when `stored` already holds `given`: the same quantity from the same
-// source (who recorded it, and when, aside).
-bool SameValueAndSource(const v1::Observation& stored, const v1::Observation& given) {
-  using google::protobuf::util::MessageDifferencer;
-  if (!MessageDifferencer::Equals(stored.quantity(), given.quantity())) return false;
-  fazhi::type::Provenance a = stored.provenance();
-  fazhi::type::Provenance b = given.provenance();
-  for (auto* p : {&a, &b}) {
-    p->clear_recorded_by();
-    p->clear_record_time();
-  }
-  return MessageDifferencer::Equals(a, b);
-}
-
-// Where a value that is not the report's came from, for a person to read.
-std::string SourceOf(const v1::Observation& observation) {
-  const auto& provenance = observation.provenance();
-  if (!provenance.report().empty()) return provenance.report();
-  return provenance.source() == fazhi::type::Provenance::SOURCE_IMPORTED ? "an import"
-                                                                         : "a value typed in";
-}
-
-}  // namespace
-
-absl::Status MetricsStore::ReplaceReportObservations(
-    absl::string_view report, int32_t version,
-    const std::vector<std::optional<v1::Observation>>& items, absl::string_view actor,
-    std::vector<ReportItemResult>* results, std::vector<std::string>* withdrawn) {
-  absl::MutexLock lock(&write_mu_);
-  PendingWrites pending(*changes_, observation_ids_);
-  pending.now = ToTimestamp(Now());
-  pending.rerecord_action = v1::REVISION_ACTION_CORRECTED;
-  pending.rerecord_reason = absl::StrCat("superseded by ", report, " version ", version);
-  results->clear();
-  results->resize(items.size());
-  withdrawn->clear();
-
-  storage_records::ReportSourceRecord source;
-  auto stored_source = store_->Get(records(), keys::ReportSource(report));
-  if (!stored_source.ok()) return stored_source.status();
-  if (stored_source->has_value()) {
-    auto parsed =
-        storage::ParseRecord<storage_records::ReportSourceRecord>(**stored_source, "report source");
-    if (!parsed.ok()) return parsed.status();
-    source = *std::move(parsed);
-  }
-  if (version < source.report_version()) {
-    return errors::FailedPrecondition(
-        "STALE_REPORT_VERSION", report,
-        absl::StrCat("version ", source.report_version(), " was already published; version ",
-                     version, " is older"));
-  }
-
-  // What the report gives now, by 'o' key; index entries that no longer
-  // lead to one of its values are dropped.
-  std::map<std::string, storage_records::ObservationRecord> held;
-  const std::string prefix = keys::ObservationsOfReportPrefix(report);
-  auto it = store_->NewPrefixIterator(indexes(), prefix, nullptr);
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    const std::string index_key(it->key().data(), it->key().size());
-    std::string id;
-    if (!keys::ReadObservationOfReport(index_key, &id)) {
-      return errors::DataLoss("a report index key is malformed");
-    }
-    auto key = store_->Get(indexes(), keys::ObservationId(id));
-    if (!key.ok()) return key.status();
-    std::optional<storage_records::ObservationRecord> current;
-    if (key->has_value()) {
-      auto stored = ReadObservationAt(**key);
-      if (!stored.ok()) return stored.status();
-      current = *std::move(stored);
-    }
-    if (current.has_value() && current->observation().name() == api::ObservationName(id) &&
-        current->observation().provenance().report() == report) {
-      held[**key] = *std::move(current);
-    } else {
-      pending.batch.Delete(indexes(), index_key);
-    }
-  }
-  if (!it->status().ok()) return storage::FromRocksDb(it->status(), "scan a report's values");
-
-  std::set<std::string> given;  // 'o' keys of the accepted items
-  for (size_t i = 0; i < items.size(); ++i) {
-    ReportItemResult& result = (*results)[i];
-    result.outcome = v1::ReportObservationResult::OUTCOME_REJECTED;
-    if (!items[i].has_value()) {
-      result.observation = errors::Internal("replace", "item rejected before staging");
-      continue;
-    }
-    const std::string field = absl::StrCat("observations[", i, "]");
-    const std::string key = keys::Observation(*items[i]);
-    auto stored = ReadObservationAt(key);
-    if (!stored.ok()) return stored.status();
-    const std::optional<storage_records::ObservationRecord>& current = *stored;
-    if (current.has_value() && current->observation().provenance().report() != report) {
-      const v1::Observation& other = current->observation();
-      result.observation = errors::FailedPrecondition(
-          "HELD_BY_ANOTHER_SOURCE", other.name(),
-          absl::StrCat(field,
-                       " gives the indicator, subject and period this observation holds "
-                       "from ",
-                       SourceOf(other), "; correct or delete it to let the report's value in"));
-      continue;
-    }
-    if (current.has_value() && SameValueAndSource(current->observation(), *items[i])) {
-      result.outcome = v1::ReportObservationResult::OUTCOME_UNCHANGED;
-      result.observation = current->observation();
-      given.insert(key);
-      continue;
-    }
-    v1::Observation observation = *items[i];
-    observation.mutable_provenance()->set_recorded_by(std::string(actor));
-    auto staged = StageObservation(std::move(observation), "", field, pending);
-    if (!staged.ok()) {
-      if (!absl::IsInvalidArgument(staged.status()) && !absl::IsNotFound(staged.status())) {
-        return staged.status();  // The store failed: nothing is written.
-      }
-      result.observation = staged.status();
-      continue;
-    }
-    result.outcome = current.has_value() ? v1::ReportObservationResult::OUTCOME_UPDATED
-                                         : v1::ReportObservationResult::OUTCOME_RECORDED;
-    result.observation = *std::move(staged);
-    given.insert(key);
-  }
-
-  const std::string reason =
-      absl::StrCat(report, " version ", version, " no longer gives this value");
-  for (const auto& [key, record] : held) {
-    if (given.count(key) != 0) continue;
-    StageDeletion(key, record, reason, actor, pending);
-    withdrawn->push_back(record.observation().name());
-  }
-  // Nothing new and nothing withdrawn: a repeated call writes nothing.
-  if (pending.batch.Count() > 0 || version != source.report_version()) {
-    source.set_format_version(storage::kRecordFormatVersion);
-    source.set_report(std::string(report));
-    source.set_report_version(version);
-    *source.mutable_update_time() = pending.now;
-    pending.batch.Put(records(), keys::ReportSource(report), source.SerializeAsString());
-  }
-  return Commit(pending);
 }
 
 }  // namespace fazhi::metrics
