@@ -118,4 +118,23 @@ absl::Status Internal(absl::string_view context, absl::string_view message) {
       absl::Status(absl::StatusCode::kInternal, absl::StrCat(context, ": ", message)), "INTERNAL");
 }
 
+absl::Status DataLoss(absl::string_view context, absl::string_view message) {
+  return WithErrorInfo(
+      absl::Status(absl::StatusCode::kDataLoss, absl::StrCat(context, ": ", message)), "DATA_LOSS");
+}
+
+absl::Status ResourceExhausted(absl::string_view reason, absl::string_view message) {
+  return WithErrorInfo(absl::Status(absl::StatusCode::kResourceExhausted, message), reason);
+}
+
+absl::Status Cancelled(absl::string_view message) {
+  return WithErrorInfo(absl::Status(absl::StatusCode::kCancelled, message), "CANCELLED");
+}
+
+void AddViolationsOf(const absl::Status& status, FieldViolations& violations) {
+  google::rpc::BadRequest bad_request;
+  if (status.ok() || !GetDetail(status, &bad_request)) return;
+  for (const auto& v : bad_request.field_violations()) violations.Add(v.field(), v.description());
+}
+
 }  // namespace fazhi::errors

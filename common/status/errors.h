@@ -77,6 +77,22 @@ absl::Status Unavailable(absl::string_view reason, absl::string_view message);
 // INTERNAL: something that should not fail did; `context` says what.
 absl::Status Internal(absl::string_view context, absl::string_view message);
 
+// DATA_LOSS: stored bytes that should parse do not; `context` says which
+// store and what was read.
+absl::Status DataLoss(absl::string_view context, absl::string_view message);
+
+// RESOURCE_EXHAUSTED: a limit of the service (not of the request) is reached;
+// `reason` goes into ErrorInfo.
+absl::Status ResourceExhausted(absl::string_view reason, absl::string_view message);
+
+// CANCELLED: work stopped because its owner is shutting down.
+absl::Status Cancelled(absl::string_view message);
+
+// Adds to `violations` every field violation `status` carries (none when it
+// is OK or has no BadRequest), so that a handler can report a helper's
+// violations together with its own.
+void AddViolationsOf(const absl::Status& status, FieldViolations& violations);
+
 // Attaches a detail message to `status` (replacing one of the same type).
 void AttachDetail(absl::Status& status, const google::protobuf::Message& detail);
 
