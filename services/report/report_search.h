@@ -1,13 +1,13 @@
 // Full-text search over reports in Chinese by character bigrams: the
-// tokenizer, the posting encoding, query parsing and snippets. The index
-// itself is written and read by report_store (see the key layout there).
-// Plain C++: no gRPC, no disk.
+// tokenizer, the posting encoding and query parsing. The index itself is
+// written and read by search_index.h (see the key layout there); hits are
+// rendered by search_hits.h. Plain C++: no gRPC, no disk.
 //
-// Text is folded before indexing and querying: full-width ASCII forms
-// (U+FF01..U+FF5E) to ASCII, ASCII letters to lower case. A run is a
-// maximal stretch of indexed characters (letters, digits, CJK; not white
-// space or punctuation); every two adjacent characters of a run are one
-// bigram, recorded with the code-point offset of its first character. A
+// Characters are folded (common/text/search_text.h: full-width forms to
+// ASCII, ASCII letters to lower case) before indexing and querying. A run
+// is a maximal stretch of indexed characters (IsIndexedCharacter: letters,
+// digits, CJK; not white space or punctuation); every two adjacent
+// characters of a run are one bigram, recorded with the code-point offset of its first character. A
 // phrase of n >= 2 characters occurs at p when its i-th bigram occurs at
 // p + i for every i, so phrase matches are exact, with no false positives.
 #ifndef FAZHI_SERVICES_REPORT_REPORT_SEARCH_H_
@@ -26,9 +26,6 @@ namespace fazhi::report::search {
 
 // Two folded code points packed as (first << 21) | second.
 using Bigram = uint64_t;
-
-char32_t Fold(char32_t c);
-bool IsIndexed(char32_t c);
 
 // Every bigram of `text` (UTF-8, leniently decoded) with its positions in
 // increasing order.
@@ -80,7 +77,7 @@ class BlockReader {
 bool DecodeBlock(uint32_t first_doc, absl::string_view bytes, std::vector<BlockEntry>* entries);
 
 // The query's terms (folded code points), each at least two characters.
-// InvalidArgument naming the query when it has no term, a one-character
+// INVALID_ARGUMENT with a BadRequest naming `query` when it has no term, a one-character
 // term, more than 16 terms or more than 200 characters.
 absl::StatusOr<std::vector<std::u32string>> ParseQuery(absl::string_view query);
 
@@ -100,12 +97,6 @@ std::vector<TermPart> CoveringBigrams(const std::u32string& term);
 // bigram's positions in a document and its offset in the term; sorted.
 std::vector<uint32_t> PhraseMatches(
     const std::vector<std::pair<const std::vector<uint32_t>*, uint32_t>>& parts);
-
-// About `width` code points of `text` around code point `at`, every
-// occurrence of a term inside wrapped in `open`/`close`, line breaks
-// replaced by spaces.
-std::string Snippet(absl::string_view text, const std::vector<std::u32string>& terms, size_t at,
-                    size_t width, absl::string_view open, absl::string_view close);
 
 }  // namespace fazhi::report::search
 

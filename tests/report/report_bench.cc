@@ -34,6 +34,7 @@
 #include "services/report/report_analysis.h"
 #include "services/report/report_search.h"
 #include "services/report/report_store.h"
+#include "services/report/search_hits.h"
 
 namespace fazhi::report {
 namespace {
@@ -243,10 +244,11 @@ int Main(int argc, char** argv) {
   sqlite3_finalize(insert);
   // Both engines measured in their merged, steady state.
   auto c0 = Clock::now();
-  // The last documents' postings into blocks (the store folds in the
-  // background every 1,024 documents during the load), then a compaction.
-  if (absl::Status folded = (*store)->FoldSearchPostings(); !folded.ok()) {
-    std::fprintf(stderr, "fold: %s\n", folded.ToString().c_str());
+  // The last documents' postings into blocks (the index compacts them in
+  // the background every 1,024 documents during the load), then a RocksDB
+  // compaction.
+  if (absl::Status compacted = (*store)->search_index().CompactPostings(); !compacted.ok()) {
+    std::fprintf(stderr, "compacting postings: %s\n", compacted.ToString().c_str());
     return 1;
   }
   rocksdb::CompactRangeOptions compact;
@@ -255,7 +257,8 @@ int Main(int argc, char** argv) {
   Check(sqlite3_exec(db, "INSERT INTO docs(docs) VALUES('optimize')", nullptr, nullptr, nullptr),
         db, "optimize");
   auto c2 = Clock::now();
-  std::printf("fold + compaction: ours %.1f s, FTS5 optimize %.1f s\n", Seconds(c0, c1), Seconds(c1, c2));
+  std::printf("postings into blocks + RocksDB compaction: ours %.1f s, FTS5 optimize %.1f s\n",
+              Seconds(c0, c1), Seconds(c1, c2));
   std::printf(
       "search corpus: %d reports, %.1f MB of text (%.0f bytes avg); load: ours %.1f s, "
       "FTS5 %.1f s\n",
@@ -306,9 +309,10 @@ int Main(int argc, char** argv) {
       auto t0 = Clock::now();
       auto terms = search::ParseQuery(q.text);
       if (!terms.ok()) return 1;
-      auto response = (*store)->SearchReports(request, *terms, 10);
+      auto page = (*store)->SearchReports(request, *terms, 10);
+      if (!page.ok()) return 1;
+      const v1::SearchReportsResponse response = RenderSearchPage(*page, *terms);
       auto t1 = Clock::now();
-      if (!response.ok()) return 1;
       std::string match;
       for (absl::string_view term : absl::StrSplit(q.text, ' ')) {
         absl::StrAppend(&match, match.empty() ? "" : " ", "\"", term, "\"");
@@ -330,10 +334,10 @@ int Main(int argc, char** argv) {
       sqlite3_reset(stmt);
       auto t3 = Clock::now();
       if (round == 0) {
-        if (static_cast<size_t>(response->hits_size()) != rows) {
+        if (static_cast<size_t>(response.hits_size()) != rows) {
           std::fprintf(stderr, "note: \"%s\" %s: ours %d hits (of %d), FTS5 %zu rows\n",
-                       q.text.c_str(), q.region.c_str(), response->hits_size(),
-                       response->total_size(), rows);
+                       q.text.c_str(), q.region.c_str(), response.hits_size(),
+                       response.total_size(), rows);
         }
         continue;
       }
@@ -341,7 +345,7 @@ int Main(int argc, char** argv) {
       fts_ms.push_back(Seconds(t2, t3) * 1e3);
       ours_by_query[qi].push_back(ours_ms.back());
       fts_by_query[qi].push_back(fts_ms.back());
-      ours_hits += static_cast<size_t>(response->hits_size());
+      ours_hits += static_cast<size_t>(response.hits_size());
       fts_hits += rows;
     }
   }

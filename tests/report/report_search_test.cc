@@ -1,5 +1,5 @@
 // Unit tests of services/report/report_search.h: bigrams, positions, query
-// parsing, phrase matching and snippets.
+// parsing and phrase matching.
 #include "services/report/report_search.h"
 
 #include <gmock/gmock.h>
@@ -88,12 +88,6 @@ TEST(ReportSearchTest, CoveringBigramsCoverEveryCharacter) {
   EXPECT_EQ(five[1].offset, 2u);
   EXPECT_EQ(five[2].offset, 3u);
   EXPECT_EQ(CoveringBigrams(U"法治").size(), 1u);
-}
-
-TEST(ReportSearchTest, SnippetHighlightsEveryTerm) {
-  EXPECT_EQ(Snippet("一、工作\n共收到行政复议348件,办结行政复议340件。", {U"行政复议"}, 7, 20, "【",
-                    "】"),
-            "…、工作 共收到【行政复议】348件,办结【行政复议】…");
 }
 
 }  // namespace
