@@ -107,7 +107,6 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
   auto versioned = store_->Get(indexes(), kind_key);
   if (!versioned.ok()) return versioned.status();
   uint32_t version = 1;
-  std::string old_text;  // the latest version's text, for its postings
   if (versioned->has_value()) {
     const std::string& existing_id = **versioned;
     if (!id.empty() && id != existing_id) {
@@ -130,7 +129,6 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
         batch.Put(records(), VersionKey(id, 1), record->SerializeAsString());
       }
       version = latest_version + 1;
-      old_text = record->report().text();
     }
   } else if (id.empty()) {
     // A client may have chosen an id of the generated form: skip those.
@@ -185,7 +183,7 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
   }
   // The search index, in the same batch.
   auto staged = search_index_->Stage(
-      {id, report.region(), report.year(), report.kind(), report.text()}, old_text, &batch);
+      {id, report.region(), report.year(), report.kind(), report.text()}, &batch);
   if (!staged.ok()) return staged.status();
   storage::ChangeLog::Batch changes = changes_->StartBatch();
   v1::Change change;
@@ -333,15 +331,15 @@ absl::StatusOr<ReportSearchPage> ReportStore::SearchReports(
   query.region = request.region();
   query.year = request.year();
   query.kind = request.kind();
-  storage::ScopedSnapshot snapshot(*store_);
   const size_t end = offset + static_cast<size_t>(page_size);
-  auto ranking = search_index_->Search(query, end, snapshot.get());
+  auto ranking = search_index_->Search(query, end);
   if (!ranking.ok()) return ranking.status();
+  const rocksdb::Snapshot* snapshot = ranking->snapshot->get();
   ReportSearchPage page;
   page.total_size = static_cast<int32_t>(ranking->total);
   for (size_t i = offset; i < ranking->best.size(); ++i) {
     SearchMatch& match = ranking->best[i];
-    auto value = store_->Get(records(), ReportKey(match.report_id), snapshot.get());
+    auto value = store_->Get(records(), ReportKey(match.report_id), snapshot);
     if (!value.ok()) return value.status();
     if (!value->has_value()) continue;
     auto record = storage::ParseRecord<storage_records::ReportRecord>(**value, "report record");

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <utility>
 
 #include "common/base/logging.h"
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
 #include "common/storage/records.h"
+#include "common/storage/varint.h"
 #include "common/text/utf8.h"
 #include "services/report/report_search.h"
 #include "services/report/storage/report_records.pb.h"
@@ -25,10 +27,6 @@ constexpr size_t kBlockBytes = 4096;
 // A compaction commits after about this many postings (whole bigrams at a
 // time).
 constexpr size_t kCompactionBatchPostings = 200000;
-
-std::string PostingKey(search::Bigram bigram, uint32_t doc) {
-  return KeyBuilder('b').AddUint64(bigram).AddUint32(doc).Build();
-}
 
 std::string BlockKey(search::Bigram bigram, uint32_t first_doc) {
   return KeyBuilder('B').AddUint64(bigram).AddUint32(first_doc).Build();
@@ -63,10 +61,6 @@ const std::string& NextDocumentCounterKey() {
   static const auto* key = new std::string(KeyBuilder('s').AddString("search_doc").Build());
   return *key;
 }
-const std::string& CompactedThroughKey() {
-  static const auto* key = new std::string(KeyBuilder('s').AddString("search_folded").Build());
-  return *key;
-}
 
 std::string EncodeCounter(uint64_t n) {
   std::string out(8, '\0');
@@ -89,33 +83,37 @@ absl::StatusOr<uint64_t> ReadCounter(const storage::Store& store, rocksdb::Colum
 
 absl::Status MalformedBlock() { return errors::DataLoss(kContext, "a malformed posting block"); }
 
-// One bigram's postings not yet compacted ('b' keys), by document.
-class PerDocumentPostingCursor {
+using WaitingList = std::vector<ReportSearchIndex::WaitingPosting>;
+
+// One bigram's waiting postings (in memory), by document.
+class WaitingCursor {
  public:
-  PerDocumentPostingCursor(std::unique_ptr<rocksdb::Iterator> it, std::string prefix)
-      : it_(std::move(it)), prefix_(std::move(prefix)) {
-    it_->Seek(prefix_);
-  }
-  bool Valid() const { return it_->Valid(); }
-  uint32_t doc() const { return DecodeDoc(ToStringView(it_->key())); }
-  absl::string_view positions() const { return ToStringView(it_->value()); }
+  explicit WaitingCursor(const WaitingList* list) : list_(list) {}
+  bool Valid() const { return list_ != nullptr && at_ < list_->size(); }
+  uint32_t doc() const { return (*list_)[at_].doc; }
+  absl::string_view positions() const { return (*list_)[at_].positions; }
   // Moves to the first document >= `target`; false when there is none.
   bool AdvanceTo(uint32_t target) {
-    for (int steps = 0; it_->Valid() && doc() < target; ++steps) {
-      if (steps == 8) {
-        it_->Seek(prefix_ + EncodeDoc(target));
-        break;
-      }
-      it_->Next();
-    }
-    return it_->Valid();
+    if (!Valid() || doc() >= target) return Valid();
+    at_ = static_cast<size_t>(
+        std::lower_bound(
+            list_->begin() + static_cast<std::ptrdiff_t>(at_), list_->end(), target,
+            [](const ReportSearchIndex::WaitingPosting& p, uint32_t d) { return p.doc < d; }) -
+        list_->begin());
+    return Valid();
   }
-  absl::Status status() const { return storage::FromRocksDb(it_->status(), "search the postings"); }
 
  private:
-  std::unique_ptr<rocksdb::Iterator> it_;
-  std::string prefix_;
+  const WaitingList* list_;  // null: none
+  size_t at_ = 0;
 };
+
+const WaitingList* ListOf(const ReportSearchIndex::WaitingPostings* postings,
+                          search::Bigram bigram) {
+  if (postings == nullptr) return nullptr;
+  auto it = postings->by_bigram.find(bigram);
+  return it == postings->by_bigram.end() ? nullptr : &it->second;
+}
 
 // One bigram's compacted postings ('B' blocks), by document.
 class BlockCursor {
@@ -178,40 +176,78 @@ class BlockCursor {
   bool malformed_ = false;
 };
 
-// One bigram's postings: the compacted blocks and the per-document keys
-// merged (a document is in exactly one of them).
+// One bigram's postings: the blocks at a snapshot merged with the waiting
+// postings in memory (those being compacted and those not yet); a document
+// in more than one of them is taken once.
 class PostingCursor {
  public:
   PostingCursor(const storage::Store& store, rocksdb::ColumnFamilyHandle* cf, search::Bigram bigram,
-                const rocksdb::Snapshot* snapshot)
+                const rocksdb::Snapshot* snapshot,
+                const ReportSearchIndex::WaitingPostings* compacting,
+                const ReportSearchIndex::WaitingPostings& waiting)
       : blocks_(store.NewPrefixIterator(cf, KeyBuilder('B').AddUint64(bigram).Build(), snapshot),
                 KeyBuilder('B').AddUint64(bigram).Build()),
-        per_document_(
-            store.NewPrefixIterator(cf, KeyBuilder('b').AddUint64(bigram).Build(), snapshot),
-            KeyBuilder('b').AddUint64(bigram).Build()) {}
+        compacting_(ListOf(compacting, bigram)),
+        waiting_(ListOf(&waiting, bigram)) {}
   // Moves to the first document >= `target`; false when there is none.
   bool AdvanceTo(uint32_t target) {
     const bool in_blocks = blocks_.AdvanceTo(target);
-    const bool in_per_document = per_document_.AdvanceTo(target);
-    return in_blocks || in_per_document;
+    const bool in_compacting = compacting_.AdvanceTo(target);
+    const bool in_waiting = waiting_.AdvanceTo(target);
+    return in_blocks || in_compacting || in_waiting;
   }
-  uint32_t doc() const { return FromBlocks() ? blocks_.doc() : per_document_.doc(); }
+  uint32_t doc() const {
+    uint32_t doc = UINT32_MAX;
+    if (blocks_.Valid()) doc = blocks_.doc();
+    if (compacting_.Valid()) doc = std::min(doc, compacting_.doc());
+    if (waiting_.Valid()) doc = std::min(doc, waiting_.doc());
+    return doc;
+  }
   absl::string_view positions() const {
-    return FromBlocks() ? blocks_.positions() : per_document_.positions();
+    const uint32_t at = doc();
+    if (blocks_.Valid() && blocks_.doc() == at) return blocks_.positions();
+    if (compacting_.Valid() && compacting_.doc() == at) return compacting_.positions();
+    return waiting_.positions();
   }
-  absl::Status status() const {
-    absl::Status s = blocks_.status();
-    return s.ok() ? per_document_.status() : s;
-  }
+  absl::Status status() const { return blocks_.status(); }
 
  private:
-  bool FromBlocks() const {
-    return blocks_.Valid() && (!per_document_.Valid() || blocks_.doc() < per_document_.doc());
-  }
-
   BlockCursor blocks_;
-  PerDocumentPostingCursor per_document_;
+  WaitingCursor compacting_;
+  WaitingCursor waiting_;
 };
+
+// The 'w' value of a document whose postings are `bigrams`.
+std::string EncodeWaitingPostings(const std::map<search::Bigram, std::vector<uint32_t>>& bigrams) {
+  std::string out;
+  search::Bigram previous = 0;
+  for (const auto& [bigram, positions] : bigrams) {
+    storage::AppendVarint(out, bigram - previous);
+    previous = bigram;
+    const std::string encoded = search::EncodePositions(positions);
+    storage::AppendVarint(out, encoded.size());
+    out += encoded;
+  }
+  return out;
+}
+
+// Appends the postings of a 'w' value to `postings`; false on bad bytes.
+bool AppendWaitingPostings(uint32_t doc, absl::string_view bytes,
+                           ReportSearchIndex::WaitingPostings& postings) {
+  search::Bigram bigram = 0;
+  while (!bytes.empty()) {
+    uint64_t delta = 0, size = 0;
+    if (!storage::ReadVarint(bytes, &delta) || !storage::ReadVarint(bytes, &size) ||
+        size > bytes.size()) {
+      return false;
+    }
+    bigram += delta;
+    postings.by_bigram[bigram].push_back({doc, std::string(bytes.substr(0, size))});
+    bytes.remove_prefix(size);
+  }
+  postings.docs.push_back(doc);
+  return true;
+}
 
 // BM25 with k1 = 1.2, b = 0.75. Every match has every term, so each term's
 // document frequency is at least the number of matches; it is taken as that
@@ -231,23 +267,66 @@ void ScoreMatches(double document_count, double average_length, std::vector<Sear
   }
 }
 
+std::string WaitingKey(uint32_t doc) { return KeyBuilder('w').AddUint32(doc).Build(); }
+
+// Adds to `batch` the blocks that append `postings` (documents increasing)
+// to `bigram`'s last block, as `last` (an iterator over the 'B' keys) shows
+// it. Postings of documents the blocks already hold are left out.
+absl::Status AppendToBlocks(search::Bigram bigram, const std::vector<search::BlockEntry>& postings,
+                            rocksdb::Iterator& last, rocksdb::ColumnFamilyHandle* search,
+                            rocksdb::WriteBatch& batch) {
+  const std::string block_prefix = KeyBuilder('B').AddUint64(bigram).Build();
+  last.SeekForPrev(BlockKey(bigram, UINT32_MAX));
+  std::vector<search::BlockEntry> entries;
+  std::string last_block;
+  bool has_blocks = false;
+  uint32_t held_through = 0;  // the last document the blocks hold
+  if (last.Valid() && last.key().starts_with(block_prefix)) {
+    has_blocks = true;
+    const uint32_t first_doc = DecodeDoc(ToStringView(last.key()));
+    if (last.value().size() < kBlockBytes) {  // open: rewritten with the new postings
+      last_block = std::string(ToStringView(last.value()));
+      if (!search::DecodeBlock(first_doc, last_block, &entries)) return MalformedBlock();
+      held_through = entries.back().doc;
+    } else {
+      search::BlockReader full(first_doc, ToStringView(last.value()));
+      if (!full.Start()) return MalformedBlock();
+      held_through = full.last_doc();
+    }
+  }
+  if (!last.status().ok()) return storage::FromRocksDb(last.status(), "read a posting block");
+  size_t bytes = last_block.size();
+  bool appended = false;
+  for (const search::BlockEntry& posting : postings) {
+    if (has_blocks && posting.doc <= held_through) continue;
+    if (!entries.empty() && bytes >= kBlockBytes) {
+      batch.Put(search, BlockKey(bigram, entries.front().doc), search::EncodeBlock(entries));
+      entries.clear();
+      bytes = 0;
+    }
+    entries.push_back(posting);
+    bytes += posting.positions.size() + 4;
+    appended = true;
+  }
+  if (appended) {
+    batch.Put(search, BlockKey(bigram, entries.front().doc), search::EncodeBlock(entries));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ReportSearchIndex>> ReportSearchIndex::Open(
     storage::Store* store, rocksdb::ColumnFamilyHandle* search, rocksdb::ColumnFamilyHandle* meta) {
   auto index = std::unique_ptr<ReportSearchIndex>(new ReportSearchIndex(store, search, meta));
   if (absl::Status loaded = index->LoadDocuments(); !loaded.ok()) return loaded;
-  auto next_doc = ReadCounter(*store, meta, NextDocumentCounterKey(), nullptr);
-  if (!next_doc.ok()) return next_doc.status();
-  auto compacted = ReadCounter(*store, meta, CompactedThroughKey(), nullptr);
-  if (!compacted.ok()) return compacted.status();
+  if (absl::Status compacted = index->CompactPerDocumentKeys(); !compacted.ok()) return compacted;
+  if (absl::Status loaded = index->LoadWaitingPostings(); !loaded.ok()) return loaded;
   ReportSearchIndex& i = *index;
+  const uint64_t waiting = i.DocumentsAwaitingCompaction();
   {
     absl::MutexLock lock(&i.compaction_state_mu_);
-    i.next_doc_ = *next_doc;
-    i.compacted_through_ = *compacted;
-    i.compaction_asked_ =
-        i.next_doc_ - std::min(i.next_doc_, i.compacted_through_) >= i.compact_every_;
+    i.compaction_asked_ = waiting >= i.compact_every_;
   }
   i.compactor_ = std::thread([&i] { i.CompactWhenAsked(); });
   return index;
@@ -283,32 +362,65 @@ void ReportSearchIndex::CompactWhenAsked() {
 }
 
 uint64_t ReportSearchIndex::DocumentsAwaitingCompaction() const {
-  absl::MutexLock lock(&compaction_state_mu_);
-  return next_doc_ - std::min(next_doc_, compacted_through_);
+  absl::ReaderMutexLock lock(&documents_mu_);
+  return waiting_.docs.size() + (compacting_ == nullptr ? 0 : compacting_->docs.size());
 }
 
 absl::Status ReportSearchIndex::CompactPostings() {
   absl::MutexLock compaction_lock(&compaction_mu_);
-  storage::ScopedSnapshot snapshot(*store_);
-  auto through = ReadCounter(*store_, meta_, NextDocumentCounterKey(), snapshot.get());
-  if (!through.ok()) return through.status();
+  std::shared_ptr<const WaitingPostings> postings;
+  {
+    // A compaction that failed left its postings in compacting_: it is
+    // retried first, the postings waiting since then stay for the next.
+    absl::MutexLock lock(&documents_mu_);
+    if (compacting_ == nullptr) {
+      compacting_ = std::make_shared<const WaitingPostings>(std::move(waiting_));
+      waiting_ = WaitingPostings();
+    }
+    postings = compacting_;
+  }
+  std::vector<search::Bigram> bigrams;
+  bigrams.reserve(postings->by_bigram.size());
+  for (const auto& [bigram, list] : postings->by_bigram) bigrams.push_back(bigram);
+  std::sort(bigrams.begin(), bigrams.end());
   rocksdb::WriteBatch batch;
-  size_t postings = 0;
-  auto commit = [&]() -> absl::Status {
-    absl::Status s = store_->Write(&batch);
-    batch.Clear();
-    postings = 0;
-    return s;
-  };
-  auto it = store_->NewPrefixIterator(search_, "b", snapshot.get());
-  it->Seek("b");
+  size_t batch_postings = 0;
   // Every bigram's last block, read through one iterator: only compactions
   // write blocks, and this one writes each bigram's once, after reading it.
   auto last = store_->NewPrefixIterator(search_, "B", nullptr);
-  std::vector<std::pair<uint32_t, std::string>> waiting;
   std::vector<search::BlockEntry> entries;
-  const absl::Status out_of_order =
-      errors::Internal(kContext, "postings awaiting compaction precede a compacted block");
+  for (search::Bigram bigram : bigrams) {
+    const WaitingList& list = postings->by_bigram.at(bigram);
+    entries.clear();
+    for (const WaitingPosting& p : list) entries.push_back({p.doc, p.positions});
+    if (absl::Status s = AppendToBlocks(bigram, entries, *last, search_, batch); !s.ok()) return s;
+    batch_postings += list.size();
+    if (batch_postings >= kCompactionBatchPostings) {
+      absl::Status s = store_->Write(&batch);
+      batch.Clear();
+      batch_postings = 0;
+      if (!s.ok()) return s;
+      // Stopping does not wait for a long compaction: what is committed
+      // stands (whole bigrams), the rest is compacted after the next start.
+      absl::MutexLock lock(&compaction_state_mu_);
+      if (stopping_) return errors::Cancelled("report search index: stopping");
+    }
+  }
+  for (uint32_t doc : postings->docs) batch.Delete(search_, WaitingKey(doc));
+  if (absl::Status s = store_->Write(&batch); !s.ok()) return s;
+  absl::MutexLock lock(&documents_mu_);
+  compacting_.reset();
+  return absl::OkStatus();
+}
+
+absl::Status ReportSearchIndex::CompactPerDocumentKeys() {
+  auto it = store_->NewPrefixIterator(search_, "b", nullptr);
+  it->Seek("b");
+  if (!it->Valid()) return storage::FromRocksDb(it->status(), "look for per-document postings");
+  rocksdb::WriteBatch batch;
+  auto last = store_->NewPrefixIterator(search_, "B", nullptr);
+  std::vector<std::pair<uint32_t, std::string>> keyed;
+  std::vector<search::BlockEntry> entries;
   while (it->Valid()) {
     KeyReader first(ToStringView(it->key()));
     char tag;
@@ -316,66 +428,41 @@ absl::Status ReportSearchIndex::CompactPostings() {
     if (!first.ReadTag(&tag) || !first.ReadUint64(&bigram)) {
       return errors::DataLoss(kContext, "a malformed posting key");
     }
-    const std::string waiting_prefix = KeyBuilder('b').AddUint64(bigram).Build();
-    waiting.clear();
-    for (; it->Valid() && it->key().starts_with(waiting_prefix); it->Next()) {
+    const std::string bigram_prefix = KeyBuilder('b').AddUint64(bigram).Build();
+    keyed.clear();
+    for (; it->Valid() && it->key().starts_with(bigram_prefix); it->Next()) {
       const absl::string_view key = ToStringView(it->key());
-      if (key.size() != waiting_prefix.size() + 4) {
+      if (key.size() != bigram_prefix.size() + 4) {
         return errors::DataLoss(kContext, "a malformed posting key");
       }
-      waiting.emplace_back(DecodeDoc(key), std::string(ToStringView(it->value())));
+      keyed.emplace_back(DecodeDoc(key), std::string(ToStringView(it->value())));
       batch.Delete(search_, it->key());
     }
-    // The bigram's last block, if any: new postings go after it.
-    const std::string block_prefix = KeyBuilder('B').AddUint64(bigram).Build();
-    last->SeekForPrev(BlockKey(bigram, UINT32_MAX));
     entries.clear();
-    std::string last_block;
-    if (last->Valid() && last->key().starts_with(block_prefix) &&
-        last->value().size() < kBlockBytes) {
-      last_block = std::string(ToStringView(last->value()));
-      if (!search::DecodeBlock(DecodeDoc(ToStringView(last->key())), last_block, &entries)) {
-        return MalformedBlock();
-      }
-    } else if (last->Valid() && last->key().starts_with(block_prefix)) {
-      search::BlockReader full(DecodeDoc(ToStringView(last->key())), ToStringView(last->value()));
-      if (!full.Start()) return MalformedBlock();
-      if (!waiting.empty() && waiting.front().first <= full.last_doc()) return out_of_order;
-    }
-    if (!last->status().ok()) return storage::FromRocksDb(last->status(), "read a posting block");
-    if (!entries.empty() && !waiting.empty() && waiting.front().first <= entries.back().doc) {
-      return out_of_order;
-    }
-    size_t bytes = last_block.size();
-    for (const auto& [doc, positions] : waiting) {
-      if (!entries.empty() && bytes >= kBlockBytes) {
-        batch.Put(search_, BlockKey(bigram, entries.front().doc), search::EncodeBlock(entries));
-        entries.clear();
-        bytes = 0;
-      }
-      entries.push_back({doc, positions});
-      bytes += positions.size() + 4;
-    }
-    if (!entries.empty()) {
-      batch.Put(search_, BlockKey(bigram, entries.front().doc), search::EncodeBlock(entries));
-    }
-    postings += waiting.size();
-    if (postings >= kCompactionBatchPostings) {
-      if (absl::Status s = commit(); !s.ok()) return s;
-      // Stopping does not wait for a long compaction: what is committed
-      // stands (whole bigrams), the rest is compacted after the next start.
-      absl::MutexLock lock(&compaction_state_mu_);
-      if (stopping_) return errors::Cancelled("report search index: stopping");
+    for (const auto& [doc, positions] : keyed) entries.push_back({doc, positions});
+    if (absl::Status s = AppendToBlocks(bigram, entries, *last, search_, batch); !s.ok()) return s;
+    if (batch.Count() >= kCompactionBatchPostings) {
+      absl::Status s = store_->Write(&batch);
+      batch.Clear();
+      if (!s.ok()) return s;
     }
   }
-  if (!it->status().ok()) {
-    return storage::FromRocksDb(it->status(), "compact the search postings");
+  if (!it->status().ok())
+    return storage::FromRocksDb(it->status(), "compact per-document postings");
+  return store_->Write(&batch);
+}
+
+absl::Status ReportSearchIndex::LoadWaitingPostings() {
+  absl::MutexLock lock(&documents_mu_);
+  auto it = store_->NewPrefixIterator(search_, "w", nullptr);
+  for (it->Seek("w"); it->Valid(); it->Next()) {
+    const absl::string_view key = ToStringView(it->key());
+    if (key.size() != 5 ||
+        !AppendWaitingPostings(DecodeDoc(key), ToStringView(it->value()), waiting_)) {
+      return errors::DataLoss(kContext, "malformed waiting postings");
+    }
   }
-  batch.Put(meta_, CompactedThroughKey(), EncodeCounter(*through));
-  if (absl::Status s = commit(); !s.ok()) return s;
-  absl::MutexLock lock(&compaction_state_mu_);
-  compacted_through_ = std::max(compacted_through_, *through);
-  return absl::OkStatus();
+  return storage::FromRocksDb(it->status(), "load the waiting postings");
 }
 
 absl::Status ReportSearchIndex::LoadDocuments() {
@@ -402,7 +489,7 @@ absl::Status ReportSearchIndex::LoadDocuments() {
 }
 
 absl::StatusOr<ReportSearchIndex::StagedDocument> ReportSearchIndex::Stage(
-    const IndexedReport& report, absl::string_view previous_text, rocksdb::WriteBatch* batch) {
+    const IndexedReport& report, rocksdb::WriteBatch* batch) {
   StagedDocument staged;
   const std::string number_key = DocumentNumberKey(report.report_id);
   auto known_doc = store_->Get(search_, number_key);
@@ -422,14 +509,11 @@ absl::StatusOr<ReportSearchIndex::StagedDocument> ReportSearchIndex::Stage(
   batch->Put(meta_, NextDocumentCounterKey(), EncodeCounter(*next_doc + 1));
 
   if (staged.replaced_doc.has_value()) {
-    for (const auto& [bigram, positions] : search::IndexBigrams(previous_text)) {
-      batch->Delete(search_, PostingKey(bigram, *staged.replaced_doc));
-    }
+    batch->Delete(search_, WaitingKey(*staged.replaced_doc));
     batch->Delete(search_, DocumentKey(*staged.replaced_doc));
   }
-  for (const auto& [bigram, positions] : search::IndexBigrams(report.text)) {
-    batch->Put(search_, PostingKey(bigram, staged.doc), search::EncodePositions(positions));
-  }
+  staged.postings = EncodeWaitingPostings(search::IndexBigrams(report.text));
+  batch->Put(search_, WaitingKey(staged.doc), staged.postings);
   staged.report_id = report.report_id;
   staged.region = report.region;
   staged.year = report.year;
@@ -448,6 +532,7 @@ absl::StatusOr<ReportSearchIndex::StagedDocument> ReportSearchIndex::Stage(
 }
 
 void ReportSearchIndex::Publish(const StagedDocument& staged) {
+  size_t waiting = 0;
   {
     absl::MutexLock lock(&documents_mu_);
     if (documents_.size() <= staged.doc) documents_.resize(staged.doc + 1);
@@ -462,16 +547,16 @@ void ReportSearchIndex::Publish(const StagedDocument& staged) {
                               staged.year, staged.kind,      staged.length};
     ++document_count_;
     total_length_ += staged.length;
+    // Stage encoded these bytes itself.
+    FAZHI_CHECK(AppendWaitingPostings(staged.doc, staged.postings, waiting_));
+    waiting = waiting_.docs.size();
   }
   absl::MutexLock lock(&compaction_state_mu_);
-  next_doc_ = std::max<uint64_t>(next_doc_, staged.doc + 1);
-  if (next_doc_ - std::min(next_doc_, compacted_through_) >= compact_every_) {
-    compaction_asked_ = true;
-  }
+  if (waiting >= compact_every_) compaction_asked_ = true;
 }
 
-absl::StatusOr<SearchRanking> ReportSearchIndex::Search(const SearchQuery& query, size_t limit,
-                                                        const rocksdb::Snapshot* snapshot) const {
+absl::StatusOr<SearchRanking> ReportSearchIndex::Search(const SearchQuery& query,
+                                                        size_t limit) const {
   // Distinct bigrams, and for each term the index of each of its bigrams.
   // Only the bigrams that cover each term are read (half of them).
   std::vector<search::Bigram> bigrams;
@@ -486,14 +571,21 @@ absl::StatusOr<SearchRanking> ReportSearchIndex::Search(const SearchQuery& query
     term_bigrams.push_back(std::move(indexes));
   }
 
-  std::vector<PostingCursor> cursors;
-  cursors.reserve(bigrams.size());
-  for (search::Bigram b : bigrams) cursors.emplace_back(*store_, search_, b, snapshot);
-
+  SearchRanking ranking;
   std::vector<SearchMatch> matches;
   double document_count = 0, average_length = 1;
   {
     absl::ReaderMutexLock lock(&documents_mu_);
+    // Taken under the lock: a compaction drops the postings it moved only
+    // after committing their blocks, so this snapshot has every posting the
+    // memory no longer does.
+    ranking.snapshot = std::make_shared<storage::ScopedSnapshot>(*store_);
+    std::vector<PostingCursor> cursors;
+    cursors.reserve(bigrams.size());
+    for (search::Bigram b : bigrams) {
+      cursors.emplace_back(*store_, search_, b, ranking.snapshot->get(), compacting_.get(),
+                           waiting_);
+    }
     document_count = static_cast<double>(document_count_);
     if (document_count_ > 0) average_length = static_cast<double>(total_length_) / document_count;
     std::vector<std::vector<uint32_t>> positions(bigrams.size());
@@ -555,7 +647,6 @@ absl::StatusOr<SearchRanking> ReportSearchIndex::Search(const SearchQuery& query
   }
 
   ScoreMatches(document_count, average_length, matches);
-  SearchRanking ranking;
   ranking.total = matches.size();
   const size_t end = std::min(matches.size(), limit);
   std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(end),

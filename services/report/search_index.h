@@ -9,37 +9,48 @@
 //
 // Keys in "search" (the counters live in the store's "meta" family):
 //   'B' bigram(u64), first doc(u32)  -> posting block (compacted)
-//   'b' bigram(u64), doc(u32)        -> positions (varint deltas)
+//   'w' doc(u32)                     -> the document's waiting postings
+//   'b' bigram(u64), doc(u32)        -> positions (varint deltas); written
+//                                       by earlier versions, compacted at Open
 //   'd' doc(u32)                     -> SearchDoc
 //   'n' report_id                    -> doc (u32 BE)
 //   meta 's' "search_doc"            -> next document number (u64)
-//   meta 's' "search_folded"         -> documents below it compacted (u64;
-//                                       the name predates the word)
+//   meta 's' "search_folded"         -> written by earlier versions, unused
 //
+//   'w' key:  | 'w' | doc u32 BE |
 //   'b' key:  | 'b' | first code point << 21 | second (u64 BE) | doc u32 BE |
 //             62 | 00 00 0c 4d 80 00 8f 5e | 00 00 00 07     ("法治" in doc 7)
 //   'd' key:  | 'd' | doc u32 BE |
 //   'n' key:  | 'n' | report_id escaped | 00 01 |
 //   'B' key:  | 'B' | bigram u64 BE | first doc u32 BE |
 //
-// Each indexed version gets the next document number; its postings are
-// written as one 'b' key per (bigram, doc) holding the code-point positions
-// of that bigram, in the same batch as the record. Only the latest version
-// is indexed: a new version takes a new number, and the batch deletes the
-// old number's 'd' entry and its 'b' keys (postings already compacted into
-// a block stay there, dead: search skips documents without a 'd' entry).
-// Reports written before the search index existed are indexed when next
-// resubmitted.
+// A 'w' value holds every bigram of the document in increasing order, each
+// as varint (bigram - previous bigram; the first from 0), varint size of its
+// positions, the positions as EncodePositions writes them.
 //
-// Compacting postings into blocks: reading one key per (bigram, doc) costs
-// an iterator step per document, so a background thread moves the 'b' keys
-// into 'B' blocks (report_search.h: a block holds consecutive documents'
-// postings of one bigram, up to ~4 KB) once enough documents are waiting.
-// Each compaction batch deletes the 'b' keys it read at its snapshot and
-// writes the blocks that now hold them, so every posting is in exactly one
-// of the two at any snapshot; document numbers are handed out in commit
-// order, so a compaction only ever appends to a bigram's last block. Search
-// merges both.
+// Each indexed version gets the next document number; its postings are
+// written as one 'w' key, in the same batch as the record, and kept in
+// memory, inverted by bigram, until they are compacted into blocks. Only
+// the latest version is indexed: a new version takes a new number, and the
+// batch deletes the old number's 'd' entry and 'w' key (postings already in
+// memory or in a block stay there, dead: search skips documents without a
+// 'd' entry). Reports written before the search index existed are indexed
+// when next resubmitted.
+//
+// Compacting postings into blocks: once enough documents wait, a
+// background thread appends their postings to each bigram's blocks
+// (report_search.h: a block holds consecutive documents' postings of one
+// bigram, up to ~4 KB), committing whole bigrams at a time, and deletes
+// their 'w' keys with the last batch. Document numbers are handed out in
+// commit order, so a compaction only ever appends to a bigram's last block;
+// postings a block already holds (a compaction cut short by a crash) are
+// not appended again. Search merges the blocks with the waiting postings in
+// memory, taking a document found in both once.
+//
+// One key per document rather than one per (bigram, document) is what
+// keeps loading fast: a 500-character report has some 450 distinct
+// bigrams, and each key is a memtable insert, a tombstone when compacted
+// and a step of every later RocksDB compaction.
 #ifndef FAZHI_SERVICES_REPORT_SEARCH_INDEX_H_
 #define FAZHI_SERVICES_REPORT_SEARCH_INDEX_H_
 
@@ -50,6 +61,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -90,6 +102,8 @@ struct SearchMatch {
 
 // Every match counted, the best `limit` of them ranked.
 struct SearchRanking {
+  // What the ranking saw; read the matching reports at it.
+  std::shared_ptr<const storage::ScopedSnapshot> snapshot;
   size_t total = 0;
   // Best first: score descending, then document number ascending.
   std::vector<SearchMatch> best;
@@ -111,28 +125,28 @@ class ReportSearchIndex {
     std::string report_id, region;
     int32_t year = 0;
     v1::ReportKind kind = v1::REPORT_KIND_UNSPECIFIED;
-    uint32_t length = 0;  // code points
+    uint32_t length = 0;   // code points
+    std::string postings;  // the 'w' value
   };
   // Adds to `batch` the postings and document entry of `report` under the
   // next document number, and the deletion of the report's previous
-  // version (whose text was `previous_text`), if one was indexed. Callers
-  // run Stage, commit `batch`, then Publish, one submission at a time.
-  absl::StatusOr<StagedDocument> Stage(const IndexedReport& report, absl::string_view previous_text,
-                                       rocksdb::WriteBatch* batch);
+  // version, if one was indexed. Callers run Stage, commit `batch`, then
+  // Publish, one submission at a time.
+  absl::StatusOr<StagedDocument> Stage(const IndexedReport& report, rocksdb::WriteBatch* batch);
   // Makes a committed document searchable (and its predecessor not).
   void Publish(const StagedDocument& staged);
 
-  // The documents that match `query` at `snapshot` (null: now), counted,
-  // and the best `limit` of them.
-  absl::StatusOr<SearchRanking> Search(const SearchQuery& query, size_t limit,
-                                       const rocksdb::Snapshot* snapshot) const;
+  // The documents that match `query` now, counted, and the best `limit` of
+  // them.
+  absl::StatusOr<SearchRanking> Search(const SearchQuery& query, size_t limit) const;
 
   // Compacts every waiting posting into blocks now. The background thread
   // calls it once `compact_every` documents wait; tests and the benchmark
   // call it to reach the compacted state.
   absl::Status CompactPostings();
   // How many documents wait to be compacted (0 after CompactPostings with
-  // no submission since).
+  // no submission since). Their postings are held in memory: about 40 bytes
+  // per (bigram, document), some 20 MB for the default 1,024 documents.
   uint64_t DocumentsAwaitingCompaction() const;
   void set_compact_every(uint64_t n) {
     absl::MutexLock lock(&compaction_state_mu_);
@@ -148,6 +162,9 @@ class ReportSearchIndex {
                     rocksdb::ColumnFamilyHandle* meta)
       : store_(store), search_(search), meta_(meta) {}
   absl::Status LoadDocuments();
+  absl::Status LoadWaitingPostings();
+  // Moves the 'b' keys of earlier versions into blocks.
+  absl::Status CompactPerDocumentKeys();
   void CompactWhenAsked();
 
   // What search needs of each document, by number, in memory: loaded from
@@ -162,12 +179,30 @@ class ReportSearchIndex {
     uint32_t length = 0;
   };
 
+ public:
+  // One document's positions of one bigram.
+  struct WaitingPosting {
+    uint32_t doc;
+    std::string positions;  // EncodePositions
+  };
+  // Postings not yet in blocks, by bigram, each list in document order.
+  struct WaitingPostings {
+    absl::flat_hash_map<uint64_t, std::vector<WaitingPosting>> by_bigram;
+    std::vector<uint32_t> docs;  // whose 'w' keys hold them
+  };
+
+ private:
   storage::Store* const store_;
   rocksdb::ColumnFamilyHandle* const search_;
   rocksdb::ColumnFamilyHandle* const meta_;
 
   mutable absl::Mutex documents_mu_;
   std::vector<DocumentEntry> documents_ ABSL_GUARDED_BY(documents_mu_);
+  // Published, not yet being compacted.
+  WaitingPostings waiting_ ABSL_GUARDED_BY(documents_mu_);
+  // Being compacted: in blocks once the compaction commits, when it is
+  // dropped (search takes a document in both once).
+  std::shared_ptr<const WaitingPostings> compacting_ ABSL_GUARDED_BY(documents_mu_);
   uint64_t total_length_ ABSL_GUARDED_BY(documents_mu_) = 0;
   uint64_t document_count_ ABSL_GUARDED_BY(documents_mu_) = 0;
 

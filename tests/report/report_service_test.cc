@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
+#include "common/storage/key_codec.h"
 #include "common/storage/page_token.h"
 #include "common/text/utf8.h"
 #include "fazhi/report/v1/report_service.grpc.pb.h"
@@ -776,13 +777,53 @@ TEST(ReportStoreSearchTest, SearchAfterReopen) {
   EXPECT_EQ(response->hits(0).region(), "regions/310107");
 }
 
-// Postings compacted into blocks ('B') must answer exactly as per-document
-// ones ('b' keys): store A compacts, store B never does, both get the same
-// submissions.
+// A store written before postings waited in one key per document holds one
+// 'b' key per (bigram, document): Open moves them into blocks.
+TEST(ReportStoreSearchTest, PerBigramKeysOfEarlierVersionsAreCompactedAtOpen) {
+  testing::TempDir dir;
+  const std::string text = "普陀区司法局报告\n共收到行政复议348件。\n";
+  {
+    auto store = ReportStore::Open(testing::TestStoreOptions(dir.path()));
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE(
+        (*store)
+            ->SubmitReport("", MakeReport("units/310107-justice", "regions/310107", 2020, text), "")
+            .ok());
+    // Rewrite document 0's postings the way earlier versions stored them.
+    rocksdb::ColumnFamilyHandle* search = (*store)->store().cf(5);
+    rocksdb::WriteBatch batch;
+    batch.Delete(search, storage::KeyBuilder('w').AddUint32(0).Build());
+    for (const auto& [bigram, positions] : search::IndexBigrams(text)) {
+      batch.Put(search, storage::KeyBuilder('b').AddUint64(bigram).AddUint32(0).Build(),
+                search::EncodePositions(positions));
+    }
+    ASSERT_TRUE((*store)->store().Write(&batch).ok());
+    ASSERT_TRUE((*store)->Close().ok());
+  }
+  auto store = ReportStore::Open(testing::TestStoreOptions(dir.path()));
+  ASSERT_TRUE(store.ok()) << store.status();
+  {
+    auto per_bigram = (*store)->store().NewPrefixIterator((*store)->store().cf(5), "b", nullptr);
+    per_bigram->Seek("b");
+    EXPECT_FALSE(per_bigram->Valid());
+  }
+  EXPECT_EQ((*store)->search_index().DocumentsAwaitingCompaction(), 0u);
+  v1::SearchReportsRequest request;
+  request.set_query("行政复议348");
+  auto response = SearchAndRender(**store, request, *search::ParseQuery(request.query()), 10);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->hits_size(), 1);
+  EXPECT_EQ(response->hits(0).region(), "regions/310107");
+  EXPECT_TRUE((*store)->Close().ok());
+}
+
+// Postings compacted into blocks ('B') must answer exactly as waiting ones
+// ('w' keys, inverted in memory): store A compacts, store B never does, both
+// get the same submissions.
 class CompactedSearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (auto* s : {&compacted_, &per_document_}) {
+    for (auto* s : {&compacted_, &waiting_}) {
       auto options =
           testing::TestStoreOptions(absl::StrCat(dir_.path(), s == &compacted_ ? "/a" : "/b"));
       options.sync_writes = false;
@@ -794,8 +835,7 @@ class CompactedSearchTest : public ::testing::Test {
   }
 
   void SubmitToBoth(const v1::Report& report) {
-    for (auto* s : {&compacted_, &per_document_})
-      ASSERT_TRUE((*s)->SubmitReport("", report, "").ok());
+    for (auto* s : {&compacted_, &waiting_}) ASSERT_TRUE((*s)->SubmitReport("", report, "").ok());
   }
 
   // Every query's pages, serialized, from one store.
@@ -833,7 +873,7 @@ class CompactedSearchTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<ReportStore> compacted_, per_document_;
+  std::unique_ptr<ReportStore> compacted_, waiting_;
 };
 
 // Report i; every 997th from the 5th has the rare words, unless `rare` says.
@@ -844,25 +884,25 @@ v1::Report Numbered(int i, const std::string& extra = "", bool rare = true) {
                                  rare && i % 997 == 5 ? "罕见词组合。" : "", extra, "\n"));
 }
 
-TEST_F(CompactedSearchTest, CompactedPostingsAnswerAsPerDocumentOnes) {
+TEST_F(CompactedSearchTest, CompactedPostingsAnswerAsWaitingOnes) {
   SubmitToBoth(Baoshan2023());
   SubmitToBoth(Putuo2020());
   // Enough documents that "行政复议" fills several blocks and the rare
   // phrase makes the join seek across them.
   for (int i = 0; i < 2500; ++i) SubmitToBoth(Numbered(i));
-  const auto expected = Answers(*per_document_);
-  EXPECT_EQ(Total(*per_document_, "行政复议"), 2502);
-  EXPECT_EQ(Total(*per_document_, "罕见词组合"), 3);
+  const auto expected = Answers(*waiting_);
+  EXPECT_EQ(Total(*waiting_, "行政复议"), 2502);
+  EXPECT_EQ(Total(*waiting_, "罕见词组合"), 3);
 
   EXPECT_EQ(compacted_->search_index().DocumentsAwaitingCompaction(), 2502u);
   ASSERT_TRUE(compacted_->search_index().CompactPostings().ok());
   EXPECT_EQ(compacted_->search_index().DocumentsAwaitingCompaction(), 0u);
   EXPECT_EQ(Answers(*compacted_), expected);
-  // Nothing is left waiting: a compaction moved every 'b' key.
+  // Nothing is left waiting: a compaction moved every 'w' key's postings.
   {
-    auto fresh = compacted_->store().NewPrefixIterator(compacted_->store().cf(5), "b", nullptr);
-    fresh->Seek("b");
-    EXPECT_FALSE(fresh->Valid());
+    auto waiting = compacted_->store().NewPrefixIterator(compacted_->store().cf(5), "w", nullptr);
+    waiting->Seek("w");
+    EXPECT_FALSE(waiting->Valid());
   }
 
   // New versions of compacted documents (the rare words gone, new ones in),
@@ -871,11 +911,10 @@ TEST_F(CompactedSearchTest, CompactedPostingsAnswerAsPerDocumentOnes) {
     SubmitToBoth(Numbered(i, "新版独有词。", /*rare=*/false));
   }
   for (int i = 2500; i < 2520; ++i) SubmitToBoth(Numbered(i));
-  const auto mixed = Answers(*per_document_);
-  EXPECT_EQ(Total(*per_document_, "罕见词组合"), 0)
-      << "the rare words were only in the old versions";
-  EXPECT_EQ(Total(*per_document_, "新版独有词"), 3);
-  EXPECT_EQ(Total(*per_document_, "行政复议"), 2522);
+  const auto mixed = Answers(*waiting_);
+  EXPECT_EQ(Total(*waiting_, "罕见词组合"), 0) << "the rare words were only in the old versions";
+  EXPECT_EQ(Total(*waiting_, "新版独有词"), 3);
+  EXPECT_EQ(Total(*waiting_, "行政复议"), 2522);
   EXPECT_EQ(Answers(*compacted_), mixed);
 
   ASSERT_TRUE(compacted_->search_index().CompactPostings().ok());
@@ -905,10 +944,10 @@ TEST_F(CompactedSearchTest, TheBackgroundThreadCompactsWhileReportsAndNewVersion
     absl::SleepFor(absl::Milliseconds(10));
   }
   EXPECT_LT(compacted_->search_index().DocumentsAwaitingCompaction(), 8u);
-  EXPECT_GT(per_document_->search_index().DocumentsAwaitingCompaction(), 600u)
+  EXPECT_GT(waiting_->search_index().DocumentsAwaitingCompaction(), 600u)
       << "the other store never compacts";
-  EXPECT_EQ(Total(*per_document_, "新版独有词"), 85);
-  EXPECT_EQ(Answers(*compacted_), Answers(*per_document_));
+  EXPECT_EQ(Total(*waiting_, "新版独有词"), 85);
+  EXPECT_EQ(Answers(*compacted_), Answers(*waiting_));
 }
 
 }  // namespace
