@@ -65,6 +65,35 @@ bool DecodePositions(absl::string_view bytes, std::vector<uint32_t>* positions) 
   return true;
 }
 
+std::string EncodeDocumentPostings(const std::map<Bigram, std::vector<uint32_t>>& bigrams) {
+  std::string out;
+  Bigram previous = 0;
+  for (const auto& [bigram, positions] : bigrams) {
+    storage::AppendVarint(out, bigram - previous);
+    previous = bigram;
+    const std::string encoded = EncodePositions(positions);
+    storage::AppendVarint(out, encoded.size());
+    out += encoded;
+  }
+  return out;
+}
+
+bool DecodeDocumentPostings(absl::string_view bytes, std::vector<DocumentPosting>* postings) {
+  postings->clear();
+  Bigram bigram = 0;
+  while (!bytes.empty()) {
+    uint64_t delta = 0, size = 0;
+    if (!storage::ReadVarint(bytes, &delta) || !storage::ReadVarint(bytes, &size) ||
+        size > bytes.size() || (delta == 0 && !postings->empty())) {
+      return false;
+    }
+    bigram += delta;
+    postings->push_back({bigram, bytes.substr(0, size)});
+    bytes.remove_prefix(size);
+  }
+  return true;
+}
+
 std::string EncodeBlock(const std::vector<BlockEntry>& entries) {
   std::string out;
   if (entries.empty()) return out;

@@ -35,6 +35,17 @@ std::map<Bigram, std::vector<uint32_t>> IndexBigrams(absl::string_view text);
 std::string EncodePositions(const std::vector<uint32_t>& positions);
 bool DecodePositions(absl::string_view bytes, std::vector<uint32_t>* positions);
 
+// Every posting of one document, in one value: per bigram in increasing
+// order, varint (bigram - previous bigram; the first from 0), varint size
+// of its positions, the positions as EncodePositions writes them.
+std::string EncodeDocumentPostings(const std::map<Bigram, std::vector<uint32_t>>& bigrams);
+struct DocumentPosting {
+  Bigram bigram;
+  absl::string_view positions;  // into the value's bytes
+};
+// False on malformed bytes.
+bool DecodeDocumentPostings(absl::string_view bytes, std::vector<DocumentPosting>* postings);
+
 // A posting block: the postings of one bigram in consecutive documents,
 // so that reading them is one key per block rather than one per document.
 // Bytes: varint (last doc - first doc), then per document in increasing

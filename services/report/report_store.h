@@ -10,7 +10,7 @@
 //                                                               resubmission versions
 //   3 "requests"  'q' request_id                             -> report_id [0x00 version]
 //   4 "meta"      's' "report"                               -> next number (u64)
-//                 's' "search_doc", 's' "search_folded"      -> the search index's
+//                 's' "search_doc"                           -> the search index's
 //                                                               counters (search_index.h)
 //   5 "search"    the search index's postings and documents
 //                 (search_index.h, which diagrams its keys)

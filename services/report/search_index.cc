@@ -2,14 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <utility>
 
 #include "common/base/logging.h"
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
 #include "common/storage/records.h"
-#include "common/storage/varint.h"
 #include "common/text/utf8.h"
 #include "services/report/report_search.h"
 #include "services/report/storage/report_records.pb.h"
@@ -217,33 +215,13 @@ class PostingCursor {
   WaitingCursor waiting_;
 };
 
-// The 'w' value of a document whose postings are `bigrams`.
-std::string EncodeWaitingPostings(const std::map<search::Bigram, std::vector<uint32_t>>& bigrams) {
-  std::string out;
-  search::Bigram previous = 0;
-  for (const auto& [bigram, positions] : bigrams) {
-    storage::AppendVarint(out, bigram - previous);
-    previous = bigram;
-    const std::string encoded = search::EncodePositions(positions);
-    storage::AppendVarint(out, encoded.size());
-    out += encoded;
-  }
-  return out;
-}
-
-// Appends the postings of a 'w' value to `postings`; false on bad bytes.
+// Appends a document's 'w' value to `postings`; false on bad bytes.
 bool AppendWaitingPostings(uint32_t doc, absl::string_view bytes,
                            ReportSearchIndex::WaitingPostings& postings) {
-  search::Bigram bigram = 0;
-  while (!bytes.empty()) {
-    uint64_t delta = 0, size = 0;
-    if (!storage::ReadVarint(bytes, &delta) || !storage::ReadVarint(bytes, &size) ||
-        size > bytes.size()) {
-      return false;
-    }
-    bigram += delta;
-    postings.by_bigram[bigram].push_back({doc, std::string(bytes.substr(0, size))});
-    bytes.remove_prefix(size);
+  std::vector<search::DocumentPosting> decoded;
+  if (!search::DecodeDocumentPostings(bytes, &decoded)) return false;
+  for (const auto& [bigram, positions] : decoded) {
+    postings.by_bigram[bigram].push_back({doc, std::string(positions)});
   }
   postings.docs.push_back(doc);
   return true;
@@ -512,7 +490,7 @@ absl::StatusOr<ReportSearchIndex::StagedDocument> ReportSearchIndex::Stage(
     batch->Delete(search_, WaitingKey(*staged.replaced_doc));
     batch->Delete(search_, DocumentKey(*staged.replaced_doc));
   }
-  staged.postings = EncodeWaitingPostings(search::IndexBigrams(report.text));
+  staged.postings = search::EncodeDocumentPostings(search::IndexBigrams(report.text));
   batch->Put(search_, WaitingKey(staged.doc), staged.postings);
   staged.report_id = report.report_id;
   staged.region = report.region;

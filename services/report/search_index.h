@@ -24,9 +24,8 @@
 //   'n' key:  | 'n' | report_id escaped | 00 01 |
 //   'B' key:  | 'B' | bigram u64 BE | first doc u32 BE |
 //
-// A 'w' value holds every bigram of the document in increasing order, each
-// as varint (bigram - previous bigram; the first from 0), varint size of its
-// positions, the positions as EncodePositions writes them.
+// A 'w' value is the document's postings as EncodeDocumentPostings
+// (report_search.h) writes them.
 //
 // Each indexed version gets the next document number; its postings are
 // written as one 'w' key, in the same batch as the record, and kept in

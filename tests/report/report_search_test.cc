@@ -30,6 +30,27 @@ TEST(ReportSearchTest, PositionsRoundTrip) {
   EXPECT_FALSE(DecodePositions("\x80", &back));
 }
 
+TEST(ReportSearchTest, DocumentPostingsRoundTripAndRejectMalformedBytes) {
+  const auto bigrams = IndexBigrams("行政复议，行政复议ab");
+  const std::string bytes = EncodeDocumentPostings(bigrams);
+  std::vector<DocumentPosting> back;
+  ASSERT_TRUE(DecodeDocumentPostings(bytes, &back));
+  ASSERT_EQ(back.size(), bigrams.size());
+  size_t i = 0;
+  for (const auto& [bigram, positions] : bigrams) {
+    EXPECT_EQ(back[i].bigram, bigram);
+    EXPECT_EQ(back[i].positions, EncodePositions(positions));
+    ++i;
+  }
+  EXPECT_TRUE(DecodeDocumentPostings("", &back));
+  EXPECT_TRUE(back.empty());
+  EXPECT_FALSE(DecodeDocumentPostings(bytes.substr(0, bytes.size() - 1), &back));
+  EXPECT_FALSE(DecodeDocumentPostings(std::string("\x05\x09\x00", 3), &back))
+      << "size past the end";
+  EXPECT_FALSE(DecodeDocumentPostings(std::string("\x05\x01\x00\x00\x01\x00", 6), &back))
+      << "a bigram twice";
+}
+
 TEST(ReportSearchTest, BlocksRoundTripAndRejectMalformedBytes) {
   const std::string a = EncodePositions({3, 9}), b = EncodePositions({0}),
                     c = EncodePositions({1, 200, 70000});
