@@ -247,51 +247,6 @@ void ScoreMatches(double document_count, double average_length, std::vector<Sear
 
 std::string WaitingKey(uint32_t doc) { return KeyBuilder('w').AddUint32(doc).Build(); }
 
-// Adds to `batch` the blocks that append `postings` (documents increasing)
-// to `bigram`'s last block, as `last` (an iterator over the 'B' keys) shows
-// it. Postings of documents the blocks already hold are left out.
-absl::Status AppendToBlocks(search::Bigram bigram, const std::vector<search::BlockEntry>& postings,
-                            rocksdb::Iterator& last, rocksdb::ColumnFamilyHandle* search,
-                            rocksdb::WriteBatch& batch) {
-  const std::string block_prefix = KeyBuilder('B').AddUint64(bigram).Build();
-  last.SeekForPrev(BlockKey(bigram, UINT32_MAX));
-  std::vector<search::BlockEntry> entries;
-  std::string last_block;
-  bool has_blocks = false;
-  uint32_t held_through = 0;  // the last document the blocks hold
-  if (last.Valid() && last.key().starts_with(block_prefix)) {
-    has_blocks = true;
-    const uint32_t first_doc = DecodeDoc(ToStringView(last.key()));
-    if (last.value().size() < kBlockBytes) {  // open: rewritten with the new postings
-      last_block = std::string(ToStringView(last.value()));
-      if (!search::DecodeBlock(first_doc, last_block, &entries)) return MalformedBlock();
-      held_through = entries.back().doc;
-    } else {
-      search::BlockReader full(first_doc, ToStringView(last.value()));
-      if (!full.Start()) return MalformedBlock();
-      held_through = full.last_doc();
-    }
-  }
-  if (!last.status().ok()) return storage::FromRocksDb(last.status(), "read a posting block");
-  size_t bytes = last_block.size();
-  bool appended = false;
-  for (const search::BlockEntry& posting : postings) {
-    if (has_blocks && posting.doc <= held_through) continue;
-    if (!entries.empty() && bytes >= kBlockBytes) {
-      batch.Put(search, BlockKey(bigram, entries.front().doc), search::EncodeBlock(entries));
-      entries.clear();
-      bytes = 0;
-    }
-    entries.push_back(posting);
-    bytes += posting.positions.size() + 4;
-    appended = true;
-  }
-  if (appended) {
-    batch.Put(search, BlockKey(bigram, entries.front().doc), search::EncodeBlock(entries));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ReportSearchIndex>> ReportSearchIndex::Open(
@@ -344,6 +299,73 @@ uint64_t ReportSearchIndex::DocumentsAwaitingCompaction() const {
   return waiting_.docs.size() + (compacting_ == nullptr ? 0 : compacting_->docs.size());
 }
 
+absl::Status ReportSearchIndex::AppendToBlocks(search::Bigram bigram,
+                                               const std::vector<search::BlockEntry>& postings,
+                                               rocksdb::Iterator& last,
+                                               rocksdb::WriteBatch& batch) {
+  // The bigram's last block: where this index last wrote it (a point read),
+  // else found by seeking back from the bigram's end, which in a memtable
+  // holding many versions of the same block key costs far more.
+  std::optional<uint32_t> first_doc;
+  std::string last_block;
+  if (auto known = last_block_start_.find(bigram); known != last_block_start_.end()) {
+    auto value = store_->Get(search_, BlockKey(bigram, known->second));
+    if (!value.ok()) return value.status();
+    if (value->has_value()) {
+      first_doc = known->second;
+      last_block = std::move(**value);
+    }
+  }
+  if (!first_doc.has_value()) {
+    // Forward: a bigram new to the blocks costs one seek, and one with
+    // blocks is read through once per process. Seeking back (SeekForPrev)
+    // measured ~1 ms a call in a memtable full of block versions.
+    const std::string block_prefix = KeyBuilder('B').AddUint64(bigram).Build();
+    for (last.Seek(block_prefix); last.Valid() && last.key().starts_with(block_prefix);
+         last.Next()) {
+      first_doc = DecodeDoc(ToStringView(last.key()));
+    }
+    if (!last.status().ok()) return storage::FromRocksDb(last.status(), "read a posting block");
+    if (first_doc.has_value()) {
+      auto value = store_->Get(search_, BlockKey(bigram, *first_doc));
+      if (!value.ok()) return value.status();
+      if (!value->has_value()) return MalformedBlock();
+      last_block = std::move(**value);
+    }
+  }
+  std::vector<search::BlockEntry> entries;  // the open block's, then the new ones
+  uint32_t held_through = 0;                // the last document the blocks hold
+  if (first_doc.has_value()) {
+    if (last_block.size() < kBlockBytes) {  // open: rewritten with the new postings
+      if (!search::DecodeBlock(*first_doc, last_block, &entries)) return MalformedBlock();
+      held_through = entries.back().doc;
+    } else {
+      search::BlockReader full(*first_doc, last_block);
+      if (!full.Start()) return MalformedBlock();
+      held_through = full.last_doc();
+    }
+    last_block_start_[bigram] = *first_doc;
+  }
+  size_t bytes = entries.empty() ? 0 : last_block.size();
+  bool appended = false;
+  for (const search::BlockEntry& posting : postings) {
+    if (first_doc.has_value() && posting.doc <= held_through) continue;
+    if (!entries.empty() && bytes >= kBlockBytes) {
+      batch.Put(search_, BlockKey(bigram, entries.front().doc), search::EncodeBlock(entries));
+      entries.clear();
+      bytes = 0;
+    }
+    entries.push_back(posting);
+    bytes += posting.positions.size() + 4;
+    appended = true;
+  }
+  if (appended) {
+    batch.Put(search_, BlockKey(bigram, entries.front().doc), search::EncodeBlock(entries));
+    last_block_start_[bigram] = entries.front().doc;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ReportSearchIndex::CompactPostings() {
   absl::MutexLock compaction_lock(&compaction_mu_);
   std::shared_ptr<const WaitingPostings> postings;
@@ -371,7 +393,7 @@ absl::Status ReportSearchIndex::CompactPostings() {
     const WaitingList& list = postings->by_bigram.at(bigram);
     entries.clear();
     for (const WaitingPosting& p : list) entries.push_back({p.doc, p.positions});
-    if (absl::Status s = AppendToBlocks(bigram, entries, *last, search_, batch); !s.ok()) return s;
+    if (absl::Status s = AppendToBlocks(bigram, entries, *last, batch); !s.ok()) return s;
     batch_postings += list.size();
     if (batch_postings >= kCompactionBatchPostings) {
       absl::Status s = store_->Write(&batch);
@@ -392,6 +414,7 @@ absl::Status ReportSearchIndex::CompactPostings() {
 }
 
 absl::Status ReportSearchIndex::CompactPerDocumentKeys() {
+  absl::MutexLock compaction_lock(&compaction_mu_);
   auto it = store_->NewPrefixIterator(search_, "b", nullptr);
   it->Seek("b");
   if (!it->Valid()) return storage::FromRocksDb(it->status(), "look for per-document postings");
@@ -418,7 +441,7 @@ absl::Status ReportSearchIndex::CompactPerDocumentKeys() {
     }
     entries.clear();
     for (const auto& [doc, positions] : keyed) entries.push_back({doc, positions});
-    if (absl::Status s = AppendToBlocks(bigram, entries, *last, search_, batch); !s.ok()) return s;
+    if (absl::Status s = AppendToBlocks(bigram, entries, *last, batch); !s.ok()) return s;
     if (batch.Count() >= kCompactionBatchPostings) {
       absl::Status s = store_->Write(&batch);
       batch.Clear();

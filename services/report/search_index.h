@@ -66,6 +66,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/storage/store.h"
 #include "fazhi/report/v1/report_service.pb.h"
+#include "services/report/report_search.h"
 
 namespace fazhi::report {
 
@@ -164,6 +165,13 @@ class ReportSearchIndex {
   absl::Status LoadWaitingPostings();
   // Moves the 'b' keys of earlier versions into blocks.
   absl::Status CompactPerDocumentKeys();
+  // Adds to `batch` the blocks that append `postings` (documents
+  // increasing) to `bigram`'s last block, found through `last` (an iterator
+  // over the 'B' keys) unless last_block_start_ knows it. Postings of
+  // documents the blocks already hold are left out.
+  absl::Status AppendToBlocks(uint64_t bigram, const std::vector<search::BlockEntry>& postings,
+                              rocksdb::Iterator& last, rocksdb::WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(compaction_mu_);
   void CompactWhenAsked();
 
   // What search needs of each document, by number, in memory: loaded from
@@ -206,6 +214,9 @@ class ReportSearchIndex {
   uint64_t document_count_ ABSL_GUARDED_BY(documents_mu_) = 0;
 
   absl::Mutex compaction_mu_;  // one compaction at a time
+  // Each bigram's last block's first document, as compactions wrote or
+  // found it: about 30 bytes per distinct bigram.
+  absl::flat_hash_map<uint64_t, uint32_t> last_block_start_ ABSL_GUARDED_BY(compaction_mu_);
   mutable absl::Mutex compaction_state_mu_;
   uint64_t next_doc_ ABSL_GUARDED_BY(compaction_state_mu_) = 0;           // numbers handed out
   uint64_t compacted_through_ ABSL_GUARDED_BY(compaction_state_mu_) = 0;  // docs below it
