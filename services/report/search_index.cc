@@ -319,7 +319,8 @@ absl::Status ReportSearchIndex::AppendToBlocks(search::Bigram bigram,
   if (!first_doc.has_value()) {
     // Forward: a bigram new to the blocks costs one seek, and one with
     // blocks is read through once per process. Seeking back (SeekForPrev)
-    // measured ~1 ms a call in a memtable full of block versions.
+    // through a memtable full of rewritten block versions took most of the
+    // load's CPU (perf, report_bench).
     const std::string block_prefix = KeyBuilder('B').AddUint64(bigram).Build();
     for (last.Seek(block_prefix); last.Valid() && last.key().starts_with(block_prefix);
          last.Next()) {
@@ -385,8 +386,9 @@ absl::Status ReportSearchIndex::CompactPostings() {
   std::sort(bigrams.begin(), bigrams.end());
   rocksdb::WriteBatch batch;
   size_t batch_postings = 0;
-  // Every bigram's last block, read through one iterator: only compactions
-  // write blocks, and this one writes each bigram's once, after reading it.
+  // Bigrams whose last block is not remembered are looked up through one
+  // iterator: only compactions write blocks, and this one writes each
+  // bigram's once, after reading it.
   auto last = store_->NewPrefixIterator(search_, "B", nullptr);
   std::vector<search::BlockEntry> entries;
   for (search::Bigram bigram : bigrams) {

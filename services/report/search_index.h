@@ -111,6 +111,17 @@ struct SearchRanking {
 
 class ReportSearchIndex {
  public:
+  // One document's positions of one bigram (what the search cursors read).
+  struct WaitingPosting {
+    uint32_t doc;
+    std::string positions;  // EncodePositions
+  };
+  // Postings not yet in blocks, by bigram, each list in document order.
+  struct WaitingPostings {
+    absl::flat_hash_map<uint64_t, std::vector<WaitingPosting>> by_bigram;
+    std::vector<uint32_t> docs;  // whose 'w' keys hold them
+  };
+
   // Opens the index over `search` and `meta` of `store` (which must outlive
   // it), loads the document table and starts the compaction thread.
   static absl::StatusOr<std::unique_ptr<ReportSearchIndex>> Open(
@@ -186,19 +197,6 @@ class ReportSearchIndex {
     uint32_t length = 0;
   };
 
- public:
-  // One document's positions of one bigram.
-  struct WaitingPosting {
-    uint32_t doc;
-    std::string positions;  // EncodePositions
-  };
-  // Postings not yet in blocks, by bigram, each list in document order.
-  struct WaitingPostings {
-    absl::flat_hash_map<uint64_t, std::vector<WaitingPosting>> by_bigram;
-    std::vector<uint32_t> docs;  // whose 'w' keys hold them
-  };
-
- private:
   storage::Store* const store_;
   rocksdb::ColumnFamilyHandle* const search_;
   rocksdb::ColumnFamilyHandle* const meta_;
@@ -218,8 +216,6 @@ class ReportSearchIndex {
   // found it: about 30 bytes per distinct bigram.
   absl::flat_hash_map<uint64_t, uint32_t> last_block_start_ ABSL_GUARDED_BY(compaction_mu_);
   mutable absl::Mutex compaction_state_mu_;
-  uint64_t next_doc_ ABSL_GUARDED_BY(compaction_state_mu_) = 0;           // numbers handed out
-  uint64_t compacted_through_ ABSL_GUARDED_BY(compaction_state_mu_) = 0;  // docs below it
   uint64_t compact_every_ ABSL_GUARDED_BY(compaction_state_mu_) = 1024;
   bool compaction_asked_ ABSL_GUARDED_BY(compaction_state_mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(compaction_state_mu_) = false;
