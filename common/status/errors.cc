@@ -163,7 +163,7 @@ bool AddViolationsOf(const absl::Status& status, FieldViolations& violations) {
 }
 
 absl::Status Cancelled(absl::string_view message) {
-  return absl::Status(absl::StatusCode::kCancelled, message);
+  return WithErrorInfo(absl::Status(absl::StatusCode::kCancelled, message), "CANCELLED");
 }
 
 }  // namespace fazhi::errors

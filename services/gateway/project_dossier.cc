@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/text/search_text.h"
 #include "common/text/utf8.h"
 #include "services/gateway/project_timeliness.h"
 
@@ -17,21 +18,6 @@ namespace rv1 = fazhi::report::v1;
 
 constexpr size_t kMaxQueryTerms = 16;
 constexpr size_t kMaxQueryChars = 200;
-
-// Letters, digits and CJK characters: what a report search indexes. White
-// space, ASCII and CJK punctuation, quotes and brackets separate words.
-bool IsWordCharacter(char32_t c) {
-  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  if (c >= 0x2000 && c <= 0x206F) return false;  // general punctuation: “ ” ‘ ’ — …
-  if (c >= 0x3000 && c <= 0x303F) return false;  // CJK punctuation: 、。《》「」【】
-  if (c >= 0xFE30 && c <= 0xFE4F) return false;  // CJK compatibility forms
-  if (c >= 0xFF00 && c <= 0xFF0F) return false;  // full-width ！＂＃…／
-  if (c >= 0xFF1A && c <= 0xFF20) return false;  // full-width ：；＜＝＞？＠
-  if (c >= 0xFF3B && c <= 0xFF40) return false;  // full-width ［＼］＾＿｀
-  if (c >= 0xFF5B && c <= 0xFF65) return false;  // full-width ｛｜｝～ and half-width ones
-  if (c == text::kReplacementCharacter || c == 0x00A0 || c == 0xFEFF) return false;
-  return c >= 0x00C0;
-}
 
 void AddFinding(gv1::ProjectDossier& dossier, gv1::Finding::Severity severity, std::string text,
                 std::string evidence) {
@@ -135,7 +121,7 @@ std::string TitleQuery(const std::string& title) {
     run.clear();
   };
   for (char32_t c : text::DecodeUtf8Lenient(title).chars) {
-    if (IsWordCharacter(c)) {
+    if (text::IsIndexedCharacter(c)) {
       run.push_back(c);
     } else {
       flush();

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status/errors.h"
 #include "common/text/chinese_quantity.h"
 #include "common/text/quantity_proto.h"
 #include "common/text/utf8.h"
@@ -155,27 +156,27 @@ struct FigureContext {
 }  // namespace
 
 absl::Status ValidateFigureRules(const fazhi::rules::v1::ReportRules& rules) {
+  errors::FieldViolations violations;
   for (int i = 0; i < rules.figures_size(); ++i) {
     const auto& p = rules.figures(i);
-    const std::string where = absl::StrCat("rules file: report.figures[", i, "]");
-    if (p.indicator().empty()) return absl::InvalidArgumentError(where + ": indicator is required");
-    if (p.measure_words().empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, " (", p.indicator(), "): measure_words is required"));
-    }
+    const std::string where = absl::StrCat("report.figures[", i, "]");
+    const std::string which =
+        absl::StrCat(" in the rules file (indicator \"", p.indicator(), "\")");
+    if (p.indicator().empty())
+      violations.Add(where + ".indicator", "is required in the rules file");
+    if (p.measure_words().empty()) violations.Add(where + ".measure_words", "is required" + which);
     if (p.subject_all_of().empty() && p.verb_any_of().empty() && p.after_all_of().empty() &&
         p.sentence_all_of().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, " (", p.indicator(), "): needs a phrase to match besides the measure word"));
+      violations.Add(where, "needs a phrase to match besides the measure word" + which);
     }
   }
-  for (const auto& phrase : rules.continuation_phrases()) {
-    if (phrase.empty()) {
-      return absl::InvalidArgumentError(
-          "rules file: report.continuation_phrases has an empty phrase");
+  for (int i = 0; i < rules.continuation_phrases_size(); ++i) {
+    if (rules.continuation_phrases(i).empty()) {
+      violations.Add(absl::StrCat("report.continuation_phrases[", i, "]"),
+                     "is empty in the rules file");
     }
   }
-  return absl::OkStatus();
+  return violations.empty() ? absl::OkStatus() : violations.ToStatus();
 }
 
 FigureRules::FigureRules(const fazhi::rules::v1::ReportRules& rules) {

@@ -23,7 +23,7 @@ namespace fazhi::report {
 
 // Checks the figure patterns of a rules file: each names an indicator and at
 // least one measure word and has some condition besides the measure word.
-// InvalidArgument naming the first bad pattern ("report.figures[3]").
+// INVALID_ARGUMENT listing every bad pattern ("report.figures[3]...").
 absl::Status ValidateFigureRules(const fazhi::rules::v1::ReportRules& rules);
 
 // The figure rules of a rule set, decoded once for matching.

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/resource_names.h"
 #include "common/text/utf8.h"
 
 namespace fazhi::report {
@@ -48,7 +49,7 @@ mv1::ReplaceReportObservationsRequest PublicationOf(const v1::Report& report) {
   for (int i : AcceptedFigures(report)) {
     const v1::ExtractedFigure& figure = report.figures(i);
     mv1::Observation* observation = request.add_observations();
-    observation->set_indicator(absl::StrCat("indicators/", figure.indicator()));
+    observation->set_indicator(api::IndicatorName(figure.indicator()));
     observation->set_subject(subject);
     *observation->mutable_period() = figure.period();
     *observation->mutable_quantity() = figure.quantity();

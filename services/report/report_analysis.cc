@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
+#include "common/status/errors.h"
 #include "common/text/utf8.h"
 #include "services/report/figure_extraction.h"
 #include "services/report/text_intake.h"
@@ -98,8 +99,7 @@ bool TakeTextIn(v1::Report& report, errors::FieldViolations& violations) {
     std::string detected;
     auto converted = ToUtf8(report.raw_text(), report.encoding(), &detected);
     if (!converted.ok()) {
-      violations.Add(report.encoding().empty() ? "report.raw_text" : "report.encoding",
-                     std::string(converted.status().message()));
+      errors::AddViolationsOf(converted.status(), violations);
       return false;
     }
     if (converted->size() > kMaxTextBytes) {

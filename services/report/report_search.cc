@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
 #include "common/storage/varint.h"
+#include "common/text/search_text.h"
 #include "common/text/utf8.h"
 
 namespace fazhi::report::search {
@@ -16,8 +18,8 @@ std::vector<std::u32string> Runs(const std::u32string& chars) {
   std::vector<std::u32string> runs;
   std::u32string run;
   for (char32_t c : chars) {
-    c = Fold(c);
-    if (IsIndexed(c)) {
+    c = text::FoldForSearch(c);
+    if (text::IsIndexedCharacter(c)) {
       run.push_back(c);
     } else if (!run.empty()) {
       runs.push_back(std::move(run));
@@ -30,28 +32,12 @@ std::vector<std::u32string> Runs(const std::u32string& chars) {
 
 }  // namespace
 
-char32_t Fold(char32_t c) {
-  if (c >= 0xFF01 && c <= 0xFF5E) c = c - 0xFF01 + 0x21;
-  if (c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
-  return c;
-}
-
-bool IsIndexed(char32_t c) {
-  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  if (c >= 0x2000 && c <= 0x206F) return false;  // general punctuation
-  if (c >= 0x3000 && c <= 0x303F) return false;  // CJK punctuation
-  if (c >= 0xFE30 && c <= 0xFE4F) return false;  // CJK compatibility forms
-  if (c >= 0xFF00 && c <= 0xFF65) return false;  // full-width punctuation (letters fold first)
-  if (c == 0xFFFD || c == 0x00A0 || c == 0xFEFF) return false;
-  return c >= 0x00C0;
-}
-
 std::map<Bigram, std::vector<uint32_t>> IndexBigrams(absl::string_view text) {
   const std::u32string chars = text::DecodeUtf8Lenient(text).chars;
   std::map<Bigram, std::vector<uint32_t>> out;
   for (size_t i = 0; i + 1 < chars.size(); ++i) {
-    const char32_t a = Fold(chars[i]), b = Fold(chars[i + 1]);
-    if (!IsIndexed(a) || !IsIndexed(b)) continue;
+    const char32_t a = text::FoldForSearch(chars[i]), b = text::FoldForSearch(chars[i + 1]);
+    if (!text::IsIndexedCharacter(a) || !text::IsIndexedCharacter(b)) continue;
     out[(static_cast<Bigram>(a) << 21) | b].push_back(static_cast<uint32_t>(i));
   }
   return out;
@@ -75,6 +61,35 @@ bool DecodePositions(absl::string_view bytes, std::vector<uint32_t>* positions) 
     if (!storage::ReadVarint32(bytes, &delta)) return false;
     previous += delta;
     positions->push_back(previous);
+  }
+  return true;
+}
+
+std::string EncodeDocumentPostings(const std::map<Bigram, std::vector<uint32_t>>& bigrams) {
+  std::string out;
+  Bigram previous = 0;
+  for (const auto& [bigram, positions] : bigrams) {
+    storage::AppendVarint(out, bigram - previous);
+    previous = bigram;
+    const std::string encoded = EncodePositions(positions);
+    storage::AppendVarint(out, encoded.size());
+    out += encoded;
+  }
+  return out;
+}
+
+bool DecodeDocumentPostings(absl::string_view bytes, std::vector<DocumentPosting>* postings) {
+  postings->clear();
+  Bigram bigram = 0;
+  while (!bytes.empty()) {
+    uint64_t delta = 0, size = 0;
+    if (!storage::ReadVarint(bytes, &delta) || !storage::ReadVarint(bytes, &size) ||
+        size > bytes.size() || (delta == 0 && !postings->empty())) {
+      return false;
+    }
+    bigram += delta;
+    postings->push_back({bigram, bytes.substr(0, size)});
+    bytes.remove_prefix(size);
   }
   return true;
 }
@@ -148,18 +163,19 @@ bool DecodeBlock(uint32_t first_doc, absl::string_view bytes, std::vector<BlockE
 absl::StatusOr<std::vector<std::u32string>> ParseQuery(absl::string_view query) {
   const std::u32string chars = text::DecodeUtf8Lenient(query).chars;
   if (chars.size() > kMaxQueryChars) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("has ", chars.size(), " characters; the limit is ", kMaxQueryChars));
+    return errors::InvalidField(
+        "query", absl::StrCat("has ", chars.size(), " characters; the limit is ", kMaxQueryChars));
   }
   std::vector<std::u32string> terms = Runs(chars);
-  if (terms.empty()) return absl::InvalidArgumentError("has no word to search for");
+  if (terms.empty()) return errors::InvalidField("query", "has no word to search for");
   if (terms.size() > kMaxTerms) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("has ", terms.size(), " terms; the limit is ", kMaxTerms));
+    return errors::InvalidField(
+        "query", absl::StrCat("has ", terms.size(), " terms; the limit is ", kMaxTerms));
   }
   for (const auto& t : terms) {
     if (t.size() < 2) {
-      return absl::InvalidArgumentError(
+      return errors::InvalidField(
+          "query",
           absl::StrCat("term \"", text::EncodeUtf8(t),
                        "\" has one character; every term needs at least two (the index holds "
                        "character pairs)"));
@@ -197,38 +213,6 @@ std::vector<uint32_t> PhraseMatches(
     }
     if (all) out.push_back(p);
   }
-  return out;
-}
-
-std::string Snippet(absl::string_view text, const std::vector<std::u32string>& terms, size_t at,
-                    size_t width, absl::string_view open, absl::string_view close) {
-  const std::u32string chars = text::DecodeUtf8Lenient(text).chars;
-  if (chars.empty()) return "";
-  at = std::min(at, chars.size() - 1);
-  const size_t begin = at > width / 3 ? at - width / 3 : 0;
-  const size_t end = std::min(chars.size(), begin + width);
-  std::string out;
-  if (begin > 0) out += "…";
-  for (size_t i = begin; i < end;) {
-    size_t matched = 0;
-    for (const auto& t : terms) {
-      if (i + t.size() > chars.size()) continue;
-      bool same = true;
-      for (size_t k = 0; k < t.size() && same; ++k) same = Fold(chars[i + k]) == t[k];
-      if (same) matched = std::max(matched, t.size());
-    }
-    if (matched > 0) {
-      absl::StrAppend(&out, open);
-      for (size_t k = 0; k < matched; ++k) text::AppendUtf8(chars[i + k], &out);
-      absl::StrAppend(&out, close);
-      i += matched;
-      continue;
-    }
-    const char32_t c = chars[i] == U'\n' || chars[i] == U'\r' ? U' ' : chars[i];
-    text::AppendUtf8(c, &out);
-    ++i;
-  }
-  if (end < chars.size()) out += "…";
   return out;
 }
 

@@ -1,13 +1,13 @@
 // Full-text search over reports in Chinese by character bigrams: the
-// tokenizer, the posting encoding, query parsing and snippets. The index
-// itself is written and read by report_store (see the key layout there).
-// Plain C++: no gRPC, no disk.
+// tokenizer, the posting encoding and query parsing. The index itself is
+// written and read by search_index.h (see the key layout there); hits are
+// rendered by search_hits.h. Plain C++: no gRPC, no disk.
 //
-// Text is folded before indexing and querying: full-width ASCII forms
-// (U+FF01..U+FF5E) to ASCII, ASCII letters to lower case. A run is a
-// maximal stretch of indexed characters (letters, digits, CJK; not white
-// space or punctuation); every two adjacent characters of a run are one
-// bigram, recorded with the code-point offset of its first character. A
+// Characters are folded (common/text/search_text.h: full-width forms to
+// ASCII, ASCII letters to lower case) before indexing and querying. A run
+// is a maximal stretch of indexed characters (IsIndexedCharacter: letters,
+// digits, CJK; not white space or punctuation); every two adjacent
+// characters of a run are one bigram, recorded with the code-point offset of its first character. A
 // phrase of n >= 2 characters occurs at p when its i-th bigram occurs at
 // p + i for every i, so phrase matches are exact, with no false positives.
 #ifndef FAZHI_SERVICES_REPORT_REPORT_SEARCH_H_
@@ -27,9 +27,6 @@ namespace fazhi::report::search {
 // Two folded code points packed as (first << 21) | second.
 using Bigram = uint64_t;
 
-char32_t Fold(char32_t c);
-bool IsIndexed(char32_t c);
-
 // Every bigram of `text` (UTF-8, leniently decoded) with its positions in
 // increasing order.
 std::map<Bigram, std::vector<uint32_t>> IndexBigrams(absl::string_view text);
@@ -37,6 +34,17 @@ std::map<Bigram, std::vector<uint32_t>> IndexBigrams(absl::string_view text);
 // Positions as varint deltas, and back. Decode returns false on bad bytes.
 std::string EncodePositions(const std::vector<uint32_t>& positions);
 bool DecodePositions(absl::string_view bytes, std::vector<uint32_t>* positions);
+
+// Every posting of one document, in one value: per bigram in increasing
+// order, varint (bigram - previous bigram; the first from 0), varint size
+// of its positions, the positions as EncodePositions writes them.
+std::string EncodeDocumentPostings(const std::map<Bigram, std::vector<uint32_t>>& bigrams);
+struct DocumentPosting {
+  Bigram bigram;
+  absl::string_view positions;  // into the value's bytes
+};
+// False on malformed bytes.
+bool DecodeDocumentPostings(absl::string_view bytes, std::vector<DocumentPosting>* postings);
 
 // A posting block: the postings of one bigram in consecutive documents,
 // so that reading them is one key per block rather than one per document.
@@ -80,7 +88,7 @@ class BlockReader {
 bool DecodeBlock(uint32_t first_doc, absl::string_view bytes, std::vector<BlockEntry>* entries);
 
 // The query's terms (folded code points), each at least two characters.
-// InvalidArgument naming the query when it has no term, a one-character
+// INVALID_ARGUMENT with a BadRequest naming `query` when it has no term, a one-character
 // term, more than 16 terms or more than 200 characters.
 absl::StatusOr<std::vector<std::u32string>> ParseQuery(absl::string_view query);
 
@@ -100,12 +108,6 @@ std::vector<TermPart> CoveringBigrams(const std::u32string& term);
 // bigram's positions in a document and its offset in the term; sorted.
 std::vector<uint32_t> PhraseMatches(
     const std::vector<std::pair<const std::vector<uint32_t>*, uint32_t>>& parts);
-
-// About `width` code points of `text` around code point `at`, every
-// occurrence of a term inside wrapped in `open`/`close`, line breaks
-// replaced by spaces.
-std::string Snippet(absl::string_view text, const std::vector<std::u32string>& terms, size_t at,
-                    size_t width, absl::string_view open, absl::string_view close);
 
 }  // namespace fazhi::report::search
 

@@ -1,15 +1,16 @@
 #include "services/report/report_service.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
 #include "common/server/caller.h"
 #include "common/status/grpc_status.h"
+#include "common/storage/page_token.h"
 #include "services/report/figure_publishing.h"
 #include "services/report/report_analysis.h"
 #include "services/report/report_search.h"
+#include "services/report/search_hits.h"
 
 namespace fazhi::report {
 
@@ -66,6 +67,7 @@ grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext*,
   api::CheckRegionName(violations, "region", request->region(), /*required=*/false);
   api::CheckYear(violations, "year", request->year(), /*required=*/false);
   api::CheckResourceName(violations, "filer", "units", request->filer(), /*required=*/false);
+  errors::AddViolationsOf(storage::NormalizePageSize(request->page_size()).status(), violations);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListReports(*request), response);
 }
@@ -85,7 +87,7 @@ grpc::Status ReportServiceImpl::SearchReports(grpc::ServerContext*,
                                               v1::SearchReportsResponse* response) {
   errors::FieldViolations violations;
   auto terms = search::ParseQuery(request->query());
-  if (!terms.ok()) violations.Add("query", std::string(terms.status().message()));
+  errors::AddViolationsOf(terms.status(), violations);
   api::CheckRegionName(violations, "region", request->region(), /*required=*/false);
   api::CheckYear(violations, "year", request->year(), /*required=*/false);
   if (!v1::ReportKind_IsValid(request->kind())) {
@@ -96,7 +98,10 @@ grpc::Status ReportServiceImpl::SearchReports(grpc::ServerContext*,
   }
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   const int page_size = request->page_size() == 0 ? 10 : request->page_size();
-  return ReplyWith(store_->SearchReports(*request, *terms, page_size), response);
+  auto page = store_->SearchReports(*request, *terms, page_size);
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  *response = RenderSearchPage(*page, *terms);
+  return grpc::Status::OK;
 }
 
 grpc::Status ReportServiceImpl::PublishReportFigures(grpc::ServerContext* context,
@@ -115,8 +120,7 @@ grpc::Status ReportServiceImpl::PublishReportFigures(grpc::ServerContext* contex
   // The caller's deadline and cancellation carry over to the metrics call.
   auto metrics_context = grpc::ClientContext::FromServerContext(*context);
   metrics_context->set_deadline(
-      std::min(context->deadline(),
-               std::chrono::system_clock::now() + absl::ToChronoMilliseconds(metrics_.timeout)));
+      std::min(context->deadline(), absl::ToChronoTime(store_->Now() + metrics_.timeout)));
   std::string actor = server::ActorOf(*context);
   if (actor == "anonymous") actor = "report_server";
   metrics_context->AddMetadata(server::kActorMetadataKey, actor);

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/status/errors.h"
 
 namespace fazhi::report {
 namespace {
@@ -581,18 +582,19 @@ absl::Status ValidatePartRules(const std::vector<PartRule>& rules) {
     const int part = static_cast<int>(rule.part);
     const std::string where = absl::StrCat("part rule ", r + 1, " (part ", part, ")");
     if (part < 1 || part > 5) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": part must be 1..5"));
+      return errors::InvalidConfiguration(absl::StrCat(where, ": part must be 1..5"));
     }
     if (!seen.insert(rule.part).second) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": a rule for this part came before"));
+      return errors::InvalidConfiguration(
+          absl::StrCat(where, ": a rule for this part came before"));
     }
     if (rule.patterns.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": has no patterns"));
+      return errors::InvalidConfiguration(absl::StrCat(where, ": has no patterns"));
     }
     for (size_t p = 0; p < rule.patterns.size(); ++p) {
       const PartPattern& pattern = rule.patterns[p];
       if (pattern.all_of.empty()) {
-        return absl::InvalidArgumentError(
+        return errors::InvalidConfiguration(
             absl::StrCat(where, ", pattern ", p + 1, ": has no phrases"));
       }
       for (const std::string& phrase : pattern.all_of) {
@@ -600,15 +602,15 @@ absl::Status ValidatePartRules(const std::vector<PartRule>& rules) {
             absl::StrCat(where, ", pattern ", p + 1, ", phrase \"", phrase, "\"");
         const std::u32string decoded = DecodeLenient(phrase);
         if (EncodeUtf8(decoded) != phrase) {
-          return absl::InvalidArgumentError(
+          return errors::InvalidConfiguration(
               absl::StrCat(where, ", pattern ", p + 1, ": a phrase is not valid UTF-8"));
         }
         if (NormalizeForMatch(decoded).empty()) {
-          return absl::InvalidArgumentError(absl::StrCat(at, ": is empty"));
+          return errors::InvalidConfiguration(absl::StrCat(at, ": is empty"));
         }
         const std::string bare = absl::StrReplaceAll(phrase, {{"{year}", ""}, {"{next_year}", ""}});
         if (bare.find_first_of("{}") != std::string::npos) {
-          return absl::InvalidArgumentError(
+          return errors::InvalidConfiguration(
               absl::StrCat(at, ": only {year} and {next_year} may be used as placeholders"));
         }
       }

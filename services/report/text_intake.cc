@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/status/errors.h"
 #include "common/text/utf8.h"
 
 namespace fazhi::report {
@@ -160,6 +161,8 @@ absl::string_view TrimLine(absl::string_view line) {
 absl::StatusOr<std::string> ToUtf8(absl::string_view bytes, absl::string_view declared,
                                    std::string* detected) {
   const std::string name = absl::AsciiStrToUpper(declared);
+  // The bytes are at fault unless an encoding was declared.
+  const absl::string_view field = declared.empty() ? "report.raw_text" : "report.encoding";
   std::string out;
   size_t bad = 0;
   if (name.empty() || name == "UTF-8" || name == "UTF8") {
@@ -169,16 +172,17 @@ absl::StatusOr<std::string> ToUtf8(absl::string_view bytes, absl::string_view de
     }
     if (!name.empty()) {
       auto decoded = text::DecodeUtf8(bytes);
-      return absl::InvalidArgumentError(absl::StrCat(
-          "is declared UTF-8 but is not: ", decoded.ok() ? "" : decoded.status().message()));
+      return errors::InvalidField(field,
+                                  absl::StrCat("is declared UTF-8 but is not: ",
+                                               decoded.ok() ? "" : decoded.status().message()));
     }
     if (Iconv("GB18030", bytes, &out, &bad)) {
       *detected = "GB18030";
       return out;
     }
-    return absl::InvalidArgumentError(
-        absl::StrCat("is neither UTF-8 nor GB18030/GBK: the GB18030 reading fails at byte ", bad,
-                     "; declare the encoding in report.encoding"));
+    return errors::InvalidField(
+        field, absl::StrCat("is neither UTF-8 nor GB18030/GBK: the GB18030 reading fails at byte ",
+                            bad, "; declare the encoding in report.encoding"));
   }
   if (name == "GB18030" || name == "GBK" || name == "GB2312" || name == "CP936") {
     // GB2312 and GBK are subsets of GB18030.
@@ -186,11 +190,11 @@ absl::StatusOr<std::string> ToUtf8(absl::string_view bytes, absl::string_view de
       *detected = name;
       return out;
     }
-    return absl::InvalidArgumentError(
-        absl::StrCat("is not valid ", name, ": ill-formed sequence at byte ", bad));
+    return errors::InvalidField(
+        field, absl::StrCat("is not valid ", name, ": ill-formed sequence at byte ", bad));
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("encoding \"", declared, "\" is not one of UTF-8, GB18030, GBK, GB2312"));
+  return errors::InvalidField(
+      field, absl::StrCat("encoding \"", declared, "\" is not one of UTF-8, GB18030, GBK, GB2312"));
 }
 
 bool LooksLikeHtml(absl::string_view text) {

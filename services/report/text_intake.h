@@ -22,8 +22,9 @@ inline constexpr size_t kMaxReportTextBytes = 4u << 20;
 // "CP936", case-insensitive) converted to UTF-8; with `declared` empty, UTF-8
 // if the bytes are well-formed UTF-8, else GB18030 if they convert without
 // error. A UTF-8 byte-order mark is dropped. Sets `*detected` to "UTF-8" or
-// "GB18030" (or the declared name, upper-cased). InvalidArgument with a
-// message naming the first bad byte when neither reads.
+// "GB18030" (or the declared name, upper-cased). INVALID_ARGUMENT naming
+// the first bad byte when neither reads, with a BadRequest on
+// "report.encoding" when one was declared, else on "report.raw_text".
 absl::StatusOr<std::string> ToUtf8(absl::string_view bytes, absl::string_view declared,
                                    std::string* detected);
 

@@ -197,6 +197,28 @@ TEST(ErrorCatalogueTest, OtherConstructorsCarryCodeAndReason) {
   EXPECT_EQ(resource.resource_name(), "projects/p1");
 }
 
+TEST(ErrorCatalogueTest, StoreAndShutdownConstructorsCarryCodeAndReason) {
+  const std::pair<absl::Status, absl::StatusCode> cases[] = {
+      {DataLoss("report store: a malformed posting block"), absl::StatusCode::kDataLoss},
+      {ResourceExhausted("SEARCH_DOCUMENTS_EXHAUSTED", "no document number is left"),
+       absl::StatusCode::kResourceExhausted},
+      {Cancelled("the store is closing"), absl::StatusCode::kCancelled},
+  };
+  const char* const reasons[] = {"DATA_LOSS", "SEARCH_DOCUMENTS_EXHAUSTED", "CANCELLED"};
+  for (size_t i = 0; i < 3; ++i) {
+    const absl::Status& status = cases[i].first;
+    EXPECT_EQ(status.code(), cases[i].second) << status;
+    EXPECT_FALSE(status.message().empty()) << status;
+    google::rpc::ErrorInfo info;
+    ASSERT_TRUE(GetDetail(status, &info)) << status;
+    EXPECT_EQ(info.reason(), reasons[i]);
+  }
+  // What was damaged first, then where to go from here: a restore.
+  EXPECT_TRUE(absl::StartsWith(cases[0].first.message(), "report store: a malformed posting block"))
+      << cases[0].first;
+  EXPECT_NE(cases[0].first.message().find("restore"), absl::string_view::npos) << cases[0].first;
+}
+
 TEST(AttachDetailTest, ReplacesADetailOfTheSameType) {
   absl::Status status(absl::StatusCode::kInternal, "x");
   google::rpc::ErrorInfo first;

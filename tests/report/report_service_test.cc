@@ -20,12 +20,14 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
+#include "common/storage/key_codec.h"
+#include "common/storage/page_token.h"
 #include "common/text/utf8.h"
 #include "fazhi/report/v1/report_service.grpc.pb.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "services/report/report_search.h"
 #include "services/report/report_store.h"
-#include "tests/testing/in_process_service.h"
+#include "services/report/search_hits.h"
 #include "tests/testing/test_env.h"
 
 namespace fazhi::report {
@@ -77,14 +79,22 @@ class ReportServiceTest : public ::testing::Test {
   void SetUp() override {
     rules_ = testing::ShippedRules();
     ASSERT_FALSE(rules_.version().empty()) << "the shipped rules file did not load";
-    report_.Start(
-        [this](ReportStore* store) { return std::make_unique<ReportServiceImpl>(store, rules_); });
-    stub_ = v1::ReportService::NewStub(report_.channel());
+    auto store = ReportStore::Open(testing::TestStoreOptions(dir_.path()));
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    service_ = std::make_unique<ReportServiceImpl>(store_.get(), rules_);
+    server_ = testing::StartInProcess(service_.get(), kServiceName);
+    stub_ = v1::ReportService::NewStub(testing::Connect(server_->target()));
   }
 
   void TearDown() override {
     stub_.reset();
-    report_.Stop();
+    if (server_ != nullptr) server_->Shutdown();
+    server_.reset();
+    service_.reset();
+    if (store_ != nullptr) {
+      EXPECT_TRUE(store_->Close().ok());
+    }
   }
 
   template <typename Request, typename Response>
@@ -134,7 +144,9 @@ class ReportServiceTest : public ::testing::Test {
 
   testing::TempDir dir_;
   fazhi::rules::v1::RuleSet rules_;
-  testing::InProcessService<ReportStore, ReportServiceImpl> report_{dir_.path(), kServiceName};
+  std::unique_ptr<ReportStore> store_;
+  std::unique_ptr<ReportServiceImpl> service_;
+  std::unique_ptr<server::ServerRunner> server_;
   std::unique_ptr<Stub> stub_;
 };
 
@@ -392,8 +404,7 @@ TEST_F(ReportServiceTest, NonUtf8TextIsRefused) {
   *request.mutable_report() = report;
   v1::Report response;
   grpc::ServerContext context;
-  absl::Status direct =
-      FromGrpcStatus(report_.service()->SubmitReport(&context, &request, &response));
+  absl::Status direct = FromGrpcStatus(service_->SubmitReport(&context, &request, &response));
   EXPECT_EQ(direct.code(), absl::StatusCode::kInvalidArgument) << direct;
   EXPECT_THAT(ViolatedFields(direct), ElementsAre("report.text"));
 
@@ -669,6 +680,80 @@ TEST_F(ReportServiceTest, SearchPagesAndSeesOnlyTheLatestVersion) {
   EXPECT_EQ(response.hits(0).version(), 2);
 }
 
+TEST_F(ReportServiceTest, SearchPageTokensOfAnotherQueryOrFormAreNamed) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(Submit(MakeReport(absl::StrCat("units/310113-dept-", i), "regions/310113", 2023,
+                                  "报告\n一、主要举措和成效\n办结行政复议。\n"),
+                       "")
+                    .ok());
+  }
+  v1::SearchReportsRequest request;
+  request.set_query("行政复议");
+  request.set_page_size(1);
+  v1::SearchReportsResponse response;
+  ASSERT_TRUE(Call(&Stub::SearchReports, request, &response).ok());
+  ASSERT_FALSE(response.next_page_token().empty());
+  v1::SearchReportsRequest other = request;
+  other.set_query("主要举措");
+  other.set_page_token(response.next_page_token());
+  absl::Status s = Call(&Stub::SearchReports, other, &response);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(ViolatedFields(s), ElementsAre("page_token"));
+  // A token this query's fingerprint would accept but with no offset in it.
+  request.set_page_token(storage::EncodePageToken(
+      storage::QueryFingerprint("search?q=行政复议&region=&year=0&kind=0"), "not an offset"));
+  s = Call(&Stub::SearchReports, request, &response);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(ViolatedFields(s), ElementsAre("page_token"));
+}
+
+TEST_F(ReportServiceTest, ListAndSearchReportEveryViolationAtOnce) {
+  v1::ListReportsRequest list;
+  list.set_region("310113");
+  list.set_page_size(-1);
+  v1::ListReportsResponse listed;
+  absl::Status s = Call(&Stub::ListReports, list, &listed);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(ViolatedFields(s), UnorderedElementsAre("region", "page_size"));
+  v1::SearchReportsRequest search;
+  search.set_query("法");
+  search.set_page_size(51);
+  search.set_year(1800);
+  v1::SearchReportsResponse found;
+  s = Call(&Stub::SearchReports, search, &found);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(ViolatedFields(s), UnorderedElementsAre("query", "year", "page_size"));
+}
+
+// Submit and change times come from the store's clock.
+TEST(ReportStoreClockTest, SubmissionsAreStampedByTheInjectedClock) {
+  testing::TempDir dir;
+  auto store = ReportStore::Open(testing::TestStoreOptions(dir.path()));
+  ASSERT_TRUE(store.ok()) << store.status();
+  const absl::Time fixed = absl::FromUnixSeconds(1711000000);
+  (*store)->set_clock([fixed] { return fixed; });
+  auto stored = (*store)->SubmitReport(
+      "", MakeReport("units/310107-justice", "regions/310107", 2020, "报告\n行政复议。\n"), "");
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->submit_time().seconds(), 1711000000);
+  auto changes = (*store)->ChangesAfter(0, 10);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->size(), 1u);
+  EXPECT_EQ((*changes)[0].time().seconds(), 1711000000);
+  EXPECT_TRUE((*store)->Close().ok());
+}
+
+// One page of a search straight from the store, rendered as the service
+// renders it.
+absl::StatusOr<v1::SearchReportsResponse> SearchAndRender(ReportStore& store,
+                                                          const v1::SearchReportsRequest& request,
+                                                          const std::vector<std::u32string>& terms,
+                                                          int page_size) {
+  auto page = store.SearchReports(request, terms, page_size);
+  if (!page.ok()) return page.status();
+  return RenderSearchPage(*page, terms);
+}
+
 // The index survives a restart: the document table is rebuilt from the store.
 TEST(ReportStoreSearchTest, SearchAfterReopen) {
   testing::TempDir dir;
@@ -686,30 +771,80 @@ TEST(ReportStoreSearchTest, SearchAfterReopen) {
   request.set_query("行政复议");
   auto terms = search::ParseQuery(request.query());
   ASSERT_TRUE(terms.ok());
-  auto response = (*store)->SearchReports(request, *terms, 10);
+  auto response = SearchAndRender(**store, request, *terms, 10);
   ASSERT_TRUE(response.ok()) << response.status();
   ASSERT_EQ(response->hits_size(), 1);
   EXPECT_EQ(response->hits(0).region(), "regions/310107");
 }
 
-// Folded postings ('B' blocks) must answer exactly as unfolded ones ('b'
-// keys): store A folds, store B never does, both get the same submissions.
-class FoldedSearchTest : public ::testing::Test {
+// A store written before postings waited in one key per document holds one
+// 'b' key per (bigram, document): Open moves them into blocks.
+TEST(ReportStoreSearchTest, PerBigramKeysOfEarlierVersionsAreCompactedAtOpen) {
+  testing::TempDir dir;
+  const std::string text = "普陀区司法局报告\n共收到行政复议348件。\n";
+  {
+    auto store = ReportStore::Open(testing::TestStoreOptions(dir.path()));
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE(
+        (*store)
+            ->SubmitReport("", MakeReport("units/310107-justice", "regions/310107", 2020, text), "")
+            .ok());
+    // Rewrite the document's postings the way earlier versions stored them.
+    rocksdb::ColumnFamilyHandle* search = (*store)->store().family(keys::Family::kSearch);
+    auto waiting = (*store)->store().NewPrefixIterator(search, "w", nullptr);
+    waiting->Seek("w");
+    ASSERT_TRUE(waiting->Valid()) << "the submission's postings wait under a 'w' key";
+    storage::KeyReader reader(absl::string_view(waiting->key().data(), waiting->key().size()));
+    char tag = 0;
+    uint32_t doc = 0;
+    ASSERT_TRUE(reader.ReadTag(&tag) && reader.ReadUint32(&doc));
+    waiting.reset();
+    rocksdb::WriteBatch batch;
+    batch.Delete(search, storage::KeyBuilder('w').AddUint32(doc).Build());
+    for (const auto& [bigram, positions] : search::IndexBigrams(text)) {
+      batch.Put(search, storage::KeyBuilder('b').AddUint64(bigram).AddUint32(doc).Build(),
+                search::EncodePositions(positions));
+    }
+    ASSERT_TRUE((*store)->store().Write(&batch).ok());
+    ASSERT_TRUE((*store)->Close().ok());
+  }
+  auto store = ReportStore::Open(testing::TestStoreOptions(dir.path()));
+  ASSERT_TRUE(store.ok()) << store.status();
+  {
+    auto per_bigram = (*store)->store().NewPrefixIterator(
+        (*store)->store().family(keys::Family::kSearch), "b", nullptr);
+    per_bigram->Seek("b");
+    EXPECT_FALSE(per_bigram->Valid());
+  }
+  EXPECT_EQ((*store)->search_index().DocumentsAwaitingCompaction(), 0u);
+  v1::SearchReportsRequest request;
+  request.set_query("行政复议348");
+  auto response = SearchAndRender(**store, request, *search::ParseQuery(request.query()), 10);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->hits_size(), 1);
+  EXPECT_EQ(response->hits(0).region(), "regions/310107");
+  EXPECT_TRUE((*store)->Close().ok());
+}
+
+// Postings compacted into blocks ('B') must answer exactly as waiting ones
+// ('w' keys, inverted in memory): store A compacts, store B never does, both
+// get the same submissions.
+class CompactedSearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (auto* s : {&folded_, &unfolded_}) {
+    for (auto* s : {&compacted_, &waiting_}) {
       auto options =
-          testing::TestStoreOptions(absl::StrCat(dir_.path(), s == &folded_ ? "/a" : "/b"));
+          testing::TestStoreOptions(absl::StrCat(dir_.path(), s == &compacted_ ? "/a" : "/b"));
       options.sync_writes = false;
       auto store = ReportStore::Open(options);
       ASSERT_TRUE(store.ok()) << store.status();
       *s = *std::move(store);
-      (*s)->set_search_fold_every(uint64_t{1} << 40);  // only when the test says
+      (*s)->search_index().set_compact_every(uint64_t{1} << 40);  // only when the test says
     }
   }
 
   void SubmitToBoth(const v1::Report& report) {
-    for (auto* s : {&folded_, &unfolded_}) ASSERT_TRUE((*s)->SubmitReport("", report, "").ok());
+    for (auto* s : {&compacted_, &waiting_}) ASSERT_TRUE((*s)->SubmitReport("", report, "").ok());
   }
 
   // Every query's pages, serialized, from one store.
@@ -725,7 +860,7 @@ class FoldedSearchTest : public ::testing::Test {
         auto terms = search::ParseQuery(q);
         EXPECT_TRUE(terms.ok());
         for (int page = 0; page < 3; ++page) {
-          auto response = store.SearchReports(request, *terms, 7);
+          auto response = SearchAndRender(store, request, *terms, 7);
           EXPECT_TRUE(response.ok()) << response.status();
           if (!response.ok()) return out;
           out.push_back(absl::StrCat(q, region, ":", response->total_size(), ":",
@@ -741,13 +876,13 @@ class FoldedSearchTest : public ::testing::Test {
   int Total(ReportStore& store, const std::string& query) {
     v1::SearchReportsRequest request;
     request.set_query(query);
-    auto response = store.SearchReports(request, *search::ParseQuery(query), 10);
+    auto response = SearchAndRender(store, request, *search::ParseQuery(query), 10);
     EXPECT_TRUE(response.ok()) << response.status();
     return response.ok() ? response->total_size() : -1;
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<ReportStore> folded_, unfolded_;
+  std::unique_ptr<ReportStore> compacted_, waiting_;
 };
 
 // Report i; every 997th from the 5th has the rare words, unless `rare` says.
@@ -758,70 +893,71 @@ v1::Report Numbered(int i, const std::string& extra = "", bool rare = true) {
                                  rare && i % 997 == 5 ? "罕见词组合。" : "", extra, "\n"));
 }
 
-TEST_F(FoldedSearchTest, FoldedPostingsAnswerAsUnfoldedOnes) {
+TEST_F(CompactedSearchTest, CompactedPostingsAnswerAsWaitingOnes) {
   SubmitToBoth(Baoshan2023());
   SubmitToBoth(Putuo2020());
   // Enough documents that "行政复议" fills several blocks and the rare
   // phrase makes the join seek across them.
   for (int i = 0; i < 2500; ++i) SubmitToBoth(Numbered(i));
-  const auto expected = Answers(*unfolded_);
-  EXPECT_EQ(Total(*unfolded_, "行政复议"), 2502);
-  EXPECT_EQ(Total(*unfolded_, "罕见词组合"), 3);
+  const auto expected = Answers(*waiting_);
+  EXPECT_EQ(Total(*waiting_, "行政复议"), 2502);
+  EXPECT_EQ(Total(*waiting_, "罕见词组合"), 3);
 
-  EXPECT_EQ(folded_->UnfoldedSearchDocs(), 2502u);
-  ASSERT_TRUE(folded_->FoldSearchPostings().ok());
-  EXPECT_EQ(folded_->UnfoldedSearchDocs(), 0u);
-  EXPECT_EQ(Answers(*folded_), expected);
-  // Nothing is left unfolded: a fold moved every 'b' key.
+  EXPECT_EQ(compacted_->search_index().DocumentsAwaitingCompaction(), 2502u);
+  ASSERT_TRUE(compacted_->search_index().CompactPostings().ok());
+  EXPECT_EQ(compacted_->search_index().DocumentsAwaitingCompaction(), 0u);
+  EXPECT_EQ(Answers(*compacted_), expected);
+  // Nothing is left waiting: a compaction moved every 'w' key's postings.
   {
-    auto fresh = folded_->store().NewPrefixIterator(
-        folded_->store().family(fazhi::report::keys::Family::kSearch), "b", nullptr);
-    fresh->Seek("b");
-    EXPECT_FALSE(fresh->Valid());
+    auto waiting = compacted_->store().NewPrefixIterator(
+        compacted_->store().family(keys::Family::kSearch), "w", nullptr);
+    waiting->Seek("w");
+    EXPECT_FALSE(waiting->Valid());
   }
 
-  // New versions of folded documents (the rare words gone, new ones in),
-  // and new documents, unfolded on top of the blocks.
+  // New versions of compacted documents (the rare words gone, new ones in),
+  // and new documents, waiting on top of the blocks.
   for (int i : {5, 1002, 1999}) {
     SubmitToBoth(Numbered(i, "新版独有词。", /*rare=*/false));
   }
   for (int i = 2500; i < 2520; ++i) SubmitToBoth(Numbered(i));
-  const auto mixed = Answers(*unfolded_);
-  EXPECT_EQ(Total(*unfolded_, "罕见词组合"), 0) << "the rare words were only in the old versions";
-  EXPECT_EQ(Total(*unfolded_, "新版独有词"), 3);
-  EXPECT_EQ(Total(*unfolded_, "行政复议"), 2522);
-  EXPECT_EQ(Answers(*folded_), mixed);
+  const auto mixed = Answers(*waiting_);
+  EXPECT_EQ(Total(*waiting_, "罕见词组合"), 0) << "the rare words were only in the old versions";
+  EXPECT_EQ(Total(*waiting_, "新版独有词"), 3);
+  EXPECT_EQ(Total(*waiting_, "行政复议"), 2522);
+  EXPECT_EQ(Answers(*compacted_), mixed);
 
-  ASSERT_TRUE(folded_->FoldSearchPostings().ok());
-  EXPECT_EQ(Answers(*folded_), mixed);
+  ASSERT_TRUE(compacted_->search_index().CompactPostings().ok());
+  EXPECT_EQ(Answers(*compacted_), mixed);
 
   // And after a restart.
-  ASSERT_TRUE(folded_->Close().ok());
-  folded_.reset();
+  ASSERT_TRUE(compacted_->Close().ok());
+  compacted_.reset();
   auto options = testing::TestStoreOptions(dir_.path() + "/a");
   auto reopened = ReportStore::Open(options);
   ASSERT_TRUE(reopened.ok()) << reopened.status();
-  EXPECT_EQ((*reopened)->UnfoldedSearchDocs(), 0u);
+  EXPECT_EQ((*reopened)->search_index().DocumentsAwaitingCompaction(), 0u);
   EXPECT_EQ(Answers(**reopened), mixed);
 }
 
-TEST_F(FoldedSearchTest, TheBackgroundThreadFoldsWhileReportsAndNewVersionsArrive) {
-  folded_->set_search_fold_every(8);
-  // Folds run while submissions continue, new versions among them, so some
-  // replaced documents' postings are read by a fold after the submission
-  // deleted them (they must stay dead in the blocks).
+TEST_F(CompactedSearchTest, TheBackgroundThreadCompactsWhileReportsAndNewVersionsArrive) {
+  compacted_->search_index().set_compact_every(8);
+  // Compactions run while submissions continue, new versions among them, so
+  // some replaced documents' postings are read by a compaction after the
+  // submission deleted them (they must stay dead in the blocks).
   for (int i = 0; i < 600; ++i) {
     SubmitToBoth(Numbered(i));
     if (i % 7 == 6) SubmitToBoth(Numbered(i - 3, "新版独有词。", /*rare=*/false));
   }
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
-  while (folded_->UnfoldedSearchDocs() >= 8 && absl::Now() < deadline) {
+  while (compacted_->search_index().DocumentsAwaitingCompaction() >= 8 && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(10));
   }
-  EXPECT_LT(folded_->UnfoldedSearchDocs(), 8u);
-  EXPECT_GT(unfolded_->UnfoldedSearchDocs(), 600u) << "the other store never folds";
-  EXPECT_EQ(Total(*unfolded_, "新版独有词"), 85);
-  EXPECT_EQ(Answers(*folded_), Answers(*unfolded_));
+  EXPECT_LT(compacted_->search_index().DocumentsAwaitingCompaction(), 8u);
+  EXPECT_GT(waiting_->search_index().DocumentsAwaitingCompaction(), 600u)
+      << "the other store never compacts";
+  EXPECT_EQ(Total(*waiting_, "新版独有词"), 85);
+  EXPECT_EQ(Answers(*compacted_), Answers(*waiting_));
 }
 
 }  // namespace

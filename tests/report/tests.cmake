@@ -7,9 +7,12 @@ fazhi_cc_test(NAME report_test LABELS integration
     report/figure_extraction_test.cc
     report/text_intake_test.cc
     report/report_search_test.cc
+    report/search_hits_test.cc
     report/report_watch_test.cc
     report/report_publishing_test.cc
+    report/report_migration_test.cc
   DEPS report_lib metrics_lib fazhi_test_env)
+target_compile_definitions(report_test PRIVATE FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 
 # Benchmark (not registered with CTest): build/tests/report_bench --help in
 # its header. Prints throughput and search p50/p99 next to SQLite FTS5.
