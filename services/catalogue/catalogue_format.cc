@@ -1,5 +1,3 @@
-#include "services/catalogue/catalogue_format.h"
-
 #include <memory>
 #include <string>
 

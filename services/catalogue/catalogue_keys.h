@@ -39,9 +39,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "common/storage/families.h"
+#include "common/storage/store_format.h"
 
 namespace fazhi::catalogue::keys {
 
@@ -99,5 +101,13 @@ uint64_t FormatOneChangeSequence(absl::string_view key);
 std::string TrailingId(absl::string_view key, int strings_before, int uints_before);
 
 }  // namespace fazhi::catalogue::keys
+
+namespace fazhi::catalogue {
+
+// One step per format below keys::kStoreFormat, for storage::UpgradeFormat
+// (catalogue_format.cc).
+std::vector<storage::FormatMigration> CatalogueMigrations();
+
+}  // namespace fazhi::catalogue
 
 #endif  // FAZHI_SERVICES_CATALOGUE_CATALOGUE_KEYS_H_

@@ -10,7 +10,6 @@
 #include "common/storage/scan.h"
 #include "common/storage/store_format.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/catalogue/catalogue_format.h"
 #include "services/catalogue/catalogue_keys.h"
 #include "services/catalogue/catalogue_rules.h"
 #include "services/catalogue/storage/catalogue_records.pb.h"

@@ -1,5 +1,3 @@
-#include "services/metrics/metrics_format.h"
-
 #include <string>
 
 #include "common/status/errors.h"

@@ -48,9 +48,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "common/storage/families.h"
+#include "common/storage/store_format.h"
 #include "fazhi/metrics/v1/metrics_service.pb.h"
 
 namespace fazhi::metrics::keys {
@@ -103,5 +105,13 @@ uint64_t RulesChangeSequence(absl::string_view key);
 std::string FormatOneRulesInForce();
 
 }  // namespace fazhi::metrics::keys
+
+namespace fazhi::metrics {
+
+// One step per format below keys::kStoreFormat, for storage::UpgradeFormat
+// (metrics_format.cc).
+std::vector<storage::FormatMigration> MetricsMigrations();
+
+}  // namespace fazhi::metrics
 
 #endif  // FAZHI_SERVICES_METRICS_METRICS_KEYS_H_

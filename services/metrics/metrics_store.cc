@@ -21,7 +21,6 @@
 #include "common/storage/store_format.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/metrics/metrics_format.h"
 #include "services/metrics/metrics_keys.h"
 #include "services/metrics/metrics_pending_writes.h"
 #include "services/metrics/metrics_rules.h"
