@@ -13,7 +13,8 @@
 //      through);
 //   3. our own rules for this suite (ownChecks below), most of them tied to
 //      the source: flag names from ABSL_FLAG, service names from the protos,
-//      which binaries open a store or read the rules file from their main.cc.
+//      which binaries open a store or read the rules file from their main.cc,
+//      which flags and backends each has from every source of its folder.
 'use strict';
 
 const fs = require('fs');
@@ -56,6 +57,11 @@ function readSourceFacts(root) {
     const text = fs.readFileSync(path.join(root, file), 'utf8');
     return [...text.matchAll(/ABSL_FLAG\(\s*[^,]+,\s*([a-z0-9_]+)\s*,/g)].map((m) => m[1]);
   };
+  // A service's own sources: every .cc of its folder (its flags may live
+  // beside main.cc, e.g. services/gateway/gateway_flags.cc).
+  const serviceSources = (name) =>
+    fs.readdirSync(path.join(root, 'services', name)).filter((f) => f.endsWith('.cc')).sort()
+      .map((f) => path.join('services', name, f));
   // Every server links both: the common server flags and the TLS flags.
   const common = [...flagNames('common/server/service_main.cc'), ...flagNames('common/server/tls_flags.cc')];
   const services = {};
@@ -76,14 +82,15 @@ function readSourceFacts(root) {
       rules: main.includes('RulesPathFromFlags'),
       // The services it dials: an address flag named after one (--metrics=…).
       calls: new Set(),
-      flags: new Set([...common, ...flagNames(mainFile), ...ABSL_BUILTIN_FLAGS]),
+      flags: new Set([...common, ...serviceSources(name).flatMap(flagNames), ...ABSL_BUILTIN_FLAGS]),
     };
   }
   if (Object.keys(services).length === 0) throw new Error(`no services found under ${dir}`);
   for (const [name, svc] of Object.entries(services)) {
-    const main = fs.readFileSync(path.join(root, 'services', name, 'main.cc'), 'utf8');
+    const sources = serviceSources(name).map((f) => fs.readFileSync(path.join(root, f), 'utf8'));
     for (const other of Object.keys(services)) {
-      if (other !== name && new RegExp(`ABSL_FLAG\\(std::string,\\s*${other},`).test(main)) svc.calls.add(other);
+      const flag = new RegExp(`ABSL_FLAG\\(std::string,\\s*${other},`);
+      if (other !== name && sources.some((text) => flag.test(text))) svc.calls.add(other);
     }
   }
   const rules = fs.readFileSync(path.join(root, 'data/rules.textproto'), 'utf8');
