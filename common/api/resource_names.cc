@@ -3,7 +3,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/storage/page_token.h"
 #include "common/text/utf8.h"
 
 namespace fazhi::api {
@@ -149,9 +148,5 @@ bool CheckRequestId(errors::FieldViolations& violations, absl::string_view field
 }
 
 std::string RegionCodeOf(absl::string_view name) { return IdOf("regions", name); }
-
-bool CheckPageSize(errors::FieldViolations& violations, int page_size) {
-  return !errors::AddViolationsOf(storage::NormalizePageSize(page_size).status(), violations);
-}
 
 }  // namespace fazhi::api

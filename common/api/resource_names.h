@@ -65,11 +65,6 @@ bool CheckRequestId(errors::FieldViolations& violations, absl::string_view field
 // region's.
 std::string RegionCodeOf(absl::string_view name);
 
-// A List request's page_size, checked as the store will page with it
-// (storage::NormalizePageSize), so that a bad size is reported with the
-// request's other faults rather than after them.
-bool CheckPageSize(errors::FieldViolations& violations, int page_size);
-
 }  // namespace fazhi::api
 
 #endif  // FAZHI_COMMON_API_RESOURCE_NAMES_H_

@@ -57,6 +57,10 @@ absl::StatusOr<int> NormalizePageSize(int requested, int default_size, int max_s
   return requested > max_size ? max_size : requested;
 }
 
+bool CheckPageSize(errors::FieldViolations& violations, int page_size) {
+  return !errors::AddViolationsOf(NormalizePageSize(page_size).status(), violations);
+}
+
 std::string PageCursor::NextToken(absl::string_view last_key) const {
   return last_key.empty() ? std::string() : EncodePageToken(fingerprint, last_key);
 }

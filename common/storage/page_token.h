@@ -33,6 +33,11 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fi
 // is clamped, negative is INVALID_ARGUMENT on `page_size`.
 absl::StatusOr<int> NormalizePageSize(int requested, int default_size = 100, int max_size = 1000);
 
+// A List request's page_size, checked as StartPage will page with it, so
+// that a handler reports a bad size with the request's other faults rather
+// than after them. False (and a violation added) when it is bad.
+bool CheckPageSize(errors::FieldViolations& violations, int page_size);
+
 // Where one page of a List starts: the start of every List method.
 struct PageCursor {
   int page_size = 0;

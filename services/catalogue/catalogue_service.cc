@@ -5,6 +5,7 @@
 #include "common/api/resource_names.h"
 #include "common/server/caller.h"
 #include "common/status/grpc_status.h"
+#include "common/storage/page_token.h"
 #include "services/catalogue/catalogue_rules.h"
 
 namespace fazhi::catalogue {
@@ -44,7 +45,7 @@ grpc::Status CatalogueServiceImpl::ListRegions(grpc::ServerContext*,
                                                v1::ListRegionsResponse* response) {
   errors::FieldViolations violations;
   api::CheckRegionName(violations, "parent", request->parent(), /*required=*/false);
-  api::CheckPageSize(violations, request->page_size());
+  storage::CheckPageSize(violations, request->page_size());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListRegions(*request), response);
 }
@@ -75,7 +76,7 @@ grpc::Status CatalogueServiceImpl::ListUnits(grpc::ServerContext*,
                                              v1::ListUnitsResponse* response) {
   errors::FieldViolations violations;
   api::CheckRegionName(violations, "region", request->region(), /*required=*/false);
-  api::CheckPageSize(violations, request->page_size());
+  storage::CheckPageSize(violations, request->page_size());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListUnits(*request), response);
 }
@@ -191,7 +192,7 @@ grpc::Status CatalogueServiceImpl::ListProjects(grpc::ServerContext*,
                                                 v1::ListProjectsResponse* response) {
   errors::FieldViolations violations;
   ValidateListProjects(*request, violations);
-  api::CheckPageSize(violations, request->page_size());
+  storage::CheckPageSize(violations, request->page_size());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListProjects(*request), response);
 }
@@ -249,7 +250,7 @@ grpc::Status CatalogueServiceImpl::ListChanges(grpc::ServerContext*,
   } else {
     api::CheckResourceName(violations, "resource", "projects", resource);
   }
-  api::CheckPageSize(violations, request->page_size());
+  storage::CheckPageSize(violations, request->page_size());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListChanges(*request), response);
 }

@@ -12,6 +12,7 @@
 #include "common/api/resource_names.h"
 #include "common/server/caller.h"
 #include "common/status/grpc_status.h"
+#include "common/storage/page_token.h"
 #include "common/text/quantity_proto.h"
 #include "google/rpc/status.pb.h"
 #include "services/metrics/metrics_quality.h"
@@ -153,7 +154,7 @@ grpc::Status MetricsServiceImpl::ListObservations(grpc::ServerContext*,
       !api::IsIndicatorCode(api::IdOf("indicators", request->indicator()))) {
     violations.Add("indicator", "must be \"indicators/{code}\"");
   }
-  api::CheckPageSize(violations, request->page_size());
+  storage::CheckPageSize(violations, request->page_size());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListObservations(*request), response);
 }
@@ -278,7 +279,7 @@ grpc::Status MetricsServiceImpl::ListObservationHistory(
     v1::ListObservationHistoryResponse* response) {
   errors::FieldViolations violations;
   CheckObservationName(violations, "name", request->name());
-  api::CheckPageSize(violations, request->page_size());
+  storage::CheckPageSize(violations, request->page_size());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(
       store_->ListObservationHistory(api::IdOf("observations", request->name()), *request),
