@@ -29,14 +29,26 @@ std::string EncodePageToken(uint64_t fingerprint, absl::string_view last_key) {
   return absl::WebSafeBase64Escape(raw);
 }
 
-absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fingerprint) {
-  if (token.empty()) return std::string();
+namespace {
+
+// The raw bytes of a well-formed token (version, fingerprint, key), or
+// INVALID_ARGUMENT naming `page_token`.
+absl::StatusOr<std::string> UnwrapPageToken(absl::string_view token) {
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 9 || raw[0] != kTokenVersion) {
     return errors::InvalidField("page_token",
                                 "is not a token this service issued; start again without it");
   }
-  KeyReader reader(absl::string_view(raw).substr(1, 8));
+  return raw;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fingerprint) {
+  if (token.empty()) return std::string();
+  auto raw = UnwrapPageToken(token);
+  if (!raw.ok()) return raw.status();
+  KeyReader reader(absl::string_view(*raw).substr(1, 8));
   uint64_t got = 0;
   reader.ReadUint64(&got);
   if (got != fingerprint) {
@@ -45,7 +57,7 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fi
         "was issued for a different query; keep every filter the same while paging, or start "
         "again without a token");
   }
-  return raw.substr(9);
+  return raw->substr(9);
 }
 
 absl::StatusOr<int> NormalizePageSize(int requested, int default_size, int max_size) {
@@ -59,6 +71,11 @@ absl::StatusOr<int> NormalizePageSize(int requested, int default_size, int max_s
 
 bool CheckPageSize(errors::FieldViolations& violations, int page_size) {
   return !errors::AddViolationsOf(NormalizePageSize(page_size).status(), violations);
+}
+
+bool CheckPageToken(errors::FieldViolations& violations, absl::string_view page_token) {
+  if (page_token.empty()) return true;
+  return !errors::AddViolationsOf(UnwrapPageToken(page_token).status(), violations);
 }
 
 std::string PageCursor::NextToken(absl::string_view last_key) const {

@@ -33,10 +33,13 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fi
 // is clamped, negative is INVALID_ARGUMENT on `page_size`.
 absl::StatusOr<int> NormalizePageSize(int requested, int default_size = 100, int max_size = 1000);
 
-// A List request's page_size, checked as StartPage will page with it, so
-// that a handler reports a bad size with the request's other faults rather
-// than after them. False (and a violation added) when it is bad.
+// A List request's page_size and the form of its page_token, checked as
+// StartPage will read them, so that a handler reports them with the
+// request's other faults rather than after them. Whether a token was issued
+// for this very query needs the store's query fingerprint: StartPage checks
+// that. Each returns false, and adds a violation, when the value is bad.
 bool CheckPageSize(errors::FieldViolations& violations, int page_size);
+bool CheckPageToken(errors::FieldViolations& violations, absl::string_view page_token);
 
 // Where one page of a List starts: the start of every List method.
 struct PageCursor {

@@ -46,6 +46,7 @@ grpc::Status CatalogueServiceImpl::ListRegions(grpc::ServerContext*,
   errors::FieldViolations violations;
   api::CheckRegionName(violations, "parent", request->parent(), /*required=*/false);
   storage::CheckPageSize(violations, request->page_size());
+  storage::CheckPageToken(violations, request->page_token());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListRegions(*request), response);
 }
@@ -77,6 +78,7 @@ grpc::Status CatalogueServiceImpl::ListUnits(grpc::ServerContext*,
   errors::FieldViolations violations;
   api::CheckRegionName(violations, "region", request->region(), /*required=*/false);
   storage::CheckPageSize(violations, request->page_size());
+  storage::CheckPageToken(violations, request->page_token());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListUnits(*request), response);
 }
@@ -193,6 +195,7 @@ grpc::Status CatalogueServiceImpl::ListProjects(grpc::ServerContext*,
   errors::FieldViolations violations;
   ValidateListProjects(*request, violations);
   storage::CheckPageSize(violations, request->page_size());
+  storage::CheckPageToken(violations, request->page_token());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListProjects(*request), response);
 }
@@ -251,6 +254,7 @@ grpc::Status CatalogueServiceImpl::ListChanges(grpc::ServerContext*,
     api::CheckResourceName(violations, "resource", "projects", resource);
   }
   storage::CheckPageSize(violations, request->page_size());
+  storage::CheckPageToken(violations, request->page_token());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListChanges(*request), response);
 }

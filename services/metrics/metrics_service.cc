@@ -155,6 +155,7 @@ grpc::Status MetricsServiceImpl::ListObservations(grpc::ServerContext*,
     violations.Add("indicator", "must be \"indicators/{code}\"");
   }
   storage::CheckPageSize(violations, request->page_size());
+  storage::CheckPageToken(violations, request->page_token());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListObservations(*request), response);
 }
@@ -280,6 +281,7 @@ grpc::Status MetricsServiceImpl::ListObservationHistory(
   errors::FieldViolations violations;
   CheckObservationName(violations, "name", request->name());
   storage::CheckPageSize(violations, request->page_size());
+  storage::CheckPageToken(violations, request->page_token());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(
       store_->ListObservationHistory(api::IdOf("observations", request->name()), *request),

@@ -67,7 +67,8 @@ grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext*,
   api::CheckRegionName(violations, "region", request->region(), /*required=*/false);
   api::CheckYear(violations, "year", request->year(), /*required=*/false);
   api::CheckResourceName(violations, "filer", "units", request->filer(), /*required=*/false);
-  errors::AddViolationsOf(storage::NormalizePageSize(request->page_size()).status(), violations);
+  storage::CheckPageSize(violations, request->page_size());
+  storage::CheckPageToken(violations, request->page_token());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->ListReports(*request), response);
 }
@@ -96,6 +97,7 @@ grpc::Status ReportServiceImpl::SearchReports(grpc::ServerContext*,
   if (request->page_size() < 0 || request->page_size() > 50) {
     violations.Add("page_size", absl::StrCat("must be 0..50, got ", request->page_size()));
   }
+  storage::CheckPageToken(violations, request->page_token());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   const int page_size = request->page_size() == 0 ? 10 : request->page_size();
   auto page = store_->SearchReports(*request, *terms, page_size);

@@ -717,6 +717,19 @@ TEST_F(CatalogueServiceTest, GeneratedProjectIdDoesNotCollideWithAChosenOne) {
   EXPECT_EQ(ListProjectNames(2023, "regions/310113").size(), 3u);
 }
 
+// A List request with a bad filter, a bad page size and a page token that
+// this service never issued hears about all three at once.
+TEST_F(CatalogueServiceTest, AListNamesEveryBadFieldTheTokenIncluded) {
+  v1::ListUnitsRequest request;
+  request.set_region("regions/31011x");
+  request.set_page_size(-1);
+  request.set_page_token("not-a-token!");
+  v1::ListUnitsResponse response;
+  const absl::Status s = Call(&Stub::ListUnits, request, &response);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(s), ElementsAre("region", "page_size", "page_token")) << s;
+}
+
 TEST_F(CatalogueServiceTest, ListUnitsByRegion) {
   ASSERT_NO_FATAL_FAILURE(CreateCatalogueBasics());
   ASSERT_TRUE(CreateUnit("310113-justice",

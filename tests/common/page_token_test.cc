@@ -213,5 +213,22 @@ TEST(NormalizePageSizeTest, NegativeIsInvalidArgumentNamingPageSize) {
   }
 }
 
+TEST(CheckPageTest, SizeAndTokenFormAreCheckedTheWayStartPageReadsThem) {
+  errors::FieldViolations violations;
+  EXPECT_TRUE(CheckPageSize(violations, 0));
+  EXPECT_TRUE(CheckPageToken(violations, ""));
+  EXPECT_TRUE(CheckPageToken(violations, EncodePageToken(QueryFingerprint("q"), "k")));
+  EXPECT_TRUE(violations.empty());
+  EXPECT_FALSE(CheckPageSize(violations, -3));
+  EXPECT_FALSE(CheckPageToken(violations, "not-a-token!"));
+  ASSERT_EQ(violations.size(), 2u);
+  EXPECT_EQ(violations.bad_request().field_violations(0).field(), "page_size");
+  EXPECT_EQ(violations.bad_request().field_violations(1).field(), "page_token");
+  // A token for another query is well formed: only StartPage, which knows
+  // the query, refuses it.
+  auto other = StartPage(10, EncodePageToken(QueryFingerprint("other"), "k"), "q");
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace fazhi::storage
