@@ -9,6 +9,13 @@ namespace fazhi::errors {
 namespace {
 
 absl::Status WithErrorInfo(absl::Status status, absl::string_view reason) {
+  if (status.message().size() > kMaxMessageBytes) {
+    absl::Status shorter(status.code(), Shorten(status.message(), kMaxMessageBytes));
+    status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
+      shorter.SetPayload(type_url, payload);
+    });
+    status = std::move(shorter);
+  }
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
   info.set_domain(std::string(kErrorDomain));
@@ -19,9 +26,9 @@ absl::Status WithErrorInfo(absl::Status status, absl::string_view reason) {
 google::rpc::ResourceInfo MakeResourceInfo(absl::string_view type, absl::string_view name,
                                            absl::string_view description) {
   google::rpc::ResourceInfo info;
-  info.set_resource_type(std::string(type));
-  info.set_resource_name(std::string(name));
-  info.set_description(std::string(description));
+  info.set_resource_type(Shorten(type));
+  info.set_resource_name(Shorten(name));
+  info.set_description(Shorten(description));
   return info;
 }
 
@@ -32,7 +39,19 @@ void AttachDetail(absl::Status& status, const google::protobuf::Message& detail)
                     absl::Cord(detail.SerializeAsString()));
 }
 
+std::string Shorten(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  // Back up to the first byte of a code point (continuation bytes are 10xxxxxx).
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return absl::StrCat(text.substr(0, cut), "…(", text.size(), " bytes)");
+}
+
 void FieldViolations::Add(std::string field, std::string description) {
+  ++total_;
+  if (violations_.size() >= kMaxViolationsListed) return;
+  field = Shorten(field);
+  description = Shorten(description);
   violations_.push_back(absl::StrCat(field, ": ", description));
   auto* violation = bad_request_.add_field_violations();
   violation->set_field(std::move(field));
@@ -46,8 +65,12 @@ void FieldViolations::AddAll(absl::string_view prefix, const FieldViolations& ot
 }
 
 absl::Status FieldViolations::ToStatus() const {
+  std::string listed = absl::StrJoin(violations_, "; ");
+  if (total_ > violations_.size()) {
+    absl::StrAppend(&listed, "; and ", total_ - violations_.size(), " more");
+  }
   absl::Status status(absl::StatusCode::kInvalidArgument,
-                      absl::StrCat("invalid request: ", absl::StrJoin(violations_, "; ")));
+                      absl::StrCat("invalid request: ", listed));
   AttachDetail(status, bad_request_);
   return WithErrorInfo(std::move(status), "INVALID_FIELD");
 }
@@ -83,8 +106,9 @@ absl::Status ReferenceNotFound(absl::string_view field, absl::string_view resour
   AttachDetail(status, MakeResourceInfo(resource_type, resource_name, "referenced but not found"));
   google::rpc::BadRequest bad_request;
   auto* violation = bad_request.add_field_violations();
-  violation->set_field(std::string(field));
-  violation->set_description(absl::StrCat(resource_type, " ", resource_name, " does not exist"));
+  violation->set_field(Shorten(field));
+  violation->set_description(
+      Shorten(absl::StrCat(resource_type, " ", resource_name, " does not exist")));
   AttachDetail(status, bad_request);
   return WithErrorInfo(std::move(status), "REFERENCE_NOT_FOUND");
 }
@@ -113,8 +137,8 @@ absl::Status FailedPrecondition(absl::string_view type, absl::string_view subjec
   google::rpc::PreconditionFailure failure;
   auto* violation = failure.add_violations();
   violation->set_type(std::string(type));
-  violation->set_subject(std::string(subject));
-  violation->set_description(std::string(description));
+  violation->set_subject(Shorten(subject));
+  violation->set_description(Shorten(description));
   AttachDetail(status, failure);
   return WithErrorInfo(std::move(status), std::string(type));
 }

@@ -8,6 +8,7 @@
 #ifndef FAZHI_COMMON_STATUS_ERRORS_H_
 #define FAZHI_COMMON_STATUS_ERRORS_H_
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,20 @@ namespace fazhi::errors {
 
 // The domain of every ErrorInfo the suite emits.
 inline constexpr absl::string_view kErrorDomain = "fazhi.gov.cn";
+
+// Every status made here stays small whatever the caller sent: a field name
+// or description quotes at most kMaxQuotedBytes of it (cut on a UTF-8
+// boundary, its full length said), a message at most kMaxMessageBytes, and
+// a request lists at most kMaxViolationsListed violations (the message
+// says how many more). Otherwise one absurd value would drown the real
+// error in a trailer too large for the client to read.
+inline constexpr size_t kMaxQuotedBytes = 200;
+inline constexpr size_t kMaxMessageBytes = 1024;
+inline constexpr size_t kMaxViolationsListed = 50;
+
+// `text`, cut to at most `max_bytes` on a UTF-8 boundary, with "…(N bytes)"
+// appended when it was cut.
+std::string Shorten(absl::string_view text, size_t max_bytes = kMaxQuotedBytes);
 
 // Collects the bad fields of one request, so the caller hears about all of
 // them at once.
@@ -33,8 +48,9 @@ class FieldViolations {
   void Add(std::string field, std::string description);
   // Adds every violation of `other`, each field prefixed with `prefix` + ".".
   void AddAll(absl::string_view prefix, const FieldViolations& other);
-  bool empty() const { return violations_.empty(); }
-  size_t size() const { return violations_.size(); }
+  bool empty() const { return total_ == 0; }
+  // Every violation added, listed or not.
+  size_t size() const { return total_; }
   const google::rpc::BadRequest& bad_request() const { return bad_request_; }
 
   // INVALID_ARGUMENT whose message lists every violation ("invalid request:
@@ -43,8 +59,9 @@ class FieldViolations {
   absl::Status ToStatus() const;
 
  private:
-  std::vector<std::string> violations_;
-  google::rpc::BadRequest bad_request_;
+  std::vector<std::string> violations_;  // the listed ones
+  google::rpc::BadRequest bad_request_;  // the listed ones
+  size_t total_ = 0;
 };
 
 // INVALID_ARGUMENT naming one field.

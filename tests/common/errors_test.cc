@@ -219,6 +219,41 @@ TEST(ErrorCatalogueTest, StoreAndShutdownConstructorsCarryCodeAndReason) {
   EXPECT_NE(cases[0].first.message().find("restore"), absl::string_view::npos) << cases[0].first;
 }
 
+// One absurd request cannot make an error too large to read: each quoted
+// value is cut (on a UTF-8 boundary, its length said), the message is
+// bounded, and only the first violations are listed with a count of the rest.
+TEST(ErrorCatalogueTest, ErrorsStaySmallWhateverTheRequestHeld) {
+  const std::string huge(10000, 'x');
+  const std::string chinese = "宝山区" + std::string(3000, 'y');  // 9 + 3000 bytes
+  FieldViolations violations;
+  violations.Add("units[0]", absl::StrCat("\"", huge, "\" is not a unit"));
+  violations.Add(chinese, "is not a field");
+  for (int i = 0; i < 10000; ++i) violations.Add(absl::StrCat("units[", i + 1, "]"), "duplicate");
+  EXPECT_EQ(violations.size(), 10002u);
+  const absl::Status status = violations.ToStatus();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_LE(status.message().size(), kMaxMessageBytes + 32) << status.message().size();
+  EXPECT_NE(status.message().find("bytes)"), absl::string_view::npos);
+  google::rpc::BadRequest bad_request;
+  ASSERT_TRUE(GetDetail(status, &bad_request));
+  EXPECT_EQ(bad_request.field_violations_size(), static_cast<int>(kMaxViolationsListed));
+  EXPECT_LE(bad_request.ByteSizeLong(), kMaxViolationsListed * (2 * kMaxQuotedBytes + 64));
+  EXPECT_LE(bad_request.field_violations(0).description().size(), kMaxQuotedBytes + 32);
+  EXPECT_NE(bad_request.field_violations(0).description().find("(10016 bytes)"), std::string::npos)
+      << bad_request.field_violations(0).description();
+  // Cut where a whole character ends, never inside one.
+  const std::string& field = bad_request.field_violations(1).field();
+  EXPECT_TRUE(absl::StartsWith(field, "宝山区yyy")) << field;
+  const std::string cut_chinese = Shorten("法治" + std::string(300, 'z'), 4);
+  EXPECT_TRUE(absl::StartsWith(cut_chinese, "法…")) << cut_chinese;
+
+  const absl::Status not_found = NotFound("Unit", absl::StrCat("units/", huge));
+  EXPECT_LE(not_found.message().size(), kMaxMessageBytes + 32);
+  google::rpc::ResourceInfo resource;
+  ASSERT_TRUE(GetDetail(not_found, &resource));
+  EXPECT_LE(resource.resource_name().size(), kMaxQuotedBytes + 32);
+}
+
 TEST(AttachDetailTest, ReplacesADetailOfTheSameType) {
   absl::Status status(absl::StatusCode::kInternal, "x");
   google::rpc::ErrorInfo first;
