@@ -2,18 +2,36 @@
 
 namespace fazhi::storage {
 
-KeyBuilder& KeyBuilder::AddUint32(uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    key_.push_back(static_cast<char>((value >> shift) & 0xff));
+namespace {
+
+void AppendBigEndian(std::string& out, uint64_t value, int bytes) {
+  for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((value >> shift) & 0xff));
   }
+}
+
+}  // namespace
+
+KeyBuilder& KeyBuilder::AddUint32(uint32_t value) {
+  AppendBigEndian(key_, value, 4);
   return *this;
 }
 
 KeyBuilder& KeyBuilder::AddUint64(uint64_t value) {
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    key_.push_back(static_cast<char>((value >> shift) & 0xff));
-  }
+  AppendBigEndian(key_, value, 8);
   return *this;
+}
+
+std::string EncodeUint32(uint32_t value) {
+  std::string out;
+  AppendBigEndian(out, value, 4);
+  return out;
+}
+
+std::string EncodeUint64(uint64_t value) {
+  std::string out;
+  AppendBigEndian(out, value, 8);
+  return out;
 }
 
 KeyBuilder& KeyBuilder::AddString(absl::string_view value) {

@@ -57,6 +57,12 @@ class KeyReader {
   absl::string_view rest_;
 };
 
+// A bare component, without a tag: for values that hold a number (counters,
+// format stamps, document numbers) and for token parts. KeyReader reads it
+// back.
+std::string EncodeUint32(uint32_t value);
+std::string EncodeUint64(uint64_t value);
+
 // The smallest key greater than every key that starts with `prefix`, or ""
 // when none exists (prefix all 0xff). For iterate_upper_bound.
 std::string PrefixSuccessor(absl::string_view prefix);

@@ -22,9 +22,7 @@ uint64_t QueryFingerprint(absl::string_view canonical_query) {
 
 std::string EncodePageToken(uint64_t fingerprint, absl::string_view last_key) {
   std::string raw(1, kTokenVersion);
-  KeyBuilder fp('\0');
-  fp.AddUint64(fingerprint);
-  raw.append(fp.Build().substr(1));
+  raw.append(EncodeUint64(fingerprint));
   raw.append(last_key.data(), last_key.size());
   return absl::WebSafeBase64Escape(raw);
 }

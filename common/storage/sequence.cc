@@ -24,10 +24,7 @@ std::string SequenceCounter::Key() const {
   return KeyBuilder(kCounterTag).AddString(name_).Build();
 }
 
-std::string SequenceCounter::EncodeNext(uint64_t next) {
-  // A u64 key component without a tag: 8 bytes big-endian.
-  return KeyBuilder('\0').AddUint64(next).Build().substr(1);
-}
+std::string SequenceCounter::EncodeNext(uint64_t next) { return EncodeUint64(next); }
 
 absl::StatusOr<uint64_t> SequenceCounter::Peek() const {
   auto current = store_->Get(meta_, Key());

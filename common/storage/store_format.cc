@@ -12,7 +12,7 @@ constexpr char kFormatTag = 'V';
 
 absl::Status Stamp(Store& store, rocksdb::ColumnFamilyHandle* meta, uint32_t version) {
   rocksdb::WriteBatch batch;
-  batch.Put(meta, FormatVersionKey(), KeyBuilder('\0').AddUint32(version).Build().substr(1));
+  batch.Put(meta, FormatVersionKey(), EncodeUint32(version));
   return store.Write(&batch);
 }
 

@@ -37,11 +37,7 @@ std::string DocumentNumberKey(absl::string_view report_id) {
   return KeyBuilder('n').AddString(report_id).Build();
 }
 
-std::string EncodeDoc(uint32_t doc) {
-  std::string out(4, '\0');
-  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((doc >> (24 - 8 * i)) & 0xFF);
-  return out;
-}
+std::string EncodeDoc(uint32_t doc) { return storage::EncodeUint32(doc); }
 
 // The document number that ends `bytes` (a key, or a 4-byte value).
 uint32_t DecodeDoc(absl::string_view bytes) {

@@ -532,5 +532,15 @@ TEST(PrefixSuccessorTest, BoundsEveryKeyWithThePrefixAndNoOther) {
   }
 }
 
+TEST(BareComponentTest, EncodesAsAKeyComponentAndReadsBack) {
+  EXPECT_EQ(EncodeUint32(2023), std::string("\x00\x00\x07\xe7", 4));
+  EXPECT_EQ(EncodeUint64(42), KeyBuilder('t').AddUint64(42).Build().substr(1));
+  uint64_t read = 0;
+  KeyReader reader(EncodeUint64(0x0102030405060708ull));
+  ASSERT_TRUE(reader.ReadUint64(&read));
+  EXPECT_TRUE(reader.Done());
+  EXPECT_EQ(read, 0x0102030405060708ull);
+}
+
 }  // namespace
 }  // namespace fazhi::storage
