@@ -44,7 +44,9 @@ bool DescribeBackup(const fs::path& dir, const std::string& service, av1::Backup
     return false;
   }
   backup->set_name(absl::StrCat("backups/", id));
-  backup->set_path(dir.string());
+  // Relative to the backup directory: the server's file system layout is
+  // not the caller's business.
+  backup->set_path(id);
   *backup->mutable_create_time() =
       google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
   backup->set_size_bytes(SizeOfTree(dir));
@@ -54,8 +56,16 @@ bool DescribeBackup(const fs::path& dir, const std::string& service, av1::Backup
 }  // namespace
 
 BackupServiceImpl::BackupServiceImpl(const storage::Store* store, std::string service,
-                                     std::string backup_dir)
-    : store_(store), service_(std::move(service)), backup_dir_(std::move(backup_dir)) {}
+                                     std::string backup_dir, Authorizer& authorizer,
+                                     storage::AuditTrail* trail)
+    : store_(store),
+      authorizer_(authorizer),
+      rules_(authorizer.Register(av1::BackupService::service_full_name(),
+                                 {{"CreateBackup", MethodRule::Needs(Permission::kAdminister)},
+                                  {"ListBackups", MethodRule::Needs(Permission::kAdminister)}})),
+      trail_(trail),
+      service_(std::move(service)),
+      backup_dir_(std::move(backup_dir)) {}
 
 absl::StatusOr<av1::Backup> BackupServiceImpl::Create() {
   if (!mu_.TryLock()) {
@@ -111,13 +121,25 @@ absl::StatusOr<av1::ListBackupsResponse> BackupServiceImpl::List() const {
   return response;
 }
 
-grpc::Status BackupServiceImpl::CreateBackup(grpc::ServerContext*, const av1::CreateBackupRequest*,
+grpc::Status BackupServiceImpl::CreateBackup(grpc::ServerContext* context,
+                                             const av1::CreateBackupRequest*,
                                              av1::Backup* response) {
-  return ReplyWith(Create(), response);
+  auto caller = authorizer_.Authorize(*context, rules_.Of("CreateBackup"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  auto backup = Create();
+  if (backup.ok() && trail_ != nullptr) {
+    absl::Status audited =
+        trail_->WriteCall(*caller, 0, absl::StrCat("created ", backup->name()));
+    if (!audited.ok()) return ToGrpcStatus(audited);
+  }
+  return ReplyWith(std::move(backup), response);
 }
 
-grpc::Status BackupServiceImpl::ListBackups(grpc::ServerContext*, const av1::ListBackupsRequest*,
+grpc::Status BackupServiceImpl::ListBackups(grpc::ServerContext* context,
+                                            const av1::ListBackupsRequest*,
                                             av1::ListBackupsResponse* response) {
+  auto caller = authorizer_.Authorize(*context, rules_.Of("ListBackups"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   return ReplyWith(List(), response);
 }
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/server/authorizer.h"
 #include "common/storage/store.h"
 #include "fazhi/admin/v1/backup_service.grpc.pb.h"
 
@@ -15,8 +16,11 @@ namespace fazhi::server {
 class BackupServiceImpl final : public fazhi::admin::v1::BackupService::Service {
  public:
   // `service` names the backups ("catalogue-…"); `backup_dir` is created on
-  // the first backup. The store must outlive this.
-  BackupServiceImpl(const storage::Store* store, std::string service, std::string backup_dir);
+  // the first backup. The store and the authorizer must outlive this. Both
+  // methods are for system administrators.
+  // Each backup taken leaves an entry in `trail`.
+  BackupServiceImpl(const storage::Store* store, std::string service, std::string backup_dir,
+                    Authorizer& authorizer, storage::AuditTrail* trail);
 
   grpc::Status CreateBackup(grpc::ServerContext* context,
                             const fazhi::admin::v1::CreateBackupRequest* request,
@@ -33,6 +37,9 @@ class BackupServiceImpl final : public fazhi::admin::v1::BackupService::Service 
   absl::StatusOr<fazhi::admin::v1::Backup> CreateLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const storage::Store* store_;
+  const Authorizer& authorizer_;
+  const MethodRules& rules_;
+  storage::AuditTrail* trail_;
   const std::string service_;
   const std::string backup_dir_;
   absl::Mutex mu_;  // one backup at a time

@@ -25,6 +25,11 @@ void RpcMetrics::Record(const std::string& method, const std::string& code, doub
   h.sum += seconds;
 }
 
+void RpcMetrics::RecordDenied(const std::string& method, const std::string& reason) {
+  absl::MutexLock lock(&mu_);
+  ++denied_[{method, reason}];
+}
+
 std::string RpcMetrics::Render(const std::string& service) const {
   absl::MutexLock lock(&mu_);
   std::string out;
@@ -47,6 +52,14 @@ std::string RpcMetrics::Render(const std::string& service) const {
     absl::StrAppend(&out, "fazhi_grpc_latency_seconds_bucket{", labels, ",le=\"+Inf\"} ", h.count,
                     "\n", "fazhi_grpc_latency_seconds_sum{", labels, "} ", h.sum, "\n",
                     "fazhi_grpc_latency_seconds_count{", labels, "} ", h.count, "\n");
+  }
+  absl::StrAppend(&out,
+                  "# HELP fazhi_authorization_denied_total Calls refused by the authorizer, by "
+                  "method and reason.\n"
+                  "# TYPE fazhi_authorization_denied_total counter\n");
+  for (const auto& [key, count] : denied_) {
+    absl::StrAppend(&out, "fazhi_authorization_denied_total{service=\"", service, "\",method=\"",
+                    key.first, "\",reason=\"", key.second, "\"} ", count, "\n");
   }
   return out;
 }

@@ -26,6 +26,8 @@ class RpcMetrics {
                                                       0.05,   0.1,   0.25,   0.5,   1.0,  5.0};
 
   void Record(const std::string& method, const std::string& code, double seconds);
+  // A call the authorizer refused, by method and ErrorInfo reason.
+  void RecordDenied(const std::string& method, const std::string& reason);
   // The whole registry in the Prometheus text format, with `service` as a
   // label on every sample.
   std::string Render(const std::string& service) const;
@@ -39,6 +41,7 @@ class RpcMetrics {
   mutable absl::Mutex mu_;
   std::map<std::pair<std::string, std::string>, uint64_t> requests_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Histogram> latency_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, uint64_t> denied_ ABSL_GUARDED_BY(mu_);
 };
 
 // Creates the interceptor that feeds RpcMetrics for each call.

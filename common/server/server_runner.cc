@@ -1,5 +1,7 @@
 #include "common/server/server_runner.h"
 
+#include "common/server/security_service.h"
+
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/impl/server_builder_plugin.h>
@@ -42,6 +44,24 @@ absl::Status ServerRunner::Start() {
   // that reflection can describe grpc.health.v1.Health.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
+  if (!config_.tls.serves_tls() && !config_.insecure_development) {
+    return errors::InvalidConfiguration(absl::StrCat(
+        config_.name,
+        ": no --tls_cert_file: serving plaintext needs --insecure_development, which is for "
+        "local development only; in production give --tls_cert_file, --tls_key_file and "
+        "--tls_client_ca_file"));
+  }
+  if (config_.tls.serves_tls() && config_.tls.client_ca_file.empty()) {
+    FAZHI_LOG(WARNING) << config_.name
+                       << ": no --tls_client_ca_file: callers present no certificate, so none "
+                          "has an identity and every call but health and reflection is refused";
+  }
+  if (config_.authorizer != nullptr && security_service_ == nullptr) {
+    security_service_ = std::make_unique<SecurityServiceImpl>(*config_.authorizer);
+    services_.emplace_back(security_service_.get(),
+                           security::v1::SecurityService::service_full_name());
+    config_.authorizer->set_metrics(&rpc_metrics_);
+  }
   auto credentials = MakeServerCredentials(config_.tls);
   if (!credentials.ok()) return credentials.status();
 

@@ -28,6 +28,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/server/authorizer.h"
 #include "common/server/prometheus.h"
 #include "common/server/tls.h"
 
@@ -61,6 +62,12 @@ struct ServerConfig {
   absl::Duration max_connection_age = absl::Minutes(5);
   // The listening port's credentials: plaintext unless a file is named.
   TlsOptions tls;
+  // Plaintext is served only when this is set (--insecure_development):
+  // local development and in-process tests.
+  bool insecure_development = false;
+  // The server's authorizer: the runner serves fazhi.security.v1.
+  // SecurityService with it and counts its refusals. Not owned.
+  Authorizer* authorizer = nullptr;
   // host:port of a second, plaintext listener that serves only
   // grpc.health.v1.Health, with the same statuses as the main port (for
   // Kubernetes' native gRPC probes, which cannot speak TLS). Empty: none.
@@ -127,6 +134,7 @@ class ServerRunner {
   // grpc.reflection.v1 and v1alpha on the main port (reflection_service.h).
   std::unique_ptr<grpc::Service> reflection_v1_;
   std::unique_ptr<grpc::Service> reflection_v1alpha_;
+  std::unique_ptr<grpc::Service> security_service_;
   RpcMetrics rpc_metrics_;
   std::unique_ptr<MetricsHttpServer> metrics_http_;
   int port_ = 0;

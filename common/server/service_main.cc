@@ -9,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
 #include "common/server/backup_service.h"
+#include "common/server/security_flags.h"
+#include "common/server/security_service.h"
 #include "common/server/tls_flags.h"
 
 ABSL_FLAG(std::string, listen, "", "gRPC listen address HOST:PORT (default 127.0.0.1:<port>)");
@@ -58,6 +60,7 @@ ServerConfig ServerConfigFromFlags(const std::string& name, int default_port) {
   config.tls = TlsOptionsFromFlags();
   config.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
   config.probe_listen_address = absl::GetFlag(FLAGS_probe_listen);
+  config.insecure_development = InsecureDevelopmentFromFlags();
   return config;
 }
 
@@ -104,6 +107,23 @@ int RunUntilSignal(ServerRunner& runner, const std::function<absl::Status()>& cl
   }
   FAZHI_LOG(INFO) << "stopped cleanly";
   return 0;
+}
+
+int RunStoreServer(const std::string& name, ServerRunner& runner, Authorizer& authorizer,
+                   storage::Store& store, storage::AuditTrail* trail, const std::string& data_dir,
+                   const std::function<absl::Status()>& close) {
+  authorizer.set_audit_trail(trail);
+  BackupServiceImpl backups(&store, name, BackupDirFromFlags(data_dir), authorizer, trail);
+  runner.AddService(&backups, admin::v1::BackupService::service_full_name());
+  AuditSealer sealer(trail, AuditSealOptionsFromFlags(name));
+  if (absl::Status s = sealer.Start(); !s.ok()) return FailStartup(name, s);
+  AuditServiceImpl audit(authorizer, trail, &sealer);
+  runner.AddService(&audit, admin::v1::AuditService::service_full_name());
+  return RunUntilSignal(runner, [&] {
+    sealer.Stop();  // the last head, before the store closes
+    authorizer.set_audit_trail(nullptr);
+    return close();
+  });
 }
 
 }  // namespace fazhi::server

@@ -25,6 +25,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "common/server/authorizer.h"
 #include "common/server/server_runner.h"
 #include "common/storage/store.h"
 
@@ -53,6 +54,15 @@ int FailStartup(const std::string& name, const absl::Status& status);
 // gracefully, then calls `close` (sync and close the store). Returns the
 // process exit code: 0 after a clean stop.
 int RunUntilSignal(ServerRunner& runner, const std::function<absl::Status()>& close);
+
+// RunUntilSignal for a server with a store (catalogue, metrics, report):
+// also serves fazhi.admin.v1.BackupService (backups under --backup_dir
+// beside `data_dir`) and fazhi.admin.v1.AuditService over `trail`, writes
+// the authorizer's refusals into `trail`, and signs the trail's head
+// (--audit_* flags) until the server stops, once more after it has.
+int RunStoreServer(const std::string& name, ServerRunner& runner, Authorizer& authorizer,
+                   storage::Store& store, storage::AuditTrail* trail, const std::string& data_dir,
+                   const std::function<absl::Status()>& close);
 
 }  // namespace fazhi::server
 

@@ -1,5 +1,7 @@
 #include "common/server/tls.h"
 
+#include "common/server/call_identity.h"
+
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
@@ -216,7 +218,11 @@ grpc::ChannelArguments MakeChannelArguments(int max_message_bytes) {
 std::shared_ptr<grpc::Channel> Dial(const std::string& target, const ChannelSecurity& security,
                                     grpc::ChannelArguments args) {
   if (!security.server_name.empty()) args.SetSslTargetNameOverride(security.server_name);
-  return grpc::CreateCustomChannel(target, security.credentials, args);
+  if (security.tokens == nullptr) return grpc::CreateCustomChannel(target, security.credentials, args);
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(NewTokenInterceptorFactory(security.tokens));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(target, security.credentials, args,
+                                                                 std::move(interceptors));
 }
 
 }  // namespace fazhi::server

@@ -85,9 +85,13 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
 // How a client dials: credentials made once (one file watcher behind every
 // channel made from them) and the TLS name to check, if not the host
 // dialled. Default-constructed: plaintext.
+class TokenSource;
 struct ChannelSecurity {
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   std::string server_name;
+  // Local development: the bearer token sent with every call
+  // (call_identity.h); null under TLS, where the certificate says who.
+  std::shared_ptr<TokenSource> tokens;
 };
 
 // The ChannelSecurity of `tls`, after CheckClientTls.

@@ -175,6 +175,22 @@ absl::Status ResourceExhausted(absl::string_view reason, absl::string_view messa
   return WithErrorInfo(absl::Status(absl::StatusCode::kResourceExhausted, message), reason);
 }
 
+absl::Status Unauthenticated(absl::string_view reason, absl::string_view message) {
+  return WithErrorInfo(absl::Status(absl::StatusCode::kUnauthenticated, message), reason);
+}
+
+absl::Status PermissionDenied(absl::string_view reason, absl::string_view message,
+                              absl::string_view principal, absl::string_view needs) {
+  absl::Status status =
+      WithErrorInfo(absl::Status(absl::StatusCode::kPermissionDenied, message), reason);
+  google::rpc::ErrorInfo info;
+  GetDetail(status, &info);
+  (*info.mutable_metadata())["principal"] = Shorten(principal);
+  (*info.mutable_metadata())["needs"] = Shorten(needs);
+  AttachDetail(status, info);
+  return status;
+}
+
 absl::Status Pending(absl::string_view what) {
   return absl::Status(absl::StatusCode::kUnknown, absl::StrCat(what, " was not produced yet"));
 }

@@ -132,6 +132,16 @@ absl::Status InvalidOption(absl::string_view option, absl::string_view message);
 // is reached; the caller may retry later. `reason` goes into ErrorInfo.
 absl::Status ResourceExhausted(absl::string_view reason, absl::string_view message);
 
+// UNAUTHENTICATED: the call carries no credential, or one that does not
+// check. `reason` goes into ErrorInfo ("NO_CREDENTIAL", "BAD_CREDENTIAL").
+absl::Status Unauthenticated(absl::string_view reason, absl::string_view message);
+
+// PERMISSION_DENIED: the authenticated caller may not do this. `reason`
+// goes into ErrorInfo ("MISSING_ROLE", "OUT_OF_SCOPE", "NOT_A_SERVICE"),
+// with the principal and what it lacks in its metadata.
+absl::Status PermissionDenied(absl::string_view reason, absl::string_view message,
+                              absl::string_view principal, absl::string_view needs);
+
 // UNKNOWN: the placeholder of a result not produced yet ("the summary
 // input"), held until it is replaced; never meant to reach a caller.
 absl::Status Pending(absl::string_view what);

@@ -93,7 +93,15 @@ absl::StatusOr<std::unique_ptr<ChangeLog>> ChangeLog::Open(Store& store,
     }
   }
   if (!it->status().ok()) return FromRocksDb(it->status(), "read the last change");
-  return std::unique_ptr<ChangeLog>(new ChangeLog(store, cf, options, last));
+  std::unique_ptr<AuditTrail> audit;
+  if (options.audited_records != nullptr) {
+    auto opened = AuditTrail::Open(
+        store, AuditTrail::Options{cf, options.audited_records, options.name_record, options.clock});
+    if (!opened.ok()) return opened.status();
+    audit = *std::move(opened);
+  }
+  return std::unique_ptr<ChangeLog>(
+      new ChangeLog(store, cf, std::move(options), last, std::move(audit)));
 }
 
 void ChangeLog::Batch::Append(const std::string& record) {
@@ -113,7 +121,10 @@ absl::Status ChangeLog::Commit(rocksdb::WriteBatch& batch, const Batch& changes)
     }
   }
   if (batch.Count() == 0) return absl::OkStatus();
-  absl::Status s = store_.Write(&batch);
+  const uint64_t first = changes.last_sequence() > 0 ? changes.first_ : 0;
+  absl::Status s = audit_ != nullptr
+                       ? audit_->Write(batch, changes.caller_, first, changes.last_sequence())
+                       : store_.Write(&batch);
   if (s.ok() && changes.last_sequence() > 0) notifier_.Publish(changes.last_sequence());
   return s;
 }

@@ -48,6 +48,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/storage/audit_trail.h"
 #include "common/storage/records.h"
 #include "common/storage/store.h"
 
@@ -94,6 +95,12 @@ class ChangeLog {
   struct Options {
     // Keep the 'h' resource index (see the file comment).
     bool index_by_resource = false;
+    // Keep the audit trail (audit_trail.h) in the same family: every
+    // Commit then writes its caller's entry in the same batch. The store's
+    // records family and their names; unset: no trail.
+    rocksdb::ColumnFamilyHandle* audited_records = nullptr;
+    RecordNamer name_record;
+    Clock clock = SystemClock();
   };
 
   // The log kept in `cf` of `store` (both outlive it); reads the last
@@ -106,9 +113,10 @@ class ChangeLog {
     return Open(store, cf, Options());
   }
 
-  // The changes one write logs. Start it under the store's write mutex and
-  // hold the mutex until Commit, so that sequences follow commit order and
-  // a failed write hands its numbers to the next one.
+  // The changes one write logs, and who makes the write. Start it under the
+  // store's write mutex and hold the mutex until Commit, so that sequences
+  // follow commit order and a failed write hands its numbers to the next
+  // one.
   class Batch {
    public:
     // Logs `change` as a `Record` under the next sequence, which it sets in
@@ -125,11 +133,16 @@ class ChangeLog {
     }
     // The last sequence logged, 0 when none.
     uint64_t last_sequence() const { return next_ == first_ ? 0 : next_ - 1; }
+    const Caller& caller() const { return caller_; }
+    void set_caller(Caller caller) { caller_ = std::move(caller); }
 
    private:
     friend class ChangeLog;
-    Batch(uint64_t first, bool index_by_resource)
-        : first_(first), next_(first), index_by_resource_(index_by_resource) {}
+    Batch(uint64_t first, bool index_by_resource, Caller caller)
+        : first_(first),
+          next_(first),
+          index_by_resource_(index_by_resource),
+          caller_(std::move(caller)) {}
     void Append(const std::string& record);
 
     uint64_t first_;
@@ -137,15 +150,18 @@ class ChangeLog {
     bool index_by_resource_;
     std::string records_;  // (length varint | record) per change logged
     std::vector<std::pair<std::string, uint64_t>> resources_;  // resource, sequence
+    Caller caller_;
   };
 
-  Batch StartBatch() const {
-    return Batch(notifier_.last_committed() + 1, options_.index_by_resource);
+  // A write made by `caller` (the server itself when not said).
+  Batch StartBatch(Caller caller = Caller()) const {
+    return Batch(notifier_.last_committed() + 1, options_.index_by_resource, std::move(caller));
   }
 
-  // Adds the changes logged in `changes` to `batch`, writes it (synced per
-  // the store's options) and, when it is written and `changes` logged any,
-  // publishes them to watchers.
+  // Adds the changes logged in `changes` (and, with a trail, its caller's
+  // audit entry) to `batch`, writes it (synced per the store's options)
+  // and, when it is written and `changes` logged any, publishes them to
+  // watchers. A batch with nothing in it writes nothing.
   absl::Status Commit(rocksdb::WriteBatch& batch, const Batch& changes);
 
   // Up to `limit` changes with a sequence above `after`, in order, each read
@@ -179,6 +195,9 @@ class ChangeLog {
   }
   uint64_t last_committed() const { return notifier_.last_committed(); }
 
+  // The audit trail kept beside the changes; null when the log keeps none.
+  AuditTrail* audit() const { return audit_.get(); }
+
   // Called with each change's sequence and its record's bytes.
   using RecordVisitor = std::function<absl::Status(uint64_t sequence, absl::string_view record)>;
 
@@ -194,8 +213,13 @@ class ChangeLog {
     };
   }
 
-  ChangeLog(Store& store, rocksdb::ColumnFamilyHandle* cf, Options options, uint64_t last)
-      : store_(store), cf_(cf), options_(options), notifier_(last) {}
+  ChangeLog(Store& store, rocksdb::ColumnFamilyHandle* cf, Options options, uint64_t last,
+            std::unique_ptr<AuditTrail> audit)
+      : store_(store),
+        cf_(cf),
+        options_(std::move(options)),
+        notifier_(last),
+        audit_(std::move(audit)) {}
   absl::Status ForEachAfter(uint64_t after, int limit, const RecordVisitor& visit,
                             const rocksdb::Snapshot* snapshot = nullptr) const;
   absl::Status ForEachOfResource(absl::string_view resource, absl::string_view resume_after,
@@ -206,6 +230,7 @@ class ChangeLog {
   rocksdb::ColumnFamilyHandle* cf_;
   Options options_;
   ChangeNotifier notifier_;
+  std::unique_ptr<AuditTrail> audit_;
 };
 
 }  // namespace fazhi::storage

@@ -1,5 +1,6 @@
 #include "services/catalogue/catalogue_keys.h"
 
+#include "common/api/resource_names.h"
 #include "common/storage/key_codec.h"
 
 namespace fazhi::catalogue::keys {
@@ -8,6 +9,19 @@ using storage::KeyBuilder;
 using storage::KeyReader;
 
 std::string Region(absl::string_view code) { return KeyBuilder('g').AddString(code).Build(); }
+std::string ResourceOfRecord(absl::string_view key) {
+  storage::KeyReader reader(key);
+  char tag = 0;
+  std::string id;
+  if (!reader.ReadTag(&tag) || !reader.ReadString(&id) || !reader.Done()) return "";
+  switch (tag) {
+    case 'g': return api::RegionName(id);
+    case 'u': return api::UnitName(id);
+    case 'p': return api::ProjectName(id);
+    default: return "";
+  }
+}
+
 std::string RegionsPrefix() { return KeyBuilder('g').Build(); }
 std::string UnitsPrefix() { return KeyBuilder('u').Build(); }
 std::string Unit(absl::string_view unit_id) { return KeyBuilder('u').AddString(unit_id).Build(); }

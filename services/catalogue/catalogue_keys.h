@@ -67,6 +67,10 @@ std::string UnitsPrefix();
 std::string Unit(absl::string_view unit_id);
 std::string Project(absl::string_view project_id);
 
+// The resource name of the record at a records key ("regions/310113",
+// "units/…", "projects/…"); "" for any other key. For the audit trail.
+std::string ResourceOfRecord(absl::string_view key);
+
 std::string RegionChild(absl::string_view parent_code, absl::string_view child_code);
 std::string RegionChildPrefix(absl::string_view parent_code);
 std::string UnitName(absl::string_view name);

@@ -3,6 +3,7 @@
 #ifndef FAZHI_SERVICES_CATALOGUE_CATALOGUE_SERVICE_H_
 #define FAZHI_SERVICES_CATALOGUE_CATALOGUE_SERVICE_H_
 
+#include "common/server/authorizer.h"
 #include "common/server/change_stream.h"
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "services/catalogue/catalogue_store.h"
@@ -11,8 +12,9 @@ namespace fazhi::catalogue {
 
 class CatalogueServiceImpl final : public v1::CatalogueService::Service {
  public:
-  // `store` must outlive the service.
-  explicit CatalogueServiceImpl(CatalogueStore* store) : store_(store) {}
+  // `store` and `authorizer` must outlive the service. Who may call what:
+  // the rules in catalogue_service.cc (kRules).
+  CatalogueServiceImpl(CatalogueStore* store, server::Authorizer& authorizer);
 
   grpc::Status CreateRegion(grpc::ServerContext*, const v1::CreateRegionRequest*,
                             v1::Region*) override;
@@ -60,9 +62,20 @@ class CatalogueServiceImpl final : public v1::CatalogueService::Service {
   // Validates, normalizes and stores one project create; shared by
   // CreateProject and ImportProjects.
   absl::StatusOr<v1::Project> Create(const v1::CreateProjectRequest& request,
-                                     const std::string& actor);
+                                     const storage::Caller& caller);
+  // Authorizes a call to `method` that writes projects of `regions` (codes),
+  // for the reviewer too when it marks a project excellent.
+  absl::StatusOr<storage::Caller> AuthorizeProjectWrite(const grpc::ServerContext& context,
+                                                        absl::string_view method,
+                                                        std::vector<std::string> regions,
+                                                        bool marks_excellent,
+                                                        absl::string_view request_id = "");
+  // The region code of a stored project, for authorizing a write to it.
+  absl::StatusOr<std::string> RegionOfProject(absl::string_view project_name);
 
   CatalogueStore* store_;
+  server::Authorizer& authorizer_;
+  const server::MethodRules& rules_;
   server::ChangeStreams watches_{"the catalogue"};
 };
 

@@ -28,6 +28,10 @@ absl::StatusOr<std::unique_ptr<CatalogueStore>> CatalogueStore::Open(
   }
   storage::ChangeLog::Options log_options;
   log_options.index_by_resource = true;  // ListChanges reads a record's history
+  log_options.audited_records = catalogue->records();
+  log_options.name_record = [](absl::string_view key, absl::string_view) {
+    return keys::ResourceOfRecord(key);
+  };
   auto changes = storage::ChangeLog::Open(
       *catalogue->store_, catalogue->store_->family(keys::Family::kChanges), log_options);
   if (!changes.ok()) return changes.status();
@@ -36,7 +40,7 @@ absl::StatusOr<std::unique_ptr<CatalogueStore>> CatalogueStore::Open(
 }
 
 absl::StatusOr<v1::Region> CatalogueStore::CreateRegion(v1::Region region,
-                                                        absl::string_view actor) {
+                                                        const storage::Caller& caller) {
   region.set_name(api::RegionName(region.code()));
   absl::MutexLock lock(&write_mu_);
   auto existing = store_->Get(records(), keys::Region(region.code()));
@@ -65,10 +69,10 @@ absl::StatusOr<v1::Region> CatalogueStore::CreateRegion(v1::Region region,
   v1::Change change;
   change.set_resource(region.name());
   change.set_kind(v1::Change::KIND_CREATE);
-  change.set_actor(std::string(actor));
+  change.set_actor(caller.actor());
   for (auto& field : DiffRecords(v1::Region(), region)) *change.add_fields() = std::move(field);
   LogChange(std::move(change));
-  absl::Status s = Commit(batch);
+  absl::Status s = Commit(batch, caller);
   if (!s.ok()) return s;
   return region;
 }
@@ -127,7 +131,7 @@ absl::StatusOr<v1::ListRegionsResponse> CatalogueStore::ListRegions(
 }
 
 absl::StatusOr<v1::Unit> CatalogueStore::CreateUnit(absl::string_view unit_id, v1::Unit unit,
-                                                    absl::string_view actor) {
+                                                    const storage::Caller& caller) {
   absl::MutexLock lock(&write_mu_);
   const std::string name = api::UnitName(unit_id);
   auto existing = store_->Get(records(), keys::Unit(unit_id));
@@ -148,10 +152,10 @@ absl::StatusOr<v1::Unit> CatalogueStore::CreateUnit(absl::string_view unit_id, v
   v1::Change change;
   change.set_resource(api::UnitName(unit_id));
   change.set_kind(v1::Change::KIND_CREATE);
-  change.set_actor(std::string(actor));
+  change.set_actor(caller.actor());
   for (auto& field : DiffRecords(v1::Unit(), unit)) *change.add_fields() = std::move(field);
   LogChange(std::move(change));
-  absl::Status s = Commit(batch);
+  absl::Status s = Commit(batch, caller);
   if (!s.ok()) return s;
   return unit;
 }
@@ -284,7 +288,7 @@ void CatalogueStore::DeleteUnitIndexes(rocksdb::WriteBatch& batch, absl::string_
 }
 
 absl::StatusOr<v1::Region> CatalogueStore::UpdateRegion(const v1::UpdateRegionRequest& request,
-                                                        absl::string_view actor) {
+                                                        const storage::Caller& caller) {
   const std::string code = api::IdOf("regions", request.region().name());
   absl::MutexLock lock(&write_mu_);
   auto value = store_->Get(records(), keys::Region(code));
@@ -312,15 +316,15 @@ absl::StatusOr<v1::Region> CatalogueStore::UpdateRegion(const v1::UpdateRegionRe
   v1::Change change;
   change.set_resource(after.name());
   change.set_kind(v1::Change::KIND_UPDATE);
-  change.set_actor(std::string(actor));
+  change.set_actor(caller.actor());
   for (auto& field : fields) *change.add_fields() = std::move(field);
   LogChange(std::move(change));
-  if (absl::Status s = Commit(batch); !s.ok()) return s;
+  if (absl::Status s = Commit(batch, caller); !s.ok()) return s;
   return after;
 }
 
 absl::Status CatalogueStore::DeleteRegion(absl::string_view code, absl::string_view etag,
-                                          absl::string_view actor) {
+                                          const storage::Caller& caller) {
   const std::string name = api::RegionName(code);
   absl::MutexLock lock(&write_mu_);
   auto value = store_->Get(records(), keys::Region(code));
@@ -353,14 +357,14 @@ absl::Status CatalogueStore::DeleteRegion(absl::string_view code, absl::string_v
   v1::Change change;
   change.set_resource(name);
   change.set_kind(v1::Change::KIND_DELETE);
-  change.set_actor(std::string(actor));
+  change.set_actor(caller.actor());
   for (auto& field : DiffRecords(region, v1::Region())) *change.add_fields() = std::move(field);
   LogChange(std::move(change));
-  return Commit(batch);
+  return Commit(batch, caller);
 }
 
 absl::StatusOr<v1::Unit> CatalogueStore::UpdateUnit(const v1::UpdateUnitRequest& request,
-                                                    absl::string_view actor) {
+                                                    const storage::Caller& caller) {
   const std::string id = api::IdOf("units", request.unit().name());
   absl::MutexLock lock(&write_mu_);
   auto value = store_->Get(records(), keys::Unit(id));
@@ -397,15 +401,15 @@ absl::StatusOr<v1::Unit> CatalogueStore::UpdateUnit(const v1::UpdateUnitRequest&
   v1::Change change;
   change.set_resource(after.name());
   change.set_kind(v1::Change::KIND_UPDATE);
-  change.set_actor(std::string(actor));
+  change.set_actor(caller.actor());
   for (auto& field : fields) *change.add_fields() = std::move(field);
   LogChange(std::move(change));
-  if (absl::Status s = Commit(batch); !s.ok()) return s;
+  if (absl::Status s = Commit(batch, caller); !s.ok()) return s;
   return after;
 }
 
 absl::Status CatalogueStore::DeleteUnit(absl::string_view unit_id, absl::string_view etag,
-                                        absl::string_view actor) {
+                                        const storage::Caller& caller) {
   const std::string name = api::UnitName(unit_id);
   absl::MutexLock lock(&write_mu_);
   auto value = store_->Get(records(), keys::Unit(unit_id));
@@ -433,12 +437,12 @@ absl::Status CatalogueStore::DeleteUnit(absl::string_view unit_id, absl::string_
   v1::Change change;
   change.set_resource(name);
   change.set_kind(v1::Change::KIND_DELETE);
-  change.set_actor(std::string(actor));
+  change.set_actor(caller.actor());
   for (auto& field : DiffRecords(record->unit(), v1::Unit())) {
     *change.add_fields() = std::move(field);
   }
   LogChange(std::move(change));
-  return Commit(batch);
+  return Commit(batch, caller);
 }
 
 }  // namespace fazhi::catalogue

@@ -36,29 +36,29 @@ class CatalogueStore {
   // Each returns the stored resource with output fields filled. Inputs are
   // already validated (catalogue_rules.h); these add the checks that need the
   // store: existence of references, uniqueness.
-  absl::StatusOr<v1::Region> CreateRegion(v1::Region region, absl::string_view actor = "anonymous");
+  absl::StatusOr<v1::Region> CreateRegion(v1::Region region, const storage::Caller& caller = "anonymous");
   absl::StatusOr<v1::Region> GetRegion(absl::string_view code);
   absl::StatusOr<v1::ListRegionsResponse> ListRegions(const v1::ListRegionsRequest& request);
 
   absl::StatusOr<v1::Unit> CreateUnit(absl::string_view unit_id, v1::Unit unit,
-                                      absl::string_view actor = "anonymous");
+                                      const storage::Caller& caller = "anonymous");
   absl::StatusOr<v1::Unit> GetUnit(absl::string_view unit_id);
   // Masks are already checked (CheckMaskPaths); the merged record is
   // validated here. Deletes refuse records still referred to.
   absl::StatusOr<v1::Region> UpdateRegion(const v1::UpdateRegionRequest& request,
-                                          absl::string_view actor);
+                                          const storage::Caller& caller);
   absl::Status DeleteRegion(absl::string_view code, absl::string_view etag,
-                            absl::string_view actor);
+                            const storage::Caller& caller);
   absl::StatusOr<v1::Unit> UpdateUnit(const v1::UpdateUnitRequest& request,
-                                      absl::string_view actor);
+                                      const storage::Caller& caller);
   absl::Status DeleteUnit(absl::string_view unit_id, absl::string_view etag,
-                          absl::string_view actor);
+                          const storage::Caller& caller);
   absl::StatusOr<v1::Unit> LookupUnit(absl::string_view display_name);
   absl::StatusOr<v1::ListUnitsResponse> ListUnits(const v1::ListUnitsRequest& request);
 
   absl::StatusOr<v1::Project> CreateProject(absl::string_view project_id, v1::Project project,
                                             absl::string_view request_id,
-                                            absl::string_view actor = "anonymous");
+                                            const storage::Caller& caller = "anonymous");
   absl::StatusOr<v1::Project> GetProject(absl::string_view project_id);
   // The project a request_id created, if any.
   absl::StatusOr<std::optional<std::string>> ProjectForRequest(absl::string_view request_id);
@@ -67,13 +67,13 @@ class CatalogueStore {
   // already checked (ValidateUpdateMask); the merged project is validated
   // here.
   absl::StatusOr<v1::Project> UpdateProject(const v1::UpdateProjectRequest& request,
-                                            absl::string_view actor);
+                                            const storage::Caller& caller);
   absl::Status DeleteProject(absl::string_view project_id, absl::string_view etag,
-                             absl::string_view actor);
+                             const storage::Caller& caller);
   absl::StatusOr<v1::Project> TransitionProject(const v1::TransitionProjectRequest& request,
-                                                absl::string_view actor);
+                                                const storage::Caller& caller);
   absl::StatusOr<v1::Project> ReviewProject(const v1::ReviewProjectRequest& request,
-                                            absl::string_view actor);
+                                            const storage::Caller& caller);
   absl::StatusOr<v1::ListChangesResponse> ListChanges(const v1::ListChangesRequest& request);
 
   // Up to `limit` changes with a sequence above `after`, in order. When
@@ -91,6 +91,8 @@ class CatalogueStore {
 
   absl::Status Close() { return store_->Close(); }
   storage::Store& store() { return *store_; }
+  // The audit trail kept in the change log (audit_trail.h).
+  storage::AuditTrail* audit_trail() const { return changes_->audit(); }
 
  private:
   explicit CatalogueStore(std::unique_ptr<storage::Store> store) : store_(std::move(store)) {}
@@ -126,13 +128,13 @@ class CatalogueStore {
   absl::StatusOr<v1::Project> CommitProjectRevision(storage_records::ProjectRecord& record,
                                                     v1::Project project,
                                                     const google::protobuf::Timestamp& time,
-                                                    v1::Change::Kind kind, absl::string_view actor);
+                                                    v1::Change::Kind kind, const storage::Caller& caller);
   // Logs `change` (stamped now) for the write in progress; Commit writes it
   // with `batch`. Callers hold write_mu_ from the first LogChange to Commit.
   void LogChange(v1::Change change) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Writes `batch` with the changes logged since the last Commit, and wakes
-  // watchers of them.
-  absl::Status Commit(rocksdb::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Writes `batch` with the changes logged since the last Commit and
+  // `caller`'s audit entry, and wakes watchers of the changes.
+  absl::Status Commit(rocksdb::WriteBatch& batch, const storage::Caller& caller) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<storage::ChangeLog> changes_;

@@ -103,10 +103,11 @@ void CatalogueStore::LogChange(v1::Change change) {
   pending_changes_->Log<ChangeRecord>(std::move(change));
 }
 
-absl::Status CatalogueStore::Commit(rocksdb::WriteBatch& batch) {
+absl::Status CatalogueStore::Commit(rocksdb::WriteBatch& batch, const storage::Caller& caller) {
   std::optional<storage::ChangeLog::Batch> logged = std::move(pending_changes_);
   pending_changes_.reset();
   if (!logged.has_value()) logged.emplace(changes_->StartBatch());
+  logged->set_caller(caller);
   return changes_->Commit(batch, *logged);
 }
 
@@ -121,7 +122,7 @@ absl::StatusOr<std::vector<v1::Change>> CatalogueStore::ChangesAfter(uint64_t af
 absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view project_id,
                                                           v1::Project project,
                                                           absl::string_view request_id,
-                                                          absl::string_view actor) {
+                                                          const storage::Caller& caller) {
   absl::MutexLock lock(&write_mu_);
   if (!request_id.empty()) {
     auto earlier = store_->Get(requests(), keys::Request("project", request_id));
@@ -167,10 +168,10 @@ absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view proj
   v1::Change change;
   change.set_resource(project.name());
   change.set_kind(v1::Change::KIND_CREATE);
-  change.set_actor(std::string(actor));
+  change.set_actor(caller.actor());
   for (auto& field : DiffRecords(v1::Project(), project)) *change.add_fields() = std::move(field);
   LogChange(std::move(change));
-  if (absl::Status s = Commit(batch); !s.ok()) return s;
+  if (absl::Status s = Commit(batch, caller); !s.ok()) return s;
   return project;
 }
 
@@ -268,7 +269,7 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
 }
 
 absl::StatusOr<v1::Project> CatalogueStore::UpdateProject(const v1::UpdateProjectRequest& request,
-                                                          absl::string_view actor) {
+                                                          const storage::Caller& caller) {
   const std::string id = api::IdOf("projects", request.project().name());
   absl::MutexLock lock(&write_mu_);
   auto record = ReadProject(id);
@@ -298,15 +299,15 @@ absl::StatusOr<v1::Project> CatalogueStore::UpdateProject(const v1::UpdateProjec
   v1::Change change;
   change.set_resource(after.name());
   change.set_kind(v1::Change::KIND_UPDATE);
-  change.set_actor(std::string(actor));
+  change.set_actor(caller.actor());
   for (auto& field : fields) *change.add_fields() = std::move(field);
   LogChange(std::move(change));
-  if (absl::Status s = Commit(batch); !s.ok()) return s;
+  if (absl::Status s = Commit(batch, caller); !s.ok()) return s;
   return after;
 }
 
 absl::Status CatalogueStore::DeleteProject(absl::string_view project_id, absl::string_view etag,
-                                           absl::string_view actor) {
+                                           const storage::Caller& caller) {
   absl::MutexLock lock(&write_mu_);
   auto record = ReadProject(project_id);
   if (!record.ok()) return record.status();
@@ -321,16 +322,16 @@ absl::Status CatalogueStore::DeleteProject(absl::string_view project_id, absl::s
   v1::Change change;
   change.set_resource(record->project().name());
   change.set_kind(v1::Change::KIND_DELETE);
-  change.set_actor(std::string(actor));
+  change.set_actor(caller.actor());
   for (auto& field : DiffRecords(record->project(), v1::Project())) {
     *change.add_fields() = std::move(field);
   }
   LogChange(std::move(change));
-  return Commit(batch);
+  return Commit(batch, caller);
 }
 
 absl::StatusOr<v1::Project> CatalogueStore::TransitionProject(
-    const v1::TransitionProjectRequest& request, absl::string_view actor) {
+    const v1::TransitionProjectRequest& request, const storage::Caller& caller) {
   const std::string id = api::IdOf("projects", request.name());
   absl::MutexLock lock(&write_mu_);
   auto record = ReadProject(id);
@@ -349,16 +350,16 @@ absl::StatusOr<v1::Project> CatalogueStore::TransitionProject(
   step->set_to_status(request.to_status());
   *step->mutable_effective_date() = request.effective_date();
   step->set_note(request.note());
-  step->set_actor(std::string(actor));
+  step->set_actor(caller.actor());
   *step->mutable_record_time() = Now();
   project.set_status(request.to_status());
   return CommitProjectRevision(*record, std::move(project), step->record_time(),
-                               v1::Change::KIND_TRANSITION, actor);
+                               v1::Change::KIND_TRANSITION, caller);
 }
 
 absl::StatusOr<v1::Project> CatalogueStore::CommitProjectRevision(
     ProjectRecord& record, v1::Project project, const google::protobuf::Timestamp& time,
-    v1::Change::Kind kind, absl::string_view actor) {
+    v1::Change::Kind kind, const storage::Caller& caller) {
   record.set_revision(record.revision() + 1);
   project.set_etag(EtagOf(record.revision()));
   *project.mutable_update_time() = time;
@@ -366,19 +367,19 @@ absl::StatusOr<v1::Project> CatalogueStore::CommitProjectRevision(
   v1::Change change;
   change.set_resource(project.name());
   change.set_kind(kind);
-  change.set_actor(std::string(actor));
+  change.set_actor(caller.actor());
   for (auto& field : DiffRecords(record.project(), project)) {
     *change.add_fields() = std::move(field);
   }
   *record.mutable_project() = project;
   PutProjectRecord(batch, record);
   LogChange(std::move(change));
-  if (absl::Status s = Commit(batch); !s.ok()) return s;
+  if (absl::Status s = Commit(batch, caller); !s.ok()) return s;
   return project;
 }
 
 absl::StatusOr<v1::Project> CatalogueStore::ReviewProject(const v1::ReviewProjectRequest& request,
-                                                          absl::string_view actor) {
+                                                          const storage::Caller& caller) {
   const std::string id = api::IdOf("projects", request.name());
   absl::MutexLock lock(&write_mu_);
   auto record = ReadProject(id);
@@ -393,11 +394,11 @@ absl::StatusOr<v1::Project> CatalogueStore::ReviewProject(const v1::ReviewProjec
   review->set_result(request.result());
   *review->mutable_review_date() = request.review_date();
   review->set_note(request.note());
-  review->set_actor(std::string(actor));
+  review->set_actor(caller.actor());
   *review->mutable_record_time() = Now();
   project.set_excellent(request.result() == v1::REVIEW_RESULT_EXCELLENT);
   const google::protobuf::Timestamp time = review->record_time();
-  return CommitProjectRevision(*record, std::move(project), time, v1::Change::KIND_REVIEW, actor);
+  return CommitProjectRevision(*record, std::move(project), time, v1::Change::KIND_REVIEW, caller);
 }
 
 absl::StatusOr<v1::ListChangesResponse> CatalogueStore::ListChanges(

@@ -77,7 +77,7 @@ int Main() {
   std::printf("loaded %d projects in %.1f s\n", projects,
               absl::ToDoubleSeconds(absl::Now() - load_start));
 
-  CatalogueServiceImpl service(store->get());
+  CatalogueServiceImpl service(store->get(), testing::TestAuthorizer());
   auto server = testing::StartInProcess(&service, "fazhi.catalogue.v1.CatalogueService");
   auto channel = server::Dial(server->target(), server::ChannelSecurity());
   load::LoadOptions load;

@@ -119,7 +119,7 @@ TEST_F(CatalogueMigrationTest, TheOldLogIsReadAsBeforeUnderTheSameSequences) {
 TEST_F(CatalogueMigrationTest, AWatcherResumesFromAnyOldSequenceWithoutGapOrRepeat) {
   auto store = CatalogueStore::Open(testing::TestStoreOptions(dir_.path()));
   ASSERT_TRUE(store.ok()) << store.status();
-  CatalogueServiceImpl service(store->get());
+  CatalogueServiceImpl service(store->get(), testing::TestAuthorizer());
   auto server = testing::StartInProcess(&service, "fazhi.catalogue.v1.CatalogueService");
   server->AddShutdownHook([&service] { service.StopWatches(); });
   auto stub = v1::CatalogueService::NewStub(testing::Connect(server->target()));

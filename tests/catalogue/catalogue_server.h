@@ -23,7 +23,7 @@ class TestCatalogueServer {
   // stub to it.
   std::unique_ptr<v1::CatalogueService::Stub> Start() {
     catalogue_.Start(
-        [](CatalogueStore* store) { return std::make_unique<CatalogueServiceImpl>(store); });
+        [](CatalogueStore* store) { return std::make_unique<CatalogueServiceImpl>(store, testing::TestAuthorizer()); });
     return v1::CatalogueService::NewStub(catalogue_.channel());
   }
 

@@ -41,7 +41,8 @@ TEST(BackupServiceTest, BackupsOpenAsTheStoreWasAndAreListedNewestFirst) {
   const std::string data = root.path() + "/db";
   auto store = storage::Store::Open(OneFamily(data));
   ASSERT_TRUE(store.ok()) << store.status();
-  BackupServiceImpl service(store->get(), "catalogue", DefaultBackupDir(data));
+  BackupServiceImpl service(store->get(), "catalogue", DefaultBackupDir(data),
+                            testing::TestAuthorizer(), /*trail=*/nullptr);
   auto server = testing::StartInProcess(&service, "fazhi.admin.v1.BackupService");
   auto stub = av1::BackupService::NewStub(testing::Connect(server->target()));
 

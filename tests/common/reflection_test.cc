@@ -188,7 +188,8 @@ class ReflectionTest : public ::testing::TestWithParam<std::string> {
     dir_ = new testing::TempDir();
     backends_ = new testing::BackendServers(dir_->path());
     gateway_ =
-        new gateway::GatewayServiceImpl(backends_->GatewayOptionsFor(), testing::ShippedRules());
+        new gateway::GatewayServiceImpl(backends_->GatewayOptionsFor(), testing::TestAuthorizer(),
+                                     testing::ShippedRules());
     gateway_runner_ =
         testing::StartInProcess(gateway_, "fazhi.gateway.v1.GatewayService").release();
   }

@@ -54,19 +54,19 @@ void BackendServers::Start(gateway::Backend backend) {
     case gateway::Backend::kCatalogue:
       if (catalogue_.running()) return;
       catalogue_.Start([](catalogue::CatalogueStore* store) {
-        return std::make_unique<catalogue::CatalogueServiceImpl>(store);
+        return std::make_unique<catalogue::CatalogueServiceImpl>(store, TestAuthorizer());
       });
       break;
     case gateway::Backend::kMetrics:
       if (metrics_.running()) return;
       metrics_.Start([](metrics::MetricsStore* store) {
-        return std::make_unique<metrics::MetricsServiceImpl>(store, ShippedRules());
+        return std::make_unique<metrics::MetricsServiceImpl>(store, TestAuthorizer(), ShippedRules());
       });
       break;
     case gateway::Backend::kReport:
       if (report_.running()) return;
       report_.Start([](report::ReportStore* store) {
-        return std::make_unique<report::ReportServiceImpl>(store, ShippedRules());
+        return std::make_unique<report::ReportServiceImpl>(store, TestAuthorizer(), ShippedRules());
       });
       break;
   }

@@ -69,7 +69,7 @@ class GatewayFreshnessTest : public ::testing::Test {
     // re-sends its last change at once; the window only matters otherwise.
     options.follow.initial_backoff = absl::Milliseconds(20);
     options.follow.max_backoff = absl::Milliseconds(100);
-    gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::ShippedRules());
+    gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::TestAuthorizer(), testing::ShippedRules());
     server_ = testing::StartInProcess(gateway_.get(), "fazhi.gateway.v1.GatewayService");
     stub_ = gv1::GatewayService::NewStub(testing::Connect(server_->target()));
     ASSERT_TRUE(WaitForSummary([](const gv1::DistrictComplianceSummary& s) {
@@ -102,7 +102,7 @@ class GatewayFreshnessTest : public ::testing::Test {
   std::unique_ptr<gv1::GatewayService::Stub> StartUncachedGateway() {
     GatewayOptions options = backends_->GatewayOptionsFor();
     options.cache = false;
-    uncached_gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::ShippedRules());
+    uncached_gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::TestAuthorizer(), testing::ShippedRules());
     uncached_server_ =
         testing::StartInProcess(uncached_gateway_.get(), "fazhi.gateway.v1.GatewayService");
     return gv1::GatewayService::NewStub(testing::Connect(uncached_server_->target()));

@@ -117,7 +117,7 @@ class GatewayServiceTest : public ::testing::Test {
   }
 
   std::unique_ptr<server::ServerRunner> StartGateway(const GatewayOptions& options) {
-    gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::ShippedRules());
+    gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::TestAuthorizer(), testing::ShippedRules());
     return testing::StartInProcess(gateway_.get(), "fazhi.gateway.v1.GatewayService");
   }
   std::unique_ptr<server::ServerRunner> StartGateway(absl::Duration per_call_timeout) {

@@ -29,7 +29,7 @@ class MetricsServerTest : public ::testing::Test {
 
   void Start() {
     metrics_.Start([](MetricsStore* store) {
-      return std::make_unique<MetricsServiceImpl>(store, testing::ShippedRules());
+      return std::make_unique<MetricsServiceImpl>(store, testing::TestAuthorizer(), testing::ShippedRules());
     });
     stub_ = v1::MetricsService::NewStub(metrics_.channel());
   }

@@ -92,7 +92,7 @@ class MetricsHistoryTest : public ::testing::Test {
   void StartServer() {
     metrics_.Start([this](MetricsStore* store) {
       store->set_clock([this] { return now_; });
-      return std::make_unique<MetricsServiceImpl>(store, testing::ShippedRules());
+      return std::make_unique<MetricsServiceImpl>(store, testing::TestAuthorizer(), testing::ShippedRules());
     });
     stub_ = v1::MetricsService::NewStub(metrics_.channel());
   }

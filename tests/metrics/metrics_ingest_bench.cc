@@ -99,7 +99,7 @@ double IngestThroughGrpc(const std::vector<v1::BatchRecordObservationsRequest>& 
     std::fprintf(stderr, "open: %s\n", store.status().ToString().c_str());
     return -1;
   }
-  MetricsServiceImpl service(store->get(), testing::ShippedRules());
+  MetricsServiceImpl service(store->get(), testing::TestAuthorizer(), testing::ShippedRules());
   auto server = testing::StartInProcess(&service, "fazhi.metrics.v1.MetricsService");
   auto stub = v1::MetricsService::NewStub(testing::Connect(server->target()));
   for (const auto& i : indicators) {

@@ -23,7 +23,7 @@ class RulesChangesTest : public MetricsServerTest {
   void StartWith(const fazhi::rules::v1::RuleSet& rules) {
     metrics_.Start([this, rules](MetricsStore* store) {
       recorded_ = store->RecordRulesInForce(rules);
-      return std::make_unique<MetricsServiceImpl>(store, rules);
+      return std::make_unique<MetricsServiceImpl>(store, testing::TestAuthorizer(), rules);
     });
     stub_ = v1::MetricsService::NewStub(metrics_.channel());
     ASSERT_TRUE(recorded_.ok()) << recorded_.status();

@@ -71,7 +71,7 @@ class MetricsServiceTest : public ::testing::Test {
     rules_ = testing::ShippedRules();
     ASSERT_FALSE(rules_.version().empty()) << "the shipped rules file did not load";
     metrics_.Start([this](MetricsStore* store) {
-      return std::make_unique<MetricsServiceImpl>(store, rules_);
+      return std::make_unique<MetricsServiceImpl>(store, testing::TestAuthorizer(), rules_);
     });
     stub_ = v1::MetricsService::NewStub(metrics_.channel());
   }

@@ -80,7 +80,7 @@ int Main(int argc, char** argv) {
       loaded, regions, indicators.size(), years, absl::ToDoubleSeconds(absl::Now() - load_start),
       memory_mb);
 
-  MetricsServiceImpl service(store->get(), testing::ShippedRules());
+  MetricsServiceImpl service(store->get(), testing::TestAuthorizer(), testing::ShippedRules());
   auto server = testing::StartInProcess(&service, "fazhi.metrics.v1.MetricsService");
   auto channel = testing::Connect(server->target());
   auto stub = v1::MetricsService::NewStub(channel);

@@ -49,7 +49,7 @@ class TestReportServer {
 
   void Start(MetricsBackend metrics = {}) {
     report_.Start([&metrics](ReportStore* store) {
-      return std::make_unique<ReportServiceImpl>(store, testing::ShippedRules(), metrics);
+      return std::make_unique<ReportServiceImpl>(store, testing::TestAuthorizer(), testing::ShippedRules(), metrics);
     });
     stub_ = v1::ReportService::NewStub(report_.channel());
   }

@@ -82,7 +82,7 @@ class ReportServiceTest : public ::testing::Test {
     auto store = ReportStore::Open(testing::TestStoreOptions(dir_.path()));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
-    service_ = std::make_unique<ReportServiceImpl>(store_.get(), rules_);
+    service_ = std::make_unique<ReportServiceImpl>(store_.get(), testing::TestAuthorizer(), rules_);
     server_ = testing::StartInProcess(service_.get(), kServiceName);
     stub_ = v1::ReportService::NewStub(testing::Connect(server_->target()));
   }

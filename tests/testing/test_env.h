@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "common/server/authorizer.h"
 #include "common/server/server_runner.h"
 #include "common/server/tls.h"
 #include "common/status/grpc_status.h"
@@ -41,13 +42,44 @@ fazhi::rules::v1::RuleSet ShippedRules();
 // Store options for a test: a small memory budget in `dir`.
 storage::StoreOptions TestStoreOptions(const std::string& dir);
 
+// Principals of the test access policy (TestPolicyFile). The
+// administrator holds SYSTEM_ADMIN, DISTRICT_REPORTER and REVIEWER for every
+// region, so that tests of behaviour need no more than Connect(); the
+// authorization tests use the others.
+inline constexpr char kTestAdmin[] = "test/admin";
+inline constexpr char kTestReader[] = "test/reader";
+inline constexpr char kTestBaoshanReporter[] = "test/baoshan-reporter";  // 310113
+inline constexpr char kTestReviewer[] = "test/reviewer";                 // 310000
+inline constexpr char kTestSecurityAdmin[] = "test/security";
+inline constexpr char kTestAuditor[] = "test/auditor";
+inline constexpr char kTestGateway[] = "svc/gateway";  // service, READER
+inline constexpr char kTestReportService[] = "svc/report";  // service, READER, REPORT_PUBLISHER
+
+// The test policy file and development token keys, written once per test
+// process (data/policy.textproto is the demo's; this is the tests' own).
+const std::string& TestPolicyFile();
+std::shared_ptr<server::DevTokenKeys> TestTokenKeys();
+// A development token for `principal`, signed with TestTokenKeys.
+std::string TestToken(const std::string& principal);
+// Channel security that sends `principal`'s development token with every
+// call (plaintext, as in-process servers listen).
+server::ChannelSecurity TestChannelSecurity(const std::string& principal = kTestAdmin);
+
+// An authorizer for in-process servers: --insecure_development with the
+// test policy and keys. One per process, shared by every service a test
+// starts (without an audit trail); NewTestAuthorizer makes one of its own.
+server::Authorizer& TestAuthorizer();
+std::unique_ptr<server::Authorizer> NewTestAuthorizer();
+
 // A ServerRunner on 127.0.0.1:`port` (0: any free port) serving `service`,
 // started and ready.
 std::unique_ptr<server::ServerRunner> StartInProcess(grpc::Service* service,
                                                      const std::string& full_name, int port = 0);
 
-// An insecure channel to `target`, ready or failing the test within 5 s.
-std::shared_ptr<grpc::Channel> Connect(const std::string& target);
+// A plaintext channel to `target` calling as `principal` (a development
+// token), ready or failing the test within 5 s.
+std::shared_ptr<grpc::Channel> Connect(const std::string& target,
+                                       const std::string& principal = kTestAdmin);
 
 // One unary call with a 10 s deadline; the status as absl::Status with its
 // google.rpc details (read them with errors::GetDetail).
