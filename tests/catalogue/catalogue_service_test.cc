@@ -23,6 +23,7 @@
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
+#include "services/catalogue/catalogue_rules.h"
 #include "services/catalogue/catalogue_store.h"
 #include "tests/catalogue/catalogue_server.h"
 #include "tests/testing/test_env.h"
@@ -543,10 +544,10 @@ TEST_F(CatalogueServiceTest, InvalidUtf8TitleIsInvalidArgument) {
 
   v1::CreateProjectRequest request;
   *request.mutable_project() = project;
-  v1::Project response;
-  grpc::ServerContext context;
-  absl::Status direct =
-      FromGrpcStatus(catalogue_.service()->CreateProject(&context, &request, &response));
+  errors::FieldViolations violations;
+  ValidateProject(request.project_id(), request.project(), violations);
+  ASSERT_FALSE(violations.empty());
+  absl::Status direct = violations.ToStatus();
   EXPECT_EQ(direct.code(), absl::StatusCode::kInvalidArgument) << direct;
   EXPECT_THAT(ViolatedFields(direct), ElementsAre("project.title"));
 

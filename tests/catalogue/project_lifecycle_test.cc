@@ -253,6 +253,8 @@ TEST_F(ProjectLifecycleTest, UpdateRejectsBadMasksAndBadValues) {
   EXPECT_EQ(Call(&Stub::UpdateProject, unknown_unit, &out).code(), absl::StatusCode::kNotFound);
 }
 
+// Who: the authenticated principal, whatever name the caller gives itself in
+// a header.
 TEST_F(ProjectLifecycleTest, HistoryRecordsWhoWhenWhichFieldsOldAndNew) {
   v1::UpdateProjectRequest update;
   update.mutable_project()->set_name(project_.name());
@@ -271,14 +273,14 @@ TEST_F(ProjectLifecycleTest, HistoryRecordsWhoWhenWhichFieldsOldAndNew) {
   ASSERT_EQ(history.size(), 3u);
   EXPECT_EQ(history[0].kind(), v1::Change::KIND_CREATE);
   EXPECT_EQ(history[1].kind(), v1::Change::KIND_UPDATE);
-  EXPECT_EQ(history[1].actor(), "inspector-7");
+  EXPECT_EQ(history[1].actor(), testing::kTestAdmin);
   ASSERT_EQ(history[1].fields_size(), 1);
   EXPECT_EQ(history[1].fields(0).path(), "units");
   EXPECT_EQ(history[1].fields(0).old_value(), "units: \"units/310000-justice\"");
   EXPECT_EQ(history[1].fields(0).new_value(),
             "units: \"units/310000-justice\" units: \"units/310000-development-reform\"");
   EXPECT_EQ(history[2].kind(), v1::Change::KIND_TRANSITION);
-  EXPECT_EQ(history[2].actor(), "anonymous");
+  EXPECT_EQ(history[2].actor(), testing::kTestAdmin);
   EXPECT_LT(history[0].sequence(), history[1].sequence());
   EXPECT_LT(history[1].sequence(), history[2].sequence());
   EXPECT_GT(history[2].time().seconds(), 0);

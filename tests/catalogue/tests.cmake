@@ -7,6 +7,7 @@ fazhi_cc_test(NAME catalogue_test LABELS integration
     catalogue/national_regions_test.cc
     catalogue/catalogue_watch_test.cc
     catalogue/catalogue_migration_test.cc
+    catalogue/catalogue_access_test.cc
   DEPS catalogue_lib fazhi_test_env)
 target_compile_definitions(catalogue_test PRIVATE FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 
