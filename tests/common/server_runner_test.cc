@@ -42,6 +42,7 @@ HealthCheckResponse::ServingStatus Check(Health::Stub& stub, const std::string& 
 TEST(ServerRunnerTest, NotServingUntilReadyAndWhileDrainingLivenessThroughout) {
   EchoCatalogue service;
   ServerConfig config;
+  config.insecure_development = true;
   config.name = "test";
   config.drain_period = absl::Milliseconds(600);
   ServerRunner runner(config);
@@ -75,6 +76,7 @@ TEST(ServerRunnerTest, NotServingUntilReadyAndWhileDrainingLivenessThroughout) {
 TEST(ServerRunnerTest, OversizedRequestIsRejected) {
   EchoCatalogue service;
   ServerConfig config;
+  config.insecure_development = true;
   config.name = "test";
   config.max_message_bytes = 64 * 1024;
   ServerRunner runner(config);
@@ -100,6 +102,7 @@ TEST(ServerRunnerTest, OversizedRequestIsRejected) {
 TEST(ServerRunnerTest, SecondServerOnTheSamePortFailsWithAClearError) {
   EchoCatalogue service;
   ServerConfig config;
+  config.insecure_development = true;
   config.name = "first";
   ServerRunner first(config);
   first.AddService(&service, kName);
@@ -107,6 +110,7 @@ TEST(ServerRunnerTest, SecondServerOnTheSamePortFailsWithAClearError) {
 
   EchoCatalogue other;
   ServerConfig taken;
+  taken.insecure_development = true;
   taken.name = "second";
   taken.listen_address = first.target();
   ServerRunner second(taken);
