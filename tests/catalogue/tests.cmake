@@ -8,6 +8,7 @@ fazhi_cc_test(NAME catalogue_test LABELS integration
     catalogue/catalogue_watch_test.cc
     catalogue/catalogue_migration_test.cc
     catalogue/catalogue_access_test.cc
+    catalogue/audit_service_test.cc
   DEPS catalogue_lib fazhi_test_env)
 target_compile_definitions(catalogue_test PRIVATE FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 
