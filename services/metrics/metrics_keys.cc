@@ -2,6 +2,7 @@
 
 #include "common/api/resource_names.h"
 #include "common/storage/key_codec.h"
+#include "services/metrics/storage/metrics_records.pb.h"
 
 namespace fazhi::metrics::keys {
 namespace {
@@ -27,6 +28,34 @@ KeyBuilder SubjectYear(absl::string_view subject, int year) {
 }
 
 }  // namespace
+
+bool ReadObservationSubject(absl::string_view key, std::string* subject) {
+  KeyReader reader(key);
+  char tag = 0;
+  return reader.ReadTag(&tag) && tag == kObservation && reader.ReadString(subject);
+}
+
+std::string ResourceOfRecord(absl::string_view key, absl::string_view value) {
+  KeyReader reader(key);
+  char tag = 0;
+  if (!reader.ReadTag(&tag)) return "";
+  switch (tag) {
+    case kIndicator:
+    case kReportSource: {
+      std::string id;
+      if (!reader.ReadString(&id) || !reader.Done()) return "";
+      return tag == kIndicator ? api::IndicatorName(id) : id;
+    }
+    case kObservation: {
+      // The key holds the identity, not the id: the name is in the record.
+      storage_records::ObservationRecord record;
+      if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) return "";
+      return record.observation().name();
+    }
+    default:
+      return "";
+  }
+}
 
 std::string Indicator(absl::string_view code) {
   return KeyBuilder(kIndicator).AddString(code).Build();

@@ -95,6 +95,15 @@ bool ReadObservationOfReport(absl::string_view key, std::string* observation_id)
 
 std::string Request(absl::string_view request_id);
 
+// The subject of an 'o' key; false when `key` is not one.
+bool ReadObservationSubject(absl::string_view key, std::string* subject);
+
+// The resource a records key holds, for the audit trail: "indicators/{code}"
+// for 'i', the observation's name (read from the ObservationRecord `value`)
+// for 'o', the report's name for 'p'; "" for any other key (a superseded
+// revision is not a resource of its own).
+std::string ResourceOfRecord(absl::string_view key, absl::string_view value);
+
 std::string RulesInForce();
 std::string RulesChange(uint64_t sequence);
 std::string RulesChangesPrefix();

@@ -21,8 +21,12 @@ namespace fazhi::metrics {
 // same identity or request_id is rare, and parsing it then is cheaper than
 // keeping a copy of every record of a bulk load.
 struct MetricsStore::PendingWrites {
-  PendingWrites(const storage::ChangeLog& log, const storage::SequenceCounter& observation_ids)
-      : changes(log.StartBatch()), ids(observation_ids.StartDraw()) {}
+  // The writes `caller` makes (named in the change log, the revisions and
+  // the audit trail).
+  PendingWrites(const storage::ChangeLog& log, const storage::SequenceCounter& observation_ids,
+                const storage::Caller& caller)
+      : changes(log.StartBatch(caller)), ids(observation_ids.StartDraw()) {}
+  const storage::Caller& caller() const { return changes.caller(); }
 
   rocksdb::WriteBatch batch;
   storage::ChangeLog::Batch changes;

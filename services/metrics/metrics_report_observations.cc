@@ -47,10 +47,10 @@ std::string SourceOf(const v1::Observation& observation) {
 
 absl::Status MetricsStore::ReplaceReportObservations(
     absl::string_view report, int32_t version,
-    const std::vector<std::optional<v1::Observation>>& items, absl::string_view actor,
+    const std::vector<std::optional<v1::Observation>>& items, const storage::Caller& caller,
     std::vector<ReportItemResult>* results, std::vector<std::string>* withdrawn) {
   absl::MutexLock lock(&write_mu_);
-  PendingWrites pending(*changes_, observation_ids_);
+  PendingWrites pending(*changes_, observation_ids_, caller);
   pending.now = ToTimestamp(Now());
   pending.rerecord_action = v1::REVISION_ACTION_CORRECTED;
   pending.rerecord_reason = absl::StrCat("superseded by ", report, " version ", version);
@@ -131,9 +131,7 @@ absl::Status MetricsStore::ReplaceReportObservations(
       given.insert(key);
       continue;
     }
-    v1::Observation observation = *items[i];
-    observation.mutable_provenance()->set_recorded_by(std::string(actor));
-    auto staged = StageObservation(std::move(observation), "", field, pending);
+    auto staged = StageObservation(*items[i], "", field, pending);
     if (!staged.ok()) {
       if (!absl::IsInvalidArgument(staged.status()) && !absl::IsNotFound(staged.status())) {
         return staged.status();  // The store failed: nothing is written.
@@ -151,7 +149,7 @@ absl::Status MetricsStore::ReplaceReportObservations(
       absl::StrCat(report, " version ", version, " no longer gives this value");
   for (const auto& [key, record] : held) {
     if (given.count(key) != 0) continue;
-    StageDeletion(key, record, reason, actor, pending);
+    StageDeletion(key, record, reason, pending);
     withdrawn->push_back(record.observation().name());
   }
   // Nothing new and nothing withdrawn: a repeated call writes nothing.

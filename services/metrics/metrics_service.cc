@@ -10,7 +10,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
-#include "common/server/caller.h"
 #include "common/status/grpc_status.h"
 #include "common/storage/page_token.h"
 #include "common/text/quantity_proto.h"
@@ -20,6 +19,68 @@
 
 namespace fazhi::metrics {
 namespace {
+
+using server::MethodRule;
+using server::Permission;
+
+// Who may call what. Reads need READER (the figures are published
+// information); indicators and deletions are the system administrator's;
+// values are recorded by the district reporter of the subject's region and
+// corrected by its reviewer; a report's figures are written only by the
+// report service, for the reporter of the report's region.
+std::map<std::string, MethodRule> Rules() {
+  const MethodRule read = MethodRule::Needs(Permission::kRead);
+  const MethodRule administer = MethodRule::Needs(Permission::kAdminister);
+  const MethodRule file = MethodRule::Needs(Permission::kFile);
+  return {
+      {"CreateIndicator", administer},
+      {"GetIndicator", read},
+      {"ListIndicators", read},
+      {"RecordObservation", file},
+      {"ListObservations", read},
+      {"BatchGetSnapshots", read},
+      {"GetSnapshot", read},
+      {"ListTargets", read},
+      {"CorrectObservation", MethodRule::Needs(Permission::kReview)},
+      {"DeleteObservation", administer},
+      {"ListObservationHistory", read},
+      {"GetSeries", read},
+      {"CompareSubjects", read},
+      {"RollUpSnapshot", read},  // computes a snapshot; writes nothing
+      {"BatchRecordObservations", file},
+      {"ReplaceReportObservations",
+       MethodRule::ServiceFor(Permission::kPublishFigures, Permission::kFile)},
+      {"WatchChanges", read},
+  };
+}
+
+// The region code an id of a unit or report begins with
+// ("310113-government" -> "310113"), which is how the catalogue and the
+// report service name them; the metrics service does not ask the catalogue.
+// An id without that form is its own "region", which only a grant for every
+// region ("*") covers.
+std::string LeadingRegionCode(absl::string_view id) {
+  return std::string(id.substr(0, id.find('-')));
+}
+
+// The region a write to `subject` is scoped to: a region's own code, a
+// unit's leading region code.
+std::string RegionOfSubject(absl::string_view subject) {
+  if (absl::StartsWith(subject, "units/")) return LeadingRegionCode(api::IdOf("units", subject));
+  return api::RegionCodeOf(subject);
+}
+
+// Only ReplaceReportObservations writes values extracted from a report: a
+// report's values come and go with its versions, under the report
+// service's check of the report.
+void RefuseReportExtraction(const v1::Observation& observation,
+                            errors::FieldViolations& violations) {
+  if (observation.provenance().source() == fazhi::type::Provenance::SOURCE_EXTRACTED_FROM_REPORT) {
+    violations.Add("observation.provenance.source",
+                   "SOURCE_EXTRACTED_FROM_REPORT values are written only by publishing the "
+                   "report (ReplaceReportObservations); record a value typed in or imported");
+  }
+}
 
 int JumpLookback(const fazhi::rules::v1::RuleSet& rules) {
   return rules.metrics().jump_lookback_years() > 0 ? rules.metrics().jump_lookback_years() : 3;
@@ -106,18 +167,39 @@ errors::FieldViolations RenamedForItem(const errors::FieldViolations& violations
 }
 
 }  // namespace
-grpc::Status MetricsServiceImpl::CreateIndicator(grpc::ServerContext*,
+
+MetricsServiceImpl::MetricsServiceImpl(MetricsStore* store, server::Authorizer& authorizer,
+                                       fazhi::rules::v1::RuleSet rules)
+    : store_(store),
+      authorizer_(authorizer),
+      method_rules_(authorizer.Register(v1::MetricsService::service_full_name(), Rules())),
+      rules_(std::move(rules)) {}
+
+absl::StatusOr<storage::Caller> MetricsServiceImpl::AuthorizeForSubjects(
+    const grpc::ServerContext& context, absl::string_view method,
+    const std::vector<std::string>& subjects, absl::string_view request_id) {
+  std::set<std::string> regions;
+  for (const auto& subject : subjects) regions.insert(RegionOfSubject(subject));
+  return authorizer_.Authorize(context, method_rules_.Of(method), {regions.begin(), regions.end()},
+                               request_id);
+}
+
+grpc::Status MetricsServiceImpl::CreateIndicator(grpc::ServerContext* context,
                                                  const v1::CreateIndicatorRequest* request,
                                                  v1::Indicator* response) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("CreateIndicator"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   ValidateIndicator(request->indicator(), violations);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return ReplyWith(store_->CreateIndicator(request->indicator()), response);
+  return ReplyWith(store_->CreateIndicator(request->indicator(), *caller), response);
 }
 
-grpc::Status MetricsServiceImpl::GetIndicator(grpc::ServerContext*,
+grpc::Status MetricsServiceImpl::GetIndicator(grpc::ServerContext* context,
                                               const v1::GetIndicatorRequest* request,
                                               v1::Indicator* response) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("GetIndicator"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const std::string code = api::IdOf("indicators", request->name());
   if (!api::IsIndicatorCode(code)) {
     return ToGrpcStatus(errors::InvalidField(
@@ -126,27 +208,35 @@ grpc::Status MetricsServiceImpl::GetIndicator(grpc::ServerContext*,
   return ReplyWith(store_->GetIndicator(code), response);
 }
 
-grpc::Status MetricsServiceImpl::ListIndicators(grpc::ServerContext*,
+grpc::Status MetricsServiceImpl::ListIndicators(grpc::ServerContext* context,
                                                 const v1::ListIndicatorsRequest* request,
                                                 v1::ListIndicatorsResponse* response) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("ListIndicators"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   return ReplyWith(store_->ListIndicators(*request), response);
 }
 
-grpc::Status MetricsServiceImpl::RecordObservation(grpc::ServerContext*,
+grpc::Status MetricsServiceImpl::RecordObservation(grpc::ServerContext* context,
                                                    const v1::RecordObservationRequest* request,
                                                    v1::Observation* response) {
+  auto caller = AuthorizeForSubjects(*context, "RecordObservation",
+                                     {request->observation().subject()}, request->request_id());
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   v1::Observation observation = request->observation();
+  RefuseReportExtraction(observation, violations);
   ValidateAndNormalizeObservation(observation, violations);
   api::CheckRequestId(violations, "request_id", request->request_id());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return ReplyWith(store_->RecordObservation(std::move(observation), request->request_id()),
-                   response);
+  return ReplyWith(
+      store_->RecordObservation(std::move(observation), request->request_id(), *caller), response);
 }
 
-grpc::Status MetricsServiceImpl::ListObservations(grpc::ServerContext*,
+grpc::Status MetricsServiceImpl::ListObservations(grpc::ServerContext* context,
                                                   const v1::ListObservationsRequest* request,
                                                   v1::ListObservationsResponse* response) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("ListObservations"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   api::CheckSubjectName(violations, "subject", request->subject());
   api::CheckYear(violations, "year", request->year(), /*required=*/false);
@@ -160,9 +250,11 @@ grpc::Status MetricsServiceImpl::ListObservations(grpc::ServerContext*,
   return ReplyWith(store_->ListObservations(*request), response);
 }
 
-grpc::Status MetricsServiceImpl::GetSnapshot(grpc::ServerContext*,
+grpc::Status MetricsServiceImpl::GetSnapshot(grpc::ServerContext* context,
                                              const v1::GetSnapshotRequest* request,
                                              v1::Snapshot* response) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("GetSnapshot"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   api::CheckSubjectName(violations, "subject", request->subject());
   api::CheckYear(violations, "year", request->year());
@@ -175,9 +267,11 @@ grpc::Status MetricsServiceImpl::GetSnapshot(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status MetricsServiceImpl::BatchGetSnapshots(grpc::ServerContext*,
+grpc::Status MetricsServiceImpl::BatchGetSnapshots(grpc::ServerContext* context,
                                                    const v1::BatchGetSnapshotsRequest* request,
                                                    v1::BatchGetSnapshotsResponse* response) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("BatchGetSnapshots"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   CheckSubjects(violations, "subjects", request->subjects(), 500);
   api::CheckYear(violations, "year", request->year());
@@ -226,8 +320,11 @@ absl::Status MetricsServiceImpl::BuildSnapshots(const std::vector<std::string>& 
   return absl::OkStatus();
 }
 
-grpc::Status MetricsServiceImpl::ListTargets(grpc::ServerContext*, const v1::ListTargetsRequest*,
+grpc::Status MetricsServiceImpl::ListTargets(grpc::ServerContext* context,
+                                             const v1::ListTargetsRequest*,
                                              v1::ListTargetsResponse* response) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("ListTargets"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   auto changes = store_->ListRulesChanges();
   if (!changes.ok()) return ToGrpcStatus(changes.status());
   *response->mutable_targets() = rules_.targets();
@@ -236,11 +333,20 @@ grpc::Status MetricsServiceImpl::ListTargets(grpc::ServerContext*, const v1::Lis
   return grpc::Status::OK;
 }
 
-grpc::Status MetricsServiceImpl::CorrectObservation(grpc::ServerContext*,
+grpc::Status MetricsServiceImpl::CorrectObservation(grpc::ServerContext* context,
                                                     const v1::CorrectObservationRequest* request,
                                                     v1::Observation* response) {
   errors::FieldViolations violations;
-  CheckObservationName(violations, "name", request->name());
+  // The review is scoped to the observation's region: find its subject
+  // first (a name that cannot be one is answered without a lookup).
+  if (!CheckObservationName(violations, "name", request->name())) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
+  auto subject = store_->SubjectOfObservation(api::IdOf("observations", request->name()));
+  if (!subject.ok()) return ToGrpcStatus(subject.status());
+  auto caller =
+      AuthorizeForSubjects(*context, "CorrectObservation", {*subject}, request->request_id());
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   fazhi::type::Quantity quantity = request->quantity();
   if (!request->has_quantity()) {
     violations.Add("quantity", "is required: the corrected value");
@@ -256,28 +362,32 @@ grpc::Status MetricsServiceImpl::CorrectObservation(grpc::ServerContext*,
                            request->provenance().report(), /*required=*/false);
   }
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return ReplyWith(
-      store_->CorrectObservation(
-          api::IdOf("observations", request->name()), quantity, request->reason(),
-          request->has_provenance() ? &request->provenance() : nullptr, request->request_id()),
-      response);
+  return ReplyWith(store_->CorrectObservation(
+                       api::IdOf("observations", request->name()), quantity, request->reason(),
+                       request->has_provenance() ? &request->provenance() : nullptr,
+                       request->request_id(), *caller),
+                   response);
 }
 
-grpc::Status MetricsServiceImpl::DeleteObservation(grpc::ServerContext*,
+grpc::Status MetricsServiceImpl::DeleteObservation(grpc::ServerContext* context,
                                                    const v1::DeleteObservationRequest* request,
                                                    v1::ObservationRevision* response) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("DeleteObservation"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   CheckObservationName(violations, "name", request->name());
   api::CheckText(violations, "reason", request->reason(), 1, 500);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return ReplyWith(
-      store_->DeleteObservation(api::IdOf("observations", request->name()), request->reason()),
-      response);
+  return ReplyWith(store_->DeleteObservation(api::IdOf("observations", request->name()),
+                                             request->reason(), *caller),
+                   response);
 }
 
 grpc::Status MetricsServiceImpl::ListObservationHistory(
-    grpc::ServerContext*, const v1::ListObservationHistoryRequest* request,
+    grpc::ServerContext* context, const v1::ListObservationHistoryRequest* request,
     v1::ListObservationHistoryResponse* response) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("ListObservationHistory"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   CheckObservationName(violations, "name", request->name());
   storage::CheckPageSize(violations, request->page_size());
@@ -288,9 +398,11 @@ grpc::Status MetricsServiceImpl::ListObservationHistory(
       response);
 }
 
-grpc::Status MetricsServiceImpl::GetSeries(grpc::ServerContext*,
+grpc::Status MetricsServiceImpl::GetSeries(grpc::ServerContext* context,
                                            const v1::GetSeriesRequest* request,
                                            v1::Series* response) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("GetSeries"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   api::CheckSubjectName(violations, "subject", request->subject());
   CheckIndicatorName(violations, "indicator", request->indicator());
@@ -317,9 +429,11 @@ grpc::Status MetricsServiceImpl::GetSeries(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext*,
+grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext* context,
                                                  const v1::CompareSubjectsRequest* request,
                                                  v1::CompareSubjectsResponse* response) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("CompareSubjects"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   CheckIndicatorName(violations, "indicator", request->indicator());
   CheckSubjects(violations, "subjects", request->subjects(), 500);
@@ -349,9 +463,11 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext*,
+grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext* context,
                                                 const v1::RollUpSnapshotRequest* request,
                                                 v1::Snapshot* response) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("RollUpSnapshot"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   api::CheckSubjectName(violations, "subject", request->subject());
   CheckSubjects(violations, "parts", request->parts(), 3000);
@@ -374,18 +490,28 @@ grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext*,
 }
 
 grpc::Status MetricsServiceImpl::BatchRecordObservations(
-    grpc::ServerContext*, const v1::BatchRecordObservationsRequest* request,
+    grpc::ServerContext* context, const v1::BatchRecordObservationsRequest* request,
     v1::BatchRecordObservationsResponse* response) {
+  // The count comes first: an empty batch touches no region, so there is no
+  // scope to authorize it for.
   if (request->requests().empty() || request->requests_size() > kMaxBatchItems) {
     return ToGrpcStatus(errors::InvalidField(
         "requests",
         absl::StrCat("must hold 1..", kMaxBatchItems, " items, got ", request->requests_size())));
   }
+  // The whole batch is one write: the caller must be able to record for
+  // every subject in it.
+  std::vector<std::string> subjects;
+  subjects.reserve(request->requests_size());
+  for (const auto& item : request->requests()) subjects.push_back(item.observation().subject());
+  auto caller = AuthorizeForSubjects(*context, "BatchRecordObservations", subjects);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   std::vector<std::optional<v1::RecordObservationRequest>> items(request->requests_size());
   std::vector<absl::Status> rejected(request->requests_size());
   for (int i = 0; i < request->requests_size(); ++i) {
     v1::RecordObservationRequest item = request->requests(i);
     errors::FieldViolations own;
+    RefuseReportExtraction(item.observation(), own);
     ValidateAndNormalizeObservation(*item.mutable_observation(), own);
     api::CheckRequestId(own, "request_id", item.request_id());
     if (own.empty()) {
@@ -397,7 +523,7 @@ grpc::Status MetricsServiceImpl::BatchRecordObservations(
     }
   }
   std::vector<absl::StatusOr<v1::Observation>> results;
-  absl::Status written = store_->RecordObservations(items, &results);
+  absl::Status written = store_->RecordObservations(items, &results, *caller);
   if (!written.ok()) return ToGrpcStatus(written);
   for (int i = 0; i < request->requests_size(); ++i) {
     auto* result = response->add_results();
@@ -417,6 +543,10 @@ grpc::Status MetricsServiceImpl::BatchRecordObservations(
 grpc::Status MetricsServiceImpl::ReplaceReportObservations(
     grpc::ServerContext* context, const v1::ReplaceReportObservationsRequest* request,
     v1::ReplaceReportObservationsResponse* response) {
+  // The report service, for the reporter of the report's region.
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("ReplaceReportObservations"),
+                                      {LeadingRegionCode(api::IdOf("reports", request->report()))});
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   api::CheckResourceName(violations, "report", "reports", request->report());
   if (request->report_version() < 1) {
@@ -452,9 +582,8 @@ grpc::Status MetricsServiceImpl::ReplaceReportObservations(
   }
   std::vector<MetricsStore::ReportItemResult> results;
   std::vector<std::string> withdrawn;
-  absl::Status written =
-      store_->ReplaceReportObservations(request->report(), request->report_version(), items,
-                                        server::ActorOf(*context), &results, &withdrawn);
+  absl::Status written = store_->ReplaceReportObservations(
+      request->report(), request->report_version(), items, *caller, &results, &withdrawn);
   if (!written.ok()) return ToGrpcStatus(written);
   for (int i = 0; i < request->observations_size(); ++i) {
     auto* result = response->add_results();
@@ -488,6 +617,8 @@ grpc::Status MetricsServiceImpl::ReplaceReportObservations(
 grpc::Status MetricsServiceImpl::WatchChanges(grpc::ServerContext* context,
                                               const v1::WatchChangesRequest* request,
                                               grpc::ServerWriter<v1::Change>* writer) {
+  auto caller = authorizer_.Authorize(*context, method_rules_.Of("WatchChanges"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   return watches_.Serve(context, request->after_sequence(), writer,
                         server::ChangeSourceOf<v1::Change>(store_));
 }

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "common/server/authorizer.h"
 #include "common/server/change_stream.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
@@ -15,9 +16,10 @@ namespace fazhi::metrics {
 
 class MetricsServiceImpl final : public v1::MetricsService::Service {
  public:
-  // `store` must outlive the service; `rules` is the rules file in force.
-  MetricsServiceImpl(MetricsStore* store, fazhi::rules::v1::RuleSet rules)
-      : store_(store), rules_(std::move(rules)) {}
+  // `store` and `authorizer` must outlive the service; `rules` is the rules
+  // file in force. Who may call what: Rules() in metrics_service.cc.
+  MetricsServiceImpl(MetricsStore* store, server::Authorizer& authorizer,
+                     fazhi::rules::v1::RuleSet rules);
 
   grpc::Status CreateIndicator(grpc::ServerContext*, const v1::CreateIndicatorRequest*,
                                v1::Indicator*) override;
@@ -64,7 +66,16 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
   static constexpr int kMaxBatchItems = 10000;
 
  private:
+  // Authorizes a call to `method` that records observations of `subjects`
+  // (subject names as the request gives them), scoped to their regions.
+  absl::StatusOr<storage::Caller> AuthorizeForSubjects(const grpc::ServerContext& context,
+                                                       absl::string_view method,
+                                                       const std::vector<std::string>& subjects,
+                                                       absl::string_view request_id = "");
+
   MetricsStore* store_;
+  server::Authorizer& authorizer_;
+  const server::MethodRules& method_rules_;
   std::vector<v1::Target> Targets() const {
     return {rules_.targets().begin(), rules_.targets().end()};
   }

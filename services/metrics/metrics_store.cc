@@ -38,14 +38,18 @@ absl::StatusOr<std::unique_ptr<MetricsStore>> MetricsStore::Open(storage::StoreO
       !s.ok()) {
     return s;
   }
-  auto changes =
-      storage::ChangeLog::Open(*metrics->store_, metrics->store_->family(keys::Family::kChanges));
+  storage::ChangeLog::Options log_options;
+  log_options.audited_records = metrics->records();
+  log_options.name_record = keys::ResourceOfRecord;
+  auto changes = storage::ChangeLog::Open(
+      *metrics->store_, metrics->store_->family(keys::Family::kChanges), log_options);
   if (!changes.ok()) return changes.status();
   metrics->changes_ = *std::move(changes);
   return metrics;
 }
 
-absl::StatusOr<v1::Indicator> MetricsStore::CreateIndicator(v1::Indicator indicator) {
+absl::StatusOr<v1::Indicator> MetricsStore::CreateIndicator(v1::Indicator indicator,
+                                                            const storage::Caller& caller) {
   indicator.set_name(api::IndicatorName(indicator.code()));
   absl::MutexLock lock(&write_mu_);
   auto existing = store_->Get(records(), keys::Indicator(indicator.code()));
@@ -66,10 +70,10 @@ absl::StatusOr<v1::Indicator> MetricsStore::CreateIndicator(v1::Indicator indica
   storage_records::IndicatorRecord record;
   record.set_format_version(storage::kRecordFormatVersion);
   *record.mutable_indicator() = indicator;
-  PendingWrites pending(*changes_, observation_ids_);
+  PendingWrites pending(*changes_, observation_ids_, caller);
   pending.now = ToTimestamp(Now());
   pending.batch.Put(records(), keys::Indicator(indicator.code()), record.SerializeAsString());
-  LogChange(pending, indicator.name(), v1::Change::KIND_CREATE, "anonymous");
+  LogChange(pending, indicator.name(), v1::Change::KIND_CREATE);
   absl::Status s = Commit(pending);
   if (!s.ok()) return s;
   {
@@ -222,13 +226,11 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
   }
   *observation.mutable_update_time() = pending.now;
   *observation.mutable_provenance()->mutable_record_time() = pending.now;
-  if (observation.provenance().recorded_by().empty()) {
-    observation.mutable_provenance()->set_recorded_by("anonymous");
-  }
+  observation.mutable_provenance()->set_recorded_by(pending.caller().actor());
   *record.mutable_observation() = std::move(observation);
   record.set_request_id(std::string(request_id));
   *record.mutable_change_time() = pending.now;
-  record.set_actor(record.observation().provenance().recorded_by());
+  record.set_actor(pending.caller().actor());
   std::string bytes = record.SerializeAsString();
   pending.batch.Put(records(), key, bytes);
   if (!request_id.empty()) {
@@ -244,8 +246,7 @@ absl::StatusOr<v1::Observation> MetricsStore::StageObservation(v1::Observation o
                       "");
   }
   LogChange(pending, stored.name(),
-            existing.has_value() ? v1::Change::KIND_UPDATE : v1::Change::KIND_CREATE,
-            stored.provenance().recorded_by());
+            existing.has_value() ? v1::Change::KIND_UPDATE : v1::Change::KIND_CREATE);
   return stored;
 }
 
@@ -260,11 +261,11 @@ absl::StatusOr<std::optional<storage_records::ObservationRecord>> MetricsStore::
 }
 
 void MetricsStore::LogChange(PendingWrites& pending, const std::string& resource,
-                             v1::Change::Kind kind, absl::string_view actor) {
+                             v1::Change::Kind kind) {
   v1::Change change;
   change.set_resource(resource);
   change.set_kind(kind);
-  change.set_actor(actor.empty() ? "anonymous" : std::string(actor));
+  change.set_actor(pending.caller().actor());
   *change.mutable_time() = pending.now;
   pending.changes.Log<storage_records::ChangeRecord>(std::move(change));
 }
@@ -280,9 +281,10 @@ absl::Status MetricsStore::Commit(PendingWrites& pending) {
 }
 
 absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation observation,
-                                                                absl::string_view request_id) {
+                                                                absl::string_view request_id,
+                                                                const storage::Caller& caller) {
   absl::MutexLock lock(&write_mu_);
-  PendingWrites pending(*changes_, observation_ids_);
+  PendingWrites pending(*changes_, observation_ids_, caller);
   pending.now = ToTimestamp(Now());
   auto result = StageObservation(std::move(observation), request_id, "observation", pending);
   if (!result.ok()) return result.status();
@@ -293,9 +295,9 @@ absl::StatusOr<v1::Observation> MetricsStore::RecordObservation(v1::Observation 
 
 absl::Status MetricsStore::RecordObservations(
     std::vector<std::optional<v1::RecordObservationRequest>>& items,
-    std::vector<absl::StatusOr<v1::Observation>>* results) {
+    std::vector<absl::StatusOr<v1::Observation>>* results, const storage::Caller& caller) {
   absl::MutexLock lock(&write_mu_);
-  PendingWrites pending(*changes_, observation_ids_);
+  PendingWrites pending(*changes_, observation_ids_, caller);
   pending.now = ToTimestamp(Now());
   results->clear();
   results->reserve(items.size());
@@ -318,7 +320,8 @@ absl::Status MetricsStore::RecordObservations(
 
 absl::StatusOr<v1::Observation> MetricsStore::CorrectObservation(
     absl::string_view id, const fazhi::type::Quantity& quantity, absl::string_view reason,
-    const fazhi::type::Provenance* provenance, absl::string_view request_id) {
+    const fazhi::type::Provenance* provenance, absl::string_view request_id,
+    const storage::Caller& caller) {
   absl::MutexLock lock(&write_mu_);
   if (!request_id.empty()) {
     auto earlier = store_->Get(requests(), keys::Request(request_id));
@@ -364,9 +367,7 @@ absl::StatusOr<v1::Observation> MetricsStore::CorrectObservation(
   const auto now = ToTimestamp(Now());
   *observation.mutable_update_time() = now;
   *observation.mutable_provenance()->mutable_record_time() = now;
-  if (observation.provenance().recorded_by().empty()) {
-    observation.mutable_provenance()->set_recorded_by("anonymous");
-  }
+  observation.mutable_provenance()->set_recorded_by(caller.actor());
   storage_records::ObservationRecord record;
   record.set_format_version(storage::kRecordFormatVersion);
   *record.mutable_observation() = observation;
@@ -375,8 +376,8 @@ absl::StatusOr<v1::Observation> MetricsStore::CorrectObservation(
   record.set_action(v1::REVISION_ACTION_CORRECTED);
   record.set_reason(std::string(reason));
   *record.mutable_change_time() = now;
-  record.set_actor(observation.provenance().recorded_by());
-  PendingWrites pending(*changes_, observation_ids_);
+  record.set_actor(caller.actor());
+  PendingWrites pending(*changes_, observation_ids_, caller);
   pending.now = now;
   pending.batch.Put(records(), keys::History(id, RevisionOf(*current)),
                     current->SerializeAsString());
@@ -387,14 +388,14 @@ absl::StatusOr<v1::Observation> MetricsStore::CorrectObservation(
     pending.batch.Put(indexes(), keys::ObservationOfReport(observation.provenance().report(), id),
                       "");
   }
-  LogChange(pending, name, v1::Change::KIND_UPDATE, record.actor());
+  LogChange(pending, name, v1::Change::KIND_UPDATE);
   absl::Status s = Commit(pending);
   if (!s.ok()) return s;
   return observation;
 }
 
-absl::StatusOr<v1::ObservationRevision> MetricsStore::DeleteObservation(absl::string_view id,
-                                                                        absl::string_view reason) {
+absl::StatusOr<v1::ObservationRevision> MetricsStore::DeleteObservation(
+    absl::string_view id, absl::string_view reason, const storage::Caller& caller) {
   absl::MutexLock lock(&write_mu_);
   const std::string name = api::ObservationName(id);
   auto key = store_->Get(indexes(), keys::ObservationId(id));
@@ -409,10 +410,10 @@ absl::StatusOr<v1::ObservationRevision> MetricsStore::DeleteObservation(absl::st
     if (record->observation().name() == name) current = *std::move(record);
   }
   if (!current.has_value()) return errors::NotFound("Observation", name);
-  PendingWrites pending(*changes_, observation_ids_);
+  PendingWrites pending(*changes_, observation_ids_, caller);
   pending.now = ToTimestamp(Now());
   const storage_records::ObservationRecord tombstone =
-      StageDeletion(**key, *current, reason, "anonymous", pending);
+      StageDeletion(**key, *current, reason, pending);
   absl::Status s = Commit(pending);
   if (!s.ok()) return s;
   return ToRevision(tombstone);
@@ -420,7 +421,7 @@ absl::StatusOr<v1::ObservationRevision> MetricsStore::DeleteObservation(absl::st
 
 storage_records::ObservationRecord MetricsStore::StageDeletion(
     const std::string& key, const storage_records::ObservationRecord& current,
-    absl::string_view reason, absl::string_view actor, PendingWrites& pending) {
+    absl::string_view reason, PendingWrites& pending) {
   const std::string& name = current.observation().name();
   const std::string id = api::IdOf("observations", name);
   storage_records::ObservationRecord tombstone;
@@ -430,13 +431,24 @@ storage_records::ObservationRecord MetricsStore::StageDeletion(
   tombstone.set_action(v1::REVISION_ACTION_DELETED);
   tombstone.set_reason(std::string(reason));
   *tombstone.mutable_change_time() = pending.now;
-  tombstone.set_actor(std::string(actor));
+  tombstone.set_actor(pending.caller().actor());
   pending.batch.Put(records(), keys::History(id, RevisionOf(current)), current.SerializeAsString());
   pending.batch.Put(records(), keys::History(id, tombstone.revision()),
                     tombstone.SerializeAsString());
   pending.batch.Delete(records(), key);
-  LogChange(pending, name, v1::Change::KIND_DELETE, actor);
+  LogChange(pending, name, v1::Change::KIND_DELETE);
   return tombstone;
+}
+
+absl::StatusOr<std::string> MetricsStore::SubjectOfObservation(absl::string_view id) const {
+  auto key = store_->Get(indexes(), keys::ObservationId(id));
+  if (!key.ok()) return key.status();
+  if (!key->has_value()) return errors::NotFound("Observation", api::ObservationName(id));
+  std::string subject;
+  if (!keys::ReadObservationSubject(**key, &subject)) {
+    return errors::DataLoss("an observation id index entry is malformed");
+  }
+  return subject;
 }
 
 absl::StatusOr<v1::ListObservationHistoryResponse> MetricsStore::ListObservationHistory(

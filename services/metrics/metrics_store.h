@@ -46,7 +46,11 @@ class MetricsStore {
   // FAILED_PRECONDITION.
   static absl::StatusOr<std::unique_ptr<MetricsStore>> Open(storage::StoreOptions options);
 
-  absl::StatusOr<v1::Indicator> CreateIndicator(v1::Indicator indicator);
+  // Every write is made by `caller`: change records and revisions name its
+  // actor(), observations' provenance.recorded_by is it (whatever the
+  // observation said), and the audit trail's entry for the write is its.
+  absl::StatusOr<v1::Indicator> CreateIndicator(v1::Indicator indicator,
+                                                const storage::Caller& caller);
   absl::StatusOr<v1::Indicator> GetIndicator(absl::string_view code,
                                              const rocksdb::Snapshot* snapshot = nullptr);
   absl::StatusOr<v1::ListIndicatorsResponse> ListIndicators(
@@ -62,7 +66,8 @@ class MetricsStore {
   // `observation` is validated and normalized; the indicator must exist and
   // accept the value (checked here, under the write lock).
   absl::StatusOr<v1::Observation> RecordObservation(v1::Observation observation,
-                                                    absl::string_view request_id);
+                                                    absl::string_view request_id,
+                                                    const storage::Caller& caller);
   // Records every item of `items` (each validated and normalized; request
   // ids checked) in one WriteBatch; the observations are moved out of the
   // items. The result for item i is its observation or why it was
@@ -71,17 +76,23 @@ class MetricsStore {
   // skipped. The returned status is a failure only when the write failed,
   // in which case nothing was written.
   absl::Status RecordObservations(std::vector<std::optional<v1::RecordObservationRequest>>& items,
-                                  std::vector<absl::StatusOr<v1::Observation>>* results);
+                                  std::vector<absl::StatusOr<v1::Observation>>* results,
+                                  const storage::Caller& caller);
   // Supersedes the quantity (and provenance, when given) of observation `id`
   // with `reason`. `quantity` is normalized.
   absl::StatusOr<v1::Observation> CorrectObservation(absl::string_view id,
                                                      const fazhi::type::Quantity& quantity,
                                                      absl::string_view reason,
                                                      const fazhi::type::Provenance* provenance,
-                                                     absl::string_view request_id);
+                                                     absl::string_view request_id,
+                                                     const storage::Caller& caller);
   // Deletes observation `id`, returning the tombstone revision.
   absl::StatusOr<v1::ObservationRevision> DeleteObservation(absl::string_view id,
-                                                            absl::string_view reason);
+                                                            absl::string_view reason,
+                                                            const storage::Caller& caller);
+  // The subject of observation `id`, deleted or not (for authorizing a
+  // write to it); NOT_FOUND when there is no such observation.
+  absl::StatusOr<std::string> SubjectOfObservation(absl::string_view id) const;
   absl::StatusOr<v1::ListObservationHistoryResponse> ListObservationHistory(
       absl::string_view id, const v1::ListObservationHistoryRequest& request);
   absl::StatusOr<v1::ListObservationsResponse> ListObservations(
@@ -101,11 +112,11 @@ class MetricsStore {
   // normalized, its provenance naming `report` and `version`; items the
   // caller rejected are nullopt and give nothing. Fills one result per item
   // (fields named "observations[i]....") and the names of the observations
-  // withdrawn. `actor` records the writes. A failed status means nothing was
+  // withdrawn. `caller` makes the writes. A failed status means nothing was
   // written.
   absl::Status ReplaceReportObservations(absl::string_view report, int32_t version,
                                          const std::vector<std::optional<v1::Observation>>& items,
-                                         absl::string_view actor,
+                                         const storage::Caller& caller,
                                          std::vector<ReportItemResult>* results,
                                          std::vector<std::string>* withdrawn);
 
@@ -138,6 +149,8 @@ class MetricsStore {
 
   absl::Status Close() { return store_->Close(); }
   storage::Store& store() { return *store_; }
+  // The audit trail kept in the change log (audit_trail.h).
+  storage::AuditTrail* audit_trail() const { return changes_->audit(); }
 
  private:
   explicit MetricsStore(std::unique_ptr<storage::Store> store) : store_(std::move(store)) {}
@@ -156,14 +169,13 @@ class MetricsStore {
   // `reason` and removes the 'o' key; returns the tombstone.
   storage_records::ObservationRecord StageDeletion(
       const std::string& key, const storage_records::ObservationRecord& current,
-      absl::string_view reason, absl::string_view actor, PendingWrites& pending)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+      absl::string_view reason, PendingWrites& pending) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The observation record under 'o' `key`, if any.
   absl::StatusOr<std::optional<storage_records::ObservationRecord>> ReadObservationAt(
       const std::string& key) const;
-  // Logs a change of `resource` in the pending batch.
-  void LogChange(PendingWrites& pending, const std::string& resource, v1::Change::Kind kind,
-                 absl::string_view actor) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Logs a change of `resource` by the pending batch's caller.
+  void LogChange(PendingWrites& pending, const std::string& resource, v1::Change::Kind kind)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status Commit(PendingWrites& pending) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   std::unique_ptr<storage::Store> store_;

@@ -7,10 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "common/server/authorizer.h"
+#include "common/status/grpc_status.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "services/metrics/metrics_service.h"
 #include "services/metrics/metrics_store.h"
@@ -29,7 +32,8 @@ class MetricsServerTest : public ::testing::Test {
 
   void Start() {
     metrics_.Start([](MetricsStore* store) {
-      return std::make_unique<MetricsServiceImpl>(store, testing::TestAuthorizer(), testing::ShippedRules());
+      return std::make_unique<MetricsServiceImpl>(store, testing::TestAuthorizer(),
+                                                  testing::ShippedRules());
     });
     stub_ = v1::MetricsService::NewStub(metrics_.channel());
   }
@@ -46,6 +50,24 @@ class MetricsServerTest : public ::testing::Test {
   absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) {
     return testing::CallUnary(stub_.get(), method, request, response);
+  }
+
+  // A stub on the running server calling as `principal`.
+  std::unique_ptr<Stub> StubAs(const std::string& principal) {
+    return v1::MetricsService::NewStub(testing::Connect(target(), principal));
+  }
+
+  // One call through `stub` made for the end user `on_behalf_of` (as the
+  // report service calls for the reporter whose figures it publishes).
+  template <typename Request, typename Response>
+  static absl::Status CallFor(Stub& stub, const std::string& on_behalf_of,
+                              grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                           Response*),
+                              const Request& request, Response* response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    context.AddMetadata(server::kOnBehalfOfMetadataKey, on_behalf_of);
+    return FromGrpcStatus((stub.*method)(&context, request, response));
   }
 
   // Defines a count indicator (件) with `code`.

@@ -92,7 +92,8 @@ class MetricsHistoryTest : public ::testing::Test {
   void StartServer() {
     metrics_.Start([this](MetricsStore* store) {
       store->set_clock([this] { return now_; });
-      return std::make_unique<MetricsServiceImpl>(store, testing::TestAuthorizer(), testing::ShippedRules());
+      return std::make_unique<MetricsServiceImpl>(store, testing::TestAuthorizer(),
+                                                  testing::ShippedRules());
     });
     stub_ = v1::MetricsService::NewStub(metrics_.channel());
   }
@@ -316,8 +317,7 @@ TEST_F(MetricsHistoryTest, SeriesCompareAndRollUp) {
   series_request.set_indicator("indicators/no_such_indicator");
   EXPECT_EQ(Call(&Stub::GetSeries, series_request, &series).code(), absl::StatusCode::kNotFound);
   compare.set_indicator("indicators/no_such_indicator");
-  EXPECT_EQ(Call(&Stub::CompareSubjects, compare, &compared).code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Call(&Stub::CompareSubjects, compare, &compared).code(), absl::StatusCode::kNotFound);
 
   // Rates of the sums: 280 / 1300 = 21.54%, not the mean of 1% and 90%.
   v1::RollUpSnapshotRequest rollup;
@@ -440,9 +440,9 @@ TEST_F(MetricsHistoryTest, ARequestIdRepeatedInOneBatchGetsTheFirstAnswer) {
   EXPECT_EQ(response.results(1).observation().name(), response.results(0).observation().name());
   EXPECT_EQ(response.results(1).observation().quantity().decimal(), "7513");
   EXPECT_THAT(History(response.results(0).observation().name()), ::testing::SizeIs(1));
-  EXPECT_EQ(Find(Snapshot(kPutuo, 2020), "smart_mediation_received")
-                ->observation().quantity().decimal(),
-            "7513");
+  EXPECT_EQ(
+      Find(Snapshot(kPutuo, 2020), "smart_mediation_received")->observation().quantity().decimal(),
+      "7513");
 }
 
 TEST_F(MetricsHistoryTest, AcknowledgedBatchSurvivesReopen) {
@@ -468,7 +468,7 @@ TEST_F(MetricsHistoryTest, AcknowledgedBatchSurvivesReopen) {
         o.mutable_quantity()->set_value(5);
         return o;
       }(),
-      "");
+      "", testing::kTestAdmin);
   ASSERT_TRUE(more.ok()) << more.status();
   EXPECT_EQ(more->name(), "observations/o000000000000000b");
 }

@@ -103,7 +103,7 @@ double IngestThroughGrpc(const std::vector<v1::BatchRecordObservationsRequest>& 
   auto server = testing::StartInProcess(&service, "fazhi.metrics.v1.MetricsService");
   auto stub = v1::MetricsService::NewStub(testing::Connect(server->target()));
   for (const auto& i : indicators) {
-    if (!(*store)->CreateIndicator(i).ok()) return -1;
+    if (!(*store)->CreateIndicator(i, testing::kTestAdmin).ok()) return -1;
   }
   struct Call {
     grpc::ClientContext context;
@@ -209,7 +209,7 @@ int Main(int argc, char** argv) {
     auto direct = MetricsStore::Open(direct_options);
     if (!direct.ok()) return 1;
     for (const auto& i : indicators) {
-      if (!(*direct)->CreateIndicator(i).ok()) return 1;
+      if (!(*direct)->CreateIndicator(i, testing::kTestAdmin).ok()) return 1;
     }
     std::vector<std::vector<std::optional<v1::RecordObservationRequest>>> batches;
     for (const auto& request : requests) {
@@ -220,7 +220,7 @@ int Main(int argc, char** argv) {
     const absl::Time direct_start = absl::Now();
     for (auto& items : batches) {
       std::vector<absl::StatusOr<v1::Observation>> results;
-      if (!(*direct)->RecordObservations(items, &results).ok()) return 1;
+      if (!(*direct)->RecordObservations(items, &results, testing::kTestAdmin).ok()) return 1;
       for (const auto& r : results) written += r.ok() ? 1 : 0;
     }
     store_only = written / absl::ToDoubleSeconds(absl::Now() - direct_start);

@@ -57,13 +57,18 @@ class ReportObservationsTest : public MetricsServerTest {
     }
   }
 
+  // Publishes `observations` as version `version` of kReport, as the
+  // report service does: its own identity, acting for the administrator
+  // (a reporter of every region).
   absl::Status Replace(int version, const std::vector<v1::Observation>& observations,
                        v1::ReplaceReportObservationsResponse* response) {
     v1::ReplaceReportObservationsRequest request;
     request.set_report(kReport);
     request.set_report_version(version);
     for (const auto& o : observations) *request.add_observations() = o;
-    return Call(&Stub::ReplaceReportObservations, request, response);
+    if (report_service_ == nullptr) report_service_ = StubAs(testing::kTestReportService);
+    return CallFor(*report_service_, testing::kTestAdmin, &Stub::ReplaceReportObservations, request,
+                   response);
   }
 
   std::vector<v1::Observation> Current() {
@@ -75,6 +80,8 @@ class ReportObservationsTest : public MetricsServerTest {
     EXPECT_TRUE(s.ok()) << s;
     return {response.observations().begin(), response.observations().end()};
   }
+
+  std::unique_ptr<Stub> report_service_;
 };
 
 TEST_F(ReportObservationsTest, RecordsWithProvenanceAndARepeatWritesNothing) {
@@ -204,7 +211,9 @@ TEST_F(ReportObservationsTest, ABadReportOrVersionRefusesTheCall) {
   v1::ReplaceReportObservationsRequest request;
   request.set_report("310113-government-2023");
   v1::ReplaceReportObservationsResponse response;
-  const absl::Status status = Call(&Stub::ReplaceReportObservations, request, &response);
+  report_service_ = StubAs(testing::kTestReportService);
+  const absl::Status status = CallFor(*report_service_, testing::kTestAdmin,
+                                      &Stub::ReplaceReportObservations, request, &response);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   google::rpc::BadRequest bad_request;
   ASSERT_TRUE(errors::GetDetail(status, &bad_request));

@@ -51,7 +51,7 @@ int Main(int argc, char** argv) {
   if (!store.ok()) return 1;
   const auto indicators = BenchIndicators();
   for (const auto& i : indicators) {
-    if (!(*store)->CreateIndicator(i).ok()) return 1;
+    if (!(*store)->CreateIndicator(i, testing::kTestAdmin).ok()) return 1;
   }
   const absl::Time load_start = absl::Now();
   int loaded = 0;
@@ -68,7 +68,7 @@ int Main(int argc, char** argv) {
       }
     }
     if (items.size() >= 8000 || r == regions - 1) {
-      if (!(*store)->RecordObservations(items, &results).ok()) return 1;
+      if (!(*store)->RecordObservations(items, &results, testing::kTestAdmin).ok()) return 1;
       for (const auto& result : results) loaded += result.ok() ? 1 : 0;
       items.clear();
     }

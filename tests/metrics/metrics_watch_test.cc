@@ -64,7 +64,7 @@ TEST_F(MetricsWatchTest, AWriteIsSeenOnAnOpenWatch) {
   EXPECT_EQ(changes[0].sequence(), 2);
   EXPECT_EQ(changes[0].resource(), recorded.name());
   EXPECT_EQ(changes[0].kind(), v1::Change::KIND_CREATE);
-  EXPECT_EQ(changes[0].actor(), "anonymous");
+  EXPECT_EQ(changes[0].actor(), testing::kTestAdmin);  // the authenticated caller
   EXPECT_TRUE(changes[0].has_time());
 }
 

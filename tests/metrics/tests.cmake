@@ -9,6 +9,7 @@ fazhi_cc_test(NAME metrics_test LABELS integration
     metrics/metrics_report_observations_test.cc
     metrics/metrics_rules_changes_test.cc
     metrics/metrics_migration_test.cc
+    metrics/metrics_access_test.cc
   DEPS metrics_lib fazhi_test_env)
 target_compile_definitions(metrics_test PRIVATE FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 
