@@ -35,7 +35,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -134,7 +134,8 @@ Every command dials with TLS when given, for servers that serve it:
   --tls_cert_file    PEM client certificate, for servers that require one
   --tls_key_file     its private key
   --tls_server_name  the name to expect in the servers' certificates instead
-                     of the host dialled (e.g. through a port-forward)
+                     of the host dialled (e.g. through a port-forward); for
+                     import, "{store}" stands for catalogue, metrics or report
 In local development (servers started with --insecure_development) the
 caller is named by a development token instead (see token mint):
   --token            the token itself (visible to other users in ps: prefer
@@ -239,12 +240,19 @@ int RunImport(const std::vector<std::string>& args) {
     return kExitUsage;
   }
 
+  // Each store has a certificate of its own: "{store}" in --tls_server_name
+  // stands for the name of the store dialled.
+  auto security_of = [&](const std::string& store) {
+    server::ChannelSecurity of_store = *security;
+    of_store.server_name = absl::StrReplaceAll(of_store.server_name, {{"{store}", store}});
+    return of_store;
+  };
   auto catalogue = fazhi::catalogue::v1::CatalogueService::NewStub(
-      server::Dial(command_line->Get("catalogue", "127.0.0.1:50051"), *security));
+      server::Dial(command_line->Get("catalogue", "127.0.0.1:50051"), security_of("catalogue")));
   auto metrics = fazhi::metrics::v1::MetricsService::NewStub(
-      server::Dial(command_line->Get("metrics", "127.0.0.1:50052"), *security));
+      server::Dial(command_line->Get("metrics", "127.0.0.1:50052"), security_of("metrics")));
   auto report = fazhi::report::v1::ReportService::NewStub(
-      server::Dial(command_line->Get("report", "127.0.0.1:50053"), *security));
+      server::Dial(command_line->Get("report", "127.0.0.1:50053"), security_of("report")));
   Importer importer(catalogue.get(), metrics.get(), report.get(), &std::cerr, kCallDeadline);
   const ImportCounts counts = importer.Run(input.merged);
   std::cout << counts.ToString();
