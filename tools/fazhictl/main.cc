@@ -487,8 +487,9 @@ int RunDossier(const std::vector<std::string>& args) {
   return PrintAnswer(*command_line, response, [&] { return FormatDossierText(response); });
 }
 
-int RunTokenMint(const std::vector<std::string>& args) {
-  auto command_line = ParseCommandLine(args, {{"key", true}, {"principal", true}, {"ttl", true}});
+// For a command that takes no positional argument: the exit code when its
+// command line is malformed or asks for help, nullopt when it may go on.
+std::optional<int> ExitBeforeCalling(const absl::StatusOr<CommandLine>& command_line) {
   if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
   if (command_line->help) {
     std::cout << kUsage;
@@ -497,6 +498,12 @@ int RunTokenMint(const std::vector<std::string>& args) {
   if (!command_line->positional.empty()) {
     return UsageError(absl::StrCat("unexpected argument \"", command_line->positional[0], "\""));
   }
+  return std::nullopt;
+}
+
+int RunTokenMint(const std::vector<std::string>& args) {
+  auto command_line = ParseCommandLine(args, {{"key", true}, {"principal", true}, {"ttl", true}});
+  if (auto exit = ExitBeforeCalling(command_line); exit.has_value()) return *exit;
   if (!command_line->Has("key") || !command_line->Has("principal")) {
     return UsageError("token mint needs --key and --principal");
   }
@@ -592,14 +599,7 @@ int RunAudit(const std::vector<std::string>& args) {
     return UsageError(absl::StrCat("unknown audit command \"", action, "\""));
   }
   auto command_line = ParseWithTls(std::vector<std::string>(args.begin() + 1, args.end()), specs);
-  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
-  if (command_line->help) {
-    std::cout << kUsage;
-    return kExitOk;
-  }
-  if (!command_line->positional.empty()) {
-    return UsageError(absl::StrCat("unexpected argument \"", command_line->positional[0], "\""));
-  }
+  if (auto exit = ExitBeforeCalling(command_line); exit.has_value()) return *exit;
   auto security = SecurityOf(*command_line);
   if (!security.ok()) return UsageError(std::string(security.status().message()));
   const std::string target = command_line->Get("service", "127.0.0.1:50051");
