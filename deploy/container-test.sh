@@ -112,7 +112,13 @@ else
 fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/fazhi-ct.XXXXXX")"
 "$KUBECTL" kustomize "$DEPLOY/overlays/local" >"$WORK/local.yaml"
-node "$DEPLOY/verify/podman-args.js" "$WORK/local.yaml" "$WORK" >"$WORK/workloads"
+# The Secrets the local overlay mounts, made as deploy/README.md ("Apply")
+# says; readable by the containers' user (a scratch directory of this run).
+mkdir -p "$WORK/secrets/fazhi-dev-token" "$WORK/secrets/fazhi-audit-signing-key" "$WORK/tokens"
+openssl rand -hex 32 >"$WORK/secrets/fazhi-dev-token/dev-token.key"
+openssl genpkey -algorithm ed25519 -out "$WORK/secrets/fazhi-audit-signing-key/signing.key"
+chmod 0444 "$WORK/secrets"/*/*
+FAZHI_SECRETS_DIR="$WORK/secrets" node "$DEPLOY/verify/podman-args.js" "$WORK/local.yaml" "$WORK" >"$WORK/workloads"
 
 NAMES=()
 cleanup() {
@@ -169,7 +175,7 @@ wait_healthy() {
 
 fazhictl() {
   "${PODMAN[@]}" run --rm --network host "${RUN_ULIMITS[@]}" --read-only --cap-drop ALL \
-    --security-opt no-new-privileges -v "$ROOT/data/demo:/demo:ro" \
+    --security-opt no-new-privileges -v "$ROOT/data/demo:/demo:ro" -v "$WORK/secrets/fazhi-dev-token:/dev-token:ro" -v "$WORK/tokens:/tokens:ro" \
     --entrypoint '["fazhictl"]' "$IMAGE" "$@"
 }
 
@@ -201,7 +207,12 @@ start_all
 wait_healthy
 
 step "load the demo data (fazhictl import, from the image) and fetch a summary through the gateway"
-fazhictl import /demo
+# The tokens of the principals the import and the cookbook act as
+# (var/secrets/<name>.token in the cookbook's lines).
+for p in admin:dev/admin reader:dev/reader auditor:dev/auditor security:dev/security report:svc/report; do
+  fazhictl token mint --key /dev-token/dev-token.key --principal "${p#*:}" >"$WORK/tokens/${p%%:*}.token"
+done
+fazhictl import /demo --token_file=/tokens/admin.token
 summary_check first
 fazhictl summary --region 310113 --year 2023 --gateway 127.0.0.1:50050 | head -12
 metrics_lines="$(curl -fsS http://127.0.0.1:51050/metrics | grep -c '^fazhi_' || true)"
@@ -209,7 +220,8 @@ metrics_lines="$(curl -fsS http://127.0.0.1:51050/metrics | grep -c '^fazhi_' ||
 say "Prometheus :51050/metrics: $metrics_lines fazhi_ samples, e.g. $(curl -fsS http://127.0.0.1:51050/metrics | grep '^fazhi_.*GetDistrictComplianceSummary' | head -1)"
 
 step "the grpcurl cookbook of deploy/README.md, every command"
-/usr/bin/python3 "$DEPLOY/verify/cookbook.py" "$DEPLOY/README.md" ||
+FAZHI_COOKBOOK_FILES="$(for n in admin reader auditor security report; do printf 'var/secrets/%s.token=%s,' "$n" "$WORK/tokens/$n.token"; done)" \
+  /usr/bin/python3 "$DEPLOY/verify/cookbook.py" "$DEPLOY/README.md" ||
   die "a cookbook command failed"
 
 # ------------------------------------------------------------ 5. stop, restart

@@ -38,6 +38,14 @@ FAZHI_COOKBOOK_PORTS="50050=41234,50051=41235" sends the commands written
 for a port to another one (the end-to-end tests run the servers on free
 ports).
 
+A -H value is sent as metadata ("name: value", the name lowercased), as
+grpcurl sends it. Within it, and within -d, `$(cat FILE)` is replaced by the
+file's content without surrounding blanks, as the shell would do it inside
+double quotes: -H "authorization: Bearer $(cat var/secrets/admin.token)".
+FAZHI_COOKBOOK_FILES="var/secrets/admin.token=/tmp/x/admin.token" reads
+another file in the place of one a command names (the end-to-end tests keep
+their tokens in a temporary directory).
+
 Debian packages only: python3-grpcio and python3-protobuf (run it with
 /usr/bin/python3).
 """
@@ -384,6 +392,28 @@ def error_details(server, error):
 
 # -------------------------------------------------------------- one command
 
+def file_map():
+    mapping = {}
+    for pair in filter(None, os.environ.get("FAZHI_COOKBOOK_FILES", "").split(",")):
+        named, _, actual = pair.partition("=")
+        mapping[named] = actual
+    return mapping
+
+
+def substitute(value):
+    """`value` with each $(cat FILE) replaced by the file's content."""
+    files = file_map()
+
+    def content(match):
+        path = files.get(match.group(1), match.group(1))
+        try:
+            with open(path, encoding="utf-8") as f:
+                return f.read().strip()
+        except OSError as e:
+            raise CommandError(f"$(cat {match.group(1)}): {e}") from e
+    return re.sub(r"\$\(cat ([^()\s]+)\)", content, value)
+
+
 def run(line, servers):
     args = shlex.split(line, comments=True)[1:]
     body, max_time, metadata, emit_defaults, positional = None, 10.0, [], False, []
@@ -394,13 +424,15 @@ def run(line, servers):
         elif args[i] == "-emit-defaults":
             emit_defaults = True
         elif args[i] in ("-d", "-max-time", "-H") and i + 1 < len(args):
-            value = args[i + 1]
+            value = substitute(args[i + 1])
             if args[i] == "-d":
                 body = value
             elif args[i] == "-max-time":
                 max_time = float(value)
             else:
                 key, _, val = value.partition(":")
+                if not key.strip() or not _:
+                    raise CommandError(f"-H wants 'name: value', got {value!r}")
                 metadata.append((key.strip().lower(), val.strip()))
             i += 1
         elif args[i].startswith("-"):

@@ -2,7 +2,8 @@
 // Turns a rendered overlay into `podman run` arguments, so that
 // deploy/container-test.sh runs each workload the way its manifest says:
 // the same command and args, the same environment (the downward API's memory
-// limit included), the ConfigMaps as files at the same paths, a directory for
+// limit included), the ConfigMaps as files at the same paths, the Secrets
+// from FAZHI_SECRETS_DIR/<secret name>/, a directory for
 // each volume claim, tmpfs for emptyDir, the user, a read-only root, no
 // capabilities, no privilege escalation, the memory and CPU limits, and the
 // grace period as the stop timeout.
@@ -88,6 +89,14 @@ for (const w of objects.filter((o) => o.kind === 'Deployment' || o.kind === 'Sta
       for (const [k, text] of Object.entries(cm.data || {})) fs.writeFileSync(path.join(host, k), text);
       const src = m.subPath ? path.join(host, m.subPath) : host;
       args.push(`--volume=${src}:${m.mountPath}${m.subPath ? ':ro' : ro}`);
+    } else if (v && v.secret) {
+      // Secrets are made by whoever runs the containers (their content is
+      // not in the manifests): FAZHI_SECRETS_DIR/<secret name>/<key>.
+      const host = path.join(process.env.FAZHI_SECRETS_DIR || '', v.secret.secretName);
+      if (!process.env.FAZHI_SECRETS_DIR || !fs.existsSync(host)) {
+        throw new Error(`${name}: Secret ${v.secret.secretName} not found under FAZHI_SECRETS_DIR`);
+      }
+      args.push(`--volume=${host}:${m.mountPath}:ro`);
     } else if (v && v.emptyDir) {
       args.push(`--tmpfs=${m.mountPath}:rw,nosuid,nodev,size=${v.emptyDir.sizeLimit ? bytes(v.emptyDir.sizeLimit) : 67108864}`);
     } else {

@@ -62,8 +62,10 @@ function readSourceFacts(root) {
   const serviceSources = (name) =>
     fs.readdirSync(path.join(root, 'services', name)).filter((f) => f.endsWith('.cc')).sort()
       .map((f) => path.join('services', name, f));
-  // Every server links both: the common server flags and the TLS flags.
-  const common = [...flagNames('common/server/service_main.cc'), ...flagNames('common/server/tls_flags.cc')];
+  // Every server links these: the common server flags, the TLS flags and
+  // the security flags (policy, development tokens, audit).
+  const common = [...flagNames('common/server/service_main.cc'), ...flagNames('common/server/tls_flags.cc'),
+    ...flagNames('common/server/security_flags.cc')];
   const services = {};
   const dir = path.join(root, 'services');
   for (const name of fs.readdirSync(dir).sort()) {
@@ -410,7 +412,9 @@ function ownChecks(objects, facts, problems) {
     // Flags: from a ConfigMap through --flagfile, known to the binary.
     const flagfiles = (c.args || []).filter((a) => a.startsWith('--flagfile='));
     const flags = new Map();
-    if (flagfiles.length !== 1) err(where, 'expected one --flagfile= argument (flags come from a ConfigMap)');
+    // Several flag files are read in order; a later one adds flags (the
+    // local overlay's development flags).
+    if (flagfiles.length < 1) err(where, 'expected a --flagfile= argument (flags come from a ConfigMap)');
     for (const a of c.args || []) {
       if (a.startsWith('--flagfile=')) continue;
       const m = /^--([A-Za-z0-9_]+)(?:=(.*))?$/.exec(a);
@@ -469,6 +473,34 @@ function ownChecks(objects, facts, problems) {
       else if (!['0.0.0.0', '[::]'].includes(pl.host)) err(where, `--probe_listen host ${pl.host} is not reachable by the kubelet`);
     } else if (probePort) err(where, `container port probe (${probePort}) but no --probe_listen`);
     if (tls && !flags.has('probe_listen')) err(where, 'serves TLS but has no --probe_listen: the kubelet\'s gRPC probes cannot speak TLS');
+
+    // Trust: plaintext only when asked for (a server refuses to start
+    // otherwise), and then never beside TLS; the policy from a ConfigMap; a
+    // store's audit signing key from a Secret and its signed heads off the
+    // data volume, so that whoever rewrites the store cannot make them match.
+    if (!tls && flags.get('insecure_development') !== 'true') err(where, 'plaintext without --insecure_development: the server refuses to start');
+    if (tls && (flags.has('insecure_development') || flags.has('dev_token_key_file'))) {
+      err(where, 'serves TLS but takes development tokens (--insecure_development/--dev_token_key_file)');
+    }
+    const onVolume = (flag, kind) => {
+      if (!flags.has(flag)) return err(where, `no --${flag}`);
+      const mount = mountAt(flags.get(flag));
+      const vol = mount && volumes.get(mount.name);
+      if (!vol || !vol[kind]) err(where, `--${flag}=${flags.get(flag)} is not on a ${kind} volume`);
+      return mount;
+    };
+    onVolume('policy_file', 'configMap');
+    if (flags.has('dev_token_key_file')) onVolume('dev_token_key_file', 'secret');
+    if (svc.store) {
+      onVolume('audit_signing_key_file', 'secret');
+      const heads = flags.get('audit_heads_file');
+      const headsMount = heads && mountAt(heads);
+      const dataMount = flags.has('data_dir') && mountAt(flags.get('data_dir'));
+      if (!heads) err(where, 'no --audit_heads_file: signed heads are not exported');
+      else if (!headsMount || (dataMount && headsMount.name === dataMount.name)) {
+        err(where, `--audit_heads_file=${heads} is not on a volume of its own (apart from the data)`);
+      }
+    }
     // Only for servers that serve TLS: the main port is probed in plaintext.
     const probeTarget = tls ? probePort : grpcPort;
     const probeTargetName = tls ? 'the plaintext probe port' : 'the gRPC port';
@@ -573,14 +605,23 @@ function ownChecks(objects, facts, problems) {
     }
   }
 
+  // A workload's flags: every flag file it reads, in order.
+  const flagsOf = (w) => {
+    const c = w.spec.template.spec.containers[0];
+    const volumes = w.spec.template.spec.volumes || [];
+    const texts = (c.args || []).filter((a) => a.startsWith('--flagfile=')).map((ff) => {
+      const mount = (c.volumeMounts || []).find((m) => ff.slice('--flagfile='.length).startsWith(m.mountPath.replace(/\/?$/, '/')));
+      const vol = mount && volumes.find((v) => v.name === mount.name && v.configMap);
+      const cm = vol && find('ConfigMap', vol.configMap.name);
+      return cm ? Object.values(cm.data || {}).join('\n') : '';
+    });
+    return parseFlagFile(texts.join('\n')).flags;
+  };
   // The gateway's backend flags name Services that reach the stores.
   const storeWorkloads = workloads.filter((w) => (facts.services[w.metadata.name] || {}).store);
   const gatewayWorkloads = workloads.filter((w) => !(facts.services[w.metadata.name] || {}).store);
   for (const g of gatewayWorkloads) {
-    const cm = (((g.spec.template.spec.volumes || []).find((v) => v.configMap) || {}).configMap || {}).name;
-    const cmObj = cm && find('ConfigMap', cm);
-    const text = cmObj ? Object.values(cmObj.data || {}).join('\n') : '';
-    const { flags } = parseFlagFile(text);
+    const flags = flagsOf(g);
     for (const s of storeWorkloads) {
       const name = s.metadata.name;
       if (!facts.services[g.metadata.name].flags.has(name)) continue;
@@ -598,15 +639,6 @@ function ownChecks(objects, facts, problems) {
   // TLS is all or nothing between services: a store that serves TLS asks
   // its callers for a certificate (mutual TLS), and each caller dials it
   // with TLS and has a certificate to show.
-  const flagsOf = (w) => {
-    const c = w.spec.template.spec.containers[0];
-    const volumes = w.spec.template.spec.volumes || [];
-    const ff = (c.args || []).find((a) => a.startsWith('--flagfile='));
-    const mount = ff && (c.volumeMounts || []).find((m) => ff.slice('--flagfile='.length).startsWith(m.mountPath.replace(/\/?$/, '/')));
-    const vol = mount && volumes.find((v) => v.name === mount.name && v.configMap);
-    const cm = vol && find('ConfigMap', vol.configMap.name);
-    return parseFlagFile(cm ? Object.values(cm.data || {}).join('\n') : '').flags;
-  };
   for (const s of workloads.filter((w) => (facts.services[w.metadata.name] || {}).store)) {
     const storeFlags = flagsOf(s);
     if (!storeFlags.has('tls_cert_file')) continue;
@@ -785,6 +817,15 @@ function selfTest(docs, facts) {
       const np = ds.find((d) => d.obj.kind === 'NetworkPolicy' && d.obj.metadata.name === sts(ds).metadata.name).obj;
       delete np.spec.ingress[0].from;
     }, /open to more than its callers/],
+    ['audit signing key on the data volume', (ds) => {
+      const c = container(sts(ds));
+      const m = c.volumeMounts.find((v) => v.mountPath === '/etc/fazhi/audit-signing-key');
+      m.name = 'data';
+    }, /audit_signing_key_file=.* is not on a secret volume/],
+    ['no policy file', (ds) => {
+      const c = container(sts(ds));
+      c.volumeMounts = c.volumeMounts.filter((v) => v.mountPath !== '/etc/fazhi/policy');
+    }, /policy_file=.* is not on a configMap volume/],
     // The TLS cases apply to renderings with TLS (production) only; the
     // others return false and are skipped.
     ['TLS server probed on its TLS port', (ds) => {

@@ -1,5 +1,7 @@
-// End to end: the four real servers as separate processes on loopback, the
-// demo data loaded with the real fazhictl, answers checked through gRPC.
+// End to end: the four real servers as separate processes on loopback, as
+// `scripts/fazhi demo` runs them (plaintext by --insecure_development, the
+// demo policy, development tokens for writes), the demo data loaded with the
+// real fazhictl, answers checked through gRPC.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -70,6 +72,8 @@ class SuiteTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = MakeTempDir();
+    security_ = MakeDevelopmentSecurity(dir_, kSource + "/data/policy.textproto");
+    ASSERT_FALSE(security_.dir.empty()) << "openssl could not make the keys";
     services_.clear();
     for (const auto& [name, binary] : kSuiteServers) {
       Service s;
@@ -82,6 +86,11 @@ class SuiteTest : public ::testing::Test {
       Start(s);
       ASSERT_NE(s.port, 0) << s.name << " did not start; log:\n"
                            << ReadWholeFile(dir_ + "/" + s.name + ".log");
+    }
+    // The tokens the cookbooks' lines read as var/secrets/<name>.token.
+    for (const auto& [principal, name] : kTokens) {
+      token_files_[name] = security_.TokenFile(principal, std::string(name) + ".token");
+      ASSERT_FALSE(token_files_[name].empty()) << "fazhictl token mint failed for " << principal;
     }
     std::string output;
     import_exit_ = RunToCompletion(Binary("tools/fazhictl/fazhictl"), ImportArgs(), &output, 120s);
@@ -100,8 +109,23 @@ class SuiteTest : public ::testing::Test {
   }
 
   static std::vector<std::string> ImportArgs() {
-    return {"import", kSource + "/data/demo", "--catalogue=" + Address(services_[0].port),
-            "--metrics=" + Address(services_[1].port), "--report=" + Address(services_[2].port)};
+    return {"import",
+            kSource + "/data/demo",
+            "--catalogue=" + Address(services_[0].port),
+            "--metrics=" + Address(services_[1].port),
+            "--report=" + Address(services_[2].port),
+            "--token_file=" + token_files_["admin"]};
+  }
+
+  // The development token of principal `name` ("admin", "reader", ...).
+  static std::string Token(const std::string& name) {
+    return std::string(absl::StripAsciiWhitespace(ReadWholeFile(token_files_[name])));
+  }
+
+  // A context for a call made as `name`, with a 10 s deadline.
+  static void As(const std::string& name, grpc::ClientContext* context) {
+    context->AddMetadata("authorization", "Bearer " + Token(name));
+    context->set_deadline(std::chrono::system_clock::now() + 10s);
   }
 
   // Starts `s` on its port, or on one the kernel picks when it has none
@@ -111,6 +135,8 @@ class SuiteTest : public ::testing::Test {
     std::vector<std::string> args = {"--listen=" + Address(s.port),
                                      "--metrics_port=" + std::to_string(fresh ? 0 : s.metrics_port),
                                      "--shutdown_grace_seconds=5"};
+    const auto trust = security_.ServerFlags();
+    args.insert(args.end(), trust.begin(), trust.end());
     if (s.name == "gateway") {
       args.push_back("--catalogue=" + Address(services_[0].port));
       args.push_back("--metrics=" + Address(services_[1].port));
@@ -121,6 +147,8 @@ class SuiteTest : public ::testing::Test {
       args.push_back("--data_dir=" + dir_ + "/" + s.name);
       args.push_back("--rules=" + kSource + "/data/rules.textproto");
       args.push_back("--memory_budget_mb=64");
+      const auto audit = security_.StoreFlags(s.name);
+      args.insert(args.end(), audit.begin(), audit.end());
       // The report server publishes figures to metrics.
       if (s.name == "report") args.push_back("--metrics=" + Address(services_[1].port));
     }
@@ -174,20 +202,35 @@ class SuiteTest : public ::testing::Test {
     for (const auto& [port, name] : kDefaults) {
       ports += std::to_string(port) + "=" + std::to_string(Named(name).port) + ",";
     }
-    std::vector<std::string> args = {ports, "/usr/bin/python3",
+    std::string files = "FAZHI_COOKBOOK_FILES=";
+    for (const auto& [name, file] : token_files_) {
+      files += "var/secrets/" + name + ".token=" + file + ",";
+    }
+    std::vector<std::string> args = {ports, files, "/usr/bin/python3",
                                      kSource + "/deploy/verify/cookbook.py"};
     args.insert(args.end(), options.begin(), options.end());
     args.push_back(readme);
     return RunToCompletion("/usr/bin/env", args, output, 180s);
   }
 
+  // The principals the tests and the cookbooks act as, and their names.
+  static constexpr std::pair<const char*, const char*> kTokens[] = {{"dev/admin", "admin"},
+                                                                    {"dev/reader", "reader"},
+                                                                    {"dev/auditor", "auditor"},
+                                                                    {"dev/security", "security"},
+                                                                    {"svc/report", "report"}};
+
   static std::string dir_;
+  static DevelopmentSecurity security_;
+  static std::map<std::string, std::string> token_files_;
   static std::vector<Service> services_;
   static int import_exit_;
   static std::string import_output_;
 };
 
 std::string SuiteTest::dir_;
+DevelopmentSecurity SuiteTest::security_;
+std::map<std::string, std::string> SuiteTest::token_files_;
 std::vector<Service> SuiteTest::services_;
 int SuiteTest::import_exit_ = -1;
 std::string SuiteTest::import_output_;
@@ -543,6 +586,81 @@ TEST_F(SuiteTest, CookbookRunnerRefusesAStringFieldMask) {
   EXPECT_NE(output.find("cookbook: 1 passed, 1 failed"), std::string::npos) << output;
 }
 
+// A write needs a principal allowed it, and the write leaves an entry that
+// `fazhictl audit` lists, naming the authenticated caller, and verifies
+// against the signed heads.
+TEST_F(SuiteTest, WritesNeedARoleAndLeaveAVerifiableAuditTrail) {
+  ASSERT_EQ(import_exit_, 0) << import_output_;
+  auto catalogue = cv1::CatalogueService::NewStub(Dial(Named("catalogue").port));
+  cv1::CreateRegionRequest request;
+  request.mutable_region()->set_code("310196");
+  request.mutable_region()->set_display_name("审计示例区");
+  request.mutable_region()->set_level(cv1::REGION_LEVEL_COUNTY);
+  request.mutable_region()->set_parent("regions/310000");
+  cv1::Region region;
+  {
+    grpc::ClientContext anonymous;
+    anonymous.set_deadline(std::chrono::system_clock::now() + 10s);
+    EXPECT_EQ(catalogue->CreateRegion(&anonymous, request, &region).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  {
+    grpc::ClientContext reader;
+    As("reader", &reader);
+    const grpc::Status refused = catalogue->CreateRegion(&reader, request, &region);
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_TRUE(absl::StrContains(refused.error_message(), "SYSTEM_ADMIN"))
+        << refused.error_message();
+  }
+  {
+    grpc::ClientContext admin;
+    As("admin", &admin);
+    const grpc::Status created = catalogue->CreateRegion(&admin, request, &region);
+    ASSERT_TRUE(created.ok()) << created.error_message();
+  }
+  const std::string ctl = Binary("tools/fazhictl/fazhictl");
+  const std::string service = "--service=" + Address(Named("catalogue").port);
+  std::string output;
+  ASSERT_EQ(RunToCompletion(ctl,
+                            {"audit", "list", "--resource=regions/310196", service,
+                             "--token_file=" + token_files_["auditor"]},
+                            &output, 30s),
+            0)
+      << output;
+  EXPECT_TRUE(absl::StrContains(output,
+                                "dev/admin /fazhi.catalogue.v1.CatalogueService/"
+                                "CreateRegion OK"))
+      << output;
+
+  // The admin is no auditor: the trail is not theirs to read.
+  EXPECT_EQ(
+      RunToCompletion(ctl, {"audit", "verify", service, "--token_file=" + token_files_["admin"]},
+                      &output, 30s),
+      1)
+      << output;
+  EXPECT_TRUE(absl::StrContains(output, "PERMISSION_DENIED")) << output;
+
+  // The chain holds, checked against the operator's copy of the signed
+  // heads once the store has signed one after the write (every second here).
+  const std::string heads = security_.HeadsFile("catalogue");
+  std::string copied;
+  for (int i = 0; i < 100 && copied.empty(); ++i) {
+    std::this_thread::sleep_for(100ms);
+    copied = ReadWholeFile(heads);
+  }
+  ASSERT_FALSE(copied.empty()) << "no audit head was signed into " << heads;
+  const std::string copy = dir_ + "/operator-heads.jsonl";
+  std::ofstream(copy) << copied;
+  ASSERT_EQ(RunToCompletion(ctl,
+                            {"audit", "verify", service, "--heads=" + copy,
+                             "--token_file=" + token_files_["auditor"]},
+                            &output, 30s),
+            0)
+      << output;
+  EXPECT_TRUE(absl::StartsWith(output, "intact: ")) << output;
+  EXPECT_FALSE(absl::StrContains(output, "last signed 0\n")) << output;
+}
+
 // Runs last among the suite's tests that need every backend (gtest runs tests
 // in definition order within a suite).
 TEST_F(SuiteTest, SigtermUnderLoadLosesNoAcknowledgedWriteAndSummaryGoesPartial) {
@@ -565,6 +683,7 @@ TEST_F(SuiteTest, SigtermUnderLoadLosesNoAcknowledgedWriteAndSummaryGoesPartial)
       request.set_request_id("load-" + std::to_string(i));
       mv1::Observation reply;
       grpc::ClientContext context;
+      As("admin", &context);
       context.set_deadline(std::chrono::system_clock::now() + 5s);
       if (stub->RecordObservation(&context, request, &reply).ok()) {
         acknowledged.push_back(reply.name() + "=" + std::to_string(i + 1));

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -173,6 +174,69 @@ std::string ReadWholeFile(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+namespace {
+
+// Writes `text` to `path`, readable by its owner only.
+bool WritePrivateFile(const std::string& path, const std::string& text) {
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.good()) return false;
+  }
+  return ::chmod(path.c_str(), 0600) == 0;
+}
+
+}  // namespace
+
+DevelopmentSecurity MakeDevelopmentSecurity(const std::string& dir,
+                                            const std::string& policy_file) {
+  DevelopmentSecurity security;
+  std::string output;
+  const std::string key_file = dir + "/dev-token.key";
+  if (RunToCompletion("/usr/bin/openssl", {"rand", "-hex", "32"}, &output,
+                      std::chrono::seconds(30)) != 0 ||
+      !WritePrivateFile(key_file, output)) {
+    return security;
+  }
+  const std::string signing_key_file = dir + "/audit-signing.key";
+  if (RunToCompletion("/usr/bin/openssl",
+                      {"genpkey", "-algorithm", "ed25519", "-out", signing_key_file}, &output,
+                      std::chrono::seconds(30)) != 0) {
+    return security;
+  }
+  security.dir = dir;
+  security.policy_file = policy_file;
+  security.dev_token_key_file = key_file;
+  security.audit_signing_key_file = signing_key_file;
+  return security;
+}
+
+std::vector<std::string> DevelopmentSecurity::ServerFlags() const {
+  return {"--insecure_development", "--policy_file=" + policy_file,
+          "--dev_token_key_file=" + dev_token_key_file};
+}
+
+std::vector<std::string> DevelopmentSecurity::StoreFlags(const std::string& name) const {
+  return {"--audit_signing_key_file=" + audit_signing_key_file,
+          "--audit_heads_file=" + HeadsFile(name), "--audit_seal_seconds=1"};
+}
+
+std::string DevelopmentSecurity::HeadsFile(const std::string& name) const {
+  return dir + "/" + name + "-heads.jsonl";
+}
+
+std::string DevelopmentSecurity::TokenFile(const std::string& principal,
+                                           const std::string& file) const {
+  std::string token;
+  if (RunToCompletion(Binary("tools/fazhictl/fazhictl"),
+                      {"token", "mint", "--key", dev_token_key_file, "--principal", principal},
+                      &token, std::chrono::seconds(30)) != 0) {
+    return "";
+  }
+  const std::string path = dir + "/" + file;
+  return WritePrivateFile(path, token) ? path : "";
 }
 
 }  // namespace fazhi::e2e

@@ -79,6 +79,30 @@ inline constexpr SuiteServer kSuiteServers[] = {
     {"report", "services/report/report_server"},
     {"gateway", "services/gateway/gateway_server"}};
 
+// What a server started with --insecure_development needs, made in `dir`
+// as `scripts/fazhi demo` makes it: the repository's demo policy, a
+// development token key (openssl rand -hex 32) and an audit signing key
+// (openssl genpkey -algorithm ed25519).
+struct DevelopmentSecurity {
+  std::string dir;
+  std::string policy_file;
+  std::string dev_token_key_file;
+  std::string audit_signing_key_file;
+
+  // The flags every server gets (--insecure_development, the policy, the
+  // token key).
+  std::vector<std::string> ServerFlags() const;
+  // The audit flags of store `name`: its own heads file in `dir`, a head
+  // signed every second.
+  std::vector<std::string> StoreFlags(const std::string& name) const;
+  std::string HeadsFile(const std::string& name) const;
+  // Mints a token for `principal` with the real fazhictl and writes it to
+  // `dir`/<file>; returns the file ("" on failure, which the test reports).
+  std::string TokenFile(const std::string& principal, const std::string& file) const;
+};
+// Empty `dir` fields when openssl failed.
+DevelopmentSecurity MakeDevelopmentSecurity(const std::string& dir, const std::string& policy_file);
+
 // mkdtemp under /tmp; removed by RemoveTree.
 std::string MakeTempDir();
 void RemoveTree(const std::string& path);

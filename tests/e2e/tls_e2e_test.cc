@@ -1,10 +1,11 @@
 // End to end with TLS, as the production overlay runs the suite: the four
-// real servers as separate processes, each reading one Secret-like
-// directory (tls.crt, tls.key, ca.crt); the stores require client
-// certificates (mutual TLS), the gateway serves TLS to anyone who trusts
-// the CA, every server answers health in plaintext on a probe port, and
-// fazhictl loads the demo data and asks for a summary with its own TLS
-// flags.
+// real servers as separate processes, each reading its own Secret-like
+// directory (tls.crt, tls.key, ca.crt) whose certificate names the server's
+// principal in a URI SAN (spiffe://fazhi.local/svc/<name>); every server
+// requires client certificates (mutual TLS) and takes the caller's principal
+// from them, every server answers health in plaintext on a probe port, and
+// fazhictl loads the demo data and asks for a summary with the operator's
+// certificate (dev/admin of data/policy.textproto).
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -35,7 +36,6 @@ namespace rv1 = fazhi::report::v1;
 
 const std::string kSource = FAZHI_SOURCE_DIR;
 
-
 // One unary call with a 10 s deadline.
 template <typename Stub, typename Request, typename Response>
 grpc::Status Call(Stub& stub,
@@ -57,16 +57,20 @@ class TlsSuiteTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = MakeTempDir();
-    // One CA; one certificate for the whole suite, as the production
-    // overlay's Secret holds; one for the operator's fazhictl.
+    // One CA; one certificate per server, as the production overlay's
+    // Secrets fazhi-tls-<name> hold; one for the operator (an administrator)
+    // and one for a reader.
     testing::TestCa ca(dir_ + "/ca", "Fazhi e2e CA");
-    const auto suite = ca.Issue("suite", "DNS:localhost,IP:127.0.0.1,DNS:catalogue,DNS:gateway");
-    operator_ = ca.Issue("operator", "DNS:operator");
+    for (const auto& [name, binary] : kSuiteServers) {
+      const auto server = ca.Issue(name, std::string("DNS:localhost,IP:127.0.0.1,DNS:") + name +
+                                             ",URI:spiffe://fazhi.local/svc/" + name);
+      testing::UpdateSecretVolume(SecretOf(name), {{testing::kSecretCert, server.cert_file},
+                                                   {testing::kSecretKey, server.key_file},
+                                                   {testing::kSecretCa, ca.cert_file()}});
+    }
+    operator_ = ca.Issue("operator", "URI:spiffe://fazhi.local/dev/admin");
+    reader_ = ca.Issue("reader", "URI:spiffe://fazhi.local/dev/reader");
     ca_file_ = ca.cert_file();
-    secret_ = dir_ + "/secret";
-    testing::UpdateSecretVolume(secret_, {{testing::kSecretCert, suite.cert_file},
-                                          {testing::kSecretKey, suite.key_file},
-                                          {testing::kSecretCa, ca.cert_file()}});
     servers_.clear();
     for (const auto& [name, binary] : kSuiteServers) {
       servers_.push_back(Server{name, binary, {}, nullptr});
@@ -92,30 +96,31 @@ class TlsSuiteTest : public ::testing::Test {
     RemoveTree(dir_);
   }
 
+  static std::string SecretOf(const std::string& name) { return dir_ + "/secret-" + name; }
+
   // The flags of the production overlay, on loopback ports of the kernel's
   // choosing.
   static void Start(Server& s) {
-    std::vector<std::string> args = {"--listen=127.0.0.1:0",
-                                     "--metrics_port=-1",
-                                     "--probe_listen=127.0.0.1:0",
-                                     "--shutdown_grace_seconds=5",
-                                     "--rules=" + kSource + "/data/rules.textproto",
-                                     "--tls_cert_file=" + secret_ + "/tls.crt",
-                                     "--tls_key_file=" + secret_ + "/tls.key",
-                                     "--tls_refresh_seconds=1"};
+    const std::string secret = SecretOf(s.name);
+    std::vector<std::string> args = {
+        "--listen=127.0.0.1:0", "--metrics_port=-1", "--probe_listen=127.0.0.1:0",
+        "--shutdown_grace_seconds=5", "--rules=" + kSource + "/data/rules.textproto",
+        "--policy_file=" + kSource + "/data/policy.textproto",
+        "--tls_cert_file=" + secret + "/tls.crt", "--tls_key_file=" + secret + "/tls.key",
+        "--tls_refresh_seconds=1",
+        // Every caller shows a certificate: it names the caller.
+        "--tls_client_ca_file=" + secret + "/ca.crt"};
     if (s.name == "gateway") {
-      args.push_back("--tls_ca_file=" + secret_ + "/ca.crt");
+      args.push_back("--tls_ca_file=" + secret + "/ca.crt");
       args.push_back("--catalogue=" + Target("catalogue"));
       args.push_back("--metrics=" + Target("metrics"));
       args.push_back("--report=" + Target("report"));
     } else {
-      // Only the suite's own certificates may call a store.
-      args.push_back("--tls_client_ca_file=" + secret_ + "/ca.crt");
       args.push_back("--data_dir=" + dir_ + "/" + s.name);
       args.push_back("--memory_budget_mb=64");
     }
     if (s.name == "report") {
-      args.push_back("--tls_ca_file=" + secret_ + "/ca.crt");
+      args.push_back("--tls_ca_file=" + secret + "/ca.crt");
       args.push_back("--metrics=" + Target("metrics"));
     }
     const std::string log = dir_ + "/" + s.name + ".log";
@@ -139,15 +144,15 @@ class TlsSuiteTest : public ::testing::Test {
     return args;
   }
 
-  // A channel trusting the suite's CA, showing the operator's certificate
-  // when `with_certificate`.
+  // A channel trusting the suite's CA, showing `identity`'s certificate when
+  // given.
   static std::shared_ptr<grpc::Channel> TlsChannel(const std::string& target,
-                                                   bool with_certificate) {
+                                                   const testing::TestIdentity* identity) {
     grpc::SslCredentialsOptions options;
     options.pem_root_certs = ReadWholeFile(ca_file_);
-    if (with_certificate) {
-      options.pem_cert_chain = ReadWholeFile(operator_.cert_file);
-      options.pem_private_key = ReadWholeFile(operator_.key_file);
+    if (identity != nullptr) {
+      options.pem_cert_chain = ReadWholeFile(identity->cert_file);
+      options.pem_private_key = ReadWholeFile(identity->key_file);
     }
     return grpc::CreateChannel(target, grpc::SslCredentials(options));
   }
@@ -164,18 +169,18 @@ class TlsSuiteTest : public ::testing::Test {
   }
 
   static std::string dir_;
-  static std::string secret_;
   static std::string ca_file_;
   static testing::TestIdentity operator_;
+  static testing::TestIdentity reader_;
   static std::vector<Server> servers_;
   static int import_exit_;
   static std::string import_output_;
 };
 
 std::string TlsSuiteTest::dir_;
-std::string TlsSuiteTest::secret_;
 std::string TlsSuiteTest::ca_file_;
 testing::TestIdentity TlsSuiteTest::operator_;
+testing::TestIdentity TlsSuiteTest::reader_;
 std::vector<Server> TlsSuiteTest::servers_;
 int TlsSuiteTest::import_exit_ = -1;
 std::string TlsSuiteTest::import_output_;
@@ -187,13 +192,13 @@ TEST_F(TlsSuiteTest, ImportAndSummaryWorkWithTlsEverywhere) {
   ASSERT_EQ(import_exit_, 0) << import_output_;
   std::string output;
   const int code = RunToCompletion(Binary("tools/fazhictl/fazhictl"),
-                                   {"summary", "--region=310113", "--year=2023",
-                                    "--gateway=" + Target("gateway"), "--tls_ca_file=" + ca_file_},
+                                   WithOperatorTls({"summary", "--region=310113", "--year=2023",
+                                                    "--gateway=" + Target("gateway")}),
                                    &output, 30s);
   ASSERT_EQ(code, 0) << output;
   EXPECT_TRUE(absl::StrContains(output, "宝山区")) << output;
 
-  auto gateway = gv1::GatewayService::NewStub(TlsChannel(Target("gateway"), false));
+  auto gateway = gv1::GatewayService::NewStub(TlsChannel(Target("gateway"), &reader_));
   gv1::GetDistrictComplianceSummaryRequest request;
   request.set_region_code("310113");
   request.set_year(2023);
@@ -207,7 +212,7 @@ TEST_F(TlsSuiteTest, ImportAndSummaryWorkWithTlsEverywhere) {
 // The report service dials metrics with its certificate to publish figures.
 TEST_F(TlsSuiteTest, ReportPublishesToMetricsOverMutualTls) {
   ASSERT_EQ(import_exit_, 0) << import_output_;
-  auto report = rv1::ReportService::NewStub(TlsChannel(Target("report"), true));
+  auto report = rv1::ReportService::NewStub(TlsChannel(Target("report"), &operator_));
   rv1::PublishReportFiguresRequest request;
   request.set_name("reports/310107-justice-2020");
   rv1::PublishReportFiguresResponse response;
@@ -217,7 +222,7 @@ TEST_F(TlsSuiteTest, ReportPublishesToMetricsOverMutualTls) {
 }
 
 TEST_F(TlsSuiteTest, StoresRefuseCallersWithoutACertificate) {
-  auto catalogue = cv1::CatalogueService::NewStub(TlsChannel(Target("catalogue"), false));
+  auto catalogue = cv1::CatalogueService::NewStub(TlsChannel(Target("catalogue"), nullptr));
   cv1::GetRegionRequest request;
   request.set_name("regions/310113");
   cv1::Region region;
@@ -247,7 +252,7 @@ TEST_F(TlsSuiteTest, HalfGivenTlsFlagsStopTheProgramsNamingTheFlag) {
   int code =
       RunToCompletion(Binary("services/catalogue/catalogue_server"),
                       {"--listen=127.0.0.1:0", "--metrics_port=-1", "--data_dir=" + dir_ + "/half",
-                       "--tls_cert_file=" + secret_ + "/tls.crt"},
+                       "--tls_cert_file=" + SecretOf("catalogue") + "/tls.crt"},
                       &output, 30s);
   EXPECT_EQ(code, 1) << output;
   EXPECT_TRUE(absl::StrContains(output, "--tls_cert_file is set but --tls_key_file is not"))
@@ -261,6 +266,45 @@ TEST_F(TlsSuiteTest, HalfGivenTlsFlagsStopTheProgramsNamingTheFlag) {
   EXPECT_EQ(code, 2) << output;
   EXPECT_TRUE(absl::StrContains(output, "--tls_cert_file is set but --tls_ca_file is not"))
       << output;
+}
+
+// The certificate's URI SAN is the caller: a reader's certificate from the
+// same CA may read but not write; the administrator's may write.
+TEST_F(TlsSuiteTest, CertificatePrincipalDecidesWhatACallerMayDo) {
+  ASSERT_EQ(import_exit_, 0) << import_output_;
+  cv1::CreateRegionRequest request;
+  request.mutable_region()->set_code("310195");
+  request.mutable_region()->set_display_name("证书示例区");
+  request.mutable_region()->set_level(cv1::REGION_LEVEL_COUNTY);
+  request.mutable_region()->set_parent("regions/310000");
+  cv1::Region region;
+
+  auto as_reader = cv1::CatalogueService::NewStub(TlsChannel(Target("catalogue"), &reader_));
+  cv1::GetRegionRequest get;
+  get.set_name("regions/310113");
+  EXPECT_TRUE(Call(*as_reader, &cv1::CatalogueService::Stub::GetRegion, get, &region).ok());
+  const grpc::Status refused =
+      Call(*as_reader, &cv1::CatalogueService::Stub::CreateRegion, request, &region);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED) << refused.error_message();
+  EXPECT_TRUE(absl::StrContains(refused.error_message(), "dev/reader")) << refused.error_message();
+
+  auto as_admin = cv1::CatalogueService::NewStub(TlsChannel(Target("catalogue"), &operator_));
+  const grpc::Status created =
+      Call(*as_admin, &cv1::CatalogueService::Stub::CreateRegion, request, &region);
+  EXPECT_TRUE(created.ok()) << created.error_message();
+}
+
+// Plaintext is for local development only, and only when asked for.
+TEST_F(TlsSuiteTest, PlaintextServerWithoutInsecureDevelopmentRefusesToStart) {
+  std::string output;
+  const int code = RunToCompletion(
+      Binary("services/catalogue/catalogue_server"),
+      {"--listen=127.0.0.1:0", "--metrics_port=-1", "--data_dir=" + dir_ + "/plaintext",
+       "--policy_file=" + kSource + "/data/policy.textproto"},
+      &output, 30s);
+  EXPECT_NE(code, 0) << output;
+  EXPECT_TRUE(absl::StrContains(output, "--insecure_development")) << output;
+  EXPECT_FALSE(absl::StrContains(output, "listening on port")) << output;
 }
 
 }  // namespace

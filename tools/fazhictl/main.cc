@@ -6,9 +6,15 @@
 //   fazhictl ranking --parent CODE --year YEAR [--level LEVEL] [--gateway=ADDR] [--json]
 //   fazhictl trend --region CODE --from YEAR --to YEAR [--gateway=ADDR] [--json]
 //   fazhictl dossier --project projects/ID [--gateway=ADDR] [--json]
+//   fazhictl token mint --key FILE --principal NAME [--ttl 12h]
+//   fazhictl audit verify [--service ADDR] [--heads FILE]
+//   fazhictl audit list --resource NAME [--service ADDR]
 //
 // Every command also takes --tls_ca_file, --tls_cert_file, --tls_key_file
-// and --tls_server_name (common/server/tls_flags.h) for servers with TLS.
+// and --tls_server_name (common/server/tls_flags.h) for servers with TLS,
+// and --token / --token_file (or FAZHI_TOKEN / FAZHI_TOKEN_FILE) for
+// servers in local development, which know the caller by a development
+// token (common/server/dev_token.h) sent as "authorization: Bearer".
 //
 // Exit status: 0 success; 1 an RPC failed (code, message and field
 // violations are printed on stderr); 2 usage error (usage is printed) or an
@@ -16,6 +22,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -28,9 +35,15 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/server/call_identity.h"
+#include "common/server/dev_token.h"
 #include "common/server/tls.h"
+#include "common/storage/audit_chain.h"
+#include "fazhi/admin/v1/audit_service.grpc.pb.h"
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "fazhi/gateway/v1/gateway_service.grpc.pb.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
@@ -60,6 +73,9 @@ constexpr char kUsage[] =
   fazhictl ranking --parent CODE --year YEAR [--level LEVEL] [--gateway=ADDR] [--json]
   fazhictl trend --region CODE --from YEAR --to YEAR [--gateway=ADDR] [--json]
   fazhictl dossier --project projects/ID [--max_passages N] [--gateway=ADDR] [--json]
+  fazhictl token mint --key FILE --principal NAME [--ttl DURATION]
+  fazhictl audit verify [--service ADDR] [--heads FILE]
+  fazhictl audit list --resource NAME [--service ADDR]
   fazhictl --help
 
 Commands:
@@ -92,13 +108,41 @@ Commands:
            (GatewayService.GetProjectDossier).
              --project       the project, e.g. projects/y2023-310113-excellent-01
              --max_passages  report passages to show, 1..50 (default 10)
+  token mint
+           Prints a development token for a principal of the policy, signed
+           with the first key of the servers' --dev_token_key_file. Only
+           servers started with --insecure_development accept tokens.
+             --key        the key file, e.g. var/secrets/dev-token.key
+             --principal  the name, e.g. dev/reader
+             --ttl        how long it is valid (default 12h; e.g. 30m, 24h)
+  audit verify
+           Asks a store (catalogue, metrics or report) to check its audit
+           trail's hash chain against signed heads (AuditService.
+           VerifyAuditTrail; needs the AUDITOR role). Prints "intact" or
+           each problem; exits 1 when the trail is not intact.
+             --service    the store's address (default 127.0.0.1:50051)
+             --heads      a heads file (one signed head a line) kept apart
+                          from the store; default: the store's own file
+  audit list
+           Prints the audit entries of one record, oldest first
+           (AuditService.ListAuditEntries; needs the AUDITOR role).
+             --resource   the record, e.g. projects/y2023-310113-excellent-01
+             --service    the store holding it (default 127.0.0.1:50051)
 
 Every command dials with TLS when given, for servers that serve it:
   --tls_ca_file      PEM CA certificates the servers' certificates chain to
   --tls_cert_file    PEM client certificate, for servers that require one
   --tls_key_file     its private key
   --tls_server_name  the name to expect in the servers' certificates instead
-                     of the host dialled (e.g. through a port-forward)
+                     of the host dialled (e.g. through a port-forward); for
+                     import, "{store}" stands for catalogue, metrics or report
+In local development (servers started with --insecure_development) the
+caller is named by a development token instead (see token mint):
+  --token            the token itself (visible to other users in ps: prefer
+                     --token_file)
+  --token_file       a file holding it
+  or the environment: FAZHI_TOKEN, or FAZHI_TOKEN_FILE naming a file.
+Without a token the call is anonymous: reads only, where allowed.
 
 Every call has a 10 s deadline.
 
@@ -114,24 +158,64 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
-// Parses `args` with the command's own flags and the TLS flags every
-// command takes.
+// Parses `args` with the command's own flags and the TLS and token flags
+// every command takes.
 absl::StatusOr<CommandLine> ParseWithTls(const std::vector<std::string>& args,
                                          std::vector<FlagSpec> specs) {
-  for (const char* name : {"tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name"}) {
+  for (const char* name :
+       {"tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name", "token", "token_file"}) {
     specs.push_back({name, true});
   }
   return ParseCommandLine(args, specs);
 }
 
-// How to dial, from the TLS flags: plaintext when none is given.
+// The first line of token file `path`, without surrounding blanks.
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path, const std::string& named_by) {
+  std::ifstream in(path);
+  std::string token;
+  if (!in.is_open() || !std::getline(in, token)) {
+    return absl::InvalidArgumentError(absl::StrCat(named_by, ": cannot read \"", path, "\""));
+  }
+  token = std::string(absl::StripAsciiWhitespace(token));
+  if (token.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(named_by, ": \"", path, "\" is empty"));
+  }
+  return token;
+}
+
+// The development token to send: --token, --token_file, FAZHI_TOKEN or
+// FAZHI_TOKEN_FILE, the first given; "" when none is.
+absl::StatusOr<std::string> TokenOf(const CommandLine& command_line) {
+  if (command_line.Has("token") && command_line.Has("token_file")) {
+    return absl::InvalidArgumentError("give --token or --token_file, not both");
+  }
+  if (command_line.Has("token")) return command_line.Get("token", "");
+  if (command_line.Has("token_file")) {
+    return ReadTokenFile(command_line.Get("token_file", ""), "--token_file");
+  }
+  if (const char* token = std::getenv("FAZHI_TOKEN"); token != nullptr && *token != '\0') {
+    return std::string(absl::StripAsciiWhitespace(token));
+  }
+  if (const char* path = std::getenv("FAZHI_TOKEN_FILE"); path != nullptr && *path != '\0') {
+    return ReadTokenFile(path, "FAZHI_TOKEN_FILE");
+  }
+  return std::string();
+}
+
+// How to dial, from the TLS flags (plaintext when none is given) and the
+// token, sent with every call when there is one.
 absl::StatusOr<server::ChannelSecurity> SecurityOf(const CommandLine& command_line) {
   server::TlsOptions tls;
   tls.ca_file = command_line.Get("tls_ca_file", "");
   tls.cert_file = command_line.Get("tls_cert_file", "");
   tls.key_file = command_line.Get("tls_key_file", "");
   tls.server_name = command_line.Get("tls_server_name", "");
-  return server::MakeChannelSecurity(tls);
+  auto security = server::MakeChannelSecurity(tls);
+  if (!security.ok()) return security.status();
+  auto token = TokenOf(command_line);
+  if (!token.ok()) return token.status();
+  if (!token->empty()) security->tokens = server::TokenSource::Fixed(*std::move(token));
+  return security;
 }
 
 int RunImport(const std::vector<std::string>& args) {
@@ -156,12 +240,19 @@ int RunImport(const std::vector<std::string>& args) {
     return kExitUsage;
   }
 
+  // Each store has a certificate of its own: "{store}" in --tls_server_name
+  // stands for the name of the store dialled.
+  auto security_of = [&](const std::string& store) {
+    server::ChannelSecurity of_store = *security;
+    of_store.server_name = absl::StrReplaceAll(of_store.server_name, {{"{store}", store}});
+    return of_store;
+  };
   auto catalogue = fazhi::catalogue::v1::CatalogueService::NewStub(
-      server::Dial(command_line->Get("catalogue", "127.0.0.1:50051"), *security));
+      server::Dial(command_line->Get("catalogue", "127.0.0.1:50051"), security_of("catalogue")));
   auto metrics = fazhi::metrics::v1::MetricsService::NewStub(
-      server::Dial(command_line->Get("metrics", "127.0.0.1:50052"), *security));
+      server::Dial(command_line->Get("metrics", "127.0.0.1:50052"), security_of("metrics")));
   auto report = fazhi::report::v1::ReportService::NewStub(
-      server::Dial(command_line->Get("report", "127.0.0.1:50053"), *security));
+      server::Dial(command_line->Get("report", "127.0.0.1:50053"), security_of("report")));
   Importer importer(catalogue.get(), metrics.get(), report.get(), &std::cerr, kCallDeadline);
   const ImportCounts counts = importer.Run(input.merged);
   std::cout << counts.ToString();
@@ -396,6 +487,127 @@ int RunDossier(const std::vector<std::string>& args) {
   return PrintAnswer(*command_line, response, [&] { return FormatDossierText(response); });
 }
 
+// For a command that takes no positional argument: the exit code when its
+// command line is malformed or asks for help, nullopt when it may go on.
+std::optional<int> ExitBeforeCalling(const absl::StatusOr<CommandLine>& command_line) {
+  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
+  if (command_line->help) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (!command_line->positional.empty()) {
+    return UsageError(absl::StrCat("unexpected argument \"", command_line->positional[0], "\""));
+  }
+  return std::nullopt;
+}
+
+int RunTokenMint(const std::vector<std::string>& args) {
+  auto command_line = ParseCommandLine(args, {{"key", true}, {"principal", true}, {"ttl", true}});
+  if (auto exit = ExitBeforeCalling(command_line); exit.has_value()) return *exit;
+  if (!command_line->Has("key") || !command_line->Has("principal")) {
+    return UsageError("token mint needs --key and --principal");
+  }
+  absl::Duration ttl = absl::Hours(12);
+  if (command_line->Has("ttl") &&
+      (!absl::ParseDuration(command_line->Get("ttl", ""), &ttl) || ttl <= absl::ZeroDuration())) {
+    return UsageError("--ttl must be a positive duration such as 30m or 12h");
+  }
+  server::DevTokenKeys keys(command_line->Get("key", ""));
+  if (auto loaded = keys.Load(); !loaded.ok()) return UsageError(std::string(loaded.message()));
+  auto token = keys.Mint(command_line->Get("principal", ""), ttl);
+  if (!token.ok()) return UsageError(std::string(token.status().message()));
+  std::cout << *token << "\n";
+  return kExitOk;
+}
+
+std::string FormatTimestamp(const google::protobuf::Timestamp& time) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::FromUnixSeconds(time.seconds()),
+                          absl::UTCTimeZone());
+}
+
+int RunAuditVerify(const CommandLine& command_line, fazhi::admin::v1::AuditService::Stub& audit,
+                   const std::string& target) {
+  fazhi::admin::v1::VerifyAuditTrailRequest request;
+  if (command_line.Has("heads")) {
+    auto heads = storage::ReadHeadsFile(command_line.Get("heads", ""));
+    if (!heads.ok()) return UsageError(std::string(heads.status().message()));
+    for (auto& head : *heads) *request.add_heads() = std::move(head);
+  }
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
+  fazhi::admin::v1::VerifyAuditTrailResponse response;
+  const grpc::Status status = audit.VerifyAuditTrail(&context, request, &response);
+  if (!status.ok()) {
+    std::cerr << "fazhictl: VerifyAuditTrail at " << target
+              << " failed: " << DescribeRpcError(status) << "\n";
+    return kExitRpcFailure;
+  }
+  std::cout << (response.intact() ? "intact" : "NOT INTACT") << ": " << response.entries_checked()
+            << " entries checked, last " << response.last_sequence() << ", last signed "
+            << response.last_signed_sequence() << "\n";
+  for (const auto& problem : response.problems()) std::cout << "  " << problem << "\n";
+  return response.intact() ? kExitOk : kExitRpcFailure;
+}
+
+int RunAuditList(const CommandLine& command_line, fazhi::admin::v1::AuditService::Stub& audit,
+                 const std::string& target) {
+  if (!command_line.Has("resource")) return UsageError("audit list needs --resource");
+  fazhi::admin::v1::ListAuditEntriesRequest request;
+  request.set_resource(command_line.Get("resource", ""));
+  request.set_page_size(1000);
+  do {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
+    fazhi::admin::v1::ListAuditEntriesResponse response;
+    const grpc::Status status = audit.ListAuditEntries(&context, request, &response);
+    if (!status.ok()) {
+      std::cerr << "fazhictl: ListAuditEntries(" << request.resource() << ") at " << target
+                << " failed: " << DescribeRpcError(status) << "\n";
+      return kExitRpcFailure;
+    }
+    for (const auto& entry : response.entries()) {
+      std::cout << "#" << entry.sequence() << " " << FormatTimestamp(entry.time()) << " "
+                << entry.principal();
+      if (!entry.on_behalf_of().empty()) std::cout << " for " << entry.on_behalf_of();
+      std::cout << " " << entry.method() << " "
+                << StatusCodeName(static_cast<grpc::StatusCode>(entry.code()));
+      if (!entry.reason().empty()) std::cout << " (" << entry.reason() << ")";
+      if (!entry.request_id().empty()) std::cout << " request " << entry.request_id();
+      std::cout << " policy " << entry.policy_version() << "\n";
+      for (const auto& record : entry.records()) {
+        std::cout << "    " << record.resource() << " "
+                  << (record.before_sha256().empty() ? "-" : storage::Hex(record.before_sha256()))
+                  << " -> "
+                  << (record.after_sha256().empty() ? "-" : storage::Hex(record.after_sha256()))
+                  << "\n";
+      }
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return kExitOk;
+}
+
+int RunAudit(const std::vector<std::string>& args) {
+  if (args.empty()) return UsageError("audit needs verify or list");
+  const std::string& action = args[0];
+  std::vector<FlagSpec> specs = {{"service", true}};
+  if (action == "verify") {
+    specs.push_back({"heads", true});
+  } else if (action == "list") {
+    specs.push_back({"resource", true});
+  } else {
+    return UsageError(absl::StrCat("unknown audit command \"", action, "\""));
+  }
+  auto command_line = ParseWithTls(std::vector<std::string>(args.begin() + 1, args.end()), specs);
+  if (auto exit = ExitBeforeCalling(command_line); exit.has_value()) return *exit;
+  auto security = SecurityOf(*command_line);
+  if (!security.ok()) return UsageError(std::string(security.status().message()));
+  const std::string target = command_line->Get("service", "127.0.0.1:50051");
+  auto audit = fazhi::admin::v1::AuditService::NewStub(server::Dial(target, *security));
+  return action == "verify" ? RunAuditVerify(*command_line, *audit, target)
+                            : RunAuditList(*command_line, *audit, target);
+}
+
 int Main(const std::vector<std::string>& args) {
   if (args.empty()) return UsageError("no command given");
   const std::string& command = args[0];
@@ -409,6 +621,11 @@ int Main(const std::vector<std::string>& args) {
   if (command == "ranking") return RunRanking(rest);
   if (command == "trend") return RunTrend(rest);
   if (command == "dossier") return RunDossier(rest);
+  if (command == "token") {
+    if (rest.empty() || rest[0] != "mint") return UsageError("token needs mint");
+    return RunTokenMint(std::vector<std::string>(rest.begin() + 1, rest.end()));
+  }
+  if (command == "audit") return RunAudit(rest);
   return UsageError(absl::StrCat("unknown command \"", command, "\""));
 }
 
