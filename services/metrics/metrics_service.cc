@@ -10,7 +10,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
-#include "common/server/caller.h"
 #include "common/status/grpc_status.h"
 #include "common/storage/page_token.h"
 #include "common/text/quantity_proto.h"
@@ -450,11 +449,17 @@ grpc::Status MetricsServiceImpl::ReplaceReportObservations(
       rejected[i] = RenamedForItem(own, absl::StrCat("observations[", i, "]")).ToStatus();
     }
   }
+  // Stopgap (the metrics half of issue #19 replaces it): the authenticated
+  // publisher, and the end user a trusted service says it acts for.
+  const server::MethodRules::Entry publisher{
+      "/fazhi.metrics.v1.MetricsService/ReplaceReportObservations",
+      server::MethodRule::Needs(server::Permission::kRead)};
+  auto caller = authorizer_.Authorize(*context, publisher);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   std::vector<MetricsStore::ReportItemResult> results;
   std::vector<std::string> withdrawn;
-  absl::Status written =
-      store_->ReplaceReportObservations(request->report(), request->report_version(), items,
-                                        server::ActorOf(*context), &results, &withdrawn);
+  absl::Status written = store_->ReplaceReportObservations(
+      request->report(), request->report_version(), items, caller->actor(), &results, &withdrawn);
   if (!written.ok()) return ToGrpcStatus(written);
   for (int i = 0; i < request->observations_size(); ++i) {
     auto* result = response->add_results();

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "common/server/authorizer.h"
 #include "common/server/change_stream.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
@@ -16,8 +17,11 @@ namespace fazhi::metrics {
 class MetricsServiceImpl final : public v1::MetricsService::Service {
  public:
   // `store` must outlive the service; `rules` is the rules file in force.
-  MetricsServiceImpl(MetricsStore* store, fazhi::rules::v1::RuleSet rules)
-      : store_(store), rules_(std::move(rules)) {}
+  // Stopgap until the metrics half of issue #19 lands (its own branch): the
+  // authorizer only names who publishes a report's figures.
+  MetricsServiceImpl(MetricsStore* store, server::Authorizer& authorizer,
+                     fazhi::rules::v1::RuleSet rules)
+      : store_(store), authorizer_(authorizer), rules_(std::move(rules)) {}
 
   grpc::Status CreateIndicator(grpc::ServerContext*, const v1::CreateIndicatorRequest*,
                                v1::Indicator*) override;
@@ -65,6 +69,7 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
 
  private:
   MetricsStore* store_;
+  server::Authorizer& authorizer_;
   std::vector<v1::Target> Targets() const {
     return {rules_.targets().begin(), rules_.targets().end()};
   }
