@@ -52,7 +52,14 @@ GatewayServiceImpl::GatewayServiceImpl(const GatewayOptions& options,
       followers_(options.cache
                      ? std::make_unique<CacheFollowers>(&clients_, &cache_, options.follow)
                      : nullptr),
-      workers_(options.workers) {}
+      workers_(options.workers) {
+  // Backend calls made for a caller carry its end user. Every method has the
+  // same rule, so any method's names the caller the handler admitted.
+  clients_.set_caller_of([this](const grpc::ServerContextBase& parent) {
+    auto caller = authorizer_.Authorize(parent, access_.Of("GetDistrictComplianceSummary"));
+    return caller.ok() ? *std::move(caller) : storage::Caller(server::kAnonymous);
+  });
+}
 
 grpc::Status GatewayServiceImpl::Admit(const grpc::CallbackServerContext& context,
                                        absl::string_view method) const {

@@ -162,6 +162,59 @@ TEST_F(GatewayServiceTest, SummaryJoinsAllThreeServices) {
   EXPECT_GT(s.as_of().year(), 2000);
 }
 
+// Issue #19: the gateway reads for anyone the policy lets read. In insecure
+// development the test policy lets a caller with no credential read; the
+// backends then hear from the gateway alone, and still answer it.
+TEST_F(GatewayServiceTest, AnAnonymousCallerGetsTheSummaryInDevelopment) {
+  auto gateway = StartGateway(absl::Seconds(3));
+  auto stub = gv1::GatewayService::NewStub(
+      grpc::CreateChannel(gateway->target(), grpc::InsecureChannelCredentials()));
+  gv1::GetDistrictComplianceSummaryRequest request;
+  request.set_region_code("310113");
+  request.set_year(2023);
+  grpc::ClientContext context;
+  gv1::DistrictComplianceSummary s;
+  const grpc::Status status = stub->GetDistrictComplianceSummary(&context, request, &s);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(s.partial());
+  EXPECT_EQ(s.region().display_name(), "宝山区");
+}
+
+TEST_F(GatewayServiceTest, ACallerThePolicyDoesNotKnowIsRefused) {
+  auto gateway = StartGateway(absl::Seconds(3));
+  auto stub =
+      gv1::GatewayService::NewStub(testing::Connect(gateway->target(), "test/nobody-known"));
+  gv1::GetDistrictComplianceSummaryRequest request;
+  request.set_region_code("310113");
+  request.set_year(2023);
+  grpc::ClientContext context;
+  gv1::DistrictComplianceSummary s;
+  EXPECT_EQ(stub->GetDistrictComplianceSummary(&context, request, &s).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  gv1::RankRegionsRequest rank;
+  rank.set_parent_region_code("310000");
+  rank.set_year(2023);
+  grpc::ClientContext rank_context;
+  gv1::RankRegionsResponse ranked;
+  EXPECT_EQ(stub->RankRegions(&rank_context, rank, &ranked).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// A reader's summary: the backends check the reader, acting through the
+// gateway, and answer every section.
+TEST_F(GatewayServiceTest, AReadersSummaryIsWhole) {
+  auto gateway = StartGateway(absl::Seconds(3));
+  auto stub = gv1::GatewayService::NewStub(testing::Connect(gateway->target(), testing::kTestReader));
+  gv1::GetDistrictComplianceSummaryRequest request;
+  request.set_region_code("310113");
+  request.set_year(2023);
+  grpc::ClientContext context;
+  gv1::DistrictComplianceSummary s;
+  const grpc::Status status = stub->GetDistrictComplianceSummary(&context, request, &s);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(s.partial());
+}
+
 TEST_F(GatewayServiceTest, EachBackendDownMakesThePartialAnswerSaySo) {
   // Stopping a backend one at a time; a fresh gateway each time.
   {
