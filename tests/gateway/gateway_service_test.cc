@@ -126,7 +126,14 @@ class GatewayServiceTest : public ::testing::Test {
 
   grpc::Status Summary(server::ServerRunner& gateway, gv1::DistrictComplianceSummary* out,
                        std::chrono::milliseconds deadline = 10s) {
-    auto stub = gv1::GatewayService::NewStub(testing::Connect(gateway.target()));
+    return SummaryOver(testing::Connect(gateway.target()), out, deadline);
+  }
+  // Baoshan's 2023 summary, asked over `channel` (whose credential says who
+  // asks).
+  grpc::Status SummaryOver(std::shared_ptr<grpc::Channel> channel,
+                           gv1::DistrictComplianceSummary* out,
+                           std::chrono::milliseconds deadline = 10s) {
+    auto stub = gv1::GatewayService::NewStub(std::move(channel));
     gv1::GetDistrictComplianceSummaryRequest request;
     request.set_region_code("310113");
     request.set_year(2023);
@@ -167,14 +174,9 @@ TEST_F(GatewayServiceTest, SummaryJoinsAllThreeServices) {
 // backends then hear from the gateway alone, and still answer it.
 TEST_F(GatewayServiceTest, AnAnonymousCallerGetsTheSummaryInDevelopment) {
   auto gateway = StartGateway(absl::Seconds(3));
-  auto stub = gv1::GatewayService::NewStub(
-      grpc::CreateChannel(gateway->target(), grpc::InsecureChannelCredentials()));
-  gv1::GetDistrictComplianceSummaryRequest request;
-  request.set_region_code("310113");
-  request.set_year(2023);
-  grpc::ClientContext context;
   gv1::DistrictComplianceSummary s;
-  const grpc::Status status = stub->GetDistrictComplianceSummary(&context, request, &s);
+  const grpc::Status status = SummaryOver(
+      grpc::CreateChannel(gateway->target(), grpc::InsecureChannelCredentials()), &s);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_FALSE(s.partial());
   EXPECT_EQ(s.region().display_name(), "宝山区");
@@ -182,15 +184,10 @@ TEST_F(GatewayServiceTest, AnAnonymousCallerGetsTheSummaryInDevelopment) {
 
 TEST_F(GatewayServiceTest, ACallerThePolicyDoesNotKnowIsRefused) {
   auto gateway = StartGateway(absl::Seconds(3));
-  auto stub =
-      gv1::GatewayService::NewStub(testing::Connect(gateway->target(), "test/nobody-known"));
-  gv1::GetDistrictComplianceSummaryRequest request;
-  request.set_region_code("310113");
-  request.set_year(2023);
-  grpc::ClientContext context;
+  auto channel = testing::Connect(gateway->target(), "test/nobody-known");
   gv1::DistrictComplianceSummary s;
-  EXPECT_EQ(stub->GetDistrictComplianceSummary(&context, request, &s).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(SummaryOver(channel, &s).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  auto stub = gv1::GatewayService::NewStub(channel);
   gv1::RankRegionsRequest rank;
   rank.set_parent_region_code("310000");
   rank.set_year(2023);
@@ -204,13 +201,9 @@ TEST_F(GatewayServiceTest, ACallerThePolicyDoesNotKnowIsRefused) {
 // gateway, and answer every section.
 TEST_F(GatewayServiceTest, AReadersSummaryIsWhole) {
   auto gateway = StartGateway(absl::Seconds(3));
-  auto stub = gv1::GatewayService::NewStub(testing::Connect(gateway->target(), testing::kTestReader));
-  gv1::GetDistrictComplianceSummaryRequest request;
-  request.set_region_code("310113");
-  request.set_year(2023);
-  grpc::ClientContext context;
   gv1::DistrictComplianceSummary s;
-  const grpc::Status status = stub->GetDistrictComplianceSummary(&context, request, &s);
+  const grpc::Status status =
+      SummaryOver(testing::Connect(gateway->target(), testing::kTestReader), &s);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_FALSE(s.partial());
 }
