@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/api/resource_names.h"
+#include "common/server/call_identity.h"
 #include "common/server/tls.h"
 #include "common/status/grpc_status.h"
 
@@ -92,6 +93,7 @@ absl::Status BackendClients::Call(Client<Service>& backend, const grpc::ServerCo
     // the earlier of the caller's deadline and the one set below.
     context = grpc::ClientContext::FromServerContext(*parent);
     deadline = std::min(deadline, parent->deadline());
+    if (caller_of_) server::ActFor(*context, caller_of_(*parent));
   } else {
     context = std::make_unique<grpc::ClientContext>();
   }

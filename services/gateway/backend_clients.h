@@ -10,6 +10,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/server/tls.h"
+#include "common/storage/audit_trail.h"
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "fazhi/report/v1/report_service.grpc.pb.h"
@@ -53,6 +55,12 @@ std::string DescribeError(const absl::Status& status);
 class BackendClients {
  public:
   explicit BackendClients(const BackendsConfig& config);
+
+  // Who a call under `parent` is made for: the gateway's own (authorized)
+  // caller, whose end user the backends then check too (server::ActFor).
+  using CallerOf = std::function<storage::Caller(const grpc::ServerContextBase& parent)>;
+  // Set before the first fetch; unset, calls go as the gateway alone.
+  void set_caller_of(CallerOf caller_of) { caller_of_ = std::move(caller_of); }
 
   // Each fetch runs its calls under `parent` (deadline and cancellation
   // propagate from the caller; nullptr for none), pages through lists, and
@@ -124,18 +132,19 @@ class BackendClients {
 
   // One unary call on `backend` under `parent`.
   template <typename Service, typename Request, typename Response>
-  static absl::Status Call(Client<Service>& backend, const grpc::ServerContextBase* parent,
+  absl::Status Call(Client<Service>& backend, const grpc::ServerContextBase* parent,
                            grpc::Status (Service::Stub::*method)(grpc::ClientContext*,
                                                                  const Request&, Response*),
                            const Request& request, Response* response);
 
   // Every item of a paged list: `request` is sent page after page.
   template <typename Item, typename Service, typename Request, typename Response>
-  static absl::StatusOr<std::vector<Item>> ListAll(
+  absl::StatusOr<std::vector<Item>> ListAll(
       Client<Service>& backend, const grpc::ServerContextBase* parent,
       grpc::Status (Service::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
       Request request, const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const);
 
+  CallerOf caller_of_;
   Client<fazhi::catalogue::v1::CatalogueService> catalogue_;
   Client<fazhi::metrics::v1::MetricsService> metrics_;
   Client<fazhi::report::v1::ReportService> report_;

@@ -26,11 +26,23 @@ grpc::Status Cancelled() {
   return ToGrpcStatus(errors::Cancelled("the caller cancelled the call"));
 }
 
+// The gateway answers from published 政务公开 data: every method reads.
+std::map<std::string, server::MethodRule> Rules() {
+  const server::MethodRule read = server::MethodRule::Needs(server::Permission::kRead);
+  return {{"GetDistrictComplianceSummary", read},
+          {"RankRegions", read},
+          {"GetRegionTrend", read},
+          {"GetProjectDossier", read}};
+}
+
 }  // namespace
 
 GatewayServiceImpl::GatewayServiceImpl(const GatewayOptions& options,
+                                       server::Authorizer& authorizer,
                                        fazhi::rules::v1::RuleSet rules)
-    : rules_(std::move(rules)),
+    : authorizer_(authorizer),
+      access_(authorizer.Register(v1::GatewayService::service_full_name(), Rules())),
+      rules_(std::move(rules)),
       fan_out_(std::max(1, options.fan_out)),
       clients_(options.backends),
       cache_(options.cache),
@@ -40,7 +52,20 @@ GatewayServiceImpl::GatewayServiceImpl(const GatewayOptions& options,
       followers_(options.cache
                      ? std::make_unique<CacheFollowers>(&clients_, &cache_, options.follow)
                      : nullptr),
-      workers_(options.workers) {}
+      workers_(options.workers) {
+  // Backend calls made for a caller carry its end user. Every method has the
+  // same rule, so any method's names the caller the handler admitted.
+  clients_.set_caller_of([this](const grpc::ServerContextBase& parent) {
+    auto caller = authorizer_.Authorize(parent, access_.Of("GetDistrictComplianceSummary"));
+    return caller.ok() ? *std::move(caller) : storage::Caller(server::kAnonymous);
+  });
+}
+
+grpc::Status GatewayServiceImpl::Admit(const grpc::CallbackServerContext& context,
+                                       absl::string_view method) const {
+  auto caller = authorizer_.Authorize(context, access_.Of(method));
+  return caller.ok() ? grpc::Status::OK : ToGrpcStatus(caller.status());
+}
 
 grpc::ServerUnaryReactor* GatewayServiceImpl::Finish(grpc::CallbackServerContext* context,
                                                      const grpc::Status& status) {
@@ -63,6 +88,9 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::Defer(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetDistrictComplianceSummary(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes,
     grpc::ByteBuffer* response) {
+  if (grpc::Status admitted = Admit(*context, "GetDistrictComplianceSummary"); !admitted.ok()) {
+    return Finish(context, admitted);
+  }
   v1::GetDistrictComplianceSummaryRequest request;
   if (grpc::Status parsed = server::ParseRawRequest(*request_bytes, &request); !parsed.ok()) {
     return Finish(context, parsed);
@@ -92,6 +120,9 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetDistrictComplianceSummary(
 grpc::ServerUnaryReactor* GatewayServiceImpl::RankRegions(grpc::CallbackServerContext* context,
                                                           const v1::RankRegionsRequest* request,
                                                           v1::RankRegionsResponse* response) {
+  if (grpc::Status admitted = Admit(*context, "RankRegions"); !admitted.ok()) {
+    return Finish(context, admitted);
+  }
   auto cached =
       rankings_.CachedRanking(request->parent_region_code(), request->level(), request->year());
   if (cached != nullptr) return Finish(context, Rank(context, request, response, cached));
@@ -148,6 +179,9 @@ grpc::Status GatewayServiceImpl::Rank(const grpc::CallbackServerContext* context
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetRegionTrend(
     grpc::CallbackServerContext* context, const v1::GetRegionTrendRequest* request,
     v1::RegionTrend* response) {
+  if (grpc::Status admitted = Admit(*context, "GetRegionTrend"); !admitted.ok()) {
+    return Finish(context, admitted);
+  }
   return Defer(context,
                [this, context, request, response] { return Trend(context, request, response); });
 }
@@ -198,6 +232,9 @@ grpc::Status GatewayServiceImpl::Trend(const grpc::CallbackServerContext* contex
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetProjectDossier(
     grpc::CallbackServerContext* context, const v1::GetProjectDossierRequest* request,
     v1::ProjectDossier* response) {
+  if (grpc::Status admitted = Admit(*context, "GetProjectDossier"); !admitted.ok()) {
+    return Finish(context, admitted);
+  }
   errors::FieldViolations violations;
   api::CheckResourceName(violations, "project", "projects", request->project());
   if (request->max_passages() < 0 || request->max_passages() > kMaxPassages) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 
+#include "common/server/authorizer.h"
 #include "fazhi/gateway/v1/gateway_service.grpc.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
 #include "services/gateway/backend_clients.h"
@@ -33,7 +34,9 @@ class GatewayServiceImpl final
  public:
   // `rules` supplies the scoring method. Starts following the backends'
   // change streams when caching is on.
-  GatewayServiceImpl(const GatewayOptions& options, fazhi::rules::v1::RuleSet rules);
+  // Every method needs READER; `authorizer` must outlive the service.
+  GatewayServiceImpl(const GatewayOptions& options, server::Authorizer& authorizer,
+                     fazhi::rules::v1::RuleSet rules);
 
   // Request: GetDistrictComplianceSummaryRequest; reply:
   // DistrictComplianceSummary.
@@ -67,6 +70,12 @@ class GatewayServiceImpl final
   grpc::Status Trend(const grpc::CallbackServerContext* context,
                      const v1::GetRegionTrendRequest* request, v1::RegionTrend* response);
 
+  // Authenticates the call and checks `method`'s rule; the refusal to
+  // finish with, or OK.
+  grpc::Status Admit(const grpc::CallbackServerContext& context, absl::string_view method) const;
+
+  server::Authorizer& authorizer_;
+  const server::MethodRules& access_;
   const fazhi::rules::v1::RuleSet rules_;
   // Years summarised at a time for a trend.
   const int fan_out_;

@@ -2,7 +2,7 @@
 // and deadlines, over gRPC.
 #include "absl/flags/flag.h"
 #include "common/rules/rule_set.h"
-#include "common/server/backup_service.h"
+#include "common/server/security_flags.h"
 #include "common/server/service_main.h"
 #include "services/report/figure_extraction.h"
 #include "services/report/report_service.h"
@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   fazhi::server::BlockTerminationSignals();
   fazhi::server::InitServiceMain(argc, argv, "report_server");
 
+  auto security = fazhi::server::SecurityFromFlags("report");
+  if (!security.ok()) return fazhi::server::FailStartup("report_server", security.status());
   auto rules = fazhi::rules::LoadRuleSet(fazhi::server::RulesPathFromFlags());
   if (!rules.ok()) return fazhi::server::FailStartup("report_server", rules.status());
   if (absl::Status figures = fazhi::report::ValidateFigureRules(rules->report()); !figures.ok()) {
@@ -25,18 +27,25 @@ int main(int argc, char** argv) {
   auto store = fazhi::report::ReportStore::Open(options);
   if (!store.ok()) return fazhi::server::FailStartup("report_server", store.status());
 
-  const auto config = fazhi::server::ServerConfigFromFlags("report", /*default_port=*/50053);
-  // The metrics service is dialled with the same TLS files the server uses.
-  auto security = fazhi::server::MakeChannelSecurity(config.tls);
-  if (!security.ok()) return fazhi::server::FailStartup("report_server", security.status());
-  auto metrics = fazhi::report::DialMetrics(absl::GetFlag(FLAGS_metrics), *security);
+  fazhi::server::Authorizer& authorizer = *security->authorizer;
+  auto config = fazhi::server::ServerConfigFromFlags("report", /*default_port=*/50053);
+  config.authorizer = &authorizer;
+  // The metrics service is dialled with the same TLS files the server uses
+  // (its certificate names svc/report) or, in local development, with the
+  // report service's own token.
+  auto metrics_security = fazhi::server::MakeChannelSecurity(config.tls);
+  if (!metrics_security.ok()) {
+    return fazhi::server::FailStartup("report_server", metrics_security.status());
+  }
+  metrics_security->tokens = security->own_tokens;
+  auto metrics = fazhi::report::DialMetrics(absl::GetFlag(FLAGS_metrics), *metrics_security);
   metrics.timeout = absl::Milliseconds(absl::GetFlag(FLAGS_metrics_timeout_ms));
-  fazhi::report::ReportServiceImpl service(store->get(), *std::move(rules), std::move(metrics));
+  fazhi::report::ReportServiceImpl service(store->get(), authorizer, *std::move(rules),
+                                           std::move(metrics));
   fazhi::server::ServerRunner runner(config);
   runner.AddService(&service, "fazhi.report.v1.ReportService");
-  fazhi::server::BackupServiceImpl backups(&(*store)->store(), "report",
-                                           fazhi::server::BackupDirFromFlags(options.path));
-  runner.AddService(&backups, "fazhi.admin.v1.BackupService");
   runner.AddShutdownHook([&service] { service.StopWatches(); });
-  return fazhi::server::RunUntilSignal(runner, [&] { return (*store)->Close(); });
+  return fazhi::server::RunStoreServer("report", runner, authorizer, (*store)->store(),
+                                       (*store)->audit_trail(), options.path,
+                                       [&] { return (*store)->Close(); });
 }

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
-#include "common/server/caller.h"
+#include "common/server/call_identity.h"
 #include "common/status/grpc_status.h"
 #include "common/storage/page_token.h"
 #include "services/report/figure_publishing.h"
@@ -13,10 +13,31 @@
 #include "services/report/search_hits.h"
 
 namespace fazhi::report {
+namespace {
 
-ReportServiceImpl::ReportServiceImpl(ReportStore* store, fazhi::rules::v1::RuleSet rules,
-                                     MetricsBackend metrics)
+using server::MethodRule;
+using server::Permission;
+
+// Who may call what. Reports are published 政务公开 information: anyone who
+// reads may read them. A report is filed, and its figures published, by the
+// reporter of its region.
+std::map<std::string, MethodRule> Rules() {
+  const MethodRule read = MethodRule::Needs(Permission::kRead);
+  const MethodRule file = MethodRule::Needs(Permission::kFile);
+  return {
+      {"SubmitReport", file},       {"GetReport", read},     {"ListReports", read},
+      {"ListReportVersions", read}, {"SearchReports", read}, {"PublishReportFigures", file},
+      {"WatchChanges", read},
+  };
+}
+
+}  // namespace
+
+ReportServiceImpl::ReportServiceImpl(ReportStore* store, server::Authorizer& authorizer,
+                                     fazhi::rules::v1::RuleSet rules, MetricsBackend metrics)
     : store_(store),
+      authorizer_(authorizer),
+      access_(authorizer.Register(v1::ReportService::service_full_name(), Rules())),
       rules_(std::move(rules)),
       part_rules_(PartRulesFrom(rules_)),
       metrics_(std::move(metrics)),
@@ -34,6 +55,10 @@ MetricsBackend DialMetrics(const std::string& address, const server::ChannelSecu
 grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext* context,
                                              const v1::SubmitReportRequest* request,
                                              v1::Report* response) {
+  auto caller =
+      authorizer_.Authorize(*context, access_.Of("SubmitReport"),
+                            {api::RegionCodeOf(request->report().region())}, request->request_id());
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   v1::Report report = request->report();
   const bool has_text = TakeTextIn(report, violations);
@@ -46,13 +71,16 @@ grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext* context,
   api::CheckRequestId(violations, "request_id", request->request_id());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   AnalyzeReport(rules_, part_rules_, report);
-  return ReplyWith(store_->SubmitReport(request->report_id(), std::move(report),
-                                        request->request_id(), server::ActorOf(*context)),
-                   response);
+  return ReplyWith(
+      store_->SubmitReport(request->report_id(), std::move(report), request->request_id(), *caller),
+      response);
 }
 
-grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext*, const v1::GetReportRequest* request,
+grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext* context,
+                                          const v1::GetReportRequest* request,
                                           v1::Report* response) {
+  auto caller = authorizer_.Authorize(*context, access_.Of("GetReport"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   if (!api::CheckResourceName(violations, "name", "reports", request->name())) {
     return ToGrpcStatus(violations.ToStatus());
@@ -60,9 +88,11 @@ grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext*, const v1::GetRep
   return ReplyWith(store_->GetReport(api::IdOf("reports", request->name())), response);
 }
 
-grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext*,
+grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext* context,
                                             const v1::ListReportsRequest* request,
                                             v1::ListReportsResponse* response) {
+  auto caller = authorizer_.Authorize(*context, access_.Of("ListReports"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   api::CheckRegionName(violations, "region", request->region(), /*required=*/false);
   api::CheckYear(violations, "year", request->year(), /*required=*/false);
@@ -73,9 +103,11 @@ grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext*,
   return ReplyWith(store_->ListReports(*request), response);
 }
 
-grpc::Status ReportServiceImpl::ListReportVersions(grpc::ServerContext*,
+grpc::Status ReportServiceImpl::ListReportVersions(grpc::ServerContext* context,
                                                    const v1::ListReportVersionsRequest* request,
                                                    v1::ListReportVersionsResponse* response) {
+  auto caller = authorizer_.Authorize(*context, access_.Of("ListReportVersions"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   if (!api::CheckResourceName(violations, "name", "reports", request->name())) {
     return ToGrpcStatus(violations.ToStatus());
@@ -83,9 +115,11 @@ grpc::Status ReportServiceImpl::ListReportVersions(grpc::ServerContext*,
   return ReplyWith(store_->ListReportVersions(api::IdOf("reports", request->name())), response);
 }
 
-grpc::Status ReportServiceImpl::SearchReports(grpc::ServerContext*,
+grpc::Status ReportServiceImpl::SearchReports(grpc::ServerContext* context,
                                               const v1::SearchReportsRequest* request,
                                               v1::SearchReportsResponse* response) {
+  auto caller = authorizer_.Authorize(*context, access_.Of("SearchReports"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   auto terms = search::ParseQuery(request->query());
   errors::AddViolationsOf(terms.status(), violations);
@@ -115,6 +149,9 @@ grpc::Status ReportServiceImpl::PublishReportFigures(grpc::ServerContext* contex
   }
   auto report = store_->GetReport(api::IdOf("reports", request->name()));
   if (!report.ok()) return ToGrpcStatus(report.status());
+  auto caller = authorizer_.Authorize(*context, access_.Of("PublishReportFigures"),
+                                      {api::RegionCodeOf(report->region())});
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (metrics_stub_ == nullptr) {
     return ToGrpcStatus(errors::Unavailable(
         "METRICS_UNAVAILABLE", "the report service was started without a metrics service"));
@@ -123,9 +160,9 @@ grpc::Status ReportServiceImpl::PublishReportFigures(grpc::ServerContext* contex
   auto metrics_context = grpc::ClientContext::FromServerContext(*context);
   metrics_context->set_deadline(
       std::min(context->deadline(), absl::ToChronoTime(store_->Now() + metrics_.timeout)));
-  std::string actor = server::ActorOf(*context);
-  if (actor == "anonymous") actor = "report_server";
-  metrics_context->AddMetadata(server::kActorMetadataKey, actor);
+  // Metrics checks the reporter too, and records the figures as theirs,
+  // published through this service.
+  server::ActFor(*metrics_context, *caller);
   fazhi::metrics::v1::ReplaceReportObservationsResponse published;
   const grpc::Status status = metrics_stub_->ReplaceReportObservations(
       metrics_context.get(), PublicationOf(*report), &published);
@@ -145,6 +182,8 @@ grpc::Status ReportServiceImpl::PublishReportFigures(grpc::ServerContext* contex
 grpc::Status ReportServiceImpl::WatchChanges(grpc::ServerContext* context,
                                              const v1::WatchChangesRequest* request,
                                              grpc::ServerWriter<v1::Change>* writer) {
+  auto caller = authorizer_.Authorize(*context, access_.Of("WatchChanges"));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   return watches_.Serve(context, request->after_sequence(), writer,
                         server::ChangeSourceOf<v1::Change>(store_));
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/server/authorizer.h"
 #include "common/server/change_stream.h"
 #include "common/server/tls.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
@@ -35,9 +36,12 @@ MetricsBackend DialMetrics(const std::string& address,
 
 class ReportServiceImpl final : public v1::ReportService::Service {
  public:
-  // `store` must outlive the service; `rules` is the rules file in force.
-  ReportServiceImpl(ReportStore* store, fazhi::rules::v1::RuleSet rules,
-                    MetricsBackend metrics = {});
+  // `store` and `authorizer` must outlive the service; `rules` is the rules
+  // file in force. `metrics.channel` carries the report service's own
+  // identity: metrics checks it as the service publishing figures, and the
+  // caller it acts for as their filer.
+  ReportServiceImpl(ReportStore* store, server::Authorizer& authorizer,
+                    fazhi::rules::v1::RuleSet rules, MetricsBackend metrics = {});
 
   grpc::Status SubmitReport(grpc::ServerContext*, const v1::SubmitReportRequest*,
                             v1::Report*) override;
@@ -59,6 +63,8 @@ class ReportServiceImpl final : public v1::ReportService::Service {
 
  private:
   ReportStore* store_;
+  server::Authorizer& authorizer_;
+  const server::MethodRules& access_;
   const fazhi::rules::v1::RuleSet rules_;
   const std::vector<PartRule> part_rules_;
   const MetricsBackend metrics_;

@@ -36,6 +36,16 @@ std::string KindKey(absl::string_view filer, int32_t year, v1::ReportKind kind) 
       .Build();
 }
 
+// The resource name of the record at a records key: the latest version's
+// 'p' key names the report; the 'v' copies are not records of their own.
+std::string ResourceOfRecord(absl::string_view key) {
+  KeyReader reader(key);
+  char tag = 0;
+  std::string id;
+  if (!reader.ReadTag(&tag) || tag != 'p' || !reader.ReadString(&id) || !reader.Done()) return "";
+  return api::ReportName(id);
+}
+
 // The request value: "id" (written before versions) or "id\0version".
 void ParseRequestValue(const std::string& value, std::string* id, uint32_t* version) {
   const size_t nul = value.find('\0');
@@ -65,7 +75,13 @@ absl::StatusOr<std::unique_ptr<ReportStore>> ReportStore::Open(storage::StoreOpt
       !s.ok()) {
     return s;
   }
-  auto changes = storage::ChangeLog::Open(*report_store->store_, report_store->changes());
+  storage::ChangeLog::Options log_options;
+  log_options.audited_records = report_store->records();
+  log_options.name_record = [](absl::string_view key, absl::string_view) {
+    return ResourceOfRecord(key);
+  };
+  auto changes =
+      storage::ChangeLog::Open(*report_store->store_, report_store->changes(), log_options);
   if (!changes.ok()) return changes.status();
   report_store->changes_ = *std::move(changes);
   auto search_index = ReportSearchIndex::Open(report_store->store_.get(), report_store->search(),
@@ -86,7 +102,7 @@ absl::Status ReportStore::Close() {
 
 absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id, v1::Report report,
                                                      absl::string_view request_id,
-                                                     absl::string_view actor) {
+                                                     const storage::Caller& caller) {
   absl::MutexLock lock(&write_mu_);
   const std::string request_key = KeyBuilder('q').AddString(request_id).Build();
   if (!request_id.empty()) {
@@ -184,11 +200,11 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
   auto staged = search_index_->Stage(
       {id, report.region(), report.year(), report.kind(), report.text()}, &batch);
   if (!staged.ok()) return staged.status();
-  storage::ChangeLog::Batch changes = changes_->StartBatch();
+  storage::ChangeLog::Batch changes = changes_->StartBatch(caller);
   v1::Change change;
   change.set_resource(report.name());
   change.set_kind(version == 1 ? v1::Change::KIND_CREATE : v1::Change::KIND_UPDATE);
-  change.set_actor(std::string(actor));
+  change.set_actor(caller.actor());
   *change.mutable_time() = report.submit_time();
   changes.Log<storage_records::ChangeRecord>(std::move(change));
   absl::Status s = changes_->Commit(batch, changes);

@@ -55,10 +55,10 @@ class ReportStore {
 
   // `report` is validated and analysed. Returns the stored report; with a
   // request_id seen before, the report that request stored.
-  // `actor` is who filed it, for the change log.
+  // `caller` filed it: the change record's actor and the audit entry's.
   absl::StatusOr<v1::Report> SubmitReport(absl::string_view report_id, v1::Report report,
                                           absl::string_view request_id,
-                                          absl::string_view actor = "anonymous");
+                                          const storage::Caller& caller = storage::Caller());
   absl::StatusOr<v1::Report> GetReport(absl::string_view report_id);
   // Results leave out the text and the quantities.
   absl::StatusOr<v1::ListReportsResponse> ListReports(const v1::ListReportsRequest& request);
@@ -92,6 +92,8 @@ class ReportStore {
   // Stops the search index's compaction, then closes the store.
   absl::Status Close();
   storage::Store& store() { return *store_; }
+  // Every submission's audit entry, hash-chained (audit_trail.h).
+  storage::AuditTrail* audit_trail() const { return changes_->audit(); }
   ~ReportStore();
 
  private:

@@ -107,6 +107,8 @@ gateway::GatewayOptions BackendServers::GatewayOptionsFor(absl::Duration timeout
   options.backends.catalogue = {target(gateway::Backend::kCatalogue), timeout};
   options.backends.metrics = {target(gateway::Backend::kMetrics), timeout};
   options.backends.report = {target(gateway::Backend::kReport), timeout};
+  // The backends know the gateway by its development token.
+  options.backends.security = TestChannelSecurity(kTestGateway);
   return options;
 }
 

@@ -257,7 +257,7 @@ struct Gateway {
               options.cache = cache;
               return options;
             }(),
-            testing::ShippedRules()),
+            testing::TestAuthorizer(), testing::ShippedRules()),
         server(testing::StartInProcess(&service, "fazhi.gateway.v1.GatewayService")),
         channel(testing::Connect(server->target())) {}
   ~Gateway() { server->Shutdown(); }

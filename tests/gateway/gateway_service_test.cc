@@ -126,7 +126,14 @@ class GatewayServiceTest : public ::testing::Test {
 
   grpc::Status Summary(server::ServerRunner& gateway, gv1::DistrictComplianceSummary* out,
                        std::chrono::milliseconds deadline = 10s) {
-    auto stub = gv1::GatewayService::NewStub(testing::Connect(gateway.target()));
+    return SummaryOver(testing::Connect(gateway.target()), out, deadline);
+  }
+  // Baoshan's 2023 summary, asked over `channel` (whose credential says who
+  // asks).
+  grpc::Status SummaryOver(std::shared_ptr<grpc::Channel> channel,
+                           gv1::DistrictComplianceSummary* out,
+                           std::chrono::milliseconds deadline = 10s) {
+    auto stub = gv1::GatewayService::NewStub(std::move(channel));
     gv1::GetDistrictComplianceSummaryRequest request;
     request.set_region_code("310113");
     request.set_year(2023);
@@ -160,6 +167,45 @@ TEST_F(GatewayServiceTest, SummaryJoinsAllThreeServices) {
   EXPECT_TRUE(court);
   EXPECT_EQ(s.projects().total(), 0);
   EXPECT_GT(s.as_of().year(), 2000);
+}
+
+// Issue #19: the gateway reads for anyone the policy lets read. In insecure
+// development the test policy lets a caller with no credential read; the
+// backends then hear from the gateway alone, and still answer it.
+TEST_F(GatewayServiceTest, AnAnonymousCallerGetsTheSummaryInDevelopment) {
+  auto gateway = StartGateway(absl::Seconds(3));
+  gv1::DistrictComplianceSummary s;
+  const grpc::Status status = SummaryOver(
+      grpc::CreateChannel(gateway->target(), grpc::InsecureChannelCredentials()), &s);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(s.partial());
+  EXPECT_EQ(s.region().display_name(), "宝山区");
+}
+
+TEST_F(GatewayServiceTest, ACallerThePolicyDoesNotKnowIsRefused) {
+  auto gateway = StartGateway(absl::Seconds(3));
+  auto channel = testing::Connect(gateway->target(), "test/nobody-known");
+  gv1::DistrictComplianceSummary s;
+  EXPECT_EQ(SummaryOver(channel, &s).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  auto stub = gv1::GatewayService::NewStub(channel);
+  gv1::RankRegionsRequest rank;
+  rank.set_parent_region_code("310000");
+  rank.set_year(2023);
+  grpc::ClientContext rank_context;
+  gv1::RankRegionsResponse ranked;
+  EXPECT_EQ(stub->RankRegions(&rank_context, rank, &ranked).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// A reader's summary: the backends check the reader, acting through the
+// gateway, and answer every section.
+TEST_F(GatewayServiceTest, AReadersSummaryIsWhole) {
+  auto gateway = StartGateway(absl::Seconds(3));
+  gv1::DistrictComplianceSummary s;
+  const grpc::Status status =
+      SummaryOver(testing::Connect(gateway->target(), testing::kTestReader), &s);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(s.partial());
 }
 
 TEST_F(GatewayServiceTest, EachBackendDownMakesThePartialAnswerSaySo) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "common/status/errors.h"
 #include "common/text/utf8.h"
@@ -48,7 +49,7 @@ class ReportPublishingTest : public metrics::MetricsServerTest {
   void SetUp() override {
     MetricsServerTest::SetUp();
     DefineDemoIndicators();
-    report_.Start(DialMetrics(target()));
+    report_.Start(DialMetrics(target(), testing::TestChannelSecurity(testing::kTestReportService)));
   }
 
   void TearDown() override {
@@ -130,7 +131,10 @@ TEST_F(ReportPublishingTest, PublishesTheBaoshanReportsAcceptedValuesWithProvena
     EXPECT_EQ(provenance.source(), fazhi::type::Provenance::SOURCE_EXTRACTED_FROM_REPORT);
     EXPECT_EQ(provenance.report(), filed.name());
     EXPECT_EQ(provenance.report_version(), 1);
-    EXPECT_EQ(provenance.recorded_by(), "report_server");
+    // The filer, published through the report service (the fixture's
+    // caller is the test administrator).
+    EXPECT_EQ(provenance.recorded_by(),
+              absl::StrCat(testing::kTestAdmin, " via ", testing::kTestReportService));
     // The span points at the figure as written in that version's text.
     EXPECT_EQ(provenance.span_begin(), figure.begin());
     EXPECT_EQ(provenance.span_end(), figure.end());
@@ -143,6 +147,37 @@ TEST_F(ReportPublishingTest, PublishesTheBaoshanReportsAcceptedValuesWithProvena
   EXPECT_EQ(stored.at("indicators/court_appearance_rate").quantity().decimal(), "100");
   EXPECT_EQ(stored.at("indicators/enforcement_training_hours").quantity().qualifier(),
             fazhi::type::QUALIFIER_AT_LEAST);
+}
+
+// The reporter's figures reach metrics as theirs, published through the
+// report service, which metrics checked as itself and for the reporter.
+TEST_F(ReportPublishingTest, TheReportersFiguresAreRecordedAsTheirsViaTheReportService) {
+  auto reporter =
+      v1::ReportService::NewStub(testing::Connect(report_.target(), testing::kTestBaoshanReporter));
+  v1::SubmitReportRequest submit;
+  *submit.mutable_report() = Baoshan2023Report();
+  v1::Report filed;
+  absl::Status s = testing::CallUnary(reporter.get(), &ReportStub::SubmitReport, submit, &filed);
+  ASSERT_TRUE(s.ok()) << s;
+  v1::PublishReportFiguresRequest publish;
+  publish.set_name(filed.name());
+  v1::PublishReportFiguresResponse published;
+  s = testing::CallUnary(reporter.get(), &ReportStub::PublishReportFigures, publish, &published);
+  ASSERT_TRUE(s.ok()) << s;
+  ASSERT_GT(published.recorded_count(), 0);
+
+  const auto stored = Observations(kBaoshan, 2023);
+  ASSERT_EQ(stored.size(), static_cast<size_t>(published.recorded_count()));
+  for (const auto& o : stored) {
+    EXPECT_EQ(o.provenance().recorded_by(),
+              absl::StrCat(testing::kTestBaoshanReporter, " via ", testing::kTestReportService))
+        << o.indicator();
+  }
+  // The report store audited the filing once; publishing changed nothing of it.
+  auto entries = report_.store()->audit_trail()->EntriesAfter(0, 10);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].principal(), testing::kTestBaoshanReporter);
 }
 
 TEST_F(ReportPublishingTest, PublishingTwiceRecordsNothingTwice) {

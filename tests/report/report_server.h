@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "fazhi/report/v1/report_service.grpc.pb.h"
 #include "services/report/report_service.h"
 #include "services/report/report_store.h"
@@ -49,7 +50,8 @@ class TestReportServer {
 
   void Start(MetricsBackend metrics = {}) {
     report_.Start([&metrics](ReportStore* store) {
-      return std::make_unique<ReportServiceImpl>(store, testing::TestAuthorizer(), testing::ShippedRules(), metrics);
+      return std::make_unique<ReportServiceImpl>(store, testing::TestAuthorizer(),
+                                                 testing::ShippedRules(), metrics);
     });
     stub_ = v1::ReportService::NewStub(report_.channel());
   }
@@ -60,6 +62,8 @@ class TestReportServer {
   }
 
   Stub& stub() { return *stub_; }
+  ReportStore* store() { return report_.store(); }
+  std::string target() const { return absl::StrCat("127.0.0.1:", report_.port()); }
   server::ServerRunner& runner() { return report_.runner(); }
 
   template <typename Request, typename Response>

@@ -25,6 +25,7 @@
 #include "common/text/utf8.h"
 #include "fazhi/report/v1/report_service.grpc.pb.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/report/report_analysis.h"
 #include "services/report/report_search.h"
 #include "services/report/report_store.h"
 #include "services/report/search_hits.h"
@@ -402,13 +403,58 @@ TEST_F(ReportServiceTest, NonUtf8TextIsRefused) {
   report.set_text("\xc6\xd5\xcd\xd3\xc7\xf8\xcb\xbe\xb7\xa8\xbe\xd6");  // 普陀区司法局 in GBK.
   v1::SubmitReportRequest request;
   *request.mutable_report() = report;
-  v1::Report response;
-  grpc::ServerContext context;
-  absl::Status direct = FromGrpcStatus(service_->SubmitReport(&context, &request, &response));
+  // The validation itself (a call in-process would carry no credential; over
+  // the wire the client's own UTF-8 check stops the text first).
+  v1::Report taken = report;
+  errors::FieldViolations violations;
+  ValidateReport(taken, violations, TakeTextIn(taken, violations));
+  absl::Status direct = violations.ToStatus();
   EXPECT_EQ(direct.code(), absl::StatusCode::kInvalidArgument) << direct;
   EXPECT_THAT(ViolatedFields(direct), ElementsAre("report.text"));
 
   EXPECT_FALSE(Submit(report, "").ok());
+  v1::ListReportsRequest everything;
+  EXPECT_THAT(ListAll(everything), IsEmpty());
+}
+
+// Filing is the reporter's of the report's own region (issue #19).
+TEST_F(ReportServiceTest, TheBaoshanReporterFilesForBaoshanAndNowhereElse) {
+  auto reporter = v1::ReportService::NewStub(
+      testing::Connect(server_->target(), testing::kTestBaoshanReporter));
+  v1::SubmitReportRequest request;
+  *request.mutable_report() = Baoshan2023();
+  v1::Report filed;
+  absl::Status s = testing::CallUnary(reporter.get(), &Stub::SubmitReport, request, &filed);
+  ASSERT_TRUE(s.ok()) << s;
+
+  v1::Report pudong = Baoshan2023();
+  pudong.set_filer("units/310115-government");
+  pudong.set_region("regions/310115");
+  *request.mutable_report() = pudong;
+  v1::Report refused;
+  s = testing::CallUnary(reporter.get(), &Stub::SubmitReport, request, &refused);
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << s;
+  v1::ListReportsRequest everything;
+  EXPECT_THAT(Names(ListAll(everything)), ElementsAre(filed.name()));
+  // The change records name the reporter; the one filing left one entry.
+  auto changes = store_->ChangesAfter(0, 10);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->size(), 1u);
+  EXPECT_EQ((*changes)[0].actor(), testing::kTestBaoshanReporter);
+  std::string resume_key;
+  auto entries = store_->audit_trail()->EntriesOf(filed.name(), "", 10, &resume_key);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  EXPECT_EQ(entries->size(), 1u);
+}
+
+TEST_F(ReportServiceTest, AnAnonymousSubmissionIsUnauthenticated) {
+  auto anonymous = v1::ReportService::NewStub(
+      grpc::CreateChannel(server_->target(), grpc::InsecureChannelCredentials()));
+  v1::SubmitReportRequest request;
+  *request.mutable_report() = Baoshan2023();
+  v1::Report refused;
+  absl::Status s = testing::CallUnary(anonymous.get(), &Stub::SubmitReport, request, &refused);
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated) << s;
   v1::ListReportsRequest everything;
   EXPECT_THAT(ListAll(everything), IsEmpty());
 }

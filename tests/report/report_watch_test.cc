@@ -40,7 +40,7 @@ TEST_F(ReportWatchTest, ASubmissionIsSeenOnAnOpenWatch) {
   EXPECT_EQ(changes[0].sequence(), 1);
   EXPECT_EQ(changes[0].resource(), filed.name());
   EXPECT_EQ(changes[0].kind(), v1::Change::KIND_CREATE);
-  EXPECT_EQ(changes[0].actor(), "anonymous");
+  EXPECT_EQ(changes[0].actor(), testing::kTestAdmin);  // the fixture's caller
   EXPECT_EQ(changes[0].time().seconds(), filed.submit_time().seconds());
 }
 
