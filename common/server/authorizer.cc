@@ -122,7 +122,14 @@ absl::StatusOr<std::string> Authorizer::Authenticate(const grpc::ServerContextBa
 
 absl::Status Authorizer::Decide(const AccessPolicy& policy, absl::string_view principal,
                                 absl::string_view on_behalf_of, const MethodRule& rule,
-                                const std::vector<std::string>& regions) const {
+                                const std::vector<std::string>* regions_or_anywhere) const {
+  static const std::vector<std::string> kNowhere;
+  const std::vector<std::string>& regions =
+      regions_or_anywhere != nullptr ? *regions_or_anywhere : kNowhere;
+  auto holds = [&](absl::string_view who, Permission permission) {
+    return regions_or_anywhere != nullptr ? policy.Holds(who, permission, regions)
+                                          : policy.HoldsAnywhere(who, permission);
+  };
   // What a principal lacks for `permission`, as a refusal.
   auto refuse = [&](absl::string_view who, Permission permission) {
     const std::string roles = RolesGranting(permission);
@@ -138,7 +145,10 @@ absl::Status Authorizer::Decide(const AccessPolicy& policy, absl::string_view pr
     return errors::PermissionDenied(
         "MISSING_ROLE",
         absl::StrCat("\"", who, "\" may not ", PermissionName(permission), ": it needs the role ",
-                     roles, IsScoped(permission) ? absl::StrCat(" for ", RegionList(regions)) : "",
+                     roles,
+                     IsScoped(permission) && !regions.empty()
+                         ? absl::StrCat(" for ", RegionList(regions))
+                         : "",
                      " in the access policy (version ", policy.version(), ")"),
         who, roles);
   };
@@ -151,7 +161,7 @@ absl::Status Authorizer::Decide(const AccessPolicy& policy, absl::string_view pr
                        "acting for a user (", PermissionName(service_permission), ")"),
           principal, RolesGranting(service_permission));
     }
-    if (!policy.Holds(principal, rule.permission, regions)) return refuse(principal, rule.permission);
+    if (!holds(principal, rule.permission)) return refuse(principal, rule.permission);
     return absl::OkStatus();
   }
   if (!policy.IsService(principal)) {
@@ -161,10 +171,10 @@ absl::Status Authorizer::Decide(const AccessPolicy& policy, absl::string_view pr
                      "services the access policy lists may"),
         principal, "service: true in the access policy");
   }
-  if (!policy.Holds(principal, service_permission, regions)) {
+  if (!holds(principal, service_permission)) {
     return refuse(principal, service_permission);
   }
-  if (!policy.Holds(on_behalf_of, rule.permission, regions)) {
+  if (!holds(on_behalf_of, rule.permission)) {
     return refuse(on_behalf_of, rule.permission);
   }
   return absl::OkStatus();
@@ -175,6 +185,19 @@ absl::StatusOr<storage::Caller> Authorizer::Authorize(const grpc::ServerContextB
                                                       const std::vector<std::string>& regions,
                                                       absl::string_view request_id,
                                                       std::optional<Permission> also_needs) const {
+  return AuthorizeIn(context, entry, &regions, request_id, also_needs);
+}
+
+absl::StatusOr<storage::Caller> Authorizer::AuthorizeSomewhere(
+    const grpc::ServerContextBase& context, const MethodRules::Entry& entry) const {
+  return AuthorizeIn(context, entry, nullptr, "", std::nullopt);
+}
+
+absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(const grpc::ServerContextBase& context,
+                                                        const MethodRules::Entry& entry,
+                                                        const std::vector<std::string>* regions,
+                                                        absl::string_view request_id,
+                                                        std::optional<Permission> also_needs) const {
   const std::shared_ptr<const AccessPolicy> policy = options_.policy->Current();
   storage::Caller caller;
   caller.principal = kAnonymous;
@@ -231,7 +254,7 @@ absl::Status Authorizer::Check(absl::string_view principal, absl::string_view on
                                 absl::StrCat("\"", errors::Shorten(full_method),
                                              "\" is not a method of this server"));
   }
-  return Decide(*options_.policy->Current(), principal, on_behalf_of, it->second, regions);
+  return Decide(*options_.policy->Current(), principal, on_behalf_of, it->second, &regions);
 }
 
 void Authorizer::Refused(const storage::Caller& caller, const absl::Status& status) const {

@@ -126,6 +126,13 @@ class Authorizer {
       const std::vector<std::string>& regions = {}, absl::string_view request_id = "",
       std::optional<Permission> also_needs = std::nullopt) const;
 
+  // For a call that touches many regions, each authorized on its own as it
+  // comes (a streamed import): that the caller holds the method's
+  // permission for some region at all, so that a caller who may file
+  // nothing is refused once, for the whole call.
+  absl::StatusOr<storage::Caller> AuthorizeSomewhere(const grpc::ServerContextBase& context,
+                                                     const MethodRules::Entry& entry) const;
+
   // The decision for a principal who is not calling (CheckAccess): OK or
   // the refusal Authorize would give.
   absl::Status Check(absl::string_view principal, absl::string_view on_behalf_of,
@@ -141,9 +148,15 @@ class Authorizer {
   bool insecure_development() const { return options_.insecure_development; }
 
  private:
+  // `regions` null: anywhere (AuthorizeSomewhere).
   absl::Status Decide(const AccessPolicy& policy, absl::string_view principal,
                       absl::string_view on_behalf_of, const MethodRule& rule,
-                      const std::vector<std::string>& regions) const;
+                      const std::vector<std::string>* regions) const;
+  absl::StatusOr<storage::Caller> AuthorizeIn(const grpc::ServerContextBase& context,
+                                              const MethodRules::Entry& entry,
+                                              const std::vector<std::string>* regions,
+                                              absl::string_view request_id,
+                                              std::optional<Permission> also_needs) const;
   void Refused(const storage::Caller& caller, const absl::Status& status) const;
 
   SecurityOptions options_;

@@ -184,6 +184,11 @@ grpc::Status CatalogueServiceImpl::CreateProject(grpc::ServerContext* context,
 grpc::Status CatalogueServiceImpl::ImportProjects(grpc::ServerContext* context,
                                                   grpc::ServerReader<v1::ImportProjectRow>* reader,
                                                   v1::ImportProjectsResponse* response) {
+  // A caller who may file nothing is refused once, for the whole import.
+  if (auto allowed = authorizer_.AuthorizeSomewhere(*context, rules_.Of("ImportProjects"));
+      !allowed.ok()) {
+    return ToGrpcStatus(allowed.status());
+  }
   v1::ImportProjectRow row;
   while (reader->Read(&row)) {
     v1::CreateProjectRequest create = row.create();

@@ -543,9 +543,20 @@ grpc::Status MetricsServiceImpl::BatchRecordObservations(
 grpc::Status MetricsServiceImpl::ReplaceReportObservations(
     grpc::ServerContext* context, const v1::ReplaceReportObservationsRequest* request,
     v1::ReplaceReportObservationsResponse* response) {
-  // The report service, for the reporter of the report's region.
-  auto caller = authorizer_.Authorize(*context, method_rules_.Of("ReplaceReportObservations"),
-                                      {LeadingRegionCode(api::IdOf("reports", request->report()))});
+  // The report service, for a reporter of every region the figures are
+  // about. (A report's id need not name its region; its figures' subjects
+  // do.) A publication that only withdraws figures names no region: the
+  // report service has checked the report's own region before calling.
+  std::set<std::string> subject_regions;
+  for (const auto& observation : request->observations()) {
+    subject_regions.insert(RegionOfSubject(observation.subject()));
+  }
+  const auto& rule = method_rules_.Of("ReplaceReportObservations");
+  auto caller = subject_regions.empty()
+                    ? authorizer_.AuthorizeSomewhere(*context, rule)
+                    : authorizer_.Authorize(*context, rule, std::vector<std::string>(
+                                                                subject_regions.begin(),
+                                                                subject_regions.end()));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   api::CheckResourceName(violations, "report", "reports", request->report());

@@ -252,6 +252,7 @@ TEST_F(TlsSuiteTest, HalfGivenTlsFlagsStopTheProgramsNamingTheFlag) {
   int code =
       RunToCompletion(Binary("services/catalogue/catalogue_server"),
                       {"--listen=127.0.0.1:0", "--metrics_port=-1", "--data_dir=" + dir_ + "/half",
+                       "--policy_file=" + kSource + "/data/policy.textproto",
                        "--tls_cert_file=" + SecretOf("catalogue") + "/tls.crt"},
                       &output, 30s);
   EXPECT_EQ(code, 1) << output;

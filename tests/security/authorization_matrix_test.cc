@@ -16,10 +16,13 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/server/authorizer.h"
@@ -185,20 +188,20 @@ const std::map<std::string, std::string>& Requests() {
        R"pb(observation {
               indicator: "indicators/mediation_accepted" subject: "regions/310113"
               period { year: 2023 }
-              quantity { value: "12" unit: "件" }
+              quantity { decimal: "12" measure_word: "件" }
             })pb"},
       {"/fazhi.metrics.v1.MetricsService/BatchRecordObservations",
        R"pb(requests {
               observation {
                 indicator: "indicators/mediation_accepted" subject: "regions/310113"
                 period { year: 2023 }
-                quantity { value: "12" unit: "件" }
+                quantity { decimal: "12" measure_word: "件" }
               }
             })pb"},
       {"/fazhi.metrics.v1.MetricsService/CorrectObservation",
-       R"pb(name: "observations/matrix" reason: "矩阵")pb"},
+       R"pb(name: "$OBSERVATION" reason: "矩阵" quantity { decimal: "13" measure_word: "件" })pb"},
       {"/fazhi.metrics.v1.MetricsService/DeleteObservation",
-       R"pb(name: "observations/matrix" reason: "矩阵")pb"},
+       R"pb(name: "$OBSERVATION" reason: "矩阵")pb"},
       {"/fazhi.metrics.v1.MetricsService/ReplaceReportObservations",
        R"pb(report: "reports/matrix-310113")pb"},
       {"/fazhi.report.v1.ReportService/SubmitReport",
@@ -211,6 +214,9 @@ const std::map<std::string, std::string>& Requests() {
   };
   return *requests;
 }
+
+// The observation the seeded data holds (its name is the server's choice).
+std::string observation_name;
 
 grpc::ByteBuffer RequestBytes(const std::string& method) {
   // "/pkg.Service/Method" -> the method's input type.
@@ -227,8 +233,10 @@ grpc::ByteBuffer RequestBytes(const std::string& method) {
           ->New());
   auto it = Requests().find(method);
   if (it != Requests().end()) {
-    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(it->second, request.get()))
-        << method;
+    std::string text = it->second;
+    const size_t at = text.find("$OBSERVATION");
+    if (at != std::string::npos) text.replace(at, strlen("$OBSERVATION"), observation_name);
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, request.get())) << method;
   }
   const std::string bytes = request->SerializeAsString();
   grpc::Slice slice(bytes);
@@ -308,8 +316,92 @@ class AuthorizationMatrixTest : public ::testing::Test {
       options.backends.security = ClientSecurity(&gateway_identity);
       gateway = std::make_unique<gateway::GatewayServiceImpl>(options, NewAuthorizer("gateway"),
                                                               testing::ShippedRules());
-      Serve("gateway", gateway.get(), gateway::v1::GatewayService::service_full_name(),
+      Serve<catalogue::CatalogueStore>("gateway", gateway.get(),
+                                       gateway::v1::GatewayService::service_full_name(),
             gateway_identity, nullptr);
+      Seed();
+    }
+
+    // What the scoped requests name, in 宝山区, written by the administrator
+    // (before the calls under test, so that only authorization decides).
+    void Seed() {
+      const TestIdentity admin = ca.Issue("seed-admin", "URI:spiffe://fazhi.local/test/admin");
+      auto dial = [&](const std::string& name) {
+        return server::Dial(runners.at(name)->target(), ClientSecurity(&admin));
+      };
+      auto catalogue_stub = catalogue::v1::CatalogueService::NewStub(dial("catalogue"));
+      for (const auto& [code, parent, level] :
+           std::vector<std::tuple<std::string, std::string, catalogue::v1::RegionLevel>>{
+               {"310000", "", catalogue::v1::REGION_LEVEL_PROVINCE},
+               {"310113", "regions/310000", catalogue::v1::REGION_LEVEL_COUNTY}}) {
+        catalogue::v1::CreateRegionRequest request;
+        request.mutable_region()->set_code(code);
+        request.mutable_region()->set_display_name(code == "310000" ? "上海市" : "宝山区");
+        request.mutable_region()->set_level(level);
+        request.mutable_region()->set_parent(parent);
+        catalogue::v1::Region out;
+        ASSERT_TRUE(testing::CallUnary(catalogue_stub.get(),
+                                       &catalogue::v1::CatalogueService::Stub::CreateRegion,
+                                       request, &out)
+                        .ok());
+      }
+      catalogue::v1::CreateUnitRequest unit;
+      unit.set_unit_id("310113-government");
+      unit.mutable_unit()->set_display_name("上海市宝山区人民政府");
+      unit.mutable_unit()->set_kind(catalogue::v1::UNIT_KIND_GOVERNMENT);
+      unit.mutable_unit()->set_level(catalogue::v1::UNIT_LEVEL_DISTRICT);
+      unit.mutable_unit()->set_region("regions/310113");
+      catalogue::v1::Unit unit_out;
+      ASSERT_TRUE(testing::CallUnary(catalogue_stub.get(),
+                                     &catalogue::v1::CatalogueService::Stub::CreateUnit, unit,
+                                     &unit_out)
+                      .ok());
+      catalogue::v1::CreateProjectRequest project;
+      ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+          Requests().at("/fazhi.catalogue.v1.CatalogueService/CreateProject"), &project));
+      project.set_project_id("matrix-310113");
+      catalogue::v1::Project project_out;
+      ASSERT_TRUE(testing::CallUnary(catalogue_stub.get(),
+                                     &catalogue::v1::CatalogueService::Stub::CreateProject,
+                                     project, &project_out)
+                      .ok());
+
+      auto metrics_stub = metrics::v1::MetricsService::NewStub(dial("metrics"));
+      metrics::v1::CreateIndicatorRequest indicator;
+      ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+          R"pb(indicator {
+                 code: "mediation_accepted" display_name: "人民调解受理" unit_of_measure: "件"
+                 kind: INDICATOR_KIND_COUNT direction: DIRECTION_NEUTRAL
+               })pb",
+          &indicator));
+      metrics::v1::Indicator indicator_out;
+      ASSERT_TRUE(testing::CallUnary(metrics_stub.get(),
+                                     &metrics::v1::MetricsService::Stub::CreateIndicator,
+                                     indicator, &indicator_out)
+                      .ok());
+      metrics::v1::RecordObservationRequest observation;
+      ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+          Requests().at("/fazhi.metrics.v1.MetricsService/RecordObservation"), &observation));
+      metrics::v1::Observation observation_out;
+      absl::Status recorded = testing::CallUnary(
+          metrics_stub.get(), &metrics::v1::MetricsService::Stub::RecordObservation, observation,
+          &observation_out);
+      ASSERT_TRUE(recorded.ok()) << recorded;
+      observation_name = observation_out.name();
+
+      auto report_stub = report::v1::ReportService::NewStub(dial("report"));
+      report::v1::SubmitReportRequest submit;
+      submit.set_report_id("matrix-310113");
+      auto* report = submit.mutable_report();
+      report->set_filer("units/310113-government");
+      report->set_region("regions/310113");
+      report->set_year(2023);
+      report->set_title("宝山区2023年法治政府建设情况报告");
+      report->set_text(testing::ReadSeed("000_f329534fe2bcaa38.txt"));
+      report::v1::Report report_out;
+      absl::Status submitted = testing::CallUnary(
+          report_stub.get(), &report::v1::ReportService::Stub::SubmitReport, submit, &report_out);
+      ASSERT_TRUE(submitted.ok()) << submitted;
     }
 
     ~Suite() {
