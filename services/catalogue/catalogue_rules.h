@@ -17,8 +17,20 @@
 
 namespace fazhi::catalogue {
 
-// Adds a violation (fields prefixed "region.") for every malformed field.
+// Adds a violation (fields prefixed "region.") for every malformed field,
+// including a code that does not match its level or does not belong under
+// its parent's code (GB/T 2260).
 void ValidateRegion(const v1::Region& region, errors::FieldViolations& violations);
+
+// The level a GB/T 2260 code denotes: xx0000 a province, xxyy00 a
+// prefecture, xxyyzz a county. `code` is six digits.
+v1::RegionLevel RegionLevelOfCode(absl::string_view code);
+
+// Checks `region` against its stored `parent`: a prefecture sits under a
+// province, a county under a prefecture or directly under a province-level
+// city (Shanghai's districts). The violation names "region.parent".
+void ValidateRegionUnderParent(const v1::Region& region, const v1::Region& parent,
+                               errors::FieldViolations& violations);
 
 // `unit_id` is checked as "unit_id", the unit's fields as "unit.*".
 void ValidateUnit(absl::string_view unit_id, const v1::Unit& unit,

@@ -51,6 +51,12 @@ absl::StatusOr<v1::Region> CatalogueStore::CreateRegion(v1::Region region,
     if (!parent->has_value()) {
       return errors::ReferenceNotFound("region.parent", "Region", region.parent());
     }
+    auto parent_record =
+        storage::ParseRecord<storage_records::RegionRecord>(**parent, "region record");
+    if (!parent_record.ok()) return parent_record.status();
+    errors::FieldViolations violations;
+    ValidateRegionUnderParent(region, parent_record->region(), violations);
+    if (!violations.empty()) return violations.ToStatus();
   }
   region.set_etag(EtagOf(1));
   storage_records::RegionRecord record;
@@ -183,9 +189,11 @@ absl::StatusOr<v1::ListUnitsResponse> CatalogueStore::ListUnits(
   storage::ScopedSnapshot snapshot(*store_);
   v1::ListUnitsResponse response;
   std::string next;
+  storage::PageBytes page_bytes;
   auto add_unit = [&](absl::string_view bytes) -> absl::StatusOr<bool> {
     auto record = storage::ParseRecord<storage_records::UnitRecord>(bytes, "unit");
     if (!record.ok()) return record.status();
+    page_bytes.Add(record->unit().ByteSizeLong());
     *response.add_units() = record->unit();
     return true;
   };
@@ -194,7 +202,8 @@ absl::StatusOr<v1::ListUnitsResponse> CatalogueStore::ListUnits(
     s = storage::ScanPage(
         *store_, records(), snapshot.get(), keys::UnitsPrefix(), page->resume_after,
         page->page_size,
-        [&](absl::string_view, absl::string_view value) { return add_unit(value); }, &next);
+        [&](absl::string_view, absl::string_view value) { return add_unit(value); }, &next,
+        &page_bytes);
   } else {
     const std::string prefix = keys::UnitByRegionPrefix(api::IdOf("regions", request.region()));
     s = storage::ScanPage(
@@ -206,7 +215,7 @@ absl::StatusOr<v1::ListUnitsResponse> CatalogueStore::ListUnits(
           if (!value->has_value()) return false;
           return add_unit(**value);
         },
-        &next);
+        &next, &page_bytes);
   }
   if (!s.ok()) return s;
   response.set_next_page_token(page->NextToken(next));

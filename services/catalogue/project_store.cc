@@ -224,8 +224,9 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
   std::string next;
   // Scans the index from `after`, adding up to `limit` matching projects to
   // `out`; `last` receives the key to resume from.
+  storage::PageBytes page_bytes;
   auto scan = [&](absl::string_view after, int limit, v1::ListProjectsResponse& out,
-                  std::string* last) {
+                  std::string* last, const storage::PageBytes* bytes) {
     return storage::ScanPage(
         *store_, indexes(), snapshot.get(), prefix, after, limit,
         [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
@@ -234,10 +235,11 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
           if (!record->has_value() || !MatchesProjectFilters(request, (*record)->project())) {
             return false;
           }
+          page_bytes.Add((*record)->project().ByteSizeLong());
           *out.add_projects() = (*record)->project();
           return true;
         },
-        last);
+        last, bytes);
   };
   if (!order.empty()) {
     // Ordered by record fields: the whole filtered list is sorted by each
@@ -245,7 +247,8 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
     std::vector<std::pair<std::string, const v1::Project*>> ranked;
     v1::ListProjectsResponse all;
     std::string unused;
-    if (absl::Status s = scan("", std::numeric_limits<int>::max(), all, &unused); !s.ok()) {
+    if (absl::Status s = scan("", std::numeric_limits<int>::max(), all, &unused, nullptr);
+        !s.ok()) {
       return s;
     }
     for (const auto& project : all.projects()) {
@@ -254,13 +257,19 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
     }
     std::sort(ranked.begin(), ranked.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    const size_t take = std::min(ranked.size(), static_cast<size_t>(page->page_size));
-    for (size_t i = 0; i < take; ++i) *response.add_projects() = *ranked[i].second;
+    size_t take = 0;
+    storage::PageBytes ranked_bytes;
+    while (take < ranked.size() && take < static_cast<size_t>(page->page_size) &&
+           !ranked_bytes.full()) {
+      ranked_bytes.Add(ranked[take].second->ByteSizeLong());
+      *response.add_projects() = *ranked[take++].second;
+    }
     if (take < ranked.size()) next = ranked[take - 1].first;
     response.set_next_page_token(page->NextToken(next));
     return response;
   }
-  if (absl::Status s = scan(page->resume_after, page->page_size, response, &next); !s.ok()) {
+  if (absl::Status s = scan(page->resume_after, page->page_size, response, &next, &page_bytes);
+      !s.ok()) {
     return s;
   }
   response.set_next_page_token(page->NextToken(next));

@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/limits.h"
 #include "common/api/resource_names.h"
 #include "common/server/caller.h"
 #include "common/status/grpc_status.h"
@@ -179,7 +180,7 @@ grpc::Status MetricsServiceImpl::BatchGetSnapshots(grpc::ServerContext*,
                                                    const v1::BatchGetSnapshotsRequest* request,
                                                    v1::BatchGetSnapshotsResponse* response) {
   errors::FieldViolations violations;
-  CheckSubjects(violations, "subjects", request->subjects(), 500);
+  CheckSubjects(violations, "subjects", request->subjects(), limits::kMaxSnapshotSubjects);
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   std::vector<v1::Snapshot> snapshots;
@@ -188,7 +189,7 @@ grpc::Status MetricsServiceImpl::BatchGetSnapshots(grpc::ServerContext*,
     return ToGrpcStatus(s);
   }
   for (auto& snapshot : snapshots) *response->add_snapshots() = std::move(snapshot);
-  return grpc::Status::OK;
+  return ToGrpcStatus(limits::CheckReplySize(*response, "subjects"));
 }
 
 absl::StatusOr<MetricsServiceImpl::LoadedSnapshotBasis> MetricsServiceImpl::LoadSnapshotBasis(
@@ -247,11 +248,13 @@ grpc::Status MetricsServiceImpl::CorrectObservation(grpc::ServerContext*,
   } else {
     text::CheckAndNormalizeQuantity("quantity", quantity, violations);
   }
-  api::CheckText(violations, "reason", request->reason(), 1, 500);
+  api::CheckText(violations, "reason", request->reason(), 1, limits::kMaxReasonChars);
   api::CheckRequestId(violations, "request_id", request->request_id());
   if (request->has_provenance()) {
-    api::CheckText(violations, "provenance.excerpt", request->provenance().excerpt(), 0, 500);
-    api::CheckText(violations, "provenance.note", request->provenance().note(), 0, 500);
+    api::CheckText(violations, "provenance.excerpt", request->provenance().excerpt(), 0,
+                   limits::kMaxProvenanceTextChars);
+    api::CheckText(violations, "provenance.note", request->provenance().note(), 0,
+                   limits::kMaxProvenanceTextChars);
     api::CheckResourceName(violations, "provenance.report", "reports",
                            request->provenance().report(), /*required=*/false);
   }
@@ -268,7 +271,7 @@ grpc::Status MetricsServiceImpl::DeleteObservation(grpc::ServerContext*,
                                                    v1::ObservationRevision* response) {
   errors::FieldViolations violations;
   CheckObservationName(violations, "name", request->name());
-  api::CheckText(violations, "reason", request->reason(), 1, 500);
+  api::CheckText(violations, "reason", request->reason(), 1, limits::kMaxReasonChars);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(
       store_->DeleteObservation(api::IdOf("observations", request->name()), request->reason()),
@@ -322,7 +325,7 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext*,
                                                  v1::CompareSubjectsResponse* response) {
   errors::FieldViolations violations;
   CheckIndicatorName(violations, "indicator", request->indicator());
-  CheckSubjects(violations, "subjects", request->subjects(), 500);
+  CheckSubjects(violations, "subjects", request->subjects(), limits::kMaxCompareSubjects);
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
@@ -354,7 +357,7 @@ grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext*,
                                                 v1::Snapshot* response) {
   errors::FieldViolations violations;
   api::CheckSubjectName(violations, "subject", request->subject());
-  CheckSubjects(violations, "parts", request->parts(), 3000);
+  CheckSubjects(violations, "parts", request->parts(), limits::kMaxRollUpParts);
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
@@ -376,10 +379,10 @@ grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext*,
 grpc::Status MetricsServiceImpl::BatchRecordObservations(
     grpc::ServerContext*, const v1::BatchRecordObservationsRequest* request,
     v1::BatchRecordObservationsResponse* response) {
-  if (request->requests().empty() || request->requests_size() > kMaxBatchItems) {
-    return ToGrpcStatus(errors::InvalidField(
-        "requests",
-        absl::StrCat("must hold 1..", kMaxBatchItems, " items, got ", request->requests_size())));
+  if (request->requests().empty() || request->requests_size() > limits::kMaxBatchItems) {
+    return ToGrpcStatus(
+        errors::InvalidField("requests", absl::StrCat("must hold 1..", limits::kMaxBatchItems,
+                                                      " items, got ", request->requests_size())));
   }
   std::vector<std::optional<v1::RecordObservationRequest>> items(request->requests_size());
   std::vector<absl::Status> rejected(request->requests_size());
@@ -395,6 +398,20 @@ grpc::Status MetricsServiceImpl::BatchRecordObservations(
       named.AddAll(absl::StrCat("requests[", i, "]"), own);
       rejected[i] = named.ToStatus();
     }
+  }
+  // The reply must fit before anything is written: each accepted item is
+  // answered with its observation (about its request's size), each rejected
+  // one with its error.
+  size_t reply_bytes = 0;
+  for (int i = 0; i < request->requests_size(); ++i) {
+    reply_bytes += items[i].has_value() ? items[i]->observation().ByteSizeLong() + 64
+                                        : ToRpcStatus(rejected[i]).ByteSizeLong() + 16;
+  }
+  if (reply_bytes > limits::kListPageBytes + limits::kMaxRecordBytes) {
+    return ToGrpcStatus(errors::InvalidField(
+        "requests",
+        absl::StrCat("would be answered with about ", reply_bytes, " bytes, above the ",
+                     limits::kMaxReplyBytes, "-byte reply limit; send fewer items per call")));
   }
   std::vector<absl::StatusOr<v1::Observation>> results;
   absl::Status written = store_->RecordObservations(items, &results);
@@ -423,10 +440,8 @@ grpc::Status MetricsServiceImpl::ReplaceReportObservations(
     violations.Add("report_version", absl::StrCat("must be the report's version, 1 or more, got ",
                                                   request->report_version()));
   }
-  if (request->observations_size() > kMaxBatchItems) {
-    violations.Add("observations", absl::StrCat("must hold at most ", kMaxBatchItems,
-                                                " items, got ", request->observations_size()));
-  }
+  limits::CheckCount(violations, "observations", request->observations_size(),
+                     limits::kMaxBatchItems);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   std::vector<std::optional<v1::Observation>> items(request->observations_size());
   std::vector<absl::Status> rejected(request->observations_size());

@@ -60,9 +60,6 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
   // from its last sequence). For the server's shutdown hooks.
   void StopWatches() { watches_.Stop(); }
 
-  // The most items one BatchRecordObservations call takes.
-  static constexpr int kMaxBatchItems = 10000;
-
  private:
   MetricsStore* store_;
   std::vector<v1::Target> Targets() const {
