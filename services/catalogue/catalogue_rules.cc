@@ -15,6 +15,7 @@
 #include "common/api/resource_names.h"
 #include "common/storage/key_codec.h"
 #include "common/text/quantity_proto.h"
+#include "common/text/utf8.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
@@ -172,6 +173,57 @@ void ValidateProject(absl::string_view project_id, const v1::Project& project,
     api::CheckText(violations, absl::StrCat("project.outcomes[", i, "].phrase"),
                    project.outcomes(i).phrase(), 1, limits::kMaxOutcomePhraseChars);
   }
+}
+
+namespace {
+
+// Cuts `text` to `max_chars` characters; true when it was longer.
+bool CutText(std::string* text, size_t max_chars) {
+  if (text::CodePointCount(*text) <= max_chars) return false;
+  *text = std::string(text::SubstrByCodePoints(*text, 0, max_chars));
+  return true;
+}
+
+template <typename Repeated>
+bool CutList(Repeated* list, int max) {
+  if (list->size() <= max) return false;
+  list->DeleteSubrange(max, list->size() - max);
+  return true;
+}
+
+}  // namespace
+
+bool CutProjectToLimits(v1::Project& project) {
+  bool cut = CutList(project.mutable_units(), limits::kMaxProjectUnits);
+  cut |= CutList(project.mutable_outcomes(), limits::kMaxProjectOutcomes);
+  cut |= CutText(project.mutable_title(), limits::kMaxProjectTitleChars);
+  cut |= CutText(project.mutable_description(), limits::kMaxProjectDescriptionChars);
+  cut |= CutText(project.mutable_theme(), limits::kMaxProjectThemeChars);
+  for (auto& outcome : *project.mutable_outcomes()) {
+    cut |= CutText(outcome.mutable_phrase(), limits::kMaxOutcomePhraseChars);
+  }
+  for (auto& step : *project.mutable_status_history()) {
+    cut |= CutText(step.mutable_note(), limits::kMaxNoteChars);
+  }
+  return cut;
+}
+
+bool CutUnitToLimits(v1::Unit& unit) {
+  bool cut = CutList(unit.mutable_aliases(), limits::kMaxUnitAliases);
+  cut |= CutText(unit.mutable_display_name(), limits::kMaxUnitNameChars);
+  for (auto& alias : *unit.mutable_aliases()) {
+    cut |= CutText(&alias, limits::kMaxUnitNameChars);
+  }
+  return cut;
+}
+
+bool CutChangeToLimits(v1::Change& change) {
+  if (change.ByteSizeLong() <= limits::kMaxRecordBytes) return false;
+  for (auto& field : *change.mutable_fields()) {
+    field.set_old_value(errors::Shorten(field.old_value(), limits::kMaxChangeValueBytes));
+    field.set_new_value(errors::Shorten(field.new_value(), limits::kMaxChangeValueBytes));
+  }
+  return true;
 }
 
 bool FilesAnnualReportByDefault(v1::UnitKind kind) {

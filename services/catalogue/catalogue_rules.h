@@ -71,6 +71,17 @@ void ValidateReview(const v1::ReviewProjectRequest& request, const v1::Project& 
 void ValidateTransition(const v1::TransitionProjectRequest& request, const v1::Project& current,
                         errors::FieldViolations& violations);
 
+// Records stored before the limits (common/api/limits.h) may break them, and
+// one too large to send would be unreadable. These give the form in which
+// such a record is served: each list cut to its limit, each text to its
+// length, each change value to limits::kMaxChangeValueBytes. They return
+// whether anything was cut. The stored record is untouched; an UpdateProject
+// or UpdateUnit of the fields over their limits repairs it.
+bool CutProjectToLimits(v1::Project& project);
+bool CutUnitToLimits(v1::Unit& unit);
+// Cuts only a change larger than limits::kMaxRecordBytes.
+bool CutChangeToLimits(v1::Change& change);
+
 // Checks an update mask: non-empty, known updatable paths, no repeats.
 void ValidateUpdateMask(const google::protobuf::FieldMask& mask,
                         errors::FieldViolations& violations);

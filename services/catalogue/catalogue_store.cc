@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
+#include "common/base/logging.h"
 #include "common/status/errors.h"
 #include "common/storage/page_token.h"
 #include "common/storage/records.h"
@@ -168,7 +169,15 @@ absl::StatusOr<v1::Unit> CatalogueStore::GetUnit(absl::string_view unit_id) {
   if (!value->has_value()) return errors::NotFound("Unit", api::UnitName(unit_id));
   auto record = storage::ParseRecord<storage_records::UnitRecord>(**value, "unit");
   if (!record.ok()) return record.status();
+  if (CutUnitToLimits(*record->mutable_unit())) NoteServedCut(record->unit().name());
   return record->unit();
+}
+
+void CatalogueStore::NoteServedCut(absl::string_view resource) {
+  records_served_cut_.fetch_add(1);
+  FAZHI_LOG(WARNING) << resource
+                     << " breaks the limits of common/api/limits.h and is served cut to them; "
+                        "update the fields over their limits to repair it";
 }
 
 absl::StatusOr<v1::Unit> CatalogueStore::LookupUnit(absl::string_view display_name) {
@@ -193,6 +202,7 @@ absl::StatusOr<v1::ListUnitsResponse> CatalogueStore::ListUnits(
   auto add_unit = [&](absl::string_view bytes) -> absl::StatusOr<bool> {
     auto record = storage::ParseRecord<storage_records::UnitRecord>(bytes, "unit");
     if (!record.ok()) return record.status();
+    if (CutUnitToLimits(*record->mutable_unit())) NoteServedCut(record->unit().name());
     page_bytes.Add(record->unit().ByteSizeLong());
     *response.add_units() = record->unit();
     return true;

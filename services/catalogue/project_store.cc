@@ -115,7 +115,14 @@ uint64_t CatalogueStore::WaitForChangeAfter(uint64_t after, absl::Duration timeo
 }
 
 absl::StatusOr<std::vector<v1::Change>> CatalogueStore::ChangesAfter(uint64_t after, int limit) {
-  return changes_->ChangesAfter<ChangeRecord>(after, limit);
+  auto changes = changes_->ChangesAfter<ChangeRecord>(after, limit);
+  if (!changes.ok()) return changes;
+  // An entry logged before the limits, too large to send, would stop every
+  // stream at it for good: it goes out with its values cut.
+  for (auto& change : *changes) {
+    if (CutChangeToLimits(change)) changes_served_cut_.fetch_add(1);
+  }
+  return changes;
 }
 
 absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view project_id,
@@ -182,6 +189,7 @@ absl::StatusOr<std::optional<std::string>> CatalogueStore::ProjectForRequest(
 absl::StatusOr<v1::Project> CatalogueStore::GetProject(absl::string_view project_id) {
   auto record = ReadProject(project_id);
   if (!record.ok()) return record.status();
+  if (CutProjectToLimits(*record->mutable_project())) NoteServedCut(record->project().name());
   return record->project();
 }
 
@@ -234,6 +242,9 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
           if (!record.ok()) return record.status();
           if (!record->has_value() || !MatchesProjectFilters(request, (*record)->project())) {
             return false;
+          }
+          if (CutProjectToLimits(*(*record)->mutable_project())) {
+            NoteServedCut((*record)->project().name());
           }
           page_bytes.Add((*record)->project().ByteSizeLong());
           *out.add_projects() = (*record)->project();
@@ -423,7 +434,10 @@ absl::StatusOr<v1::ListChangesResponse> CatalogueStore::ListChanges(
     return errors::NotFound("Resource", request.resource());
   }
   v1::ListChangesResponse response;
-  for (auto& change : *changes) *response.add_changes() = std::move(change);
+  for (auto& change : *changes) {
+    if (CutChangeToLimits(change)) changes_served_cut_.fetch_add(1);
+    *response.add_changes() = std::move(change);
+  }
   response.set_next_page_token(page->NextToken(next));
   return response;
 }

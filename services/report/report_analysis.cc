@@ -179,6 +179,12 @@ void CheckAnalyzedReportSize(const v1::Report& report, errors::FieldViolations& 
                            "the report as listed (its sections and figures)");
 }
 
+bool CutReportToLimits(v1::Report& report) {
+  if (report.ByteSizeLong() <= limits::kMaxRecordBytes) return false;
+  report.clear_quantities();
+  return true;
+}
+
 void AnalyzeReport(const fazhi::rules::v1::RuleSet& rules, const std::vector<PartRule>& part_rules,
                    v1::Report& report) {
   if (report.kind() == v1::REPORT_KIND_UNSPECIFIED) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/limits.h"
 #include "common/api/resource_names.h"
+#include "common/base/logging.h"
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
 #include "common/storage/page_token.h"
@@ -205,6 +206,10 @@ absl::StatusOr<v1::Report> ReportStore::GetReport(absl::string_view report_id) {
   if (!value->has_value()) return errors::NotFound("Report", api::ReportName(report_id));
   auto record = storage::ParseRecord<storage_records::ReportRecord>(**value, "report record");
   if (!record.ok()) return record.status();
+  if (CutReportToLimits(*record->mutable_report())) {
+    FAZHI_LOG(WARNING) << record->report().name()
+                       << " was stored before the limits and is served without its quantities";
+  }
   return record->report();
 }
 
@@ -285,6 +290,10 @@ absl::StatusOr<v1::Report> ReportStore::GetReportVersion(absl::string_view repor
   }
   auto record = storage::ParseRecord<storage_records::ReportRecord>(**value, "report record");
   if (!record.ok()) return record.status();
+  if (CutReportToLimits(*record->mutable_report())) {
+    FAZHI_LOG(WARNING) << record->report().name()
+                       << " was stored before the limits and is served without its quantities";
+  }
   return record->report();
 }
 
