@@ -349,7 +349,7 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext*,
     }
   }
   response->set_rules_version(rules_.version());
-  return grpc::Status::OK;
+  return ToGrpcStatus(limits::CheckReplySize(*response, "subjects"));
 }
 
 grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext*,
@@ -373,7 +373,7 @@ grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext*,
                      {request->parts().begin(), request->parts().end()}, *loaded->indicators,
                      std::move(observations_of_parts), loaded->basis);
   response->set_rules_version(rules_.version());
-  return grpc::Status::OK;
+  return ToGrpcStatus(limits::CheckReplySize(*response, "parts"));
 }
 
 grpc::Status MetricsServiceImpl::BatchRecordObservations(

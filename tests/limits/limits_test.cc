@@ -139,6 +139,30 @@ TEST_F(LimitsTest, ReportTextAndItsAnalysisAreBounded) {
   EXPECT_EQ(listed.reports_size(), 0);
 }
 
+TEST_F(LimitsTest, VersionsOfOneReportAreBoundedSoThatTheyListInOneReply) {
+  rv1::SubmitReportRequest request;
+  request.mutable_report()->set_filer("units/310113-government");
+  request.mutable_report()->set_region("regions/310113");
+  request.mutable_report()->set_year(2022);
+  request.mutable_report()->set_kind(rv1::REPORT_KIND_GOVERNMENT_ANNUAL);
+  rv1::Report report;
+  for (int v = 1; v <= limits::kMaxReportVersions; ++v) {
+    request.mutable_report()->set_text(
+        absl::StrCat("宝山区2022年法治政府建设情况报告（第", v, "稿）"));
+    ASSERT_TRUE(Report(&rv1::ReportService::Stub::SubmitReport, request, &report).ok()) << v;
+  }
+  absl::Status s = Report(&rv1::ReportService::Stub::SubmitReport, request, &report);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolationOn(s, "report"),
+              HasSubstr(absl::StrCat("the limit is ", limits::kMaxReportVersions)));
+  rv1::ListReportVersionsRequest list;
+  list.set_name(report.name());
+  rv1::ListReportVersionsResponse versions;
+  ASSERT_TRUE(Report(&rv1::ReportService::Stub::ListReportVersions, list, &versions).ok());
+  EXPECT_EQ(versions.versions_size(), limits::kMaxReportVersions);
+  EXPECT_LE(versions.ByteSizeLong(), limits::kMaxReplyBytes);
+}
+
 TEST_F(LimitsTest, BatchesAreBounded) {
   mv1::BatchRecordObservationsRequest batch;
   for (int i = 0; i <= limits::kMaxBatchItems; ++i) batch.add_requests();
