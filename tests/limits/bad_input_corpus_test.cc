@@ -246,7 +246,6 @@ std::string Altered(const std::string& token) {
 std::vector<BadRequest> BadInputCorpusTest::Corpus() const {
   const Code kInvalid = Code::kInvalidArgument;
   const std::string region = "region { code: \"310104\" display_name: \"徐汇区\" ";
-  const std::string county = region + "level: REGION_LEVEL_COUNTY parent: \"regions/310000\" ";
   const Fields county_fields = {{"code", "\"310104\""},
                                 {"display_name", "\"徐汇区\""},
                                 {"level", "REGION_LEVEL_COUNTY"},
@@ -254,9 +253,8 @@ std::vector<BadRequest> BadInputCorpusTest::Corpus() const {
   auto county_with = [&](const Fields& changes) {
     return "region { " + With(county_fields, changes) + "}";
   };
-  const std::string unit =
-      "unit_id: \"310113-justice\" unit { display_name: \"宝山区司法局\" level: "
-      "UNIT_LEVEL_DISTRICT kind: UNIT_KIND_GOVERNMENT_DEPARTMENT region: \"regions/310113\" ";
+  // The open forms of each base, which rows complete with fields of their own.
+  const std::string county = "region { " + With(county_fields, {});
   const Fields unit_fields = {{"display_name", "\"宝山区司法局\""},
                               {"level", "UNIT_LEVEL_DISTRICT"},
                               {"kind", "UNIT_KIND_GOVERNMENT_DEPARTMENT"},
@@ -264,9 +262,7 @@ std::vector<BadRequest> BadInputCorpusTest::Corpus() const {
   auto unit_with = [&](const Fields& changes) {
     return "unit_id: \"310113-justice\" unit { " + With(unit_fields, changes) + "}";
   };
-  const std::string project =
-      "project { year: 2023 level: PROJECT_LEVEL_DISTRICT title: \"新项目\" units: "
-      "\"units/310113-government\" region: \"regions/310113\" ";
+  const std::string unit = "unit_id: \"310113-justice\" unit { " + With(unit_fields, {});
   const Fields project_fields = {{"year", "2023"},
                                  {"level", "PROJECT_LEVEL_DISTRICT"},
                                  {"title", "\"新项目\""},
@@ -275,9 +271,7 @@ std::vector<BadRequest> BadInputCorpusTest::Corpus() const {
   auto project_with = [&](const Fields& changes) {
     return "project { " + With(project_fields, changes) + "}";
   };
-  const std::string indicator =
-      "indicator { code: \"legal_aid_cases\" display_name: \"法律援助\" unit_of_measure: \"件\" "
-      "kind: INDICATOR_KIND_COUNT direction: DIRECTION_HIGHER_IS_BETTER ";
+  const std::string project = "project { " + With(project_fields, {});
   const Fields indicator_fields = {{"code", "\"legal_aid_cases\""},
                                    {"display_name", "\"法律援助\""},
                                    {"unit_of_measure", "\"件\""},
@@ -286,6 +280,7 @@ std::vector<BadRequest> BadInputCorpusTest::Corpus() const {
   auto indicator_with = [&](const Fields& changes) {
     return "indicator { " + With(indicator_fields, changes) + "}";
   };
+  const std::string indicator = "indicator { " + With(indicator_fields, {});
   const Fields report_fields = {{"filer", "\"units/310113-government\""},
                                 {"region", "\"regions/310113\""},
                                 {"year", "2022"},

@@ -61,6 +61,17 @@ inline cv1::Project MakeProject(const std::string& title) {
   return project;
 }
 
+// Baoshan's district government, the unit the tests' projects belong to.
+inline cv1::CreateUnitRequest BaoshanGovernment() {
+  cv1::CreateUnitRequest unit;
+  unit.set_unit_id("310113-government");
+  unit.mutable_unit()->set_display_name("宝山区人民政府");
+  unit.mutable_unit()->set_level(cv1::UNIT_LEVEL_DISTRICT);
+  unit.mutable_unit()->set_kind(cv1::UNIT_KIND_GOVERNMENT);
+  unit.mutable_unit()->set_region("regions/310113");
+  return unit;
+}
+
 class LimitsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -68,14 +79,9 @@ class LimitsTest : public ::testing::Test {
     ASSERT_TRUE(CreateRegion(MakeRegion("310000", "上海市", cv1::REGION_LEVEL_PROVINCE, "")).ok());
     ASSERT_TRUE(
         CreateRegion(MakeRegion("310113", "宝山区", cv1::REGION_LEVEL_COUNTY, "310000")).ok());
-    cv1::CreateUnitRequest unit;
-    unit.set_unit_id("310113-government");
-    unit.mutable_unit()->set_display_name("宝山区人民政府");
-    unit.mutable_unit()->set_level(cv1::UNIT_LEVEL_DISTRICT);
-    unit.mutable_unit()->set_kind(cv1::UNIT_KIND_GOVERNMENT);
-    unit.mutable_unit()->set_region("regions/310113");
     cv1::Unit created;
-    ASSERT_TRUE(Catalogue(&cv1::CatalogueService::Stub::CreateUnit, unit, &created).ok());
+    ASSERT_TRUE(
+        Catalogue(&cv1::CatalogueService::Stub::CreateUnit, BaoshanGovernment(), &created).ok());
   }
 
   template <typename Request, typename Response>

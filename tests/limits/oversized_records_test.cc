@@ -102,14 +102,8 @@ TEST_F(OversizedRecordsTest, OldOversizedProjectIsReadCutRepairedAndNeverStopsTh
   ASSERT_TRUE(Call(&Stub::CreateRegion, region, &made_region).ok());
   *region.mutable_region() = MakeRegion("310113", "宝山区", cv1::REGION_LEVEL_COUNTY, "310000");
   ASSERT_TRUE(Call(&Stub::CreateRegion, region, &made_region).ok());
-  cv1::CreateUnitRequest unit;
-  unit.set_unit_id("310113-government");
-  unit.mutable_unit()->set_display_name("宝山区人民政府");
-  unit.mutable_unit()->set_level(cv1::UNIT_LEVEL_DISTRICT);
-  unit.mutable_unit()->set_kind(cv1::UNIT_KIND_GOVERNMENT);
-  unit.mutable_unit()->set_region("regions/310113");
   cv1::Unit made_unit;
-  ASSERT_TRUE(Call(&Stub::CreateUnit, unit, &made_unit).ok());
+  ASSERT_TRUE(Call(&Stub::CreateUnit, BaoshanGovernment(), &made_unit).ok());
   cv1::CreateProjectRequest create;
   create.set_project_id("anti-fraud");
   *create.mutable_project() = MakeProject("反诈预警");
