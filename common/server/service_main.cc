@@ -22,6 +22,9 @@ ABSL_FLAG(int, memory_budget_mb, 0,
 ABSL_FLAG(std::string, backup_dir, "",
           "where BackupService writes backups; default: backups/ beside --data_dir");
 ABSL_FLAG(bool, sync_writes, true, "fsync the WAL before acknowledging each write");
+ABSL_FLAG(std::string, page_token_key_file, "",
+          "file of the key (>= 32 bytes) that signs page tokens; shared by a service's "
+          "replicas. Unset: a random key per process (development)");
 ABSL_FLAG(std::string, rules, "data/rules.textproto", "rules file (fazhi.rules.v1.RuleSet)");
 ABSL_FLAG(int, drain_seconds, 0, "seconds NOT_SERVING before the listener closes");
 ABSL_FLAG(int, shutdown_grace_seconds, 10, "seconds in-flight calls get at shutdown");
@@ -74,6 +77,7 @@ storage::StoreOptions StoreOptionsFromFlags(const std::string& default_dir) {
   options.path = absl::GetFlag(FLAGS_data_dir);
   if (options.path.empty()) options.path = default_dir;
   options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  options.page_token_key_file = absl::GetFlag(FLAGS_page_token_key_file);
   uint64_t budget = static_cast<uint64_t>(absl::GetFlag(FLAGS_memory_budget_mb)) << 20;
   if (budget == 0) {
     // Kubernetes passes the container's memory limit through the downward

@@ -10,7 +10,9 @@ namespace {
 
 absl::Status WithErrorInfo(absl::Status status, absl::string_view reason) {
   if (status.message().size() > kMaxMessageBytes) {
-    absl::Status shorter(status.code(), Shorten(status.message(), kMaxMessageBytes));
+    // Room for Shorten's "…(N bytes)", so the whole stays within the bound.
+    constexpr size_t kSuffixRoom = 32;
+    absl::Status shorter(status.code(), Shorten(status.message(), kMaxMessageBytes - kSuffixRoom));
     status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
       shorter.SetPayload(type_url, payload);
     });

@@ -153,6 +153,7 @@ absl::Status ChangeLog::ForEachOfResource(absl::string_view resource,
                                           const rocksdb::Snapshot* snapshot,
                                           std::string* next_resume_key,
                                           const RecordVisitor& visit) const {
+  PageBytes page_bytes;
   return ScanPage(
       store_, cf_, snapshot, ResourceChangesPrefix(resource), resume_after, limit,
       [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
@@ -171,6 +172,7 @@ absl::Status ChangeLog::ForEachOfResource(absl::string_view resource,
             [&](uint64_t logged, absl::string_view record) {
               if (logged != sequence) return absl::OkStatus();
               ++found;
+              page_bytes.Add(record.size());
               return visit(logged, record);
             },
             snapshot);
@@ -181,7 +183,7 @@ absl::Status ChangeLog::ForEachOfResource(absl::string_view resource,
         }
         return true;
       },
-      next_resume_key);
+      next_resume_key, &page_bytes);
 }
 
 }  // namespace fazhi::storage

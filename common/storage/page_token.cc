@@ -1,14 +1,82 @@
 #include "common/storage/page_token.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <fstream>
+#include <sstream>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/base/logging.h"
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
 
 namespace fazhi::storage {
 namespace {
-constexpr char kTokenVersion = 1;
+
+constexpr char kTokenVersion = 2;
+constexpr size_t kMacBytes = 32;    // HMAC-SHA256
+constexpr size_t kHeaderBytes = 9;  // version, fingerprint
+
+struct PageTokenKey {
+  absl::Mutex mu;
+  std::string bytes ABSL_GUARDED_BY(mu);
+};
+
+PageTokenKey& TheKey() {
+  static auto* key = new PageTokenKey;
+  return *key;
+}
+
+// The key in force, drawn at random on first use when none was loaded.
+std::string CurrentKey() {
+  PageTokenKey& key = TheKey();
+  absl::MutexLock lock(&key.mu);
+  if (key.bytes.empty()) {
+    key.bytes.resize(kMinPageTokenKeyBytes);
+    FAZHI_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(key.bytes.data()),
+                           static_cast<int>(key.bytes.size())) == 1)
+        << "no randomness for the page token key";
+  }
+  return key.bytes;
+}
+
+std::string MacOf(absl::string_view signed_bytes) {
+  const std::string key = CurrentKey();
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(signed_bytes.data()), signed_bytes.size(), mac,
+       &length);
+  return std::string(reinterpret_cast<const char*>(mac), length);
+}
+
 }  // namespace
+
+absl::Status LoadPageTokenKeyFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  if (!in.good() && !in.eof()) {
+    return errors::InvalidConfiguration(
+        absl::StrCat("--page_token_key_file ", path, " cannot be read"));
+  }
+  std::string bytes = content.str();
+  if (!bytes.empty() && bytes.back() == '\n') bytes.pop_back();
+  if (bytes.size() < kMinPageTokenKeyBytes) {
+    return errors::InvalidConfiguration(absl::StrCat(
+        "--page_token_key_file ", path, " holds ", bytes.size(), " bytes; a key needs at least ",
+        kMinPageTokenKeyBytes, " (e.g. `openssl rand -base64 48 > ", path, "`)"));
+  }
+  PageTokenKey& key = TheKey();
+  absl::MutexLock lock(&key.mu);
+  key.bytes = std::move(bytes);
+  return absl::OkStatus();
+}
 
 uint64_t QueryFingerprint(absl::string_view canonical_query) {
   // FNV-1a, 64-bit: stable across builds and platforms, unlike std::hash.
@@ -24,18 +92,28 @@ std::string EncodePageToken(uint64_t fingerprint, absl::string_view last_key) {
   std::string raw(1, kTokenVersion);
   raw.append(EncodeUint64(fingerprint));
   raw.append(last_key.data(), last_key.size());
+  raw.append(MacOf(raw));
   return absl::WebSafeBase64Escape(raw);
 }
 
 namespace {
 
-// The raw bytes of a well-formed token (version, fingerprint, key), or
-// INVALID_ARGUMENT naming `page_token`.
+// The signed bytes of a token this deployment issued (version, fingerprint,
+// key), or INVALID_ARGUMENT naming `page_token`.
 absl::StatusOr<std::string> UnwrapPageToken(absl::string_view token) {
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 9 || raw[0] != kTokenVersion) {
+  bool issued_here = absl::WebSafeBase64Unescape(token, &raw) &&
+                     raw.size() >= kHeaderBytes + kMacBytes && raw[0] == kTokenVersion;
+  if (issued_here) {
+    const size_t signed_size = raw.size() - kMacBytes;
+    const std::string mac = MacOf(absl::string_view(raw).substr(0, signed_size));
+    issued_here = CRYPTO_memcmp(mac.data(), raw.data() + signed_size, kMacBytes) == 0;
+    raw.resize(signed_size);
+  }
+  if (!issued_here) {
     return errors::InvalidField("page_token",
-                                "is not a token this service issued; start again without it");
+                                "is not a token this service issued (or it was altered); start "
+                                "again without it");
   }
   return raw;
 }
@@ -46,7 +124,7 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fi
   if (token.empty()) return std::string();
   auto raw = UnwrapPageToken(token);
   if (!raw.ok()) return raw.status();
-  KeyReader reader(absl::string_view(*raw).substr(1, 8));
+  KeyReader reader(absl::string_view(*raw).substr(1, kHeaderBytes - 1));
   uint64_t got = 0;
   reader.ReadUint64(&got);
   if (got != fingerprint) {
@@ -55,7 +133,7 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token, uint64_t fi
         "was issued for a different query; keep every filter the same while paging, or start "
         "again without a token");
   }
-  return raw->substr(9);
+  return raw->substr(kHeaderBytes);
 }
 
 absl::StatusOr<int> NormalizePageSize(int requested, int default_size, int max_size) {

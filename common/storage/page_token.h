@@ -1,13 +1,22 @@
-// Opaque page tokens bound to the query that made them.
+// Opaque page tokens bound to the query that made them and to this
+// deployment's key.
 //
 // A token is web-safe base64 of:
-//   1 byte   format version (1)
+//   1 byte   format version (2)
 //   8 bytes  fingerprint of the query (big-endian), see QueryFingerprint
-//   rest     the storage key of the last record returned
+//   n bytes  the storage key of the last record returned
+//   32 bytes HMAC-SHA256 of all the bytes before it, under the page token key
 // The next page resumes strictly after that key, so records inserted while a
 // client pages are neither repeated nor skipped before the cursor. A token
-// presented with a different query (other filter or order) is rejected with
+// presented with a different query (other filter or order), altered in any
+// byte, or made under another key (or in the old format 1) is rejected with
 // INVALID_ARGUMENT naming `page_token`.
+//
+// The key: set from a file (--page_token_key_file, StoreOptions) so that
+// every replica of a service, and a restarted one, accepts the tokens of the
+// others. Without one, each process draws a random key at first use — fine
+// for development and tests, but a token then dies with the process that
+// made it.
 #ifndef FAZHI_COMMON_STORAGE_PAGE_TOKEN_H_
 #define FAZHI_COMMON_STORAGE_PAGE_TOKEN_H_
 
@@ -19,6 +28,16 @@
 #include "common/status/errors.h"
 
 namespace fazhi::storage {
+
+// The bytes of a page token key file: at least kMinPageTokenKeyBytes (one
+// trailing newline is not part of the key).
+inline constexpr size_t kMinPageTokenKeyBytes = 32;
+
+// Sets the process's page token key from the file at `path`; tokens made
+// under another key are refused from now on. INVALID_ARGUMENT (as bad
+// configuration, naming --page_token_key_file) when the file cannot be read
+// or is too short.
+absl::Status LoadPageTokenKeyFile(const std::string& path);
 
 // A stable 64-bit fingerprint of a query's canonical description, e.g.
 // "projects?year=2023&region=regions/310113". Page size is not part of it.

@@ -7,7 +7,7 @@ namespace fazhi::storage {
 absl::Status ScanPage(const Store& store, rocksdb::ColumnFamilyHandle* cf,
                       const rocksdb::Snapshot* snapshot, absl::string_view prefix,
                       absl::string_view resume_after, int limit, const ScanVisitor& visit,
-                      std::string* next_resume_key) {
+                      std::string* next_resume_key, const PageBytes* bytes) {
   next_resume_key->clear();
   auto it = store.NewPrefixIterator(cf, prefix, snapshot);
   // Start at the prefix, or just after the resume key when that lies inside
@@ -25,7 +25,7 @@ absl::Status ScanPage(const Store& store, rocksdb::ColumnFamilyHandle* cf,
   for (; it->Valid(); it->Next()) {
     const absl::string_view key(it->key().data(), it->key().size());
     if (!absl::StartsWith(key, prefix)) break;
-    if (taken == limit) {
+    if (taken == limit || (bytes != nullptr && bytes->full())) {
       *next_resume_key = last;
       return absl::OkStatus();
     }

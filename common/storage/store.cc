@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
+#include "common/storage/page_token.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
@@ -25,6 +26,9 @@ absl::Status FromRocksDb(const rocksdb::Status& status, absl::string_view contex
 }
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  if (!options.page_token_key_file.empty()) {
+    if (absl::Status s = LoadPageTokenKeyFile(options.page_token_key_file); !s.ok()) return s;
+  }
   std::error_code ec;
   std::filesystem::create_directories(options.path, ec);
   if (ec) {

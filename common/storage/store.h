@@ -39,6 +39,9 @@ struct StoreOptions {
   uint64_t memory_budget_bytes = 256ull << 20;
   // fsync the WAL on every write (see the file comment).
   bool sync_writes = true;
+  // When set, the page token key of the process is read from this file at
+  // open (page_token.h); else a random key per process.
+  std::string page_token_key_file;
 };
 
 // Converts a RocksDB status, once, at the storage boundary. `context` says

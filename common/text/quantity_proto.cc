@@ -81,6 +81,16 @@ bool IsCanonicalDecimal(absl::string_view decimal) {
 
 void CheckAndNormalizeQuantity(absl::string_view field, fazhi::type::Quantity& quantity,
                                errors::FieldViolations& violations) {
+  if (!fazhi::type::Qualifier_IsValid(quantity.qualifier())) {
+    violations.Add(absl::StrCat(field, ".qualifier"),
+                   absl::StrCat("is not a known qualifier (", quantity.qualifier(),
+                                "): EXACT, MORE_THAN, NEARLY, AT_LEAST, AT_MOST or ABOUT"));
+  }
+  if (!fazhi::type::Multiplier_IsValid(quantity.multiplier())) {
+    violations.Add(absl::StrCat(field, ".multiplier"),
+                   absl::StrCat("is not a known multiplier (", quantity.multiplier(),
+                                "): NONE, HUNDRED, THOUSAND, WAN or YI"));
+  }
   if (quantity.decimal().empty() && !quantity.text().empty()) {
     // Only the written form was given: read it.
     auto parsed = ParseChineseQuantity(quantity.text());

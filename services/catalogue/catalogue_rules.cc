@@ -7,12 +7,15 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/api/limits.h"
 #include "common/api/resource_names.h"
 #include "common/storage/key_codec.h"
 #include "common/text/quantity_proto.h"
+#include "common/text/utf8.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
@@ -20,26 +23,75 @@
 namespace fazhi::catalogue {
 
 void ValidateRegion(const v1::Region& region, errors::FieldViolations& violations) {
-  if (!api::IsRegionCode(region.code())) {
+  const bool code_ok = api::IsRegionCode(region.code());
+  if (!code_ok) {
     violations.Add("region.code",
                    absl::StrCat("must be a six-digit GB/T 2260 code such as \"310113\", got \"",
                                 region.code(), "\""));
   }
-  api::CheckText(violations, "region.display_name", region.display_name(), 1, 64);
-  api::CheckText(violations, "region.english_name", region.english_name(), 0, 64);
-  if (region.level() == v1::REGION_LEVEL_UNSPECIFIED) {
-    violations.Add("region.level", "is required: PROVINCE, PREFECTURE or COUNTY");
+  api::CheckText(violations, "region.display_name", region.display_name(), 1,
+                 limits::kMaxRegionNameChars);
+  api::CheckText(violations, "region.english_name", region.english_name(), 0,
+                 limits::kMaxRegionNameChars);
+  const bool level_known =
+      v1::RegionLevel_IsValid(region.level()) && region.level() != v1::REGION_LEVEL_UNSPECIFIED;
+  if (!level_known) {
+    violations.Add("region.level", region.level() == v1::REGION_LEVEL_UNSPECIFIED
+                                       ? std::string("is required: PROVINCE, PREFECTURE or COUNTY")
+                                       : absl::StrCat("is not a known level (", region.level(),
+                                                      "): PROVINCE, PREFECTURE or COUNTY"));
   }
   const bool is_province = region.level() == v1::REGION_LEVEL_PROVINCE;
   if (is_province && !region.parent().empty()) {
     violations.Add("region.parent", "must be empty for a province-level region");
   }
-  if (!is_province && region.level() != v1::REGION_LEVEL_UNSPECIFIED) {
+  if (!is_province && level_known) {
     api::CheckRegionName(violations, "region.parent", region.parent(), /*required=*/true);
   }
   if (!region.parent().empty() && region.parent() == api::RegionName(region.code())) {
     violations.Add("region.parent", "must not be the region itself");
   }
+  if (code_ok && level_known) {
+    const v1::RegionLevel by_code = RegionLevelOfCode(region.code());
+    if (by_code != region.level()) {
+      violations.Add("region.level",
+                     absl::StrCat("does not match the code ", region.code(),
+                                  ": under GB/T 2260 "
+                                  "a province is xx0000, a prefecture xxyy00 and a county "
+                                  "xxyyzz, so this code is a ",
+                                  v1::RegionLevel_Name(by_code)));
+    }
+  }
+  const std::string parent_code = api::RegionCodeOf(region.parent());
+  if (code_ok && api::IsRegionCode(parent_code) && parent_code != region.code() &&
+      !absl::StartsWith(region.code(), DescendantCodePrefix(parent_code))) {
+    violations.Add("region.parent",
+                   absl::StrCat("regions/", parent_code, " cannot hold ", region.code(),
+                                ": under GB/T 2260 a region's code begins with its parent's "
+                                "leading digits (\"",
+                                DescendantCodePrefix(parent_code), "\")"));
+  }
+}
+
+v1::RegionLevel RegionLevelOfCode(absl::string_view code) {
+  if (code.substr(2) == "0000") return v1::REGION_LEVEL_PROVINCE;
+  if (code.substr(4) == "00") return v1::REGION_LEVEL_PREFECTURE;
+  return v1::REGION_LEVEL_COUNTY;
+}
+
+void ValidateRegionUnderParent(const v1::Region& region, const v1::Region& parent,
+                               errors::FieldViolations& violations) {
+  const bool fits = region.level() == v1::REGION_LEVEL_PREFECTURE
+                        ? parent.level() == v1::REGION_LEVEL_PROVINCE
+                        : region.level() == v1::REGION_LEVEL_COUNTY &&
+                              (parent.level() == v1::REGION_LEVEL_PREFECTURE ||
+                               parent.level() == v1::REGION_LEVEL_PROVINCE);
+  if (fits) return;
+  violations.Add("region.parent",
+                 absl::StrCat(parent.name(), " is a ", v1::RegionLevel_Name(parent.level()),
+                              " and cannot hold a ", v1::RegionLevel_Name(region.level()),
+                              ": a prefecture sits under a province, a county under a "
+                              "prefecture or a province-level city"));
 }
 
 void ValidateUnit(absl::string_view unit_id, const v1::Unit& unit,
@@ -50,19 +102,22 @@ void ValidateUnit(absl::string_view unit_id, const v1::Unit& unit,
                                 "\"310113-government\", got \"",
                                 unit_id, "\""));
   }
-  api::CheckText(violations, "unit.display_name", unit.display_name(), 1, 128);
+  api::CheckText(violations, "unit.display_name", unit.display_name(), 1,
+                 limits::kMaxUnitNameChars);
+  limits::CheckCount(violations, "unit.aliases", unit.aliases_size(), limits::kMaxUnitAliases);
   std::set<std::string> names = {unit.display_name()};
   for (int i = 0; i < unit.aliases_size(); ++i) {
     const std::string field = absl::StrCat("unit.aliases[", i, "]");
-    if (api::CheckText(violations, field, unit.aliases(i), 1, 128) &&
+    if (i >= limits::kMaxUnitAliases) break;  // reported as a whole above
+    if (api::CheckText(violations, field, unit.aliases(i), 1, limits::kMaxUnitNameChars) &&
         !names.insert(unit.aliases(i)).second) {
       violations.Add(field, absl::StrCat("\"", unit.aliases(i), "\" is given twice"));
     }
   }
-  if (unit.level() == v1::UNIT_LEVEL_UNSPECIFIED) {
+  if (unit.level() == v1::UNIT_LEVEL_UNSPECIFIED || !v1::UnitLevel_IsValid(unit.level())) {
     violations.Add("unit.level", "is required: CITY, DISTRICT or STREET_TOWN");
   }
-  if (unit.kind() == v1::UNIT_KIND_UNSPECIFIED) {
+  if (unit.kind() == v1::UNIT_KIND_UNSPECIFIED || !v1::UnitKind_IsValid(unit.kind())) {
     violations.Add("unit.kind",
                    "is required: GOVERNMENT, GOVERNMENT_DEPARTMENT, COURT, PROCURATORATE, "
                    "PARTY_BODY, PEOPLES_ORGANISATION or OTHER");
@@ -85,15 +140,17 @@ void ValidateProject(absl::string_view project_id, const v1::Project& project,
                        ? std::string("is required: the year the project runs, 2000..2100")
                        : absl::StrCat("must be 2000..2100, got ", project.year()));
   }
-  if (project.level() == v1::PROJECT_LEVEL_UNSPECIFIED) {
+  if (project.level() == v1::PROJECT_LEVEL_UNSPECIFIED ||
+      !v1::ProjectLevel_IsValid(project.level())) {
     violations.Add("project.level", "is required: CITY or DISTRICT");
   }
-  api::CheckText(violations, "project.title", project.title(), 1, 200);
+  api::CheckText(violations, "project.title", project.title(), 1, limits::kMaxProjectTitleChars);
   if (project.units().empty()) {
     violations.Add("project.units", "needs at least one responsible unit, \"units/{id}\"");
   }
+  limits::CheckCount(violations, "project.units", project.units_size(), limits::kMaxProjectUnits);
   std::set<std::string> units;
-  for (int i = 0; i < project.units_size(); ++i) {
+  for (int i = 0; i < std::min(project.units_size(), limits::kMaxProjectUnits); ++i) {
     const std::string field = absl::StrCat("project.units[", i, "]");
     if (api::CheckResourceName(violations, field, "units", project.units(i)) &&
         !units.insert(project.units(i)).second) {
@@ -101,18 +158,72 @@ void ValidateProject(absl::string_view project_id, const v1::Project& project,
     }
   }
   api::CheckRegionName(violations, "project.region", project.region());
-  api::CheckText(violations, "project.description", project.description(), 0, 4000);
-  api::CheckText(violations, "project.theme", project.theme(), 0, 32);
+  api::CheckText(violations, "project.description", project.description(), 0,
+                 limits::kMaxProjectDescriptionChars);
+  api::CheckText(violations, "project.theme", project.theme(), 0, limits::kMaxProjectThemeChars);
   if (project.anticipated_rank() < 0) {
     violations.Add("project.anticipated_rank", "must be 0 (unknown) or a positive rank");
   }
   if (project.anticipated_rank() > 0 && !project.most_anticipated()) {
     violations.Add("project.anticipated_rank", "is only meaningful with most_anticipated: true");
   }
-  for (int i = 0; i < project.outcomes_size(); ++i) {
+  limits::CheckCount(violations, "project.outcomes", project.outcomes_size(),
+                     limits::kMaxProjectOutcomes);
+  for (int i = 0; i < std::min(project.outcomes_size(), limits::kMaxProjectOutcomes); ++i) {
     api::CheckText(violations, absl::StrCat("project.outcomes[", i, "].phrase"),
-                   project.outcomes(i).phrase(), 1, 500);
+                   project.outcomes(i).phrase(), 1, limits::kMaxOutcomePhraseChars);
   }
+}
+
+namespace {
+
+// Cuts `text` to `max_chars` characters; true when it was longer.
+bool CutText(std::string* text, size_t max_chars) {
+  if (text::CodePointCount(*text) <= max_chars) return false;
+  *text = std::string(text::SubstrByCodePoints(*text, 0, max_chars));
+  return true;
+}
+
+template <typename Repeated>
+bool CutList(Repeated* list, int max) {
+  if (list->size() <= max) return false;
+  list->DeleteSubrange(max, list->size() - max);
+  return true;
+}
+
+}  // namespace
+
+bool CutProjectToLimits(v1::Project& project) {
+  bool cut = CutList(project.mutable_units(), limits::kMaxProjectUnits);
+  cut |= CutList(project.mutable_outcomes(), limits::kMaxProjectOutcomes);
+  cut |= CutText(project.mutable_title(), limits::kMaxProjectTitleChars);
+  cut |= CutText(project.mutable_description(), limits::kMaxProjectDescriptionChars);
+  cut |= CutText(project.mutable_theme(), limits::kMaxProjectThemeChars);
+  for (auto& outcome : *project.mutable_outcomes()) {
+    cut |= CutText(outcome.mutable_phrase(), limits::kMaxOutcomePhraseChars);
+  }
+  for (auto& step : *project.mutable_status_history()) {
+    cut |= CutText(step.mutable_note(), limits::kMaxNoteChars);
+  }
+  return cut;
+}
+
+bool CutUnitToLimits(v1::Unit& unit) {
+  bool cut = CutList(unit.mutable_aliases(), limits::kMaxUnitAliases);
+  cut |= CutText(unit.mutable_display_name(), limits::kMaxUnitNameChars);
+  for (auto& alias : *unit.mutable_aliases()) {
+    cut |= CutText(&alias, limits::kMaxUnitNameChars);
+  }
+  return cut;
+}
+
+bool CutChangeToLimits(v1::Change& change) {
+  if (change.ByteSizeLong() <= limits::kMaxRecordBytes) return false;
+  for (auto& field : *change.mutable_fields()) {
+    field.set_old_value(errors::Shorten(field.old_value(), limits::kMaxChangeValueBytes));
+    field.set_new_value(errors::Shorten(field.new_value(), limits::kMaxChangeValueBytes));
+  }
+  return true;
 }
 
 bool FilesAnnualReportByDefault(v1::UnitKind kind) {
@@ -241,7 +352,7 @@ void ValidateTransition(const v1::TransitionProjectRequest& request, const v1::P
                        last.effective_date().month(), "-", last.effective_date().day(), ")"));
     }
   }
-  api::CheckText(violations, "note", request.note(), 0, 500);
+  api::CheckText(violations, "note", request.note(), 0, limits::kMaxNoteChars);
 }
 
 void ValidateReview(const v1::ReviewProjectRequest& request, const v1::Project& current,
@@ -263,7 +374,7 @@ void ValidateReview(const v1::ReviewProjectRequest& request, const v1::Project& 
                                   delivered.effective_date().day(), ")"));
     }
   }
-  api::CheckText(violations, "note", request.note(), 0, 500);
+  api::CheckText(violations, "note", request.note(), 0, limits::kMaxNoteChars);
 }
 
 void ValidateUpdateMask(const google::protobuf::FieldMask& mask,
@@ -343,8 +454,8 @@ std::vector<v1::FieldChange> DiffRecords(const google::protobuf::Message& before
     if (old_value == new_value) continue;
     v1::FieldChange change;
     change.set_path(field->name());
-    change.set_old_value(old_value);
-    change.set_new_value(new_value);
+    change.set_old_value(errors::Shorten(old_value, limits::kMaxChangeValueBytes));
+    change.set_new_value(errors::Shorten(new_value, limits::kMaxChangeValueBytes));
     changes.push_back(std::move(change));
   }
   return changes;
@@ -385,15 +496,16 @@ void ValidateListProjects(const v1::ListProjectsRequest& request,
   if (!v1::ProjectStatus_IsValid(request.status())) {
     violations.Add("status", "is not a known status");
   }
-  for (int i = 0; i < request.flags_size(); ++i) {
+  limits::CheckCount(violations, "flags", request.flags_size(), limits::kMaxProjectFlagFilters);
+  for (int i = 0; i < std::min(request.flags_size(), limits::kMaxProjectFlagFilters); ++i) {
     if (request.flags(i) == v1::PROJECT_FLAG_UNSPECIFIED ||
         !v1::ProjectFlag_IsValid(request.flags(i))) {
       violations.Add(absl::StrCat("flags[", i, "]"),
                      "must be KEY_PROJECT, MOST_ANTICIPATED or EXCELLENT");
     }
   }
-  api::CheckText(violations, "theme", request.theme(), 0, 32);
-  api::CheckText(violations, "text", request.text(), 0, 100);
+  api::CheckText(violations, "theme", request.theme(), 0, limits::kMaxProjectThemeChars);
+  api::CheckText(violations, "text", request.text(), 0, limits::kMaxProjectTextFilterChars);
   ParseProjectOrder(request.order_by(), violations);
 }
 

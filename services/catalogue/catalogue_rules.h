@@ -17,8 +17,20 @@
 
 namespace fazhi::catalogue {
 
-// Adds a violation (fields prefixed "region.") for every malformed field.
+// Adds a violation (fields prefixed "region.") for every malformed field,
+// including a code that does not match its level or does not belong under
+// its parent's code (GB/T 2260).
 void ValidateRegion(const v1::Region& region, errors::FieldViolations& violations);
+
+// The level a GB/T 2260 code denotes: xx0000 a province, xxyy00 a
+// prefecture, xxyyzz a county. `code` is six digits.
+v1::RegionLevel RegionLevelOfCode(absl::string_view code);
+
+// Checks `region` against its stored `parent`: a prefecture sits under a
+// province, a county under a prefecture or directly under a province-level
+// city (Shanghai's districts). The violation names "region.parent".
+void ValidateRegionUnderParent(const v1::Region& region, const v1::Region& parent,
+                               errors::FieldViolations& violations);
 
 // `unit_id` is checked as "unit_id", the unit's fields as "unit.*".
 void ValidateUnit(absl::string_view unit_id, const v1::Unit& unit,
@@ -58,6 +70,17 @@ void ValidateReview(const v1::ReviewProjectRequest& request, const v1::Project& 
 
 void ValidateTransition(const v1::TransitionProjectRequest& request, const v1::Project& current,
                         errors::FieldViolations& violations);
+
+// Records stored before the limits (common/api/limits.h) may break them, and
+// one too large to send would be unreadable. These give the form in which
+// such a record is served: each list cut to its limit, each text to its
+// length, each change value to limits::kMaxChangeValueBytes. They return
+// whether anything was cut. The stored record is untouched; an UpdateProject
+// or UpdateUnit of the fields over their limits repairs it.
+bool CutProjectToLimits(v1::Project& project);
+bool CutUnitToLimits(v1::Unit& unit);
+// Cuts only a change larger than limits::kMaxRecordBytes.
+bool CutChangeToLimits(v1::Change& change);
 
 // Checks an update mask: non-empty, known updatable paths, no repeats.
 void ValidateUpdateMask(const google::protobuf::FieldMask& mask,

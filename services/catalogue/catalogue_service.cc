@@ -1,7 +1,10 @@
 #include "services/catalogue/catalogue_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/limits.h"
 #include "common/api/resource_names.h"
 #include "common/status/grpc_status.h"
 #include "common/storage/page_token.h"
@@ -146,7 +149,8 @@ grpc::Status CatalogueServiceImpl::LookupUnit(grpc::ServerContext* context,
   auto caller = authorizer_.Authorize(*context, rules_.Of("LookupUnit"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
-  if (!api::CheckText(violations, "display_name", request->display_name(), 1, 128)) {
+  if (!api::CheckText(violations, "display_name", request->display_name(), 1,
+                      limits::kMaxUnitNameChars)) {
     return ToGrpcStatus(violations.ToStatus());
   }
   return ReplyWith(store_->LookupUnit(request->display_name()), response);
@@ -190,7 +194,17 @@ grpc::Status CatalogueServiceImpl::ImportProjects(grpc::ServerContext* context,
     return ToGrpcStatus(allowed.status());
   }
   v1::ImportProjectRow row;
+  int rows_read = 0;
   while (reader->Read(&row)) {
+    if (++rows_read > limits::kMaxImportRows) {
+      // The rows before were each written (or rejected) on their own; the
+      // caller resumes from this one, and rows already imported with a
+      // request_id are not written twice.
+      return ToGrpcStatus(errors::InvalidField(
+          "row",
+          absl::StrCat("one call imports at most ", limits::kMaxImportRows, " rows; row ",
+                       row.row(), " and those after it were not read: send them in another call")));
+    }
     v1::CreateProjectRequest create = row.create();
     // Each row is its own write, authorized for its own region.
     auto caller = AuthorizeProjectWrite(*context, "ImportProjects",
@@ -200,7 +214,9 @@ grpc::Status CatalogueServiceImpl::ImportProjects(grpc::ServerContext* context,
     // Every fault of the row's own fields is reported together.
     errors::FieldViolations violations;
     if (row.row() < 1) violations.Add("row", "must be the caller's row number, 1 or more");
-    for (int i = 0; status.ok() && i < row.unit_names_size(); ++i) {
+    limits::CheckCount(violations, "unit_names", row.unit_names_size(), limits::kMaxProjectUnits);
+    const int names = std::min(row.unit_names_size(), limits::kMaxProjectUnits);
+    for (int i = 0; status.ok() && i < names; ++i) {
       auto unit = store_->LookupUnit(row.unit_names(i));
       if (unit.ok()) {
         create.mutable_project()->add_units(unit->name());

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_names.h"
+#include "common/base/logging.h"
 #include "common/status/errors.h"
 #include "common/storage/page_token.h"
 #include "common/storage/records.h"
@@ -55,6 +56,12 @@ absl::StatusOr<v1::Region> CatalogueStore::CreateRegion(v1::Region region,
     if (!parent->has_value()) {
       return errors::ReferenceNotFound("region.parent", "Region", region.parent());
     }
+    auto parent_record =
+        storage::ParseRecord<storage_records::RegionRecord>(**parent, "region record");
+    if (!parent_record.ok()) return parent_record.status();
+    errors::FieldViolations violations;
+    ValidateRegionUnderParent(region, parent_record->region(), violations);
+    if (!violations.empty()) return violations.ToStatus();
   }
   region.set_etag(EtagOf(1));
   storage_records::RegionRecord record;
@@ -166,7 +173,15 @@ absl::StatusOr<v1::Unit> CatalogueStore::GetUnit(absl::string_view unit_id) {
   if (!value->has_value()) return errors::NotFound("Unit", api::UnitName(unit_id));
   auto record = storage::ParseRecord<storage_records::UnitRecord>(**value, "unit");
   if (!record.ok()) return record.status();
+  if (CutUnitToLimits(*record->mutable_unit())) NoteServedCut(record->unit().name());
   return record->unit();
+}
+
+void CatalogueStore::NoteServedCut(absl::string_view resource) {
+  records_served_cut_.fetch_add(1);
+  FAZHI_LOG(WARNING) << resource
+                     << " breaks the limits of common/api/limits.h and is served cut to them; "
+                        "update the fields over their limits to repair it";
 }
 
 absl::StatusOr<v1::Unit> CatalogueStore::LookupUnit(absl::string_view display_name) {
@@ -187,9 +202,12 @@ absl::StatusOr<v1::ListUnitsResponse> CatalogueStore::ListUnits(
   storage::ScopedSnapshot snapshot(*store_);
   v1::ListUnitsResponse response;
   std::string next;
+  storage::PageBytes page_bytes;
   auto add_unit = [&](absl::string_view bytes) -> absl::StatusOr<bool> {
     auto record = storage::ParseRecord<storage_records::UnitRecord>(bytes, "unit");
     if (!record.ok()) return record.status();
+    if (CutUnitToLimits(*record->mutable_unit())) NoteServedCut(record->unit().name());
+    page_bytes.Add(record->unit().ByteSizeLong());
     *response.add_units() = record->unit();
     return true;
   };
@@ -198,7 +216,8 @@ absl::StatusOr<v1::ListUnitsResponse> CatalogueStore::ListUnits(
     s = storage::ScanPage(
         *store_, records(), snapshot.get(), keys::UnitsPrefix(), page->resume_after,
         page->page_size,
-        [&](absl::string_view, absl::string_view value) { return add_unit(value); }, &next);
+        [&](absl::string_view, absl::string_view value) { return add_unit(value); }, &next,
+        &page_bytes);
   } else {
     const std::string prefix = keys::UnitByRegionPrefix(api::IdOf("regions", request.region()));
     s = storage::ScanPage(
@@ -210,7 +229,7 @@ absl::StatusOr<v1::ListUnitsResponse> CatalogueStore::ListUnits(
           if (!value->has_value()) return false;
           return add_unit(**value);
         },
-        &next);
+        &next, &page_bytes);
   }
   if (!s.ok()) return s;
   response.set_next_page_token(page->NextToken(next));

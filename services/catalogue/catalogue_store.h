@@ -8,6 +8,8 @@
 #ifndef FAZHI_SERVICES_CATALOGUE_CATALOGUE_STORE_H_
 #define FAZHI_SERVICES_CATALOGUE_CATALOGUE_STORE_H_
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +91,11 @@ class CatalogueStore {
   // fixed one; the default is the system clock.
   void set_clock(Clock clock) { clock_ = std::move(clock); }
 
+  // Records and change-log entries stored before the limits and served cut
+  // to them (CutProjectToLimits and the like), since this store opened.
+  uint64_t RecordsServedCut() const { return records_served_cut_.load(); }
+  uint64_t ChangesServedCut() const { return changes_served_cut_.load(); }
+
   absl::Status Close() { return store_->Close(); }
   storage::Store& store() { return *store_; }
   // The audit trail kept in the change log (audit_trail.h).
@@ -139,6 +146,11 @@ class CatalogueStore {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<storage::ChangeLog> changes_;
   Clock clock_ = SystemClock();
+  // Counts a record served cut, naming it in the log (once per read).
+  void NoteServedCut(absl::string_view resource);
+
+  std::atomic<uint64_t> records_served_cut_{0};
+  std::atomic<uint64_t> changes_served_cut_{0};
   absl::Mutex write_mu_;
   std::optional<storage::ChangeLog::Batch> pending_changes_ ABSL_GUARDED_BY(write_mu_);
 };

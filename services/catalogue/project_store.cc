@@ -116,7 +116,14 @@ uint64_t CatalogueStore::WaitForChangeAfter(uint64_t after, absl::Duration timeo
 }
 
 absl::StatusOr<std::vector<v1::Change>> CatalogueStore::ChangesAfter(uint64_t after, int limit) {
-  return changes_->ChangesAfter<ChangeRecord>(after, limit);
+  auto changes = changes_->ChangesAfter<ChangeRecord>(after, limit);
+  if (!changes.ok()) return changes;
+  // An entry logged before the limits, too large to send, would stop every
+  // stream at it for good: it goes out with its values cut.
+  for (auto& change : *changes) {
+    if (CutChangeToLimits(change)) changes_served_cut_.fetch_add(1);
+  }
+  return changes;
 }
 
 absl::StatusOr<v1::Project> CatalogueStore::CreateProject(absl::string_view project_id,
@@ -183,6 +190,7 @@ absl::StatusOr<std::optional<std::string>> CatalogueStore::ProjectForRequest(
 absl::StatusOr<v1::Project> CatalogueStore::GetProject(absl::string_view project_id) {
   auto record = ReadProject(project_id);
   if (!record.ok()) return record.status();
+  if (CutProjectToLimits(*record->mutable_project())) NoteServedCut(record->project().name());
   return record->project();
 }
 
@@ -225,8 +233,9 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
   std::string next;
   // Scans the index from `after`, adding up to `limit` matching projects to
   // `out`; `last` receives the key to resume from.
+  storage::PageBytes page_bytes;
   auto scan = [&](absl::string_view after, int limit, v1::ListProjectsResponse& out,
-                  std::string* last) {
+                  std::string* last, const storage::PageBytes* bytes) {
     return storage::ScanPage(
         *store_, indexes(), snapshot.get(), prefix, after, limit,
         [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
@@ -235,10 +244,14 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
           if (!record->has_value() || !MatchesProjectFilters(request, (*record)->project())) {
             return false;
           }
+          if (CutProjectToLimits(*(*record)->mutable_project())) {
+            NoteServedCut((*record)->project().name());
+          }
+          page_bytes.Add((*record)->project().ByteSizeLong());
           *out.add_projects() = (*record)->project();
           return true;
         },
-        last);
+        last, bytes);
   };
   if (!order.empty()) {
     // Ordered by record fields: the whole filtered list is sorted by each
@@ -246,7 +259,8 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
     std::vector<std::pair<std::string, const v1::Project*>> ranked;
     v1::ListProjectsResponse all;
     std::string unused;
-    if (absl::Status s = scan("", std::numeric_limits<int>::max(), all, &unused); !s.ok()) {
+    if (absl::Status s = scan("", std::numeric_limits<int>::max(), all, &unused, nullptr);
+        !s.ok()) {
       return s;
     }
     for (const auto& project : all.projects()) {
@@ -255,13 +269,19 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogueStore::ListProjects(
     }
     std::sort(ranked.begin(), ranked.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    const size_t take = std::min(ranked.size(), static_cast<size_t>(page->page_size));
-    for (size_t i = 0; i < take; ++i) *response.add_projects() = *ranked[i].second;
+    size_t take = 0;
+    storage::PageBytes ranked_bytes;
+    while (take < ranked.size() && take < static_cast<size_t>(page->page_size) &&
+           !ranked_bytes.full()) {
+      ranked_bytes.Add(ranked[take].second->ByteSizeLong());
+      *response.add_projects() = *ranked[take++].second;
+    }
     if (take < ranked.size()) next = ranked[take - 1].first;
     response.set_next_page_token(page->NextToken(next));
     return response;
   }
-  if (absl::Status s = scan(page->resume_after, page->page_size, response, &next); !s.ok()) {
+  if (absl::Status s = scan(page->resume_after, page->page_size, response, &next, &page_bytes);
+      !s.ok()) {
     return s;
   }
   response.set_next_page_token(page->NextToken(next));
@@ -415,7 +435,10 @@ absl::StatusOr<v1::ListChangesResponse> CatalogueStore::ListChanges(
     return errors::NotFound("Resource", request.resource());
   }
   v1::ListChangesResponse response;
-  for (auto& change : *changes) *response.add_changes() = std::move(change);
+  for (auto& change : *changes) {
+    if (CutChangeToLimits(change)) changes_served_cut_.fetch_add(1);
+    *response.add_changes() = std::move(change);
+  }
   response.set_next_page_token(page->NextToken(next));
   return response;
 }

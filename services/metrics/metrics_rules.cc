@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/api/limits.h"
 #include "common/api/resource_names.h"
 #include "common/text/quantity_proto.h"
 
@@ -18,13 +19,18 @@ void ValidateIndicator(const v1::Indicator& indicator, errors::FieldViolations& 
                                 "a letter, such as \"court_appearance_rate\", got \"",
                                 indicator.code(), "\""));
   }
-  api::CheckText(violations, "indicator.display_name", indicator.display_name(), 1, 64);
-  api::CheckText(violations, "indicator.unit_of_measure", indicator.unit_of_measure(), 1, 8);
-  api::CheckText(violations, "indicator.description", indicator.description(), 0, 1000);
-  if (indicator.kind() == v1::INDICATOR_KIND_UNSPECIFIED) {
+  api::CheckText(violations, "indicator.display_name", indicator.display_name(), 1,
+                 limits::kMaxIndicatorNameChars);
+  api::CheckText(violations, "indicator.unit_of_measure", indicator.unit_of_measure(), 1,
+                 limits::kMaxUnitOfMeasureChars);
+  api::CheckText(violations, "indicator.description", indicator.description(), 0,
+                 limits::kMaxIndicatorDescriptionChars);
+  if (indicator.kind() == v1::INDICATOR_KIND_UNSPECIFIED ||
+      !v1::IndicatorKind_IsValid(indicator.kind())) {
     violations.Add("indicator.kind", "is required: COUNT, RATE, AMOUNT or DURATION");
   }
-  if (indicator.direction() == v1::DIRECTION_UNSPECIFIED) {
+  if (indicator.direction() == v1::DIRECTION_UNSPECIFIED ||
+      !v1::Direction_IsValid(indicator.direction())) {
     violations.Add("indicator.direction",
                    "is required: HIGHER_IS_BETTER, LOWER_IS_BETTER or NEUTRAL (a workload count)");
   }
@@ -71,7 +77,11 @@ void ValidateAndNormalizeObservation(v1::Observation& observation,
                                     violations);
   }
   auto* provenance = observation.mutable_provenance();
-  if (provenance->source() == fazhi::type::Provenance::SOURCE_UNSPECIFIED) {
+  if (!fazhi::type::Provenance::Source_IsValid(provenance->source())) {
+    violations.Add("observation.provenance.source",
+                   absl::StrCat("is not a known source (", provenance->source(),
+                                "): TYPED_IN, IMPORTED or EXTRACTED_FROM_REPORT"));
+  } else if (provenance->source() == fazhi::type::Provenance::SOURCE_UNSPECIFIED) {
     provenance->set_source(fazhi::type::Provenance::SOURCE_TYPED_IN);
   }
   if (provenance->source() == fazhi::type::Provenance::SOURCE_EXTRACTED_FROM_REPORT &&
@@ -81,8 +91,10 @@ void ValidateAndNormalizeObservation(v1::Observation& observation,
   }
   api::CheckResourceName(violations, "observation.provenance.report", "reports",
                          provenance->report(), /*required=*/false);
-  api::CheckText(violations, "observation.provenance.excerpt", provenance->excerpt(), 0, 500);
-  api::CheckText(violations, "observation.provenance.note", provenance->note(), 0, 500);
+  api::CheckText(violations, "observation.provenance.excerpt", provenance->excerpt(), 0,
+                 limits::kMaxProvenanceTextChars);
+  api::CheckText(violations, "observation.provenance.note", provenance->note(), 0,
+                 limits::kMaxProvenanceTextChars);
 }
 
 void CheckAgainstIndicator(const v1::Observation& observation, const v1::Indicator& indicator,

@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/limits.h"
 #include "common/api/resource_names.h"
 #include "common/status/grpc_status.h"
 #include "common/storage/page_token.h"
@@ -273,7 +274,7 @@ grpc::Status MetricsServiceImpl::BatchGetSnapshots(grpc::ServerContext* context,
   auto caller = authorizer_.Authorize(*context, method_rules_.Of("BatchGetSnapshots"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
-  CheckSubjects(violations, "subjects", request->subjects(), 500);
+  CheckSubjects(violations, "subjects", request->subjects(), limits::kMaxSnapshotSubjects);
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   std::vector<v1::Snapshot> snapshots;
@@ -282,7 +283,7 @@ grpc::Status MetricsServiceImpl::BatchGetSnapshots(grpc::ServerContext* context,
     return ToGrpcStatus(s);
   }
   for (auto& snapshot : snapshots) *response->add_snapshots() = std::move(snapshot);
-  return grpc::Status::OK;
+  return ToGrpcStatus(limits::CheckReplySize(*response, "subjects"));
 }
 
 absl::StatusOr<MetricsServiceImpl::LoadedSnapshotBasis> MetricsServiceImpl::LoadSnapshotBasis(
@@ -353,11 +354,13 @@ grpc::Status MetricsServiceImpl::CorrectObservation(grpc::ServerContext* context
   } else {
     text::CheckAndNormalizeQuantity("quantity", quantity, violations);
   }
-  api::CheckText(violations, "reason", request->reason(), 1, 500);
+  api::CheckText(violations, "reason", request->reason(), 1, limits::kMaxReasonChars);
   api::CheckRequestId(violations, "request_id", request->request_id());
   if (request->has_provenance()) {
-    api::CheckText(violations, "provenance.excerpt", request->provenance().excerpt(), 0, 500);
-    api::CheckText(violations, "provenance.note", request->provenance().note(), 0, 500);
+    api::CheckText(violations, "provenance.excerpt", request->provenance().excerpt(), 0,
+                   limits::kMaxProvenanceTextChars);
+    api::CheckText(violations, "provenance.note", request->provenance().note(), 0,
+                   limits::kMaxProvenanceTextChars);
     api::CheckResourceName(violations, "provenance.report", "reports",
                            request->provenance().report(), /*required=*/false);
   }
@@ -376,7 +379,7 @@ grpc::Status MetricsServiceImpl::DeleteObservation(grpc::ServerContext* context,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   CheckObservationName(violations, "name", request->name());
-  api::CheckText(violations, "reason", request->reason(), 1, 500);
+  api::CheckText(violations, "reason", request->reason(), 1, limits::kMaxReasonChars);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(store_->DeleteObservation(api::IdOf("observations", request->name()),
                                              request->reason(), *caller),
@@ -436,7 +439,7 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext* context,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   CheckIndicatorName(violations, "indicator", request->indicator());
-  CheckSubjects(violations, "subjects", request->subjects(), 500);
+  CheckSubjects(violations, "subjects", request->subjects(), limits::kMaxCompareSubjects);
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
@@ -460,7 +463,7 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext* context,
     }
   }
   response->set_rules_version(rules_.version());
-  return grpc::Status::OK;
+  return ToGrpcStatus(limits::CheckReplySize(*response, "subjects"));
 }
 
 grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext* context,
@@ -470,7 +473,7 @@ grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext* context,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   api::CheckSubjectName(violations, "subject", request->subject());
-  CheckSubjects(violations, "parts", request->parts(), 3000);
+  CheckSubjects(violations, "parts", request->parts(), limits::kMaxRollUpParts);
   api::CheckYear(violations, "year", request->year());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   storage::ScopedSnapshot snapshot(store_->store());
@@ -486,7 +489,7 @@ grpc::Status MetricsServiceImpl::RollUpSnapshot(grpc::ServerContext* context,
                      {request->parts().begin(), request->parts().end()}, *loaded->indicators,
                      std::move(observations_of_parts), loaded->basis);
   response->set_rules_version(rules_.version());
-  return grpc::Status::OK;
+  return ToGrpcStatus(limits::CheckReplySize(*response, "parts"));
 }
 
 grpc::Status MetricsServiceImpl::BatchRecordObservations(
@@ -494,10 +497,10 @@ grpc::Status MetricsServiceImpl::BatchRecordObservations(
     v1::BatchRecordObservationsResponse* response) {
   // The count comes first: an empty batch touches no region, so there is no
   // scope to authorize it for.
-  if (request->requests().empty() || request->requests_size() > kMaxBatchItems) {
-    return ToGrpcStatus(errors::InvalidField(
-        "requests",
-        absl::StrCat("must hold 1..", kMaxBatchItems, " items, got ", request->requests_size())));
+  if (request->requests().empty() || request->requests_size() > limits::kMaxBatchItems) {
+    return ToGrpcStatus(
+        errors::InvalidField("requests", absl::StrCat("must hold 1..", limits::kMaxBatchItems,
+                                                      " items, got ", request->requests_size())));
   }
   // The whole batch is one write: the caller must be able to record for
   // every subject in it.
@@ -521,6 +524,20 @@ grpc::Status MetricsServiceImpl::BatchRecordObservations(
       named.AddAll(absl::StrCat("requests[", i, "]"), own);
       rejected[i] = named.ToStatus();
     }
+  }
+  // The reply must fit before anything is written: each accepted item is
+  // answered with its observation (about its request's size), each rejected
+  // one with its error.
+  size_t reply_bytes = 0;
+  for (int i = 0; i < request->requests_size(); ++i) {
+    reply_bytes += items[i].has_value() ? items[i]->observation().ByteSizeLong() + 64
+                                        : ToRpcStatus(rejected[i]).ByteSizeLong() + 16;
+  }
+  if (reply_bytes > limits::kListPageBytes + limits::kMaxRecordBytes) {
+    return ToGrpcStatus(errors::InvalidField(
+        "requests",
+        absl::StrCat("would be answered with about ", reply_bytes, " bytes, above the ",
+                     limits::kMaxReplyBytes, "-byte reply limit; send fewer items per call")));
   }
   std::vector<absl::StatusOr<v1::Observation>> results;
   absl::Status written = store_->RecordObservations(items, &results, *caller);
@@ -564,10 +581,8 @@ grpc::Status MetricsServiceImpl::ReplaceReportObservations(
     violations.Add("report_version", absl::StrCat("must be the report's version, 1 or more, got ",
                                                   request->report_version()));
   }
-  if (request->observations_size() > kMaxBatchItems) {
-    violations.Add("observations", absl::StrCat("must hold at most ", kMaxBatchItems,
-                                                " items, got ", request->observations_size()));
-  }
+  limits::CheckCount(violations, "observations", request->observations_size(),
+                     limits::kMaxBatchItems);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   std::vector<std::optional<v1::Observation>> items(request->observations_size());
   std::vector<absl::Status> rejected(request->observations_size());

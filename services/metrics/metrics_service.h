@@ -62,9 +62,6 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
   // from its last sequence). For the server's shutdown hooks.
   void StopWatches() { watches_.Stop(); }
 
-  // The most items one BatchRecordObservations call takes.
-  static constexpr int kMaxBatchItems = 10000;
-
  private:
   // Authorizes a call to `method` that records observations of `subjects`
   // (subject names as the request gives them), scoped to their regions.

@@ -99,15 +99,17 @@ absl::StatusOr<v1::ListIndicatorsResponse> MetricsStore::ListIndicators(
   if (!page.ok()) return page.status();
   v1::ListIndicatorsResponse response;
   std::string next;
+  storage::PageBytes page_bytes;
   absl::Status s = storage::ScanPage(
       *store_, records(), nullptr, keys::IndicatorsPrefix(), page->resume_after, page->page_size,
       [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
         auto record = storage::ParseRecord<storage_records::IndicatorRecord>(value, "indicator");
         if (!record.ok()) return record.status();
+        page_bytes.Add(record->indicator().ByteSizeLong());
         *response.add_indicators() = record->indicator();
         return true;
       },
-      &next);
+      &next, &page_bytes);
   if (!s.ok()) return s;
   response.set_next_page_token(page->NextToken(next));
   return response;
@@ -487,13 +489,15 @@ absl::StatusOr<v1::ListObservationHistoryResponse> MetricsStore::ListObservation
     if (record->observation().name() == name) all.push_back(ToRevision(*record));
   }
   v1::ListObservationHistoryResponse response;
+  storage::PageBytes page_bytes;
   for (const auto& revision : all) {
     if (revision.revision() <= after) continue;
-    if (response.revisions_size() == page->page_size) {
+    if (response.revisions_size() == page->page_size || page_bytes.full()) {
       response.set_next_page_token(
           page->NextToken(absl::StrCat(response.revisions().rbegin()->revision())));
       break;
     }
+    page_bytes.Add(revision.ByteSizeLong());
     *response.add_revisions() = revision;
   }
   return response;
@@ -511,6 +515,7 @@ absl::StatusOr<v1::ListObservationsResponse> MetricsStore::ListObservations(
           : keys::ObservationsOfSubjectYearPrefix(request.subject(), request.year());
   v1::ListObservationsResponse response;
   std::string next;
+  storage::PageBytes page_bytes;
   absl::Status s = storage::ScanPage(
       *store_, records(), nullptr, prefix, page->resume_after, page->page_size,
       [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
@@ -521,10 +526,11 @@ absl::StatusOr<v1::ListObservationsResponse> MetricsStore::ListObservations(
             record->observation().indicator() != request.indicator()) {
           return false;
         }
+        page_bytes.Add(record->observation().ByteSizeLong());
         *response.add_observations() = record->observation();
         return true;
       },
-      &next);
+      &next, &page_bytes);
   if (!s.ok()) return s;
   response.set_next_page_token(page->NextToken(next));
   return response;

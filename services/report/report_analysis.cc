@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/limits.h"
 #include "common/api/resource_names.h"
 #include "common/status/errors.h"
 #include "common/text/utf8.h"
@@ -13,7 +14,7 @@
 namespace fazhi::report {
 namespace {
 
-constexpr size_t kMaxTextBytes = kMaxReportTextBytes;
+constexpr size_t kMaxTextBytes = limits::kMaxReportTextBytes;
 
 bool IsValidDate(const google::type::Date& d) {
   static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -91,9 +92,10 @@ bool TakeTextIn(v1::Report& report, errors::FieldViolations& violations) {
       return false;
     }
     if (report.raw_text().size() > kMaxTextBytes) {
-      violations.Add("report.raw_text",
-                     absl::StrCat("is ", report.raw_text().size(), " bytes; the limit is ",
-                                  kMaxTextBytes, " bytes (4 MiB). Submit the report's text only"));
+      violations.Add(
+          "report.raw_text",
+          absl::StrCat("is ", report.raw_text().size(), " bytes; the limit is ", kMaxTextBytes,
+                       " bytes (512 KiB). Submit the report's text only"));
       return false;
     }
     std::string detected;
@@ -105,7 +107,7 @@ bool TakeTextIn(v1::Report& report, errors::FieldViolations& violations) {
     if (converted->size() > kMaxTextBytes) {
       violations.Add("report.raw_text", absl::StrCat("converts to ", converted->size(),
                                                      " bytes of UTF-8; the limit is ",
-                                                     kMaxTextBytes, " bytes (4 MiB)"));
+                                                     kMaxTextBytes, " bytes (512 KiB)"));
       return false;
     }
     report.set_text(*std::move(converted));
@@ -141,19 +143,46 @@ void ValidateReport(const v1::Report& report, errors::FieldViolations& violation
   } else if (report.text().size() > kMaxTextBytes) {
     violations.Add("report.text",
                    absl::StrCat("is ", report.text().size(), " bytes; the limit is ", kMaxTextBytes,
-                                " bytes (4 MiB). Submit the report's text only"));
+                                " bytes (512 KiB). Submit the report's text only"));
   } else if (!text::IsValidUtf8(report.text())) {
     violations.Add("report.text", "is not valid UTF-8; convert it (GBK files included) to UTF-8");
   } else if (report.text().find_first_not_of(" \t\r\n") == std::string::npos) {
     violations.Add("report.text", "is required: the report's full text");
   }
-  api::CheckText(violations, "report.title", report.title(), 0, 200);
-  api::CheckText(violations, "report.published_where", report.published_where(), 0, 500);
+  api::CheckText(violations, "report.title", report.title(), 0, limits::kMaxReportTitleChars);
+  api::CheckText(violations, "report.published_where", report.published_where(), 0,
+                 limits::kMaxPublishedWhereChars);
   CheckDate(violations, "report.submitted_date", report.submitted_date());
   CheckDate(violations, "report.published_date", report.published_date());
   if (!v1::ReportKind_IsValid(report.kind())) {
     violations.Add("report.kind", "is not a known report kind");
   }
+}
+
+void LeaveOutForListing(v1::Report& report) {
+  report.clear_text();
+  report.clear_raw_text();
+  report.clear_quantities();
+}
+
+void CheckAnalyzedReportSize(const v1::Report& report, errors::FieldViolations& violations) {
+  // The record adds a few bookkeeping fields to the report.
+  constexpr size_t kRecordOverhead = 4096;
+  if (!limits::CheckEncodedSize(violations, "report.text", report,
+                                limits::kMaxRecordBytes - kRecordOverhead,
+                                "the report with its analysis (sections, quantities, figures)")) {
+    return;
+  }
+  v1::Report listed = report;
+  LeaveOutForListing(listed);
+  limits::CheckEncodedSize(violations, "report.text", listed, limits::kMaxListedReportBytes,
+                           "the report as listed (its sections and figures)");
+}
+
+bool CutReportToLimits(v1::Report& report) {
+  if (report.ByteSizeLong() <= limits::kMaxRecordBytes) return false;
+  report.clear_quantities();
+  return true;
 }
 
 void AnalyzeReport(const fazhi::rules::v1::RuleSet& rules, const std::vector<PartRule>& part_rules,

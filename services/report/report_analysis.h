@@ -30,6 +30,20 @@ bool TakeTextIn(v1::Report& report, errors::FieldViolations& violations);
 void ValidateReport(const v1::Report& report, errors::FieldViolations& violations,
                     bool check_text = true);
 
+// Clears what a listing leaves out of a report (ListReports,
+// ListReportVersions): its text, raw text and quantities.
+void LeaveOutForListing(v1::Report& report);
+
+// After AnalyzeReport: adds a violation on "report.text" when the analyzed
+// report exceeds the record limit, or its listed form (sections, figures)
+// the listing limit (common/api/limits.h).
+void CheckAnalyzedReportSize(const v1::Report& report, errors::FieldViolations& violations);
+
+// A report stored before the limits whose analysis makes it too large to
+// send is served without its quantities (derived from the text; a new
+// version recomputes them). True when they were left out.
+bool CutReportToLimits(v1::Report& report);
+
 // Fills every output-only field of `report` from its text and the rules.
 void AnalyzeReport(const fazhi::rules::v1::RuleSet& rules, const std::vector<PartRule>& part_rules,
                    v1::Report& report);

@@ -71,6 +71,8 @@ grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext* context,
   api::CheckRequestId(violations, "request_id", request->request_id());
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   AnalyzeReport(rules_, part_rules_, report);
+  CheckAnalyzedReportSize(report, violations);
+  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   return ReplyWith(
       store_->SubmitReport(request->report_id(), std::move(report), request->request_id(), *caller),
       response);

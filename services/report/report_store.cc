@@ -5,7 +5,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/limits.h"
 #include "common/api/resource_names.h"
+#include "common/base/logging.h"
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
 #include "common/storage/page_token.h"
@@ -14,6 +16,7 @@
 #include "common/storage/sequence.h"
 #include "common/storage/store_format.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/report/report_analysis.h"
 #include "services/report/storage/report_records.pb.h"
 
 namespace fazhi::report {
@@ -55,12 +58,6 @@ void ParseRequestValue(const std::string& value, std::string* id, uint32_t* vers
     uint32_t v = 0;
     if (absl::SimpleAtoi(value.substr(nul + 1), &v)) *version = v;
   }
-}
-
-// Listings leave out what makes a report large.
-void LeaveOutTextAndQuantities(v1::Report& report) {
-  report.clear_text();
-  report.clear_quantities();
 }
 
 }  // namespace
@@ -145,6 +142,12 @@ absl::StatusOr<v1::Report> ReportStore::SubmitReport(absl::string_view report_id
         record->mutable_report()->set_version(1);
         batch.Put(records(), VersionKey(id, 1), record->SerializeAsString());
       }
+      if (latest_version >= static_cast<uint32_t>(limits::kMaxReportVersions)) {
+        return errors::InvalidField(
+            "report", absl::StrCat(api::ReportName(existing_id), " has ", latest_version,
+                                   " versions; the limit is ", limits::kMaxReportVersions,
+                                   " (ListReportVersions returns them all in one reply)"));
+      }
       version = latest_version + 1;
     }
   } else if (id.empty()) {
@@ -219,6 +222,10 @@ absl::StatusOr<v1::Report> ReportStore::GetReport(absl::string_view report_id) {
   if (!value->has_value()) return errors::NotFound("Report", api::ReportName(report_id));
   auto record = storage::ParseRecord<storage_records::ReportRecord>(**value, "report record");
   if (!record.ok()) return record.status();
+  if (CutReportToLimits(*record->mutable_report())) {
+    FAZHI_LOG(WARNING) << record->report().name()
+                       << " was stored before the limits and is served without its quantities";
+  }
   return record->report();
 }
 
@@ -252,6 +259,7 @@ absl::StatusOr<v1::ListReportsResponse> ReportStore::ListReports(
   storage::ScopedSnapshot snapshot(*store_);
   v1::ListReportsResponse response;
   std::string next;
+  storage::PageBytes page_bytes;
   absl::Status s = storage::ScanPage(
       *store_, cf, snapshot.get(), prefix, page->resume_after, page->page_size,
       [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
@@ -279,10 +287,11 @@ absl::StatusOr<v1::ListReportsResponse> ReportStore::ListReports(
         if (!request.region().empty() && report.region() != request.region()) return false;
         v1::Report* out = response.add_reports();
         *out = report;
-        LeaveOutTextAndQuantities(*out);
+        LeaveOutForListing(*out);
+        page_bytes.Add(out->ByteSizeLong());
         return true;
       },
-      &next);
+      &next, &page_bytes);
   if (!s.ok()) return s;
   response.set_next_page_token(page->NextToken(next));
   return response;
@@ -297,6 +306,10 @@ absl::StatusOr<v1::Report> ReportStore::GetReportVersion(absl::string_view repor
   }
   auto record = storage::ParseRecord<storage_records::ReportRecord>(**value, "report record");
   if (!record.ok()) return record.status();
+  if (CutReportToLimits(*record->mutable_report())) {
+    FAZHI_LOG(WARNING) << record->report().name()
+                       << " was stored before the limits and is served without its quantities";
+  }
   return record->report();
 }
 
@@ -312,7 +325,7 @@ absl::StatusOr<v1::ListReportVersionsResponse> ReportStore::ListReportVersions(
   const uint32_t newest = static_cast<uint32_t>(record->report().version());
   if (newest == 0) {  // written before versions existed: the one version
     *response.add_versions() = record->report();
-    LeaveOutTextAndQuantities(*response.mutable_versions(0));
+    LeaveOutForListing(*response.mutable_versions(0));
     return response;
   }
   for (uint32_t v = newest; v >= 1; --v) {
@@ -323,7 +336,7 @@ absl::StatusOr<v1::ListReportVersionsResponse> ReportStore::ListReportVersions(
     if (!r.ok()) return r.status();
     v1::Report* out = response.add_versions();
     *out = r->report();
-    LeaveOutTextAndQuantities(*out);
+    LeaveOutForListing(*out);
   }
   return response;
 }

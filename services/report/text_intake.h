@@ -14,10 +14,6 @@
 
 namespace fazhi::report {
 
-// Report texts are capped at 4 MiB, before and after conversion: the longest
-// real reports are ~100 KB.
-inline constexpr size_t kMaxReportTextBytes = 4u << 20;
-
 // `bytes` in `declared` encoding ("UTF-8", "GB18030", "GBK", "GB2312",
 // "CP936", case-insensitive) converted to UTF-8; with `declared` empty, UTF-8
 // if the bytes are well-formed UTF-8, else GB18030 if they convert without

@@ -1,8 +1,11 @@
 #include "common/storage/page_token.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <climits>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -28,14 +31,38 @@ std::string ViolatedField(const absl::Status& status) {
   return bad_request.field_violations(0).field();
 }
 
+// A key the tests sign with, loaded as a deployment loads its key file.
+const std::string& TestKey() {
+  static const auto* key = new std::string("an example page token key of 40 bytes..");
+  return *key;
+}
+
+// Writes `content` to a file of its own and returns its path.
+std::string WriteKeyFile(const std::string& name, const std::string& content) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+void UseTestKey() {
+  ASSERT_TRUE(LoadPageTokenKeyFile(WriteKeyFile("page-token.key", TestKey() + "\n")).ok());
+}
+
 // The raw token layout from page_token.h: version, big-endian fingerprint,
-// last key.
-std::string RawToken(char version, uint64_t fingerprint, const std::string& last_key) {
+// last key, and the HMAC-SHA256 of those under `key` (none when empty).
+std::string RawToken(char version, uint64_t fingerprint, const std::string& last_key,
+                     const std::string& key = TestKey()) {
   std::string raw(1, version);
   for (int shift = 56; shift >= 0; shift -= 8) {
     raw.push_back(static_cast<char>((fingerprint >> shift) & 0xff));
   }
-  return raw + last_key;
+  raw += last_key;
+  if (key.empty()) return raw;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(raw.data()), raw.size(), mac, &length);
+  return raw + std::string(reinterpret_cast<const char*>(mac), length);
 }
 
 // ---------------------------------------------------------------------------
@@ -84,6 +111,7 @@ TEST(PageTokenTest, RoundTripsLastKey) {
 }
 
 TEST(PageTokenTest, TokenIsWebSafeBase64OfTheDocumentedLayout) {
+  UseTestKey();
   const uint64_t fp = 0x0102030405060708ull;
   const std::string key = "k\xff\xfe\0"s;
   const std::string token = EncodePageToken(fp, key);
@@ -93,7 +121,7 @@ TEST(PageTokenTest, TokenIsWebSafeBase64OfTheDocumentedLayout) {
   }
   std::string raw;
   ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &raw));
-  EXPECT_EQ(raw, RawToken('\x01', fp, key));
+  EXPECT_EQ(raw, RawToken('\x02', fp, key));
 }
 
 TEST(PageTokenTest, EmptyTokenMeansFirstPage) {
@@ -161,13 +189,68 @@ TEST(PageTokenTest, TokenShorterThanItsHeaderIsRejectedForEveryFingerprint) {
 }
 
 TEST(PageTokenTest, HandBuiltTokenWithRightLayoutIsAccepted) {
-  // The counterpart of the garbage cases: the same layout with version 1 and
-  // the right fingerprint decodes, so the rejections above are about content.
+  // The counterpart of the garbage cases: the same layout with version 2,
+  // the right fingerprint and the MAC under the key decodes, so the
+  // rejections above are about content.
+  UseTestKey();
   const uint64_t fp = QueryFingerprint("projects");
   absl::StatusOr<std::string> decoded =
-      DecodePageToken(absl::WebSafeBase64Escape(RawToken('\x01', fp, "k")), fp);
+      DecodePageToken(absl::WebSafeBase64Escape(RawToken('\x02', fp, "k")), fp);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(*decoded, "k");
+}
+
+void ExpectRefusedNamingPageToken(const absl::StatusOr<std::string>& decoded) {
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument);
+  google::rpc::BadRequest bad_request;
+  ASSERT_TRUE(errors::GetDetail(decoded.status(), &bad_request));
+  ASSERT_EQ(bad_request.field_violations_size(), 1);
+  EXPECT_EQ(bad_request.field_violations(0).field(), "page_token");
+}
+
+TEST(PageTokenTest, EveryAlteredByteIsRefusedNamingPageToken) {
+  UseTestKey();
+  const uint64_t fp = QueryFingerprint("projects?year=2023");
+  std::string raw;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(
+      EncodePageToken(fp, KeyBuilder('p').AddUint32(2023).AddString("p7").Build()), &raw));
+  for (size_t i = 0; i < raw.size(); ++i) {
+    std::string altered = raw;
+    altered[i] ^= 0x01;
+    ExpectRefusedNamingPageToken(DecodePageToken(absl::WebSafeBase64Escape(altered), fp));
+    errors::FieldViolations violations;
+    EXPECT_FALSE(CheckPageToken(violations, absl::WebSafeBase64Escape(altered))) << i;
+  }
+  // A resume key moved on by hand, signed by nobody.
+  std::string forged = RawToken('\x02', fp, KeyBuilder('p').AddUint32(2024).Build(), "");
+  forged += std::string(32, '\0');
+  ExpectRefusedNamingPageToken(DecodePageToken(absl::WebSafeBase64Escape(forged), fp));
+}
+
+TEST(PageTokenTest, TokensOfAnotherKeyAndOfFormatOneAreRefused) {
+  UseTestKey();
+  const uint64_t fp = QueryFingerprint("units");
+  ExpectRefusedNamingPageToken(DecodePageToken(
+      absl::WebSafeBase64Escape(RawToken('\x02', fp, "k", std::string(40, 'x'))), fp));
+  ExpectRefusedNamingPageToken(
+      DecodePageToken(absl::WebSafeBase64Escape(RawToken('\x01', fp, "k", "")), fp));
+
+  // A token made before a replica loads another key is refused after.
+  const std::string token = EncodePageToken(fp, "k");
+  ASSERT_TRUE(LoadPageTokenKeyFile(WriteKeyFile("other.key", std::string(48, 'o'))).ok());
+  ExpectRefusedNamingPageToken(DecodePageToken(token, fp));
+  UseTestKey();
+  EXPECT_TRUE(DecodePageToken(token, fp).ok());
+}
+
+TEST(PageTokenTest, KeyFileMustBeReadableAndLongEnough) {
+  absl::Status s = LoadPageTokenKeyFile(WriteKeyFile("short.key", "too short\n"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(s.message(), "--page_token_key_file")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "at least 32")) << s;
+  s = LoadPageTokenKeyFile(::testing::TempDir() + "/no-such-dir/none.key");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
 }
 
 // ---------------------------------------------------------------------------

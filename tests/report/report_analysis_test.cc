@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/api/limits.h"
 #include "tests/testing/test_env.h"
 
 namespace fazhi::report {
@@ -39,8 +40,7 @@ google::type::Date MakeDate(int year, int month, int day) {
 }
 
 std::string DateString(const google::type::Date& d) {
-  return std::to_string(d.year()) + "-" + std::to_string(d.month()) + "-" +
-         std::to_string(d.day());
+  return std::to_string(d.year()) + "-" + std::to_string(d.month()) + "-" + std::to_string(d.day());
 }
 
 v1::Report MakeReport(const std::string& filer, const std::string& region, int year,
@@ -98,8 +98,8 @@ class ReportAnalysisTest : public ::testing::Test {
 // ------------------------------------------------------------- the seeds
 
 TEST_F(ReportAnalysisTest, Baoshan2023IsAGovernmentReportWithEveryRequiredPart) {
-  const v1::Report report = Analyze(MakeReport(
-      "units/310113-government", "regions/310113", 2023, testing::ReadSeed(kBaoshan2023)));
+  const v1::Report report = Analyze(MakeReport("units/310113-government", "regions/310113", 2023,
+                                               testing::ReadSeed(kBaoshan2023)));
   EXPECT_EQ(report.kind(), v1::REPORT_KIND_GOVERNMENT_ANNUAL);
   EXPECT_THAT(report.title(), HasSubstr("宝山区人民政府"));
   EXPECT_THAT(Parts(report.parts_present()),
@@ -120,8 +120,8 @@ TEST_F(ReportAnalysisTest, Baoshan2023IsAGovernmentReportWithEveryRequiredPart) 
 }
 
 TEST_F(ReportAnalysisTest, Putuo2020IsADepartmentReportMissingTheLeadersDuty) {
-  const v1::Report report = Analyze(MakeReport("units/310107-justice", "regions/310107", 2020,
-                                               testing::ReadSeed(kPutuo2020)));
+  const v1::Report report = Analyze(
+      MakeReport("units/310107-justice", "regions/310107", 2020, testing::ReadSeed(kPutuo2020)));
   EXPECT_EQ(report.kind(), v1::REPORT_KIND_DEPARTMENT_ANNUAL);
   EXPECT_THAT(report.title(), HasSubstr("普陀区司法局"));
   // 一、基本情况及主要做法 / 二、存在的困难和问题 / 三、2021年重点工作.
@@ -132,8 +132,8 @@ TEST_F(ReportAnalysisTest, Putuo2020IsADepartmentReportMissingTheLeadersDuty) {
 }
 
 TEST_F(ReportAnalysisTest, YangpuIsACaseStudyOwingNoPartsAndNoDeadline) {
-  v1::Report in = MakeReport("units/310110-government", "regions/310110", 2023,
-                             testing::ReadSeed(kYangpuCase));
+  v1::Report in =
+      MakeReport("units/310110-government", "regions/310110", 2023, testing::ReadSeed(kYangpuCase));
   *in.mutable_submitted_date() = MakeDate(2024, 6, 30);
   const v1::Report report = Analyze(in);
   EXPECT_EQ(report.kind(), v1::REPORT_KIND_CASE_STUDY);
@@ -211,9 +211,8 @@ TEST_F(ReportAnalysisTest, DeadlinesComeFromTheRulesFile) {
 }
 
 TEST_F(ReportAnalysisTest, EveryAnnualReportIsPublishedBeforeTheFirstOfApril) {
-  for (v1::ReportKind kind :
-       {v1::REPORT_KIND_DEPARTMENT_ANNUAL, v1::REPORT_KIND_GOVERNMENT_ANNUAL,
-        v1::REPORT_KIND_STREET_TOWN_ANNUAL}) {
+  for (v1::ReportKind kind : {v1::REPORT_KIND_DEPARTMENT_ANNUAL, v1::REPORT_KIND_GOVERNMENT_ANNUAL,
+                              v1::REPORT_KIND_STREET_TOWN_ANNUAL}) {
     const auto last_march = MakeDate(2021, 3, 31);
     v1::Report report = Dated(kind, nullptr, &last_march);
     EXPECT_EQ(DateString(report.publication_deadline()), "2021-4-1") << kind;
@@ -273,12 +272,12 @@ TEST_F(ValidateReportTest, InvalidUtf8TextIsRejected) {
   EXPECT_THAT(Check(report), ElementsAre("report.text"));
 }
 
-TEST_F(ValidateReportTest, TextOverFourMebibytesIsRejected) {
+TEST_F(ValidateReportTest, TextOverTheLimitIsRejected) {
   v1::Report report = Valid();
-  report.set_text(std::string(5u << 20, 'a'));
+  report.set_text(std::string(limits::kMaxReportTextBytes + 1, 'a'));
   EXPECT_THAT(Check(report), ElementsAre("report.text"));
-  report.set_text(std::string(4u << 20, 'a'));
-  EXPECT_THAT(Check(report), IsEmpty()) << "exactly 4 MiB is allowed";
+  report.set_text(std::string(limits::kMaxReportTextBytes, 'a'));
+  EXPECT_THAT(Check(report), IsEmpty()) << "exactly the limit is allowed";
 }
 
 TEST_F(ValidateReportTest, ImpossibleDatesAreRejected) {

@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/limits.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "common/storage/key_codec.h"
@@ -602,11 +603,11 @@ TEST_F(ReportServiceTest, HtmlNewsPageIsStrippedOfMarkupAndFurniture) {
 
 TEST_F(ReportServiceTest, OversizedOrUnreadableRawTextNamesTheField) {
   v1::Report report = MakeReport("units/310107-justice", "regions/310107", 2020, "");
-  report.set_raw_text(std::string((4u << 20) + 1, 'a'));
+  report.set_raw_text(std::string(limits::kMaxReportTextBytes + 1, 'a'));
   absl::Status s = Submit(report, "");
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
   EXPECT_THAT(ViolatedFields(s), ElementsAre("report.raw_text"));
-  EXPECT_NE(std::string(s.message()).find("4 MiB"), std::string::npos) << s;
+  EXPECT_NE(std::string(s.message()).find("512 KiB"), std::string::npos) << s;
 
   report.set_raw_text("\xff\xff\xff\xff");
   s = Submit(report, "");
