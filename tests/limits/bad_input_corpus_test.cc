@@ -93,9 +93,12 @@ class BadInputCorpusTest : public LimitsTest {
     LimitsTest::SetUp();
     if (HasFatalFailure()) return;
     gateway_ = std::make_unique<gateway::GatewayServiceImpl>(backends_->GatewayOptionsFor(),
+                                                            testing::TestAuthorizer(),
                                                              testing::ShippedRules());
     gateway_server_ = testing::StartInProcess(gateway_.get(), "fazhi.gateway.v1.GatewayService");
     gateway_stub_ = gv1::GatewayService::NewStub(testing::Connect(gateway_server_->target()));
+    report_service_ = mv1::MetricsService::NewStub(testing::Connect(
+        backends_->target(gateway::Backend::kMetrics), testing::kTestReportService));
     LoadExistingData();
     RegisterMethods();
   }
@@ -200,7 +203,21 @@ class BadInputCorpusTest : public LimitsTest {
         {"metrics.CompareSubjects", Unary(m, &MS::CompareSubjects)},
         {"metrics.RollUpSnapshot", Unary(m, &MS::RollUpSnapshot)},
         {"metrics.BatchRecordObservations", Unary(m, &MS::BatchRecordObservations)},
-        {"metrics.ReplaceReportObservations", Unary(m, &MS::ReplaceReportObservations)},
+        // Only the report service calls it, for a filer.
+        {"metrics.ReplaceReportObservations",
+         [this](const std::string& text) -> absl::Status {
+           mv1::ReplaceReportObservationsRequest request;
+           if (!google::protobuf::TextFormat::ParseFromString(text, &request)) {
+             ADD_FAILURE() << "the corpus row does not parse: " << text.substr(0, 200);
+             return errors::Internal("corpus", "a row that does not parse is not sent");
+           }
+           grpc::ClientContext context;
+           context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+           context.AddMetadata(server::kOnBehalfOfMetadataKey, testing::kTestAdmin);
+           mv1::ReplaceReportObservationsResponse response;
+           return FromGrpcStatus(
+               report_service_->ReplaceReportObservations(&context, request, &response));
+         }},
         {"report.SubmitReport", Unary(r, &RS::SubmitReport)},
         {"report.GetReport", Unary(r, &RS::GetReport)},
         {"report.ListReports", Unary(r, &RS::ListReports)},
@@ -228,6 +245,8 @@ class BadInputCorpusTest : public LimitsTest {
   std::unique_ptr<gateway::GatewayServiceImpl> gateway_;
   std::unique_ptr<server::ServerRunner> gateway_server_;
   std::unique_ptr<gv1::GatewayService::Stub> gateway_stub_;
+  // The metrics service as the report service sees it (svc/report).
+  std::unique_ptr<mv1::MetricsService::Stub> report_service_;
   std::map<std::string, Invoke> methods_;
   testing::TempDir logs_;
   std::string etag_;

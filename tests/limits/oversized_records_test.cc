@@ -30,7 +30,7 @@ class OversizedRecordsTest : public ::testing::Test {
  protected:
   void StartServer() {
     catalogue_.Start(
-        [](CatalogueStore* store) { return std::make_unique<CatalogueServiceImpl>(store); });
+        [](CatalogueStore* store) { return std::make_unique<CatalogueServiceImpl>(store, testing::TestAuthorizer()); });
     stub_ = cv1::CatalogueService::NewStub(catalogue_.channel());
   }
 

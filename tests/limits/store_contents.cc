@@ -5,12 +5,13 @@
 #include <memory>
 #include <vector>
 
+#include "common/storage/audit_trail.h"
 #include "rocksdb/db.h"
 
 namespace fazhi::limits_test {
 
 bool IsAuditKey(absl::string_view family, absl::string_view key) {
-  return family == "changes" && !key.empty() && key.front() == 'a';
+  return family == "changes" && storage::IsAuditKey(key);
 }
 
 StoreContents ReadStoreContents(const std::string& db_path, const std::string& log_dir,
