@@ -66,7 +66,7 @@ void ValidateRegion(const v1::Region& region, errors::FieldViolations& violation
   if (code_ok && api::IsRegionCode(parent_code) && parent_code != region.code() &&
       !absl::StartsWith(region.code(), DescendantCodePrefix(parent_code))) {
     violations.Add("region.parent",
-                   absl::StrCat("regions/", parent_code, " cannot hold ", region.code(),
+                   absl::StrCat(api::RegionName(parent_code), " cannot hold ", region.code(),
                                 ": under GB/T 2260 a region's code begins with its parent's "
                                 "leading digits (\"",
                                 DescendantCodePrefix(parent_code), "\")"));

@@ -42,6 +42,7 @@
 #include "common/server/call_identity.h"
 #include "common/server/dev_token.h"
 #include "common/server/tls.h"
+#include "common/status/errors.h"
 #include "common/storage/audit_chain.h"
 #include "fazhi/admin/v1/audit_service.grpc.pb.h"
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
@@ -174,11 +175,11 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path, const std::st
   std::ifstream in(path);
   std::string token;
   if (!in.is_open() || !std::getline(in, token)) {
-    return absl::InvalidArgumentError(absl::StrCat(named_by, ": cannot read \"", path, "\""));
+    return errors::InvalidOption(named_by, absl::StrCat(named_by, ": cannot read \"", path, "\""));
   }
   token = std::string(absl::StripAsciiWhitespace(token));
   if (token.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(named_by, ": \"", path, "\" is empty"));
+    return errors::InvalidOption(named_by, absl::StrCat(named_by, ": \"", path, "\" is empty"));
   }
   return token;
 }
@@ -187,7 +188,7 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path, const std::st
 // FAZHI_TOKEN_FILE, the first given; "" when none is.
 absl::StatusOr<std::string> TokenOf(const CommandLine& command_line) {
   if (command_line.Has("token") && command_line.Has("token_file")) {
-    return absl::InvalidArgumentError("give --token or --token_file, not both");
+    return errors::InvalidOption("--token", "give --token or --token_file, not both");
   }
   if (command_line.Has("token")) return command_line.Get("token", "");
   if (command_line.Has("token_file")) {
