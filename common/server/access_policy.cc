@@ -73,13 +73,20 @@ absl::StatusOr<std::shared_ptr<const AccessPolicy>> ReadPolicyFile(const std::st
 
 absl::string_view PermissionName(Permission permission) {
   switch (permission) {
-    case Permission::kRead: return "read";
-    case Permission::kFile: return "file records";
-    case Permission::kReview: return "review";
-    case Permission::kAdminister: return "administer";
-    case Permission::kSecure: return "read the access policy";
-    case Permission::kAudit: return "audit";
-    case Permission::kPublishFigures: return "publish report figures";
+    case Permission::kRead:
+      return "read";
+    case Permission::kFile:
+      return "file records";
+    case Permission::kReview:
+      return "review";
+    case Permission::kAdminister:
+      return "administer";
+    case Permission::kSecure:
+      return "read the access policy";
+    case Permission::kAudit:
+      return "audit";
+    case Permission::kPublishFigures:
+      return "publish report figures";
   }
   return "?";
 }
@@ -150,8 +157,7 @@ absl::StatusOr<std::shared_ptr<const AccessPolicy>> AccessPolicy::Make(
     for (size_t a = 0; a < 3; ++a) {
       for (size_t b = a + 1; b < 3; ++b) {
         if (roles.count(admin[a]) && roles.count(admin[b])) {
-          faults.push_back(absl::StrCat(at, ": ", Role_Name(admin[a]), " and ",
-                                        Role_Name(admin[b]),
+          faults.push_back(absl::StrCat(at, ": ", Role_Name(admin[a]), " and ", Role_Name(admin[b]),
                                         " must be held by different principals"));
         }
       }
@@ -164,7 +170,7 @@ absl::StatusOr<std::shared_ptr<const AccessPolicy>> AccessPolicy::Make(
 }
 
 absl::StatusOr<std::shared_ptr<const AccessPolicy>> AccessPolicy::Parse(absl::string_view text,
-                                                                         absl::string_view source) {
+                                                                        absl::string_view source) {
   security::v1::Policy policy;
   if (!google::protobuf::TextFormat::ParseFromString(std::string(text), &policy)) {
     return errors::InvalidConfiguration(

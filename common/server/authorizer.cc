@@ -44,13 +44,13 @@ MethodRules::MethodRules(absl::string_view service_full_name,
   for (int i = 0; i < service->method_count(); ++i) {
     const std::string& name = service->method(i)->name();
     auto it = rules.find(name);
-    FAZHI_CHECK(it != rules.end()) << service->full_name() << "." << name
-                                   << " has no authorization rule";
+    FAZHI_CHECK(it != rules.end())
+        << service->full_name() << "." << name << " has no authorization rule";
     rules_[name] = Entry{absl::StrCat("/", service->full_name(), "/", name), it->second};
     rules.erase(it);
   }
-  FAZHI_CHECK(rules.empty()) << service->full_name() << " has a rule for no method: "
-                             << rules.begin()->first;
+  FAZHI_CHECK(rules.empty()) << service->full_name()
+                             << " has a rule for no method: " << rules.begin()->first;
 }
 
 const MethodRules::Entry& MethodRules::Of(absl::string_view name) const {
@@ -144,12 +144,11 @@ absl::Status Authorizer::Decide(const AccessPolicy& policy, absl::string_view pr
     }
     return errors::PermissionDenied(
         "MISSING_ROLE",
-        absl::StrCat("\"", who, "\" may not ", PermissionName(permission), ": it needs the role ",
-                     roles,
-                     IsScoped(permission) && !regions.empty()
-                         ? absl::StrCat(" for ", RegionList(regions))
-                         : "",
-                     " in the access policy (version ", policy.version(), ")"),
+        absl::StrCat(
+            "\"", who, "\" may not ", PermissionName(permission), ": it needs the role ", roles,
+            IsScoped(permission) && !regions.empty() ? absl::StrCat(" for ", RegionList(regions))
+                                                     : "",
+            " in the access policy (version ", policy.version(), ")"),
         who, roles);
   };
   const Permission service_permission = rule.service_permission.value_or(rule.permission);
@@ -157,8 +156,10 @@ absl::Status Authorizer::Decide(const AccessPolicy& policy, absl::string_view pr
     if (rule.delegated_only) {
       return errors::PermissionDenied(
           "NOT_A_SERVICE",
-          absl::StrCat("\"", principal, "\" called a method only a service of the suite calls, "
-                       "acting for a user (", PermissionName(service_permission), ")"),
+          absl::StrCat("\"", principal,
+                       "\" called a method only a service of the suite calls, "
+                       "acting for a user (",
+                       PermissionName(service_permission), ")"),
           principal, RolesGranting(service_permission));
     }
     if (!holds(principal, rule.permission)) return refuse(principal, rule.permission);
@@ -167,7 +168,8 @@ absl::Status Authorizer::Decide(const AccessPolicy& policy, absl::string_view pr
   if (!policy.IsService(principal)) {
     return errors::PermissionDenied(
         "NOT_A_SERVICE",
-        absl::StrCat("\"", principal, "\" may not act on behalf of another principal: only the "
+        absl::StrCat("\"", principal,
+                     "\" may not act on behalf of another principal: only the "
                      "services the access policy lists may"),
         principal, "service: true in the access policy");
   }
@@ -193,11 +195,10 @@ absl::StatusOr<storage::Caller> Authorizer::AuthorizeSomewhere(
   return AuthorizeIn(context, entry, nullptr, "", std::nullopt);
 }
 
-absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(const grpc::ServerContextBase& context,
-                                                        const MethodRules::Entry& entry,
-                                                        const std::vector<std::string>* regions,
-                                                        absl::string_view request_id,
-                                                        std::optional<Permission> also_needs) const {
+absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(
+    const grpc::ServerContextBase& context, const MethodRules::Entry& entry,
+    const std::vector<std::string>* regions, absl::string_view request_id,
+    std::optional<Permission> also_needs) const {
   const std::shared_ptr<const AccessPolicy> policy = options_.policy->Current();
   storage::Caller caller;
   caller.principal = kAnonymous;
@@ -250,9 +251,8 @@ absl::Status Authorizer::Check(absl::string_view principal, absl::string_view on
   const auto rules = AllRules();
   auto it = rules.find(std::string(full_method));
   if (it == rules.end()) {
-    return errors::InvalidField("method",
-                                absl::StrCat("\"", errors::Shorten(full_method),
-                                             "\" is not a method of this server"));
+    return errors::InvalidField("method", absl::StrCat("\"", errors::Shorten(full_method),
+                                                       "\" is not a method of this server"));
   }
   return Decide(*options_.policy->Current(), principal, on_behalf_of, it->second, &regions);
 }
@@ -261,9 +261,9 @@ void Authorizer::Refused(const storage::Caller& caller, const absl::Status& stat
   const std::string reason = ReasonOf(status);
   if (metrics_ != nullptr) metrics_->RecordDenied(caller.method, reason);
   FAZHI_LOG(WARNING) << "refused " << caller.method << " for \"" << caller.principal << "\""
-                     << (caller.on_behalf_of.empty() ? ""
-                                                     : absl::StrCat(" acting for \"",
-                                                                    caller.on_behalf_of, "\""))
+                     << (caller.on_behalf_of.empty()
+                             ? ""
+                             : absl::StrCat(" acting for \"", caller.on_behalf_of, "\""))
                      << ": " << reason;
   if (audit_ == nullptr) return;
   absl::Status written =

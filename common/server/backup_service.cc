@@ -128,8 +128,7 @@ grpc::Status BackupServiceImpl::CreateBackup(grpc::ServerContext* context,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   auto backup = Create();
   if (backup.ok() && trail_ != nullptr) {
-    absl::Status audited =
-        trail_->WriteCall(*caller, 0, absl::StrCat("created ", backup->name()));
+    absl::Status audited = trail_->WriteCall(*caller, 0, absl::StrCat("created ", backup->name()));
     if (!audited.ok()) return ToGrpcStatus(audited);
   }
   return ReplyWith(std::move(backup), response);

@@ -15,7 +15,8 @@ class TokenInterceptor : public gx::Interceptor {
  public:
   explicit TokenInterceptor(const TokenSource* tokens) : tokens_(tokens) {}
   void Intercept(gx::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+    if (methods->QueryInterceptionHookPoint(
+            gx::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       const std::string token = tokens_->Token();
       if (!token.empty()) {
         methods->GetSendInitialMetadata()->insert(

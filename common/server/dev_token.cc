@@ -38,8 +38,7 @@ int64_t ModificationNanos(const std::string& path) {
 absl::StatusOr<std::vector<std::string>> ReadKeys(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    return errors::InvalidConfiguration(
-        absl::StrCat("--dev_token_key_file: cannot read ", path));
+    return errors::InvalidConfiguration(absl::StrCat("--dev_token_key_file: cannot read ", path));
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -150,8 +149,7 @@ absl::Status WriteNewDevTokenKeyFile(const std::string& path) {
   std::ofstream out(path, std::ios::trunc);
   umask(old);
   out << "# Fazhi development token key (local development only)\n"
-      << absl::BytesToHexString(
-             absl::string_view(reinterpret_cast<const char*>(key), sizeof(key)))
+      << absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(key), sizeof(key)))
       << "\n";
   if (!out.good()) return errors::InvalidConfiguration(absl::StrCat("cannot write ", path));
   return absl::OkStatus();

@@ -53,8 +53,7 @@ absl::StatusOr<Security> SecurityFromFlags(const std::string& name) {
   }
   if (options.insecure_development) {
     FAZHI_LOG(WARNING) << "--insecure_development: plaintext, development tokens accepted"
-                       << (options.dev_tokens == nullptr ? " (none: no --dev_token_key_file)"
-                                                         : "")
+                       << (options.dev_tokens == nullptr ? " (none: no --dev_token_key_file)" : "")
                        << ". Local development only; never serve this in production.";
   }
   security.authorizer = std::make_unique<Authorizer>(std::move(options));

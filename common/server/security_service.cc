@@ -48,8 +48,8 @@ grpc::Status SecurityServiceImpl::CheckAccess(grpc::ServerContext* context,
   std::string method = request->method();
   if (method.front() != '/') {
     const size_t dot = method.rfind('.');
-    if (dot != std::string::npos) method = absl::StrCat("/", method.substr(0, dot), "/",
-                                                        method.substr(dot + 1));
+    if (dot != std::string::npos)
+      method = absl::StrCat("/", method.substr(0, dot), "/", method.substr(dot + 1));
   }
   std::vector<std::string> regions;
   if (!request->region().empty()) regions.push_back(request->region());
@@ -165,8 +165,8 @@ grpc::Status AuditServiceImpl::ListAuditEntries(grpc::ServerContext* context,
     }
     for (auto& entry : *entries) *response->add_entries() = std::move(entry);
   } else {
-    auto entries = trail_->EntriesOf(request->resource(), cursor->resume_after,
-                                     cursor->page_size, &next);
+    auto entries =
+        trail_->EntriesOf(request->resource(), cursor->resume_after, cursor->page_size, &next);
     if (!entries.ok()) return ToGrpcStatus(entries.status());
     for (auto& entry : *entries) *response->add_entries() = std::move(entry);
   }
@@ -181,15 +181,13 @@ grpc::Status AuditServiceImpl::VerifyAuditTrail(grpc::ServerContext* context,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   const AuditSealOptions& options = sealer_->options();
   std::vector<av1::SignedHead> heads(request->heads().begin(), request->heads().end());
-  if (heads.empty() && !options.heads_file.empty() &&
-      std::filesystem::exists(options.heads_file)) {
+  if (heads.empty() && !options.heads_file.empty() && std::filesystem::exists(options.heads_file)) {
     auto read = storage::ReadHeadsFile(options.heads_file);
     if (!read.ok()) return ToGrpcStatus(read.status());
     heads = *std::move(read);
   }
   absl::StatusOr<storage::HeadVerifier> verifier =
-      !options.verify_key_file.empty()
-          ? storage::HeadVerifier::FromFile(options.verify_key_file)
+      !options.verify_key_file.empty() ? storage::HeadVerifier::FromFile(options.verify_key_file)
       : !options.signing_key_file.empty()
           ? storage::HeadVerifier::FromSigningKeyFile(options.signing_key_file)
           : errors::FailedPrecondition("AUDIT_KEYS", options.store,

@@ -1,7 +1,5 @@
 #include "common/server/server_runner.h"
 
-#include "common/server/security_service.h"
-
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/impl/server_builder_plugin.h>
@@ -13,6 +11,7 @@
 #include "common/base/logging.h"
 #include "common/server/reflection_service.h"
 #include "common/server/request_parse_errors.h"
+#include "common/server/security_service.h"
 #include "common/status/errors.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 

@@ -1,7 +1,5 @@
 #include "common/server/tls.h"
 
-#include "common/server/call_identity.h"
-
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
@@ -18,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
+#include "common/server/call_identity.h"
 #include "common/status/errors.h"
 
 namespace fazhi::server {
@@ -218,7 +217,8 @@ grpc::ChannelArguments MakeChannelArguments(int max_message_bytes) {
 std::shared_ptr<grpc::Channel> Dial(const std::string& target, const ChannelSecurity& security,
                                     grpc::ChannelArguments args) {
   if (!security.server_name.empty()) args.SetSslTargetNameOverride(security.server_name);
-  if (security.tokens == nullptr) return grpc::CreateCustomChannel(target, security.credentials, args);
+  if (security.tokens == nullptr)
+    return grpc::CreateCustomChannel(target, security.credentials, args);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(NewTokenInterceptorFactory(security.tokens));
   return grpc::experimental::CreateCustomChannelWithInterceptors(target, security.credentials, args,

@@ -42,7 +42,8 @@ absl::StatusOr<std::string> ReadWhole(const std::string& path) {
 std::string RawPublicKey(EVP_PKEY* key) {
   size_t length = 32;
   std::string raw(length, '\0');
-  if (EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char*>(raw.data()), &length) != 1) {
+  if (EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char*>(raw.data()), &length) !=
+      1) {
     return "";
   }
   raw.resize(length);
@@ -77,10 +78,10 @@ absl::StatusOr<SignedHead> HeadSigner::Sign(absl::string_view store, const Audit
   std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())));
   Pkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   if (key == nullptr || EVP_PKEY_id(key.get()) != EVP_PKEY_ED25519) {
-    return errors::InvalidConfiguration(absl::StrCat(
-        "--audit_signing_key_file: ", key_file_,
-        " does not hold an Ed25519 private key in PEM (make one with: openssl genpkey "
-        "-algorithm ed25519)"));
+    return errors::InvalidConfiguration(
+        absl::StrCat("--audit_signing_key_file: ", key_file_,
+                     " does not hold an Ed25519 private key in PEM (make one with: openssl genpkey "
+                     "-algorithm ed25519)"));
   }
   SignedHead out;
   out.set_store(std::string(store));
@@ -94,8 +95,7 @@ absl::StatusOr<SignedHead> HeadSigner::Sign(absl::string_view store, const Audit
   std::string signature(length, '\0');
   if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
       EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
-                     reinterpret_cast<const unsigned char*>(payload.data()),
-                     payload.size()) != 1) {
+                     reinterpret_cast<const unsigned char*>(payload.data()), payload.size()) != 1) {
     return errors::Internal("sign the audit head", "Ed25519 signing failed");
   }
   signature.resize(length);
@@ -154,8 +154,7 @@ bool HeadVerifier::Verify(const SignedHead& head) const {
         EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1) {
       continue;
     }
-    if (EVP_DigestVerify(ctx.get(),
-                         reinterpret_cast<const unsigned char*>(head.signature().data()),
+    if (EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(head.signature().data()),
                          head.signature().size(),
                          reinterpret_cast<const unsigned char*>(payload.data()),
                          payload.size()) == 1) {
@@ -258,8 +257,8 @@ absl::StatusOr<std::vector<SignedHead>> ReadHeadsFile(const std::string& path) {
     if (line.empty()) continue;
     auto head = SignedHeadFromJson(line);
     if (!head.ok()) {
-      return errors::InvalidValue(absl::StrCat(path, " line ", line_number, ": ",
-                                               head.status().message()));
+      return errors::InvalidValue(
+          absl::StrCat(path, " line ", line_number, ": ", head.status().message()));
     }
     heads.push_back(*std::move(head));
   }

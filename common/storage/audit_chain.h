@@ -35,8 +35,8 @@ class HeadSigner {
   // Checks that the file holds an Ed25519 private key (at start-up).
   absl::Status Check() const;
   // The signed head of `store`'s trail at `head`, stamped `now`.
-  absl::StatusOr<admin::v1::SignedHead> Sign(absl::string_view store,
-                                             const AuditTrail::Head& head, absl::Time now) const;
+  absl::StatusOr<admin::v1::SignedHead> Sign(absl::string_view store, const AuditTrail::Head& head,
+                                             absl::Time now) const;
   const std::string& key_file() const { return key_file_; }
 
  private:

@@ -55,8 +55,7 @@ absl::StatusOr<admin::v1::AuditEntry> ParseEntry(absl::string_view bytes, uint64
 bool ReadEntryKey(absl::string_view key, uint64_t* sequence) {
   KeyReader reader(key);
   char tag = 0;
-  return reader.ReadTag(&tag) && tag == kEntryTag && reader.ReadUint64(sequence) &&
-         reader.Done();
+  return reader.ReadTag(&tag) && tag == kEntryTag && reader.ReadUint64(sequence) && reader.Done();
 }
 
 }  // namespace

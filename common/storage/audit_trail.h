@@ -106,8 +106,7 @@ class AuditTrail {
   Head head() const;
 
   // Up to `limit` entries with a sequence above `after`, oldest first.
-  absl::StatusOr<std::vector<admin::v1::AuditEntry>> EntriesAfter(uint64_t after,
-                                                                  int limit) const;
+  absl::StatusOr<std::vector<admin::v1::AuditEntry>> EntriesAfter(uint64_t after, int limit) const;
   // Up to `limit` entries that changed `resource`, after the index key
   // `resume_after` ("" from the start); `*next_resume_key` as ScanPage.
   absl::StatusOr<std::vector<admin::v1::AuditEntry>> EntriesOf(absl::string_view resource,

@@ -95,8 +95,8 @@ absl::StatusOr<std::unique_ptr<ChangeLog>> ChangeLog::Open(Store& store,
   if (!it->status().ok()) return FromRocksDb(it->status(), "read the last change");
   std::unique_ptr<AuditTrail> audit;
   if (options.audited_records != nullptr) {
-    auto opened = AuditTrail::Open(
-        store, AuditTrail::Options{cf, options.audited_records, options.name_record, options.clock});
+    auto opened = AuditTrail::Open(store, AuditTrail::Options{cf, options.audited_records,
+                                                              options.name_record, options.clock});
     if (!opened.ok()) return opened.status();
     audit = *std::move(opened);
   }

@@ -15,10 +15,14 @@ std::string ResourceOfRecord(absl::string_view key) {
   std::string id;
   if (!reader.ReadTag(&tag) || !reader.ReadString(&id) || !reader.Done()) return "";
   switch (tag) {
-    case 'g': return api::RegionName(id);
-    case 'u': return api::UnitName(id);
-    case 'p': return api::ProjectName(id);
-    default: return "";
+    case 'g':
+      return api::RegionName(id);
+    case 'u':
+      return api::UnitName(id);
+    case 'p':
+      return api::ProjectName(id);
+    default:
+      return "";
   }
 }
 

@@ -33,16 +33,26 @@ std::map<std::string, MethodRule> Rules() {
   const MethodRule file = MethodRule::Needs(Permission::kFile);
   const MethodRule review = MethodRule::Needs(Permission::kReview);
   return {
-      {"CreateRegion", administer},   {"GetRegion", read},
-      {"ListRegions", read},          {"UpdateRegion", administer},
-      {"DeleteRegion", administer},   {"CreateUnit", administer},
-      {"GetUnit", read},              {"ListUnits", read},
-      {"LookupUnit", read},           {"UpdateUnit", administer},
-      {"DeleteUnit", administer},     {"CreateProject", file},
-      {"GetProject", read},           {"ListProjects", read},
-      {"UpdateProject", file},        {"DeleteProject", administer},
-      {"TransitionProject", file},    {"ReviewProject", review},
-      {"ImportProjects", file},       {"ListChanges", read},
+      {"CreateRegion", administer},
+      {"GetRegion", read},
+      {"ListRegions", read},
+      {"UpdateRegion", administer},
+      {"DeleteRegion", administer},
+      {"CreateUnit", administer},
+      {"GetUnit", read},
+      {"ListUnits", read},
+      {"LookupUnit", read},
+      {"UpdateUnit", administer},
+      {"DeleteUnit", administer},
+      {"CreateProject", file},
+      {"GetProject", read},
+      {"ListProjects", read},
+      {"UpdateProject", file},
+      {"DeleteProject", administer},
+      {"TransitionProject", file},
+      {"ReviewProject", review},
+      {"ImportProjects", file},
+      {"ListChanges", read},
       {"WatchChanges", read},
   };
 }
@@ -115,12 +125,11 @@ grpc::Status CatalogueServiceImpl::CreateUnit(grpc::ServerContext* context,
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
   v1::Unit unit = request->unit();
   NormalizeUnit(request->unit_id(), unit);
-  return ReplyWith(store_->CreateUnit(request->unit_id(), std::move(unit), *caller),
-                   response);
+  return ReplyWith(store_->CreateUnit(request->unit_id(), std::move(unit), *caller), response);
 }
 
-grpc::Status CatalogueServiceImpl::GetUnit(grpc::ServerContext* context, const v1::GetUnitRequest* request,
-                                           v1::Unit* response) {
+grpc::Status CatalogueServiceImpl::GetUnit(grpc::ServerContext* context,
+                                           const v1::GetUnitRequest* request, v1::Unit* response) {
   auto caller = authorizer_.Authorize(*context, rules_.Of("GetUnit"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
@@ -321,8 +330,8 @@ grpc::Status CatalogueServiceImpl::DeleteProject(grpc::ServerContext* context,
   if (!api::CheckResourceName(violations, "name", "projects", request->name())) {
     return ToGrpcStatus(violations.ToStatus());
   }
-  return ToGrpcStatus(store_->DeleteProject(api::IdOf("projects", request->name()), request->etag(),
-                                            *caller));
+  return ToGrpcStatus(
+      store_->DeleteProject(api::IdOf("projects", request->name()), request->etag(), *caller));
 }
 
 grpc::Status CatalogueServiceImpl::TransitionProject(grpc::ServerContext* context,
@@ -403,8 +412,8 @@ grpc::Status CatalogueServiceImpl::DeleteRegion(grpc::ServerContext* context,
   if (!api::CheckRegionName(violations, "name", request->name())) {
     return ToGrpcStatus(violations.ToStatus());
   }
-  return ToGrpcStatus(store_->DeleteRegion(api::IdOf("regions", request->name()), request->etag(),
-                                           *caller));
+  return ToGrpcStatus(
+      store_->DeleteRegion(api::IdOf("regions", request->name()), request->etag(), *caller));
 }
 
 grpc::Status CatalogueServiceImpl::UpdateUnit(grpc::ServerContext* context,

@@ -38,7 +38,8 @@ class CatalogueStore {
   // Each returns the stored resource with output fields filled. Inputs are
   // already validated (catalogue_rules.h); these add the checks that need the
   // store: existence of references, uniqueness.
-  absl::StatusOr<v1::Region> CreateRegion(v1::Region region, const storage::Caller& caller = "anonymous");
+  absl::StatusOr<v1::Region> CreateRegion(v1::Region region,
+                                          const storage::Caller& caller = "anonymous");
   absl::StatusOr<v1::Region> GetRegion(absl::string_view code);
   absl::StatusOr<v1::ListRegionsResponse> ListRegions(const v1::ListRegionsRequest& request);
 
@@ -135,13 +136,15 @@ class CatalogueStore {
   absl::StatusOr<v1::Project> CommitProjectRevision(storage_records::ProjectRecord& record,
                                                     v1::Project project,
                                                     const google::protobuf::Timestamp& time,
-                                                    v1::Change::Kind kind, const storage::Caller& caller);
+                                                    v1::Change::Kind kind,
+                                                    const storage::Caller& caller);
   // Logs `change` (stamped now) for the write in progress; Commit writes it
   // with `batch`. Callers hold write_mu_ from the first LogChange to Commit.
   void LogChange(v1::Change change) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Writes `batch` with the changes logged since the last Commit and
   // `caller`'s audit entry, and wakes watchers of the changes.
-  absl::Status Commit(rocksdb::WriteBatch& batch, const storage::Caller& caller) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::Status Commit(rocksdb::WriteBatch& batch, const storage::Caller& caller)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<storage::ChangeLog> changes_;

@@ -232,8 +232,7 @@ absl::StatusOr<std::map<std::string, CatalogueFacts>> BackendClients::FetchCatal
 }
 
 absl::StatusOr<std::map<std::string, mv1::Snapshot>> BackendClients::FetchSnapshotsOf(
-    const grpc::ServerContextBase* parent, const std::vector<std::string>& region_codes,
-    int year) {
+    const grpc::ServerContextBase* parent, const std::vector<std::string>& region_codes, int year) {
   constexpr size_t kBatch = 500;  // BatchGetSnapshots' limit
   std::vector<std::future<absl::StatusOr<mv1::BatchGetSnapshotsResponse>>> batches;
   for (size_t begin = 0; begin < region_codes.size(); begin += kBatch) {
@@ -244,8 +243,8 @@ absl::StatusOr<std::map<std::string, mv1::Snapshot>> BackendClients::FetchSnapsh
     }
     batches.push_back(std::async(
         std::launch::async,
-        [this, parent, request = std::move(request)]()
-            -> absl::StatusOr<mv1::BatchGetSnapshotsResponse> {
+        [this, parent,
+         request = std::move(request)]() -> absl::StatusOr<mv1::BatchGetSnapshotsResponse> {
           mv1::BatchGetSnapshotsResponse response;
           absl::Status s = Call(metrics_, parent, &mv1::MetricsService::Stub::BatchGetSnapshots,
                                 request, &response);
@@ -271,8 +270,7 @@ absl::StatusOr<std::map<std::string, mv1::Snapshot>> BackendClients::FetchSnapsh
 }
 
 absl::StatusOr<std::map<std::string, std::vector<rv1::Report>>> BackendClients::FetchReportsOf(
-    const grpc::ServerContextBase* parent, const std::vector<std::string>& region_codes,
-    int year) {
+    const grpc::ServerContextBase* parent, const std::vector<std::string>& region_codes, int year) {
   rv1::ListReportsRequest request;
   request.set_year(year);
   auto all = ListAll(report_, parent, &rv1::ReportService::Stub::ListReports, request,

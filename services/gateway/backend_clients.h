@@ -133,9 +133,9 @@ class BackendClients {
   // One unary call on `backend` under `parent`.
   template <typename Service, typename Request, typename Response>
   absl::Status Call(Client<Service>& backend, const grpc::ServerContextBase* parent,
-                           grpc::Status (Service::Stub::*method)(grpc::ClientContext*,
-                                                                 const Request&, Response*),
-                           const Request& request, Response* response);
+                    grpc::Status (Service::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                          Response*),
+                    const Request& request, Response* response);
 
   // Every item of a paged list: `request` is sent page after page.
   template <typename Item, typename Service, typename Request, typename Response>

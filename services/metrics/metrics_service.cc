@@ -571,9 +571,9 @@ grpc::Status MetricsServiceImpl::ReplaceReportObservations(
   const auto& rule = method_rules_.Of("ReplaceReportObservations");
   auto caller = subject_regions.empty()
                     ? authorizer_.AuthorizeSomewhere(*context, rule)
-                    : authorizer_.Authorize(*context, rule, std::vector<std::string>(
-                                                                subject_regions.begin(),
-                                                                subject_regions.end()));
+                    : authorizer_.Authorize(
+                          *context, rule,
+                          std::vector<std::string>(subject_regions.begin(), subject_regions.end()));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   api::CheckResourceName(violations, "report", "reports", request->report());

@@ -42,7 +42,7 @@ class AuditServiceTest : public ::testing::Test {
     sealer_ = std::make_unique<server::AuditSealer>(store_->audit_trail(), seal);
     ASSERT_TRUE(sealer_->Start().ok());
     audit_ = std::make_unique<server::AuditServiceImpl>(*authorizer_, store_->audit_trail(),
-                                                         sealer_.get());
+                                                        sealer_.get());
     server::ServerConfig config;
     config.name = "audit-test";
     config.insecure_development = true;
@@ -53,8 +53,8 @@ class AuditServiceTest : public ::testing::Test {
     ASSERT_TRUE(runner_->Start().ok());
     runner_->SetServing(true);
     catalogue_ = v1::CatalogueService::NewStub(testing::Connect(runner_->target()));
-    auditor_ = av1::AuditService::NewStub(
-        testing::Connect(runner_->target(), testing::kTestAuditor));
+    auditor_ =
+        av1::AuditService::NewStub(testing::Connect(runner_->target(), testing::kTestAuditor));
   }
 
   void TearDown() override {
@@ -108,9 +108,9 @@ TEST_F(AuditServiceTest, TheAuditorReadsARecordsTrailAndVerifiesTheSignedChain) 
   av1::ListAuditEntriesRequest list;
   list.set_resource("regions/310113");
   av1::ListAuditEntriesResponse trail;
-  ASSERT_TRUE(testing::CallUnary(auditor_.get(), &av1::AuditService::Stub::ListAuditEntries, list,
-                                 &trail)
-                  .ok());
+  ASSERT_TRUE(
+      testing::CallUnary(auditor_.get(), &av1::AuditService::Stub::ListAuditEntries, list, &trail)
+          .ok());
   ASSERT_EQ(trail.entries_size(), 1);
   EXPECT_EQ(trail.entries(0).principal(), testing::kTestAdmin);
   EXPECT_EQ(trail.entries(0).method(), "/fazhi.catalogue.v1.CatalogueService/CreateRegion");
@@ -157,10 +157,12 @@ TEST_F(AuditServiceTest, OnlyTheAuditorReadsTheTrail) {
     EXPECT_EQ(entry.code(), static_cast<int>(absl::StatusCode::kPermissionDenied));
     EXPECT_EQ(entry.method(), "/fazhi.admin.v1.AuditService/ListAuditEntries");
   }
-  EXPECT_NE(runner_->rpc_metrics()->Render("catalogue").find(
-                "fazhi_authorization_denied_total{service=\"catalogue\",method=\"/fazhi.admin.v1."
+  EXPECT_NE(
+      runner_->rpc_metrics()
+          ->Render("catalogue")
+          .find("fazhi_authorization_denied_total{service=\"catalogue\",method=\"/fazhi.admin.v1."
                 "AuditService/ListAuditEntries\",reason=\"MISSING_ROLE\"} 3"),
-            std::string::npos)
+      std::string::npos)
       << runner_->rpc_metrics()->Render("catalogue");
 }
 

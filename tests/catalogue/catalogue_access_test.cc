@@ -61,8 +61,7 @@ class CatalogueAccessTest : public ::testing::Test {
   }
 
   std::unique_ptr<Stub> StubAs(const std::string& principal) {
-    return v1::CatalogueService::NewStub(
-        testing::Connect(catalogue_.runner().target(), principal));
+    return v1::CatalogueService::NewStub(testing::Connect(catalogue_.runner().target(), principal));
   }
 
   static v1::CreateProjectRequest Project(const std::string& region, bool excellent = false) {
@@ -97,8 +96,8 @@ TEST_F(CatalogueAccessTest, AReporterFilesItsOwnRegionOnly) {
   EXPECT_EQ(created.region(), "regions/310113");
 
   v1::Project out;
-  absl::Status other = testing::CallUnary(reporter.get(), &Stub::CreateProject,
-                                          Project("310115"), &out);
+  absl::Status other =
+      testing::CallUnary(reporter.get(), &Stub::CreateProject, Project("310115"), &out);
   EXPECT_EQ(other.code(), absl::StatusCode::kPermissionDenied) << other;
   EXPECT_EQ(ReasonOf(other), "OUT_OF_SCOPE");
   EXPECT_NE(other.message().find("310115"), absl::string_view::npos) << other;
@@ -137,9 +136,9 @@ TEST_F(CatalogueAccessTest, OnlyAReviewerMarksAProjectExcellent) {
 }
 
 TEST_F(CatalogueAccessTest, TheRegistryAndDeletionsAreTheAdministrators) {
-  for (const char* who : {testing::kTestReader, testing::kTestBaoshanReporter,
-                          testing::kTestReviewer, testing::kTestAuditor,
-                          testing::kTestSecurityAdmin}) {
+  for (const char* who :
+       {testing::kTestReader, testing::kTestBaoshanReporter, testing::kTestReviewer,
+        testing::kTestAuditor, testing::kTestSecurityAdmin}) {
     auto stub = StubAs(who);
     v1::CreateRegionRequest region;
     region.mutable_region()->set_code("310118");
@@ -162,8 +161,8 @@ TEST_F(CatalogueAccessTest, NoCredentialMayReadInDevelopmentButNeverWrite) {
   v1::Region region;
   EXPECT_TRUE(testing::CallUnary(anonymous.get(), &Stub::GetRegion, get, &region).ok());
   v1::Project out;
-  absl::Status s = testing::CallUnary(anonymous.get(), &Stub::CreateProject, Project("310113"),
-                                      &out);
+  absl::Status s =
+      testing::CallUnary(anonymous.get(), &Stub::CreateProject, Project("310113"), &out);
   EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated) << s;
 
   // A token signed with another key is no credential either.

@@ -22,8 +22,9 @@ class TestCatalogueServer {
   // Opens the store (creating or reopening it), serves it, and returns a
   // stub to it.
   std::unique_ptr<v1::CatalogueService::Stub> Start() {
-    catalogue_.Start(
-        [](CatalogueStore* store) { return std::make_unique<CatalogueServiceImpl>(store, testing::TestAuthorizer()); });
+    catalogue_.Start([](CatalogueStore* store) {
+      return std::make_unique<CatalogueServiceImpl>(store, testing::TestAuthorizer());
+    });
     return v1::CatalogueService::NewStub(catalogue_.channel());
   }
 

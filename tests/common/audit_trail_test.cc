@@ -94,8 +94,7 @@ class AuditTrailTest : public ::testing::Test {
   }
 
   // Rewrites entry `sequence` as stored, through `edit`.
-  void EditStored(uint64_t sequence,
-                  const std::function<void(admin::v1::AuditEntry&)>& edit) {
+  void EditStored(uint64_t sequence, const std::function<void(admin::v1::AuditEntry&)>& edit) {
     auto bytes = store_->Get(store_->family(2), AuditEntryKey(sequence));
     ASSERT_TRUE(bytes.ok() && bytes->has_value());
     admin::v1::AuditEntry entry;

@@ -187,9 +187,8 @@ class ReflectionTest : public ::testing::TestWithParam<std::string> {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
     backends_ = new testing::BackendServers(dir_->path());
-    gateway_ =
-        new gateway::GatewayServiceImpl(backends_->GatewayOptionsFor(), testing::TestAuthorizer(),
-                                     testing::ShippedRules());
+    gateway_ = new gateway::GatewayServiceImpl(backends_->GatewayOptionsFor(),
+                                               testing::TestAuthorizer(), testing::ShippedRules());
     gateway_runner_ =
         testing::StartInProcess(gateway_, "fazhi.gateway.v1.GatewayService").release();
   }

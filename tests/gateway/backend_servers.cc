@@ -60,7 +60,8 @@ void BackendServers::Start(gateway::Backend backend) {
     case gateway::Backend::kMetrics:
       if (metrics_.running()) return;
       metrics_.Start([](metrics::MetricsStore* store) {
-        return std::make_unique<metrics::MetricsServiceImpl>(store, TestAuthorizer(), ShippedRules());
+        return std::make_unique<metrics::MetricsServiceImpl>(store, TestAuthorizer(),
+                                                             ShippedRules());
       });
       break;
     case gateway::Backend::kReport:

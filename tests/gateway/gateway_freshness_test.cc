@@ -69,7 +69,8 @@ class GatewayFreshnessTest : public ::testing::Test {
     // re-sends its last change at once; the window only matters otherwise.
     options.follow.initial_backoff = absl::Milliseconds(20);
     options.follow.max_backoff = absl::Milliseconds(100);
-    gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::TestAuthorizer(), testing::ShippedRules());
+    gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::TestAuthorizer(),
+                                                    testing::ShippedRules());
     server_ = testing::StartInProcess(gateway_.get(), "fazhi.gateway.v1.GatewayService");
     stub_ = gv1::GatewayService::NewStub(testing::Connect(server_->target()));
     ASSERT_TRUE(WaitForSummary([](const gv1::DistrictComplianceSummary& s) {
@@ -102,7 +103,8 @@ class GatewayFreshnessTest : public ::testing::Test {
   std::unique_ptr<gv1::GatewayService::Stub> StartUncachedGateway() {
     GatewayOptions options = backends_->GatewayOptionsFor();
     options.cache = false;
-    uncached_gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::TestAuthorizer(), testing::ShippedRules());
+    uncached_gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::TestAuthorizer(),
+                                                             testing::ShippedRules());
     uncached_server_ =
         testing::StartInProcess(uncached_gateway_.get(), "fazhi.gateway.v1.GatewayService");
     return gv1::GatewayService::NewStub(testing::Connect(uncached_server_->target()));
@@ -253,7 +255,6 @@ TEST_F(GatewayFreshnessTest, CacheOffGivesTheSameAnswers) {
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(cold_rank, warm_rank));
 }
 
-
 // A ranking of many regions asks each backend a few times for all of them
 // (BatchGetSnapshots, whole lists) instead of several calls per region; each
 // line must still be what the region's own summary says.
@@ -280,8 +281,8 @@ TEST_F(GatewayFreshnessTest, ARankingOfManyRegionsAsksTogetherAndAgreesWithEachR
       observation.mutable_observation()->set_indicator("indicators/court_appearance_rate");
       observation.mutable_observation()->set_subject("regions/" + code);
       observation.mutable_observation()->mutable_period()->set_year(2023);
-      observation.mutable_observation()->mutable_quantity()->set_text(
-          std::to_string(60 + 4 * i) + "%");
+      observation.mutable_observation()->mutable_quantity()->set_text(std::to_string(60 + 4 * i) +
+                                                                      "%");
       MustCall(backends_->metrics(), &mv1::MetricsService::Stub::RecordObservation, observation);
     }
     if (i % 3 == 0) {

@@ -117,7 +117,8 @@ class GatewayServiceTest : public ::testing::Test {
   }
 
   std::unique_ptr<server::ServerRunner> StartGateway(const GatewayOptions& options) {
-    gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::TestAuthorizer(), testing::ShippedRules());
+    gateway_ = std::make_unique<GatewayServiceImpl>(options, testing::TestAuthorizer(),
+                                                    testing::ShippedRules());
     return testing::StartInProcess(gateway_.get(), "fazhi.gateway.v1.GatewayService");
   }
   std::unique_ptr<server::ServerRunner> StartGateway(absl::Duration per_call_timeout) {
@@ -175,8 +176,8 @@ TEST_F(GatewayServiceTest, SummaryJoinsAllThreeServices) {
 TEST_F(GatewayServiceTest, AnAnonymousCallerGetsTheSummaryInDevelopment) {
   auto gateway = StartGateway(absl::Seconds(3));
   gv1::DistrictComplianceSummary s;
-  const grpc::Status status = SummaryOver(
-      grpc::CreateChannel(gateway->target(), grpc::InsecureChannelCredentials()), &s);
+  const grpc::Status status =
+      SummaryOver(grpc::CreateChannel(gateway->target(), grpc::InsecureChannelCredentials()), &s);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_FALSE(s.partial());
   EXPECT_EQ(s.region().display_name(), "宝山区");

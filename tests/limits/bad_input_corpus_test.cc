@@ -92,9 +92,8 @@ class BadInputCorpusTest : public LimitsTest {
   void SetUp() override {
     LimitsTest::SetUp();
     if (HasFatalFailure()) return;
-    gateway_ = std::make_unique<gateway::GatewayServiceImpl>(backends_->GatewayOptionsFor(),
-                                                            testing::TestAuthorizer(),
-                                                             testing::ShippedRules());
+    gateway_ = std::make_unique<gateway::GatewayServiceImpl>(
+        backends_->GatewayOptionsFor(), testing::TestAuthorizer(), testing::ShippedRules());
     gateway_server_ = testing::StartInProcess(gateway_.get(), "fazhi.gateway.v1.GatewayService");
     gateway_stub_ = gv1::GatewayService::NewStub(testing::Connect(gateway_server_->target()));
     report_service_ = mv1::MetricsService::NewStub(testing::Connect(

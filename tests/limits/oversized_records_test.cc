@@ -29,8 +29,9 @@ constexpr int kOldOutcomes = 100000;
 class OversizedRecordsTest : public ::testing::Test {
  protected:
   void StartServer() {
-    catalogue_.Start(
-        [](CatalogueStore* store) { return std::make_unique<CatalogueServiceImpl>(store, testing::TestAuthorizer()); });
+    catalogue_.Start([](CatalogueStore* store) {
+      return std::make_unique<CatalogueServiceImpl>(store, testing::TestAuthorizer());
+    });
     stub_ = cv1::CatalogueService::NewStub(catalogue_.channel());
   }
 

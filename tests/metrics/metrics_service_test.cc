@@ -1,6 +1,8 @@
 // Integration tests of the metrics service: MetricsServiceImpl with the
 // shipped rules file, over a real MetricsStore in a fresh temp directory,
 // served in process on 127.0.0.1:0 and called through a real stub.
+#include "services/metrics/metrics_service.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -16,7 +18,6 @@
 #include "common/status/grpc_status.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "services/metrics/metrics_service.h"
 #include "services/metrics/metrics_store.h"
 #include "tests/testing/in_process_service.h"
 #include "tests/testing/test_env.h"
@@ -136,8 +137,8 @@ class MetricsServiceTest : public ::testing::Test {
     for (const auto& indicator : {
              MakeIndicator("court_appearance_rate", "行政机关负责人出庭应诉率",
                            v1::INDICATOR_KIND_RATE, "%"),
-             MakeIndicator("admin_reconsideration_received", "行政复议收到", v1::INDICATOR_KIND_COUNT,
-                           "件"),
+             MakeIndicator("admin_reconsideration_received", "行政复议收到",
+                           v1::INDICATOR_KIND_COUNT, "件"),
              MakeIndicator("admin_reconsideration_closed", "行政复议办结", v1::INDICATOR_KIND_COUNT,
                            "件"),
              MakeIndicator("enforcement_training_hours", "执法人员法治培训学时",
@@ -155,8 +156,7 @@ class MetricsServiceTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s;
   }
 
-  static const v1::SnapshotEntry* EntryFor(const v1::Snapshot& snapshot,
-                                           const std::string& code) {
+  static const v1::SnapshotEntry* EntryFor(const v1::Snapshot& snapshot, const std::string& code) {
     for (const auto& e : snapshot.entries()) {
       if (e.indicator().code() == code) return &e;
     }
@@ -179,12 +179,12 @@ TEST_F(MetricsServiceTest, CreatesAndGetsIndicators) {
   EXPECT_EQ(got.display_name(), "行政机关负责人出庭应诉率");
   EXPECT_EQ(got.kind(), v1::INDICATOR_KIND_RATE);
 
-  absl::Status s = CreateIndicator(MakeIndicator("court_appearance_rate", "重复",
-                                                 v1::INDICATOR_KIND_RATE, "%"));
+  absl::Status s =
+      CreateIndicator(MakeIndicator("court_appearance_rate", "重复", v1::INDICATOR_KIND_RATE, "%"));
   EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
 
-  v1::Indicator dangling = MakeIndicator("mediation_success_rate", "人民调解成功率",
-                                         v1::INDICATOR_KIND_RATE, "%");
+  v1::Indicator dangling =
+      MakeIndicator("mediation_success_rate", "人民调解成功率", v1::INDICATOR_KIND_RATE, "%");
   dangling.set_numerator_code("mediation_succeeded");
   dangling.set_denominator_code("mediation_received");
   s = CreateIndicator(dangling);
@@ -222,9 +222,9 @@ TEST_F(MetricsServiceTest, RecordingTheSameIdentityReplacesTheValueUnderTheSameN
       Record(MakeObservation("legal_aid_cases", kPutuo, 2020, 1, 12, "1200", "件"), "", &first)
           .ok());
   v1::Observation corrected;
-  ASSERT_TRUE(Record(MakeObservation("legal_aid_cases", kPutuo, 2020, 1, 12, "1250", "件"), "",
-                     &corrected)
-                  .ok());
+  ASSERT_TRUE(
+      Record(MakeObservation("legal_aid_cases", kPutuo, 2020, 1, 12, "1250", "件"), "", &corrected)
+          .ok());
   EXPECT_EQ(corrected.name(), first.name());
   EXPECT_EQ(corrected.quantity().decimal(), "1250");
 
@@ -269,8 +269,8 @@ TEST_F(MetricsServiceTest, RateOver100IsInvalidArgument) {
 }
 
 TEST_F(MetricsServiceTest, MalformedObservationNamesEveryField) {
-  v1::Observation o = MakeObservation("court_appearance_rate", "district/310107", 2020, 6, 3,
-                                      "83.8", "%");
+  v1::Observation o =
+      MakeObservation("court_appearance_rate", "district/310107", 2020, 6, 3, "83.8", "%");
   absl::Status s = Record(o, "");
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
   EXPECT_THAT(ViolatedFields(s),
@@ -322,18 +322,16 @@ TEST_F(MetricsServiceTest, SnapshotJudgesPutuosPartialCourtAppearanceRateNotMet)
   EXPECT_EQ(training->verdict(), v1::VERDICT_NO_DATA);
   EXPECT_FALSE(training->has_observation());
 
-  EXPECT_EQ(EntryFor(snapshot, "legal_aid_cases"), nullptr)
-      << "no value and no target: no entry";
+  EXPECT_EQ(EntryFor(snapshot, "legal_aid_cases"), nullptr) << "no value and no target: no entry";
 }
 
 TEST_F(MetricsServiceTest, SnapshotJudgesBaoshansFullYearRateMet) {
   ASSERT_NO_FATAL_FAILURE(CreateIndicators());
   ASSERT_TRUE(
       Record(MakeObservation("court_appearance_rate", kBaoshan, 2023, 1, 12, "100", "%"), "").ok());
-  ASSERT_TRUE(Record(MakeObservation("enforcement_training_hours", kBaoshan, 2023, 1, 12, "48",
-                                     "学时"),
-                     "")
-                  .ok());
+  ASSERT_TRUE(
+      Record(MakeObservation("enforcement_training_hours", kBaoshan, 2023, 1, 12, "48", "学时"), "")
+          .ok());
   v1::Snapshot snapshot;
   ASSERT_TRUE(Snapshot(kBaoshan, 2023, &snapshot).ok());
   const auto* court = EntryFor(snapshot, "court_appearance_rate");
@@ -371,8 +369,8 @@ TEST_F(MetricsServiceTest, SnapshotSeesAnIndicatorCreatedAfterTheLastSnapshot) {
   ASSERT_TRUE(Snapshot(kPutuo, 2020, &before).ok());
   ASSERT_EQ(EntryFor(before, "notarized_matters"), nullptr);
 
-  ASSERT_TRUE(CreateIndicator(MakeIndicator("notarized_matters", "公证事项",
-                                            v1::INDICATOR_KIND_COUNT, "件"))
+  ASSERT_TRUE(CreateIndicator(
+                  MakeIndicator("notarized_matters", "公证事项", v1::INDICATOR_KIND_COUNT, "件"))
                   .ok());
   ASSERT_TRUE(
       Record(MakeObservation("notarized_matters", kPutuo, 2020, 1, 12, "9918", "件"), "").ok());
@@ -407,8 +405,7 @@ TEST_F(MetricsServiceTest, ListTargetsReturnsTheRulesFile) {
   for (const auto& t : response.targets()) by_indicator[t.indicator()] = t;
   EXPECT_EQ(by_indicator["indicators/court_appearance_rate"].threshold(), "100");
   EXPECT_EQ(by_indicator["indicators/enforcement_training_hours"].threshold(), "60");
-  EXPECT_EQ(by_indicator["indicators/litigation_loss_rate"].comparator(),
-            v1::COMPARATOR_AT_MOST);
+  EXPECT_EQ(by_indicator["indicators/litigation_loss_rate"].comparator(), v1::COMPARATOR_AT_MOST);
 }
 
 TEST_F(MetricsServiceTest, ListObservationsBySubjectAndYear) {
@@ -417,13 +414,14 @@ TEST_F(MetricsServiceTest, ListObservationsBySubjectAndYear) {
   for (const auto& [label, o] : std::vector<std::pair<std::string, v1::Observation>>{
            {"putuo-2020-court",
             MakeObservation("court_appearance_rate", kPutuo, 2020, 1, 11, "83.8", "%")},
-           {"putuo-2020-aid", MakeObservation("legal_aid_cases", kPutuo, 2020, 1, 12, "1200", "件")},
+           {"putuo-2020-aid",
+            MakeObservation("legal_aid_cases", kPutuo, 2020, 1, 12, "1200", "件")},
            {"putuo-2021-court",
             MakeObservation("court_appearance_rate", kPutuo, 2021, 1, 12, "100", "%")},
            {"baoshan-2020-court",
             MakeObservation("court_appearance_rate", kBaoshan, 2020, 1, 12, "100", "%")},
-           {"unit-2020-aid", MakeObservation("legal_aid_cases", "units/310107-justice", 2020, 1,
-                                             12, "900", "件")},
+           {"unit-2020-aid",
+            MakeObservation("legal_aid_cases", "units/310107-justice", 2020, 1, 12, "900", "件")},
        }) {
     v1::Observation recorded;
     absl::Status s = Record(o, "", &recorded);

@@ -141,8 +141,7 @@ const std::set<std::string>& Services() {
 
 // Whether `principal`, acting for `for_user` ("" for itself), may call
 // `method`.
-bool Allowed(const std::string& method, const std::string& principal,
-             const std::string& for_user) {
+bool Allowed(const std::string& method, const std::string& principal, const std::string& for_user) {
   const std::string& need = Needs().at(method);
   auto holds = [](const std::string& who, const std::string& what) {
     auto it = Holds().find(who);
@@ -160,11 +159,14 @@ const std::map<std::string, std::string>& Requests() {
   static const auto* requests = new std::map<std::string, std::string>{
       {"/fazhi.catalogue.v1.CatalogueService/CreateProject",
        R"pb(project {
-              title: "矩阵项目" year: 2023 level: PROJECT_LEVEL_DISTRICT
-              units: "units/310113-government" region: "regions/310113"
+              title: "矩阵项目"
+              year: 2023
+              level: PROJECT_LEVEL_DISTRICT
+              units: "units/310113-government"
+              region: "regions/310113"
             })pb"},
       {"/fazhi.catalogue.v1.CatalogueService/UpdateProject",
-       R"pb(project { name: "projects/matrix-310113" theme: "法治宣传" }
+       R"pb(project { name: "projects/matrix-310113" theme: "法治宣传 $N" }
             update_mask { paths: "theme" })pb"},
       {"/fazhi.catalogue.v1.CatalogueService/TransitionProject",
        R"pb(name: "projects/matrix-310113")pb"},
@@ -174,39 +176,48 @@ const std::map<std::string, std::string>& Requests() {
        R"pb(row: 1
             create {
               project {
-                title: "矩阵导入" year: 2023 level: PROJECT_LEVEL_DISTRICT
-                units: "units/310113-government" region: "regions/310113"
+                title: "矩阵导入"
+                year: 2023
+                level: PROJECT_LEVEL_DISTRICT
+                units: "units/310113-government"
+                region: "regions/310113"
               }
             })pb"},
-      {"/fazhi.catalogue.v1.CatalogueService/DeleteProject",
-       R"pb(name: "projects/matrix-310113" etag: "not-the-etag")pb"},
-      {"/fazhi.catalogue.v1.CatalogueService/DeleteRegion",
-       R"pb(name: "regions/310113" etag: "not-the-etag")pb"},
-      {"/fazhi.catalogue.v1.CatalogueService/DeleteUnit",
-       R"pb(name: "units/310113-government" etag: "not-the-etag")pb"},
+      {"/fazhi.catalogue.v1.CatalogueService/DeleteProject", R"pb(name: "projects/matrix-310113"
+                                                                  etag: "not-the-etag")pb"},
+      {"/fazhi.catalogue.v1.CatalogueService/DeleteRegion", R"pb(name: "regions/310113"
+                                                                 etag: "not-the-etag")pb"},
+      {"/fazhi.catalogue.v1.CatalogueService/DeleteUnit", R"pb(name: "units/310113-government"
+                                                               etag: "not-the-etag")pb"},
       {"/fazhi.metrics.v1.MetricsService/RecordObservation",
        R"pb(observation {
-              indicator: "indicators/mediation_accepted" subject: "regions/310113"
+              indicator: "indicators/mediation_accepted"
+              subject: "regions/310113"
               period { year: 2023 }
               quantity { decimal: "12" measure_word: "件" }
             })pb"},
       {"/fazhi.metrics.v1.MetricsService/BatchRecordObservations",
        R"pb(requests {
               observation {
-                indicator: "indicators/mediation_accepted" subject: "regions/310113"
+                indicator: "indicators/mediation_accepted"
+                subject: "regions/310113"
                 period { year: 2023 }
                 quantity { decimal: "12" measure_word: "件" }
               }
             })pb"},
       {"/fazhi.metrics.v1.MetricsService/CorrectObservation",
-       R"pb(name: "$OBSERVATION" reason: "矩阵" quantity { decimal: "13" measure_word: "件" })pb"},
-      {"/fazhi.metrics.v1.MetricsService/DeleteObservation",
-       R"pb(name: "$OBSERVATION" reason: "矩阵")pb"},
+       R"pb(name: "$OBSERVATION"
+            reason: "矩阵"
+            quantity { decimal: "13" measure_word: "件" })pb"},
+      {"/fazhi.metrics.v1.MetricsService/DeleteObservation", R"pb(name: "$OBSERVATION"
+                                                                  reason: "矩阵")pb"},
       {"/fazhi.metrics.v1.MetricsService/ReplaceReportObservations",
        R"pb(report: "reports/matrix-310113")pb"},
       {"/fazhi.report.v1.ReportService/SubmitReport",
        R"pb(report {
-              filer: "units/310113-government" region: "regions/310113" year: 2023
+              filer: "units/310113-government"
+              region: "regions/310113"
+              year: 2023
               text: "矩阵"
             })pb"},
       {"/fazhi.report.v1.ReportService/PublishReportFigures",
@@ -236,6 +247,10 @@ grpc::ByteBuffer RequestBytes(const std::string& method) {
     std::string text = it->second;
     const size_t at = text.find("$OBSERVATION");
     if (at != std::string::npos) text.replace(at, strlen("$OBSERVATION"), observation_name);
+    // "$N": a number new at every call, so that each update changes something.
+    static int calls = 0;
+    const size_t n = text.find("$N");
+    if (n != std::string::npos) text.replace(n, 2, std::to_string(++calls));
     EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, request.get())) << method;
   }
   const std::string bytes = request->SerializeAsString();
@@ -287,8 +302,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
     Suite()
         : ca(dir.path() + "/ca", "Fazhi matrix CA"),
           server(ca.Issue("server", kLoopback)),
-          gateway_identity(
-              ca.Issue("gateway", std::string(kLoopback) + ",URI:spiffe://fazhi.local/svc/gateway")),
+          gateway_identity(ca.Issue(
+              "gateway", std::string(kLoopback) + ",URI:spiffe://fazhi.local/svc/gateway")),
           report_identity(
               ca.Issue("report", std::string(kLoopback) + ",URI:spiffe://fazhi.local/svc/report")) {
       catalogue_store = Open<catalogue::CatalogueStore>("catalogue");
@@ -306,8 +321,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
       report = std::make_unique<report::ReportServiceImpl>(
           report_store.get(), NewAuthorizer("report"), testing::ShippedRules(),
           report::DialMetrics(runners.at("metrics")->target(), ClientSecurity(&report_identity)));
-      Serve("report", report.get(), report::v1::ReportService::service_full_name(),
-            report_identity, report_store.get());
+      Serve("report", report.get(), report::v1::ReportService::service_full_name(), report_identity,
+            report_store.get());
 
       gateway::GatewayOptions options;
       options.backends.catalogue = {runners.at("catalogue")->target(), absl::Seconds(3)};
@@ -318,7 +333,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
                                                               testing::ShippedRules());
       Serve<catalogue::CatalogueStore>("gateway", gateway.get(),
                                        gateway::v1::GatewayService::service_full_name(),
-            gateway_identity, nullptr);
+                                       gateway_identity, nullptr);
       Seed();
     }
 
@@ -362,22 +377,25 @@ class AuthorizationMatrixTest : public ::testing::Test {
       project.set_project_id("matrix-310113");
       catalogue::v1::Project project_out;
       ASSERT_TRUE(testing::CallUnary(catalogue_stub.get(),
-                                     &catalogue::v1::CatalogueService::Stub::CreateProject,
-                                     project, &project_out)
+                                     &catalogue::v1::CatalogueService::Stub::CreateProject, project,
+                                     &project_out)
                       .ok());
 
       auto metrics_stub = metrics::v1::MetricsService::NewStub(dial("metrics"));
       metrics::v1::CreateIndicatorRequest indicator;
       ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
           R"pb(indicator {
-                 code: "mediation_accepted" display_name: "人民调解受理" unit_of_measure: "件"
-                 kind: INDICATOR_KIND_COUNT direction: DIRECTION_NEUTRAL
+                 code: "mediation_accepted"
+                 display_name: "人民调解受理"
+                 unit_of_measure: "件"
+                 kind: INDICATOR_KIND_COUNT
+                 direction: DIRECTION_NEUTRAL
                })pb",
           &indicator));
       metrics::v1::Indicator indicator_out;
       ASSERT_TRUE(testing::CallUnary(metrics_stub.get(),
-                                     &metrics::v1::MetricsService::Stub::CreateIndicator,
-                                     indicator, &indicator_out)
+                                     &metrics::v1::MetricsService::Stub::CreateIndicator, indicator,
+                                     &indicator_out)
                       .ok());
       metrics::v1::RecordObservationRequest observation;
       ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
@@ -457,8 +475,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
             &store->store(), name, dir.path() + "/backups-" + name, *authorizers.at(name),
             store->audit_trail()));
         runner->AddService(backups.back().get(), admin::v1::BackupService::service_full_name());
-        sealers.push_back(
-            std::make_unique<server::AuditSealer>(store->audit_trail(), server::AuditSealOptions()));
+        sealers.push_back(std::make_unique<server::AuditSealer>(store->audit_trail(),
+                                                                server::AuditSealOptions()));
         audits.push_back(std::make_unique<server::AuditServiceImpl>(
             *authorizers.at(name), store->audit_trail(), sealers.back().get()));
         runner->AddService(audits.back().get(), admin::v1::AuditService::service_full_name());
@@ -508,16 +526,30 @@ class AuthorizationMatrixTest : public ::testing::Test {
     std::replace(file.begin(), file.end(), '/', '-');
     TestIdentity identity = identities_.count(file) > 0 ? identities_.at(file) : TestIdentity();
     if (identity.cert_file.empty()) {
-      identity = suite_->ca.Issue(
-          "client-" + file,
-          principal.empty() ? "DNS:nobody.example" : "URI:spiffe://fazhi.local/" + principal);
+      identity = suite_->ca.Issue("client-" + file, principal.empty()
+                                                        ? "DNS:nobody.example"
+                                                        : "URI:spiffe://fazhi.local/" + principal);
       identities_[file] = identity;
     }
-    auto channel = server::Dial(suite_->runners.at(server_name)->target(),
-                                suite_->ClientSecurity(&identity));
+    auto channel =
+        server::Dial(suite_->runners.at(server_name)->target(), suite_->ClientSecurity(&identity));
     channels_[key] = channel;
     return channel;
   }
+
+  // The last audit entry of the store behind `server_name`.
+  static uint64_t AuditHead(const std::string& server_name) {
+    const storage::AuditTrail* trail =
+        server_name == "catalogue" ? suite_->catalogue_store->audit_trail()
+        : server_name == "metrics" ? suite_->metrics_store->audit_trail()
+                                   : suite_->report_store->audit_trail();
+    return trail->head().sequence;
+  }
+
+  static constexpr char kListBackups[] = "/fazhi.admin.v1.BackupService/ListBackups";
+  static constexpr char kImportProjects[] = "/fazhi.catalogue.v1.CatalogueService/ImportProjects";
+  // Publishing writes the metrics store, not the report store.
+  static constexpr char kPublishFigures[] = "/fazhi.report.v1.ReportService/PublishReportFigures";
 
   static Suite* suite_;
   std::map<std::string, TestIdentity> identities_;
@@ -542,11 +574,27 @@ TEST_F(AuthorizationMatrixTest, EveryRoleAgainstEveryMethod) {
   int checked = 0;
   for (const auto& [method, need] : Needs()) {
     for (const std::string& principal : principals) {
-      const grpc::Status status = Call(ChannelAs(principal, ServerOf(method)), method, "");
+      const std::string server_name = ServerOf(method);
+      const uint64_t before = AuditHead(server_name);
+      const grpc::Status status = Call(ChannelAs(principal, server_name), method, "");
       const bool allowed = Allowed(method, principal, "");
-      EXPECT_EQ(!Refused(status), allowed)
-          << principal << " " << method << " -> " << status.error_code() << " "
-          << status.error_message();
+      EXPECT_EQ(!Refused(status), allowed) << principal << " " << method << " -> "
+                                           << status.error_code() << " " << status.error_message();
+      // Exactly one audit entry for a refusal and for a change; none for a
+      // read or a call that changed nothing (a request found invalid).
+      if (server_name != "gateway") {
+        const uint64_t entries = AuditHead(server_name) - before;
+        if (Refused(status)) {
+          EXPECT_EQ(entries, 1u) << principal << " " << method << " refused";
+        } else if (!status.ok() || need == "read" || need == "audit" || need == "secure" ||
+                   method == kListBackups || method == kPublishFigures) {
+          EXPECT_EQ(entries, 0u) << principal << " " << method << " -> " << status.error_code();
+        } else if (method == kImportProjects) {
+          EXPECT_LE(entries, 1u) << principal << " " << method;  // the row may be rejected
+        } else {
+          EXPECT_EQ(entries, 1u) << principal << " " << method << " changed data";
+        }
+      }
       ++checked;
     }
   }
@@ -562,10 +610,9 @@ TEST_F(AuthorizationMatrixTest, ACertificateThatNamesNobodyIsRefusedEverywhere) 
 }
 
 TEST_F(AuthorizationMatrixTest, NoCertificateAtAllIsRefusedAtTheHandshake) {
-  auto channel = server::Dial(suite_->runners.at("catalogue")->target(),
-                              suite_->ClientSecurity(nullptr));
-  const grpc::Status status =
-      Call(channel, "/fazhi.catalogue.v1.CatalogueService/GetRegion", "");
+  auto channel =
+      server::Dial(suite_->runners.at("catalogue")->target(), suite_->ClientSecurity(nullptr));
+  const grpc::Status status = Call(channel, "/fazhi.catalogue.v1.CatalogueService/GetRegion", "");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
 }
 

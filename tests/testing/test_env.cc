@@ -65,15 +65,31 @@ constexpr char kTestPolicy[] = R"pb(
     grants { role: DISTRICT_REPORTER regions: "*" }
     grants { role: REVIEWER regions: "*" }
   }
-  principals { name: "test/reader" grants { role: READER } }
+  principals {
+    name: "test/reader"
+    grants { role: READER }
+  }
   principals {
     name: "test/baoshan-reporter"
     grants { role: DISTRICT_REPORTER regions: "310113" }
   }
-  principals { name: "test/reviewer" grants { role: REVIEWER regions: "310000" } }
-  principals { name: "test/security" grants { role: SECURITY_ADMIN } }
-  principals { name: "test/auditor" grants { role: AUDITOR } }
-  principals { name: "svc/gateway" service: true grants { role: READER } }
+  principals {
+    name: "test/reviewer"
+    grants { role: REVIEWER regions: "310000" }
+  }
+  principals {
+    name: "test/security"
+    grants { role: SECURITY_ADMIN }
+  }
+  principals {
+    name: "test/auditor"
+    grants { role: AUDITOR }
+  }
+  principals {
+    name: "svc/gateway"
+    service: true
+    grants { role: READER }
+  }
   principals {
     name: "svc/report"
     service: true
@@ -162,8 +178,7 @@ std::unique_ptr<server::ServerRunner> StartInProcess(grpc::Service* service,
 
 std::shared_ptr<grpc::Channel> Connect(const std::string& target, const std::string& principal) {
   auto channel = server::Dial(target, TestChannelSecurity(principal));
-  EXPECT_TRUE(
-      channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5)))
+  EXPECT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5)))
       << "cannot connect to " << target;
   return channel;
 }

@@ -52,7 +52,7 @@ inline constexpr char kTestBaoshanReporter[] = "test/baoshan-reporter";  // 3101
 inline constexpr char kTestReviewer[] = "test/reviewer";                 // 310000
 inline constexpr char kTestSecurityAdmin[] = "test/security";
 inline constexpr char kTestAuditor[] = "test/auditor";
-inline constexpr char kTestGateway[] = "svc/gateway";  // service, READER
+inline constexpr char kTestGateway[] = "svc/gateway";       // service, READER
 inline constexpr char kTestReportService[] = "svc/report";  // service, READER, REPORT_PUBLISHER
 
 // The test policy file and development token keys, written once per test
@@ -85,7 +85,8 @@ std::shared_ptr<grpc::Channel> Connect(const std::string& target,
 // google.rpc details (read them with errors::GetDetail).
 template <typename Stub, typename Request, typename Response>
 absl::Status CallUnary(Stub* stub,
-                       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                    Response*),
                        const Request& request, Response* response) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
