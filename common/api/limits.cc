@@ -13,7 +13,10 @@ bool CheckCount(errors::FieldViolations& violations, absl::string_view field, in
 }
 
 absl::Status CheckReplySize(const google::protobuf::Message& reply, absl::string_view field) {
-  const size_t bytes = reply.ByteSizeLong();
+  return CheckReplyBytes(reply.ByteSizeLong(), field);
+}
+
+absl::Status CheckReplyBytes(size_t bytes, absl::string_view field) {
   if (bytes <= kMaxReplyBytes) return absl::OkStatus();
   return errors::InvalidField(
       field, absl::StrCat("asks for a reply of ", bytes, " bytes; the limit is ", kMaxReplyBytes,

@@ -119,6 +119,8 @@ bool CheckCount(errors::FieldViolations& violations, absl::string_view field, in
 // large) when `reply` would exceed kMaxReplyBytes; OK otherwise. For replies
 // computed from data whose size the request alone does not bound.
 absl::Status CheckReplySize(const google::protobuf::Message& reply, absl::string_view field);
+// The same for a reply already encoded, `bytes` long.
+absl::Status CheckReplyBytes(size_t bytes, absl::string_view field);
 
 // Adds a violation on `field` when `message` encodes to more than
 // `max_bytes`; `what` says what the bytes are ("the project record").

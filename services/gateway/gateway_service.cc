@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/limits.h"
 #include "common/api/resource_names.h"
 #include "common/server/request_parse_errors.h"
 #include "common/status/errors.h"
@@ -104,13 +105,19 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetDistrictComplianceSummary(
   api::CheckYear(violations, "year", request.year());
   if (!violations.empty()) return Finish(context, ToGrpcStatus(violations.ToStatus()));
   if (summaries_.CachedSummaryReply(request.region_code(), request.year(), response)) {
-    return Finish(context, grpc::Status::OK);
+    return Finish(context,
+                  ToGrpcStatus(limits::CheckReplyBytes(response->Length(), "region_code")));
   }
   return Defer(context,
                [this, context, code = request.region_code(), year = request.year(),
                 response]() -> grpc::Status {
                  auto summary = summaries_.Summarize(context, code, year);
                  if (!summary.ok()) return ToGrpcStatus(summary.status());
+                 // Every reply fits grpcurl's receive limit, or is refused saying so.
+                 if (absl::Status fits = limits::CheckReplySize(*summary, "region_code");
+                     !fits.ok()) {
+                   return ToGrpcStatus(fits);
+                 }
                  bool own_buffer = false;
                  return grpc::SerializationTraits<v1::DistrictComplianceSummary>::Serialize(
                      *summary, response, &own_buffer);
@@ -173,7 +180,7 @@ grpc::Status GatewayServiceImpl::Rank(const grpc::CallbackServerContext* context
   const size_t end = std::min<size_t>(ranked.size(), offset + static_cast<size_t>(page->page_size));
   for (size_t i = offset; i < end; ++i) *response->add_regions() = ranked[i];
   if (end < ranked.size()) response->set_next_page_token(page->NextToken(absl::StrCat(end)));
-  return grpc::Status::OK;
+  return ToGrpcStatus(limits::CheckReplySize(*response, "page_size"));
 }
 
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetRegionTrend(
@@ -226,7 +233,7 @@ grpc::Status GatewayServiceImpl::Trend(const grpc::CallbackServerContext* contex
     point->set_projects(s.projects().total());
     point->set_partial(s.partial());
   }
-  return grpc::Status::OK;
+  return ToGrpcStatus(limits::CheckReplySize(*response, "to_year"));
 }
 
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetProjectDossier(
@@ -247,7 +254,7 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetProjectDossier(
     auto inputs = dossiers_.FetchInputs(context, request->project(), max_passages);
     if (!inputs.ok()) return ToGrpcStatus(inputs.status());
     *response = AssembleDossier(*inputs);
-    return grpc::Status::OK;
+    return ToGrpcStatus(limits::CheckReplySize(*response, "max_passages"));
   });
 }
 

@@ -33,6 +33,20 @@ std::string OutcomePhrase(int chars) {
   return phrase;
 }
 
+// The backstop of replies computed from data the request alone does not
+// bound (the gateway's summary, trend, ranking page and dossier): a reply
+// over grpcurl's limit is refused naming the request field, never sent.
+TEST(ReplySizeTest, AReplyOverFourMebibytesIsRefusedNamingTheField) {
+  EXPECT_TRUE(limits::CheckReplyBytes(limits::kMaxReplyBytes, "region_code").ok());
+  const absl::Status over = limits::CheckReplyBytes(limits::kMaxReplyBytes + 1, "region_code");
+  EXPECT_EQ(over.code(), absl::StatusCode::kInvalidArgument) << over;
+  EXPECT_THAT(std::string(over.message()), HasSubstr("4194304"));
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(errors::GetDetail(over, &bad));
+  ASSERT_EQ(bad.field_violations_size(), 1);
+  EXPECT_EQ(bad.field_violations(0).field(), "region_code");
+}
+
 TEST_F(LimitsTest, ProjectWithOneHundredThousandOutcomesIsRefusedNamingTheLimit) {
   cv1::Project project = MakeProject("十万成效");
   for (int i = 0; i < 100000; ++i) project.add_outcomes()->set_phrase("累计避损147亿余元");
