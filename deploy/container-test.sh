@@ -114,7 +114,9 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/fazhi-ct.XXXXXX")"
 "$KUBECTL" kustomize "$DEPLOY/overlays/local" >"$WORK/local.yaml"
 # The Secrets the local overlay mounts, made as deploy/README.md ("Apply")
 # says; readable by the containers' user (a scratch directory of this run).
-mkdir -p "$WORK/secrets/fazhi-dev-token" "$WORK/secrets/fazhi-audit-signing-key" "$WORK/tokens"
+mkdir -p "$WORK/secrets/fazhi-dev-token" "$WORK/secrets/fazhi-audit-signing-key" \
+  "$WORK/secrets/fazhi-page-token-key" "$WORK/tokens"
+openssl rand -base64 48 >"$WORK/secrets/fazhi-page-token-key/page-token.key"
 openssl rand -hex 32 >"$WORK/secrets/fazhi-dev-token/dev-token.key"
 openssl genpkey -algorithm ed25519 -out "$WORK/secrets/fazhi-audit-signing-key/signing.key"
 chmod 0444 "$WORK/secrets"/*/*

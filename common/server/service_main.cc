@@ -12,6 +12,7 @@
 #include "common/server/security_flags.h"
 #include "common/server/security_service.h"
 #include "common/server/tls_flags.h"
+#include "common/storage/page_token.h"
 
 ABSL_FLAG(std::string, listen, "", "gRPC listen address HOST:PORT (default 127.0.0.1:<port>)");
 ABSL_FLAG(int, metrics_port, 0, "Prometheus port; -1 disables; 0 means gRPC port + 1000");
@@ -65,6 +66,11 @@ ServerConfig ServerConfigFromFlags(const std::string& name, int default_port) {
   config.probe_listen_address = absl::GetFlag(FLAGS_probe_listen);
   config.insecure_development = InsecureDevelopmentFromFlags();
   return config;
+}
+
+absl::Status LoadPageTokenKeyFromFlags() {
+  const std::string path = absl::GetFlag(FLAGS_page_token_key_file);
+  return path.empty() ? absl::OkStatus() : storage::LoadPageTokenKeyFile(path);
 }
 
 std::string BackupDirFromFlags(const std::string& data_dir) {

@@ -40,6 +40,11 @@ ServerConfig ServerConfigFromFlags(const std::string& name, int default_port);
 // StoreOptions for `--data_dir` (or `default_dir` when unset).
 storage::StoreOptions StoreOptionsFromFlags(const std::string& default_dir);
 
+// Loads --page_token_key_file, when given, for a server without a store
+// (the gateway; a store loads it as it opens). InvalidConfiguration naming
+// the flag when the file is unusable.
+absl::Status LoadPageTokenKeyFromFlags();
+
 // --backup_dir, or backups/ beside `data_dir`.
 std::string BackupDirFromFlags(const std::string& data_dir);
 

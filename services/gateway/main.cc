@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   fazhi::server::InitServiceMain(argc, argv, "gateway_server");
   auto security = fazhi::server::SecurityFromFlags("gateway");
   if (!security.ok()) return fazhi::server::FailStartup("gateway_server", security.status());
+  if (absl::Status key = fazhi::server::LoadPageTokenKeyFromFlags(); !key.ok()) {
+    return fazhi::server::FailStartup("gateway_server", key);
+  }
   auto config = fazhi::server::ServerConfigFromFlags("gateway", /*default_port=*/50050);
   config.authorizer = security->authorizer.get();
   auto options = fazhi::gateway::GatewayOptionsFromFlags(config);
