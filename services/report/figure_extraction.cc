@@ -196,6 +196,20 @@ FigureRules::FigureRules(const fazhi::rules::v1::ReportRules& rules) {
   continuations_ = DecodeAll(rules.continuation_phrases());
 }
 
+namespace {
+
+// How far a figure's sentence reaches on either side of it, in characters.
+// The longest sentences of real reports run to a few hundred characters.
+constexpr size_t kMaxSentenceReach = 300;
+
+// The last `n` characters of `text`.
+Chars LastChars(Chars text, size_t n) {
+  if (text.size() > n) text.erase(0, text.size() - n);
+  return text;
+}
+
+}  // namespace
+
 FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text, int report_year) {
   FigureExtraction out;
   const std::vector<text::ChineseQuantity> found = text::FindChineseQuantities(text);
@@ -215,10 +229,16 @@ FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text
   for (size_t i = 0; i < n; ++i) {
     const size_t begin = std::min(found[i].begin, chars.size());
     const size_t end = std::min(found[i].end, chars.size());
+    // A figure's sentence, at most kMaxSentenceReach characters on either
+    // side of it: real sentences are far shorter, and a text with no
+    // sentence break (hostile, or a table flattened) must not make every
+    // figure read the whole text.
+    const size_t floor = begin > kMaxSentenceReach ? begin - kMaxSentenceReach : 0;
+    const size_t ceiling = std::min(chars.size(), end + kMaxSentenceReach);
     size_t s = begin;
-    while (s > 0 && !IsSentenceBreak(chars[s - 1])) --s;
+    while (s > floor && !IsSentenceBreak(chars[s - 1])) --s;
     size_t e = end;
-    while (e < chars.size() && !IsSentenceBreak(chars[e])) ++e;
+    while (e < ceiling && !IsSentenceBreak(chars[e])) ++e;
     size_t b = begin;
     const size_t previous_end = i > 0 ? std::min(found[i - 1].end, begin) : 0;
     while (b > 0 && b > previous_end && !IsClauseBreak(chars[b - 1])) --b;
@@ -235,8 +255,8 @@ FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text
     // ("…率从2012年的18.64%上升至2017年的53.28%").
     if (i > 0 && b == previous_end && b != begin && ctx[i - 1].sentence_begin == s &&
         ContainsAny(ctx[i].before, rules.continuations())) {
-      ctx[i].subject = ctx[i - 1].subject + ctx[i].before;
-      ctx[i].verbs = ctx[i - 1].verbs + ctx[i].before;
+      ctx[i].subject = LastChars(ctx[i - 1].subject + ctx[i].before, kMaxSentenceReach);
+      ctx[i].verbs = LastChars(ctx[i - 1].verbs + ctx[i].before, kMaxSentenceReach);
     }
   }
 

@@ -19,3 +19,9 @@ target_compile_definitions(report_test PRIVATE FAZHI_SOURCE_DIR="${CMAKE_SOURCE_
 fazhi_cc_binary(NAME report_bench SRCS report/report_bench.cc DEPS report_lib sqlite3)
 target_compile_definitions(report_bench PRIVATE
   FAZHI_SEEDS_DIR="${FAZHI_SEEDS_DIR}" FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+
+# Benchmark: the reader's time on the costliest texts the limit admits, next
+# to a real report's (build/tests/report_intake_bench).
+fazhi_cc_binary(NAME report_intake_bench SRCS report/report_intake_bench.cc DEPS report_lib)
+target_compile_definitions(report_intake_bench PRIVATE
+  FAZHI_SEEDS_DIR="${FAZHI_SEEDS_DIR}" FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
