@@ -13,6 +13,8 @@
 #include "services/catalogue/catalogue_keys.h"
 #include "services/catalogue/catalogue_service.h"
 #include "services/catalogue/catalogue_store.h"
+#include "services/gateway/gateway_service.h"
+#include "tests/gateway/backend_servers.h"
 #include "tests/limits/limits_fixture.h"
 #include "tests/testing/in_process_service.h"
 #include "tests/testing/watch.h"
@@ -41,10 +43,12 @@ class OversizedRecordsTest : public ::testing::Test {
     return testing::CallUnary(stub_.get(), method, request, response);
   }
 
-  // What an older server could store: the project with 100,000 outcomes,
-  // and a change-log entry of ~19 MB recording it.
-  void WriteOversizedProjectAndChange(const std::string& project_id) {
-    auto store = CatalogueStore::Open(testing::TestStoreOptions(dir_.path()));
+  // What an older server could store in the catalogue at `store_dir`: the
+  // project with 100,000 outcomes, and a change-log entry of ~19 MB
+  // recording it.
+  static void WriteOversizedProjectAndChange(const std::string& store_dir,
+                                             const std::string& project_id) {
+    auto store = CatalogueStore::Open(testing::TestStoreOptions(store_dir));
     ASSERT_TRUE(store.ok()) << store.status();
     storage::Store& raw = (*store)->store();
     auto records = raw.family(catalogue::keys::Family::kRecords);
@@ -114,7 +118,7 @@ TEST_F(OversizedRecordsTest, OldOversizedProjectIsReadCutRepairedAndNeverStopsTh
   const int64_t before = catalogue_.store()->LastCommittedChange();
   catalogue_.Stop();
 
-  WriteOversizedProjectAndChange("anti-fraud");
+  WriteOversizedProjectAndChange(dir_.path(), "anti-fraud");
   StartServer();
 
   // Readable: served cut to the limits, in a reply grpcurl takes.
@@ -168,6 +172,96 @@ TEST_F(OversizedRecordsTest, OldOversizedProjectIsReadCutRepairedAndNeverStopsTh
   EXPECT_EQ(next[0].resource(), "projects/anti-fraud");
   EXPECT_EQ(next[0].kind(), cv1::Change::KIND_UPDATE);
   EXPECT_LE(next[0].ByteSizeLong(), limits::kMaxRecordBytes);
+}
+
+// The poison of issue #20 seen from the gateway: the oversized entry used to
+// stop the catalogue's change stream for good, so the gateway's cache never
+// recovered and every summary and the ranking stayed partial. Now the cache
+// follows past it: the next change reaches the summary, which is whole, and
+// so is the ranking.
+TEST_F(OversizedRecordsTest, TheGatewaysCacheFollowsPastAnOldOversizedEntry) {
+  testing::TempDir backends_dir;
+  auto backends = std::make_unique<testing::BackendServers>(backends_dir.path());
+  cv1::Region made_region;
+  for (const auto& region : {MakeRegion("310000", "上海市", cv1::REGION_LEVEL_PROVINCE, ""),
+                             MakeRegion("310113", "宝山区", cv1::REGION_LEVEL_COUNTY, "310000")}) {
+    cv1::CreateRegionRequest request;
+    *request.mutable_region() = region;
+    ASSERT_TRUE(
+        testing::CallUnary(&backends->catalogue(), &Stub::CreateRegion, request, &made_region)
+            .ok());
+  }
+  cv1::Unit made_unit;
+  ASSERT_TRUE(
+      testing::CallUnary(&backends->catalogue(), &Stub::CreateUnit, BaoshanGovernment(), &made_unit)
+          .ok());
+  cv1::CreateProjectRequest create;
+  create.set_project_id("anti-fraud");
+  *create.mutable_project() = MakeProject("反诈预警");
+  cv1::Project project;
+  ASSERT_TRUE(
+      testing::CallUnary(&backends->catalogue(), &Stub::CreateProject, create, &project).ok());
+
+  gateway::GatewayOptions options = backends->GatewayOptionsFor();
+  options.follow.initial_backoff = absl::Milliseconds(20);
+  options.follow.max_backoff = absl::Milliseconds(100);
+  gateway::GatewayServiceImpl gateway(options, testing::TestAuthorizer(), testing::ShippedRules());
+  auto server = testing::StartInProcess(&gateway, "fazhi.gateway.v1.GatewayService");
+  auto stub = gateway::v1::GatewayService::NewStub(testing::Connect(server->target()));
+  auto summary = [&] {
+    gateway::v1::GetDistrictComplianceSummaryRequest request;
+    request.set_region_code("310113");
+    request.set_year(2023);
+    gateway::v1::DistrictComplianceSummary out;
+    EXPECT_TRUE(testing::CallUnary(stub.get(),
+                                   &gateway::v1::GatewayService::Stub::GetDistrictComplianceSummary,
+                                   request, &out)
+                    .ok());
+    return out;
+  };
+  auto cached_and_whole = [](const gateway::v1::DistrictComplianceSummary& s) {
+    for (const auto& b : s.backends()) {
+      if (b.cache() != gateway::v1::CACHE_STATE_HIT) return false;
+    }
+    return !s.partial();
+  };
+  auto wait_for =
+      [&](const std::function<bool(const gateway::v1::DistrictComplianceSummary&)>& done) {
+        const absl::Time deadline = absl::Now() + absl::Seconds(15);
+        do {
+          if (done(summary())) return true;
+          absl::SleepFor(absl::Milliseconds(20));
+        } while (absl::Now() < deadline);
+        return false;
+      };
+  ASSERT_TRUE(wait_for(cached_and_whole)) << "the cache never warmed up";
+
+  // An older server's oversized record and ~19 MB change, under the
+  // gateway's feet.
+  backends->Stop(gateway::Backend::kCatalogue);
+  WriteOversizedProjectAndChange(backends_dir.path() + "/catalogue", "anti-fraud");
+  backends->Start(gateway::Backend::kCatalogue);
+
+  // A change after it reaches the summary through the cache: the stream
+  // went on past the oversized entry.
+  create.set_project_id("law-aid");
+  *create.mutable_project() = MakeProject("法律援助进社区");
+  ASSERT_TRUE(
+      testing::CallUnary(&backends->catalogue(), &Stub::CreateProject, create, &project).ok());
+  EXPECT_TRUE(wait_for([&](const gateway::v1::DistrictComplianceSummary& s) {
+    return cached_and_whole(s) && s.projects().total() == 2;
+  })) << "the cache did not follow past the oversized entry";
+
+  gateway::v1::RankRegionsRequest rank;
+  rank.set_parent_region_code("310000");
+  rank.set_year(2023);
+  gateway::v1::RankRegionsResponse ranked;
+  ASSERT_TRUE(
+      testing::CallUnary(stub.get(), &gateway::v1::GatewayService::Stub::RankRegions, rank, &ranked)
+          .ok());
+  ASSERT_EQ(ranked.regions_size(), 1);
+  EXPECT_FALSE(ranked.regions(0).partial());
+  server->Shutdown();
 }
 
 }  // namespace

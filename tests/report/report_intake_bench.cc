@@ -59,9 +59,8 @@ double Read(const rules::v1::RuleSet& rules, const std::vector<PartRule>& parts,
     errors::FieldViolations violations;
     TakeTextIn(report, violations);
     AnalyzeReport(rules, parts, report);
-    const double ms = std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - start)
-                          .count();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (ms < best) best = ms;
   }
   return best;
@@ -100,8 +99,8 @@ int Main() {
   };
   for (const auto& c : cases) {
     const double ms = Read(*rules, parts, c.text, c.html, rounds);
-    std::printf("%-48s %7zu bytes  %9.1f ms  %.3f ms/KiB  (%.1f x anchor)\n", c.name,
-                c.text.size(), ms, ms / (static_cast<double>(c.text.size()) / 1024.0),
+    std::printf("%-48s %7zu bytes  %9.1f ms  %.3f ms/KiB  (%.1f x anchor)\n", c.name, c.text.size(),
+                ms, ms / (static_cast<double>(c.text.size()) / 1024.0),
                 ms / (static_cast<double>(c.text.size()) / 1024.0) / anchor);
   }
   return 0;
