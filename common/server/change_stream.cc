@@ -5,15 +5,17 @@
 
 namespace fazhi::server {
 
-grpc::Status ChangeStreams::InvalidCursor() {
+grpc::Status InvalidWatchCursor() {
   return ToGrpcStatus(errors::InvalidField(
       "after_sequence", "must be 0 (from the start) or a sequence already received"));
 }
 
-grpc::Status ChangeStreams::ShuttingDown(uint64_t cursor) const {
+grpc::Status WatchShuttingDown(const std::string& service, uint64_t cursor) {
   return ToGrpcStatus(errors::Unavailable(
       "SHUTTING_DOWN",
-      absl::StrCat(service_, " is shutting down; watch again from sequence ", cursor)));
+      absl::StrCat(service, " is shutting down; watch again from sequence ", cursor)));
 }
+
+grpc::Status WatchCancelled() { return ToGrpcStatus(errors::Cancelled("the watch was cancelled")); }
 
 }  // namespace fazhi::server

@@ -10,7 +10,8 @@
 
 namespace fazhi::catalogue {
 
-class CatalogueServiceImpl final : public v1::CatalogueService::Service {
+class CatalogueServiceImpl final
+    : public v1::CatalogueService::WithCallbackMethod_WatchChanges<v1::CatalogueService::Service> {
  public:
   // `store` and `authorizer` must outlive the service. Who may call what:
   // the rules in catalogue_service.cc (kRules).
@@ -49,14 +50,17 @@ class CatalogueServiceImpl final : public v1::CatalogueService::Service {
                              v1::Project* response) override;
   grpc::Status ListChanges(grpc::ServerContext*, const v1::ListChangesRequest*,
                            v1::ListChangesResponse*) override;
-  grpc::Status WatchChanges(grpc::ServerContext*, const v1::WatchChangesRequest*,
-                            grpc::ServerWriter<v1::Change>*) override;
+  // On the callback API: an open watch holds no thread (change_stream.h).
+  grpc::ServerWriteReactor<v1::Change>* WatchChanges(grpc::CallbackServerContext*,
+                                                     const v1::WatchChangesRequest*) override;
   grpc::Status ImportProjects(grpc::ServerContext*, grpc::ServerReader<v1::ImportProjectRow>*,
                               v1::ImportProjectsResponse*) override;
 
   // Ends every open WatchChanges stream with UNAVAILABLE (the caller resumes
   // from its last sequence elsewhere or later). For shutdown.
   void StopWatches() { watches_.Stop(); }
+  // WatchChanges streams open now.
+  size_t OpenWatches() const { return watches_.open_streams(); }
 
  private:
   // Validates, normalizes and stores one project create; shared by
@@ -76,7 +80,8 @@ class CatalogueServiceImpl final : public v1::CatalogueService::Service {
   CatalogueStore* store_;
   server::Authorizer& authorizer_;
   const server::MethodRules& rules_;
-  server::ChangeStreams watches_{"the catalogue"};
+  server::ChangeStreams<v1::Change> watches_{"the catalogue",
+                                             server::ChangeSourceOf<v1::Change>(store_)};
 };
 
 }  // namespace fazhi::catalogue

@@ -640,13 +640,12 @@ grpc::Status MetricsServiceImpl::ReplaceReportObservations(
   return grpc::Status::OK;
 }
 
-grpc::Status MetricsServiceImpl::WatchChanges(grpc::ServerContext* context,
-                                              const v1::WatchChangesRequest* request,
-                                              grpc::ServerWriter<v1::Change>* writer) {
+grpc::ServerWriteReactor<v1::Change>* MetricsServiceImpl::WatchChanges(
+    grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
   auto caller = authorizer_.Authorize(*context, method_rules_.Of("WatchChanges"));
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return watches_.Serve(context, request->after_sequence(), writer,
-                        server::ChangeSourceOf<v1::Change>(store_));
+  if (!caller.ok()) return watches_.Refuse(ToGrpcStatus(caller.status()));
+  // Where the caller's stream slot is taken: as in the catalogue's WatchChanges.
+  return watches_.Watch(context, request->after_sequence());
 }
 
 }  // namespace fazhi::metrics

@@ -14,7 +14,8 @@
 
 namespace fazhi::metrics {
 
-class MetricsServiceImpl final : public v1::MetricsService::Service {
+class MetricsServiceImpl final
+    : public v1::MetricsService::WithCallbackMethod_WatchChanges<v1::MetricsService::Service> {
  public:
   // `store` and `authorizer` must outlive the service; `rules` is the rules
   // file in force. Who may call what: Rules() in metrics_service.cc.
@@ -55,12 +56,15 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
   grpc::Status ReplaceReportObservations(grpc::ServerContext*,
                                          const v1::ReplaceReportObservationsRequest*,
                                          v1::ReplaceReportObservationsResponse*) override;
-  grpc::Status WatchChanges(grpc::ServerContext*, const v1::WatchChangesRequest*,
-                            grpc::ServerWriter<v1::Change>*) override;
+  // On the callback API: an open watch holds no thread (change_stream.h).
+  grpc::ServerWriteReactor<v1::Change>* WatchChanges(grpc::CallbackServerContext*,
+                                                     const v1::WatchChangesRequest*) override;
 
   // Ends every open WatchChanges stream with UNAVAILABLE (the caller resumes
   // from its last sequence). For the server's shutdown hooks.
   void StopWatches() { watches_.Stop(); }
+  // WatchChanges streams open now.
+  size_t OpenWatches() const { return watches_.open_streams(); }
 
  private:
   // Authorizes a call to `method` that records observations of `subjects`
@@ -94,7 +98,8 @@ class MetricsServiceImpl final : public v1::MetricsService::Service {
                               std::vector<v1::Snapshot>& out);
 
   const fazhi::rules::v1::RuleSet rules_;
-  server::ChangeStreams watches_{"the metrics service"};
+  server::ChangeStreams<v1::Change> watches_{"the metrics service",
+                                             server::ChangeSourceOf<v1::Change>(store_)};
 };
 
 }  // namespace fazhi::metrics

@@ -181,13 +181,12 @@ grpc::Status ReportServiceImpl::PublishReportFigures(grpc::ServerContext* contex
   return grpc::Status::OK;
 }
 
-grpc::Status ReportServiceImpl::WatchChanges(grpc::ServerContext* context,
-                                             const v1::WatchChangesRequest* request,
-                                             grpc::ServerWriter<v1::Change>* writer) {
+grpc::ServerWriteReactor<v1::Change>* ReportServiceImpl::WatchChanges(
+    grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
   auto caller = authorizer_.Authorize(*context, access_.Of("WatchChanges"));
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return watches_.Serve(context, request->after_sequence(), writer,
-                        server::ChangeSourceOf<v1::Change>(store_));
+  if (!caller.ok()) return watches_.Refuse(ToGrpcStatus(caller.status()));
+  // Where the caller's stream slot is taken: as in the catalogue's WatchChanges.
+  return watches_.Watch(context, request->after_sequence());
 }
 
 }  // namespace fazhi::report

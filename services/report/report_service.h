@@ -34,7 +34,8 @@ struct MetricsBackend {
 MetricsBackend DialMetrics(const std::string& address,
                            const server::ChannelSecurity& security = {});
 
-class ReportServiceImpl final : public v1::ReportService::Service {
+class ReportServiceImpl final
+    : public v1::ReportService::WithCallbackMethod_WatchChanges<v1::ReportService::Service> {
  public:
   // `store` and `authorizer` must outlive the service; `rules` is the rules
   // file in force. `metrics.channel` carries the report service's own
@@ -54,12 +55,15 @@ class ReportServiceImpl final : public v1::ReportService::Service {
                              v1::SearchReportsResponse*) override;
   grpc::Status PublishReportFigures(grpc::ServerContext*, const v1::PublishReportFiguresRequest*,
                                     v1::PublishReportFiguresResponse*) override;
-  grpc::Status WatchChanges(grpc::ServerContext*, const v1::WatchChangesRequest*,
-                            grpc::ServerWriter<v1::Change>*) override;
+  // On the callback API: an open watch holds no thread (change_stream.h).
+  grpc::ServerWriteReactor<v1::Change>* WatchChanges(grpc::CallbackServerContext*,
+                                                     const v1::WatchChangesRequest*) override;
 
   // Ends every open WatchChanges stream with UNAVAILABLE (the caller resumes
   // from its last sequence). For the server's shutdown hooks.
   void StopWatches() { watches_.Stop(); }
+  // WatchChanges streams open now.
+  size_t OpenWatches() const { return watches_.open_streams(); }
 
  private:
   ReportStore* store_;
@@ -69,7 +73,8 @@ class ReportServiceImpl final : public v1::ReportService::Service {
   const std::vector<PartRule> part_rules_;
   const MetricsBackend metrics_;
   std::unique_ptr<fazhi::metrics::v1::MetricsService::Stub> metrics_stub_;
-  server::ChangeStreams watches_{"the report service"};
+  server::ChangeStreams<v1::Change> watches_{"the report service",
+                                             server::ChangeSourceOf<v1::Change>(store_)};
 };
 
 }  // namespace fazhi::report

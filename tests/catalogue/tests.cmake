@@ -6,6 +6,7 @@ fazhi_cc_test(NAME catalogue_test LABELS integration
     catalogue/project_filters_test.cc
     catalogue/national_regions_test.cc
     catalogue/catalogue_watch_test.cc
+    catalogue/catalogue_streams_load_test.cc
     catalogue/catalogue_migration_test.cc
     catalogue/catalogue_access_test.cc
     catalogue/audit_service_test.cc
