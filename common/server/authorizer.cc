@@ -29,6 +29,12 @@ std::string ReasonOf(const absl::Status& status) {
   return "UNKNOWN";
 }
 
+// Reads leave the stores as they were; everything else changes them.
+bool IsWrite(const MethodRule& rule) {
+  return rule.permission != Permission::kRead && rule.permission != Permission::kSecure &&
+         rule.permission != Permission::kAudit;
+}
+
 std::string RegionList(const std::vector<std::string>& regions) {
   return absl::StrJoin(regions, ", ");
 }
@@ -59,7 +65,8 @@ const MethodRules::Entry& MethodRules::Of(absl::string_view name) const {
   return it->second;
 }
 
-Authorizer::Authorizer(SecurityOptions options) : options_(std::move(options)) {
+Authorizer::Authorizer(SecurityOptions options)
+    : options_(std::move(options)), admission_(std::make_unique<Admission>(options_.admission)) {
   FAZHI_CHECK(options_.policy != nullptr) << "an authorizer needs a policy";
 }
 
@@ -211,6 +218,19 @@ absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(
       errors::Shorten(MetadataValue(context, kOnBehalfOfMetadataKey), kMaxNameBytes);
 
   absl::StatusOr<std::string> principal = Authenticate(context);
+  // The rate is spent by whoever the caller proved to be (an end user
+  // through a service only when the policy says the principal is one), so a
+  // name the caller gives itself cannot buy it a fresh budget. A refusal
+  // here is counted and logged by Admission but not audited.
+  {
+    storage::Caller spender(principal.ok() && !principal->empty() ? *principal : kAnonymous);
+    if (spender.principal != kAnonymous && policy->IsService(spender.principal)) {
+      spender.on_behalf_of = caller.on_behalf_of;
+    }
+    absl::Status admitted = admission_->AdmitCall(AdmissionKey(spender, context.peer()),
+                                                  IsWrite(entry.rule), caller.method);
+    if (!admitted.ok()) return admitted;
+  }
   absl::Status decision;
   if (!principal.ok()) {
     decision = principal.status();

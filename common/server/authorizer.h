@@ -37,6 +37,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "common/server/access_policy.h"
+#include "common/server/admission.h"
 #include "common/server/dev_token.h"
 #include "common/storage/audit_trail.h"
 
@@ -100,6 +101,8 @@ struct SecurityOptions {
   std::shared_ptr<PolicyFile> policy;
   // Development tokens' keys; only with insecure_development.
   std::shared_ptr<DevTokenKeys> dev_tokens;
+  // Per-caller rates and stream slots (admission.h); none unless set.
+  AdmissionOptions admission;
 };
 
 class RpcMetrics;
@@ -114,9 +117,17 @@ class Authorizer {
                               std::map<std::string, MethodRule> rules);
   // Where refusals are written and counted; either may be null.
   void set_audit_trail(storage::AuditTrail* trail) { audit_ = trail; }
-  void set_metrics(RpcMetrics* metrics) { metrics_ = metrics; }
+  void set_metrics(RpcMetrics* metrics) {
+    metrics_ = metrics;
+    admission_->set_metrics(metrics);
+  }
+  // The per-caller limits Authorize applies; change streams take their
+  // slots from it (admission.h).
+  Admission& admission() const { return *admission_; }
 
-  // Authenticates the call and checks `entry` for it; `regions` are the
+  // Authenticates the call, spends one of the caller's write or read tokens
+  // (admission.h: a method whose rule needs kRead, kSecure or kAudit is a
+  // read; any other a write), and checks `entry` for it; `regions` are the
   // region codes the request touches (required for a scoped permission).
   // `request_id` is the request's own id field, if it has one. A request
   // that asks for more than its method always does (a project created
@@ -160,6 +171,7 @@ class Authorizer {
   void Refused(const storage::Caller& caller, const absl::Status& status) const;
 
   SecurityOptions options_;
+  std::unique_ptr<Admission> admission_;
   storage::AuditTrail* audit_ = nullptr;
   RpcMetrics* metrics_ = nullptr;
   mutable absl::Mutex mu_;
