@@ -194,18 +194,27 @@ absl::StatusOr<storage::Caller> Authorizer::Authorize(const grpc::ServerContextB
                                                       const std::vector<std::string>& regions,
                                                       absl::string_view request_id,
                                                       std::optional<Permission> also_needs) const {
-  return AuthorizeIn(context, entry, &regions, request_id, also_needs);
+  return AuthorizeIn(context, entry, &regions, request_id, also_needs, /*spends_token=*/true);
+}
+
+absl::StatusOr<storage::Caller> Authorizer::AuthorizeWithinCall(
+    const grpc::ServerContextBase& context, const MethodRules::Entry& entry,
+    const std::vector<std::string>& regions, absl::string_view request_id,
+    std::optional<Permission> also_needs) const {
+  return AuthorizeIn(context, entry, &regions, request_id, also_needs, /*spends_token=*/false);
 }
 
 absl::StatusOr<storage::Caller> Authorizer::AuthorizeSomewhere(
     const grpc::ServerContextBase& context, const MethodRules::Entry& entry) const {
-  return AuthorizeIn(context, entry, nullptr, "", std::nullopt);
+  return AuthorizeIn(context, entry, nullptr, "", std::nullopt, /*spends_token=*/true);
 }
 
-absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(
-    const grpc::ServerContextBase& context, const MethodRules::Entry& entry,
-    const std::vector<std::string>* regions, absl::string_view request_id,
-    std::optional<Permission> also_needs) const {
+absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(const grpc::ServerContextBase& context,
+                                                        const MethodRules::Entry& entry,
+                                                        const std::vector<std::string>* regions,
+                                                        absl::string_view request_id,
+                                                        std::optional<Permission> also_needs,
+                                                        bool spends_token) const {
   const std::shared_ptr<const AccessPolicy> policy = options_.policy->Current();
   storage::Caller caller;
   caller.principal = kAnonymous;
@@ -222,7 +231,7 @@ absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(
   // through a service only when the policy says the principal is one), so a
   // name the caller gives itself cannot buy it a fresh budget. A refusal
   // here is counted and logged by Admission but not audited.
-  {
+  if (spends_token) {
     storage::Caller spender(principal.ok() && !principal->empty() ? *principal : kAnonymous);
     if (spender.principal != kAnonymous && policy->IsService(spender.principal)) {
       spender.on_behalf_of = caller.on_behalf_of;

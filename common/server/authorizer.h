@@ -137,6 +137,16 @@ class Authorizer {
       const std::vector<std::string>& regions = {}, absl::string_view request_id = "",
       std::optional<Permission> also_needs = std::nullopt) const;
 
+  // Authorize again within a call an earlier Authorize or
+  // AuthorizeSomewhere on the same `context` admitted (each row of a
+  // streamed import, the gateway naming its caller to a backend): the same
+  // decision, but no further token is spent, so a call costs one token
+  // however many times it is checked.
+  absl::StatusOr<storage::Caller> AuthorizeWithinCall(
+      const grpc::ServerContextBase& context, const MethodRules::Entry& entry,
+      const std::vector<std::string>& regions = {}, absl::string_view request_id = "",
+      std::optional<Permission> also_needs = std::nullopt) const;
+
   // For a call that touches many regions, each authorized on its own as it
   // comes (a streamed import): that the caller holds the method's
   // permission for some region at all, so that a caller who may file
@@ -167,7 +177,8 @@ class Authorizer {
                                               const MethodRules::Entry& entry,
                                               const std::vector<std::string>* regions,
                                               absl::string_view request_id,
-                                              std::optional<Permission> also_needs) const;
+                                              std::optional<Permission> also_needs,
+                                              bool spends_token) const;
   void Refused(const storage::Caller& caller, const absl::Status& status) const;
 
   SecurityOptions options_;

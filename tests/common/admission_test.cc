@@ -13,6 +13,7 @@
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "services/catalogue/catalogue_service.h"
 #include "services/catalogue/catalogue_store.h"
+#include "tests/common/baoshan_catalogue.h"
 #include "tests/testing/in_process_service.h"
 #include "tests/testing/test_env.h"
 
@@ -49,18 +50,8 @@ class AdmissionTest : public ::testing::Test {
     });
     admin_ = StubAs(testing::kTestAdmin);
     reporter_ = StubAs(testing::kTestBaoshanReporter);
-    // Four of the administrator's ten write tokens.
-    ASSERT_TRUE(CreateRegion("310000", "上海市", v1::REGION_LEVEL_PROVINCE, "").ok());
-    ASSERT_TRUE(CreateRegion("310113", "宝山区", v1::REGION_LEVEL_COUNTY, "regions/310000").ok());
-    ASSERT_TRUE(CreateRegion("310115", "浦东新区", v1::REGION_LEVEL_COUNTY, "regions/310000").ok());
-    v1::CreateUnitRequest unit;
-    unit.set_unit_id("310113-government");
-    unit.mutable_unit()->set_display_name("上海市宝山区人民政府");
-    unit.mutable_unit()->set_kind(v1::UNIT_KIND_GOVERNMENT);
-    unit.mutable_unit()->set_level(v1::UNIT_LEVEL_DISTRICT);
-    unit.mutable_unit()->set_region("regions/310113");
-    v1::Unit out;
-    ASSERT_TRUE(testing::CallUnary(admin_.get(), &Stub::CreateUnit, unit, &out).ok());
+    // Three of the administrator's ten write tokens.
+    ASSERT_TRUE(testing::CreateBaoshanCatalogue(admin_.get()).ok());
   }
 
   void TearDown() override { catalogue_.Stop(); }
@@ -139,7 +130,7 @@ TEST_F(AdmissionTest, AFloodOfWritesIsCutOffWithARetryDelayWhileAnotherCallerIsS
         << status;
   }
 
-  // The administrator has spent four of its own ten.
+  // The administrator has spent three of its own ten.
   EXPECT_TRUE(CreateRegion("310112", "闵行区", v1::REGION_LEVEL_COUNTY, "regions/310000").ok());
 
   // Refusals for rate are counted, but only the served writes reached the
@@ -169,6 +160,30 @@ TEST_F(AdmissionTest, ReadsAndWritesHaveSeparateBudgets) {
   // Another caller's reads and the administrator's writes are untouched.
   EXPECT_TRUE(GetRegion(StubAs(testing::kTestReader).get()).ok());
   EXPECT_TRUE(CreateRegion("310112", "闵行区", v1::REGION_LEVEL_COUNTY, "regions/310000").ok());
+}
+
+TEST_F(AdmissionTest, AStreamedImportSpendsOneTokenHoweverManyRowsItCarries) {
+  v1::ImportProjectsResponse response;
+  grpc::ClientContext context;
+  auto writer = reporter_->ImportProjects(&context, &response);
+  for (int i = 1; i <= 15; ++i) {
+    v1::ImportProjectRow row;
+    row.set_row(i);
+    row.mutable_create()->mutable_project()->set_title(absl::StrCat("街道法律顾问 第", i, "期"));
+    row.mutable_create()->mutable_project()->set_year(2023);
+    row.mutable_create()->mutable_project()->set_level(v1::PROJECT_LEVEL_DISTRICT);
+    row.mutable_create()->mutable_project()->set_region("regions/310113");
+    row.add_unit_names("上海市宝山区人民政府");
+    ASSERT_TRUE(writer->Write(row));
+  }
+  writer->WritesDone();
+  grpc::Status finished = writer->Finish();
+  ASSERT_TRUE(finished.ok()) << finished.error_message();
+  EXPECT_EQ(response.accepted(), 15) << response.ShortDebugString();
+  // Nine of the reporter's ten write tokens are left.
+  int served = 0;
+  while (served < 20 && FileProject(served).ok()) ++served;
+  EXPECT_EQ(served, 9);
 }
 
 TEST_F(AdmissionTest, AFloodWithoutACredentialIsOneCallerPerAddress) {

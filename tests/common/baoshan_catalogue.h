@@ -1,0 +1,45 @@
+// The least catalogue a Baoshan reporter can file projects in: Shanghai,
+// Baoshan district under it, and the district government as the
+// responsible unit. For the admission test and benchmark.
+#ifndef FAZHI_TESTS_COMMON_BAOSHAN_CATALOGUE_H_
+#define FAZHI_TESTS_COMMON_BAOSHAN_CATALOGUE_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
+#include "tests/testing/test_env.h"
+
+namespace fazhi::testing {
+
+// Creates them through `admin` (three writes); the first failure, if any.
+inline absl::Status CreateBaoshanCatalogue(catalogue::v1::CatalogueService::Stub* admin) {
+  namespace v1 = catalogue::v1;
+  using Stub = v1::CatalogueService::Stub;
+  v1::CreateRegionRequest city;
+  city.mutable_region()->set_code("310000");
+  city.mutable_region()->set_display_name("上海市");
+  city.mutable_region()->set_level(v1::REGION_LEVEL_PROVINCE);
+  v1::CreateRegionRequest baoshan;
+  baoshan.mutable_region()->set_code("310113");
+  baoshan.mutable_region()->set_display_name("宝山区");
+  baoshan.mutable_region()->set_level(v1::REGION_LEVEL_COUNTY);
+  baoshan.mutable_region()->set_parent("regions/310000");
+  for (const auto* request : {&city, &baoshan}) {
+    v1::Region out;
+    absl::Status created = CallUnary(admin, &Stub::CreateRegion, *request, &out);
+    if (!created.ok()) return created;
+  }
+  v1::CreateUnitRequest unit;
+  unit.set_unit_id("310113-government");
+  unit.mutable_unit()->set_display_name("上海市宝山区人民政府");
+  unit.mutable_unit()->set_kind(v1::UNIT_KIND_GOVERNMENT);
+  unit.mutable_unit()->set_level(v1::UNIT_LEVEL_DISTRICT);
+  unit.mutable_unit()->set_region("regions/310113");
+  v1::Unit out;
+  return CallUnary(admin, &Stub::CreateUnit, unit, &out);
+}
+
+}  // namespace fazhi::testing
+
+#endif  // FAZHI_TESTS_COMMON_BAOSHAN_CATALOGUE_H_
