@@ -171,20 +171,23 @@ ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
   if (!file.projects().empty()) {
     std::vector<std::string> labels;
     catalogue::ImportProjectsResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + call_deadline_ * 10));
-    auto writer = catalogue_->ImportProjects(&context, &response);
-    for (const auto& row : file.projects()) {
-      catalogue::ImportProjectRow numbered = row;
-      numbered.set_row(static_cast<int64_t>(labels.size()) + 1);
-      const auto& create = row.create();
-      labels.push_back(absl::StrCat(
-          "project ", !create.project_id().empty() ? create.project_id() : create.request_id(),
-          Quoted(create.project().title())));
-      if (!writer->Write(numbered)) break;
-    }
-    writer->WritesDone();
-    const grpc::Status status = writer->Finish();
+    // Refused for the caller's rate, the call read no row: all go again.
+    const grpc::Status status = CallWaitingWhenLimited([&](grpc::ClientContext* context) {
+      labels.clear();
+      context->set_deadline(absl::ToChronoTime(absl::Now() + call_deadline_ * 10));
+      auto writer = catalogue_->ImportProjects(context, &response);
+      for (const auto& row : file.projects()) {
+        catalogue::ImportProjectRow numbered = row;
+        numbered.set_row(static_cast<int64_t>(labels.size()) + 1);
+        const auto& create = row.create();
+        labels.push_back(absl::StrCat(
+            "project ", !create.project_id().empty() ? create.project_id() : create.request_id(),
+            Quoted(create.project().title())));
+        if (!writer->Write(numbered)) break;
+      }
+      writer->WritesDone();
+      return writer->Finish();
+    });
     KindCounts& counts_of_projects = counts.kinds[kProjects];
     if (!status.ok()) {
       Classify(status, "project import", "", nullptr);
