@@ -60,15 +60,9 @@ class AdmissionTest : public ::testing::Test {
     return v1::CatalogueService::NewStub(testing::Connect(catalogue_.runner().target(), principal));
   }
 
-  absl::Status CreateRegion(const std::string& code, const std::string& name, v1::RegionLevel level,
-                            const std::string& parent) {
-    v1::CreateRegionRequest request;
-    request.mutable_region()->set_code(code);
-    request.mutable_region()->set_display_name(name);
-    request.mutable_region()->set_level(level);
-    request.mutable_region()->set_parent(parent);
-    v1::Region out;
-    return testing::CallUnary(admin_.get(), &Stub::CreateRegion, request, &out);
+  absl::Status CreateRegion(const std::string& code, const std::string& name) {
+    return testing::CreateRegion(admin_.get(), code, name, v1::REGION_LEVEL_COUNTY,
+                                 "regions/310000");
   }
 
   absl::Status FileProject(int n) {
@@ -131,7 +125,7 @@ TEST_F(AdmissionTest, AFloodOfWritesIsCutOffWithARetryDelayWhileAnotherCallerIsS
   }
 
   // The administrator has spent three of its own ten.
-  EXPECT_TRUE(CreateRegion("310112", "闵行区", v1::REGION_LEVEL_COUNTY, "regions/310000").ok());
+  EXPECT_TRUE(CreateRegion("310112", "闵行区").ok());
 
   // Refusals for rate are counted, but only the served writes reached the
   // audit trail.
@@ -159,7 +153,7 @@ TEST_F(AdmissionTest, ReadsAndWritesHaveSeparateBudgets) {
   EXPECT_NE(read.message().find("read rate"), absl::string_view::npos) << read;
   // Another caller's reads and the administrator's writes are untouched.
   EXPECT_TRUE(GetRegion(StubAs(testing::kTestReader).get()).ok());
-  EXPECT_TRUE(CreateRegion("310112", "闵行区", v1::REGION_LEVEL_COUNTY, "regions/310000").ok());
+  EXPECT_TRUE(CreateRegion("310112", "闵行区").ok());
 }
 
 TEST_F(AdmissionTest, AStreamedImportSpendsOneTokenHoweverManyRowsItCarries) {

@@ -12,23 +12,31 @@
 
 namespace fazhi::testing {
 
+// Creates region `code` through `admin`.
+inline absl::Status CreateRegion(catalogue::v1::CatalogueService::Stub* admin,
+                                 const std::string& code, const std::string& display_name,
+                                 catalogue::v1::RegionLevel level, const std::string& parent) {
+  catalogue::v1::CreateRegionRequest request;
+  request.mutable_region()->set_code(code);
+  request.mutable_region()->set_display_name(display_name);
+  request.mutable_region()->set_level(level);
+  request.mutable_region()->set_parent(parent);
+  catalogue::v1::Region out;
+  return CallUnary(admin, &catalogue::v1::CatalogueService::Stub::CreateRegion, request, &out);
+}
+
 // Creates them through `admin` (three writes); the first failure, if any.
 inline absl::Status CreateBaoshanCatalogue(catalogue::v1::CatalogueService::Stub* admin) {
   namespace v1 = catalogue::v1;
   using Stub = v1::CatalogueService::Stub;
-  v1::CreateRegionRequest city;
-  city.mutable_region()->set_code("310000");
-  city.mutable_region()->set_display_name("上海市");
-  city.mutable_region()->set_level(v1::REGION_LEVEL_PROVINCE);
-  v1::CreateRegionRequest baoshan;
-  baoshan.mutable_region()->set_code("310113");
-  baoshan.mutable_region()->set_display_name("宝山区");
-  baoshan.mutable_region()->set_level(v1::REGION_LEVEL_COUNTY);
-  baoshan.mutable_region()->set_parent("regions/310000");
-  for (const auto* request : {&city, &baoshan}) {
-    v1::Region out;
-    absl::Status created = CallUnary(admin, &Stub::CreateRegion, *request, &out);
-    if (!created.ok()) return created;
+  if (absl::Status s = CreateRegion(admin, "310000", "上海市", v1::REGION_LEVEL_PROVINCE, "");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          CreateRegion(admin, "310113", "宝山区", v1::REGION_LEVEL_COUNTY, "regions/310000");
+      !s.ok()) {
+    return s;
   }
   v1::CreateUnitRequest unit;
   unit.set_unit_id("310113-government");
