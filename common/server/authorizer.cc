@@ -29,6 +29,12 @@ std::string ReasonOf(const absl::Status& status) {
   return "UNKNOWN";
 }
 
+// Reads leave the stores as they were; everything else changes them.
+bool IsWrite(const MethodRule& rule) {
+  return rule.permission != Permission::kRead && rule.permission != Permission::kSecure &&
+         rule.permission != Permission::kAudit;
+}
+
 std::string RegionList(const std::vector<std::string>& regions) {
   return absl::StrJoin(regions, ", ");
 }
@@ -59,7 +65,8 @@ const MethodRules::Entry& MethodRules::Of(absl::string_view name) const {
   return it->second;
 }
 
-Authorizer::Authorizer(SecurityOptions options) : options_(std::move(options)) {
+Authorizer::Authorizer(SecurityOptions options)
+    : options_(std::move(options)), admission_(std::make_unique<Admission>(options_.admission)) {
   FAZHI_CHECK(options_.policy != nullptr) << "an authorizer needs a policy";
 }
 
@@ -187,18 +194,27 @@ absl::StatusOr<storage::Caller> Authorizer::Authorize(const grpc::ServerContextB
                                                       const std::vector<std::string>& regions,
                                                       absl::string_view request_id,
                                                       std::optional<Permission> also_needs) const {
-  return AuthorizeIn(context, entry, &regions, request_id, also_needs);
+  return AuthorizeIn(context, entry, &regions, request_id, also_needs, /*spends_token=*/true);
+}
+
+absl::StatusOr<storage::Caller> Authorizer::AuthorizeWithinCall(
+    const grpc::ServerContextBase& context, const MethodRules::Entry& entry,
+    const std::vector<std::string>& regions, absl::string_view request_id,
+    std::optional<Permission> also_needs) const {
+  return AuthorizeIn(context, entry, &regions, request_id, also_needs, /*spends_token=*/false);
 }
 
 absl::StatusOr<storage::Caller> Authorizer::AuthorizeSomewhere(
     const grpc::ServerContextBase& context, const MethodRules::Entry& entry) const {
-  return AuthorizeIn(context, entry, nullptr, "", std::nullopt);
+  return AuthorizeIn(context, entry, nullptr, "", std::nullopt, /*spends_token=*/true);
 }
 
-absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(
-    const grpc::ServerContextBase& context, const MethodRules::Entry& entry,
-    const std::vector<std::string>* regions, absl::string_view request_id,
-    std::optional<Permission> also_needs) const {
+absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(const grpc::ServerContextBase& context,
+                                                        const MethodRules::Entry& entry,
+                                                        const std::vector<std::string>* regions,
+                                                        absl::string_view request_id,
+                                                        std::optional<Permission> also_needs,
+                                                        bool spends_token) const {
   const std::shared_ptr<const AccessPolicy> policy = options_.policy->Current();
   storage::Caller caller;
   caller.principal = kAnonymous;
@@ -211,6 +227,19 @@ absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(
       errors::Shorten(MetadataValue(context, kOnBehalfOfMetadataKey), kMaxNameBytes);
 
   absl::StatusOr<std::string> principal = Authenticate(context);
+  // The rate is spent by whoever the caller proved to be (an end user
+  // through a service only when the policy says the principal is one), so a
+  // name the caller gives itself cannot buy it a fresh budget. A refusal
+  // here is counted and logged by Admission but not audited.
+  if (spends_token) {
+    storage::Caller spender(principal.ok() && !principal->empty() ? *principal : kAnonymous);
+    if (spender.principal != kAnonymous && policy->IsService(spender.principal)) {
+      spender.on_behalf_of = caller.on_behalf_of;
+    }
+    absl::Status admitted = admission_->AdmitCall(AdmissionKey(spender, context.peer()),
+                                                  IsWrite(entry.rule), caller.method);
+    if (!admitted.ok()) return admitted;
+  }
   absl::Status decision;
   if (!principal.ok()) {
     decision = principal.status();

@@ -37,6 +37,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "common/server/access_policy.h"
+#include "common/server/admission.h"
 #include "common/server/dev_token.h"
 #include "common/storage/audit_trail.h"
 
@@ -100,6 +101,8 @@ struct SecurityOptions {
   std::shared_ptr<PolicyFile> policy;
   // Development tokens' keys; only with insecure_development.
   std::shared_ptr<DevTokenKeys> dev_tokens;
+  // Per-caller rates and stream slots (admission.h); none unless set.
+  AdmissionOptions admission;
 };
 
 class RpcMetrics;
@@ -114,14 +117,32 @@ class Authorizer {
                               std::map<std::string, MethodRule> rules);
   // Where refusals are written and counted; either may be null.
   void set_audit_trail(storage::AuditTrail* trail) { audit_ = trail; }
-  void set_metrics(RpcMetrics* metrics) { metrics_ = metrics; }
+  void set_metrics(RpcMetrics* metrics) {
+    metrics_ = metrics;
+    admission_->set_metrics(metrics);
+  }
+  // The per-caller limits Authorize applies; change streams take their
+  // slots from it (admission.h).
+  Admission& admission() const { return *admission_; }
 
-  // Authenticates the call and checks `entry` for it; `regions` are the
+  // Authenticates the call, spends one of the caller's write or read tokens
+  // (admission.h: a method whose rule needs kRead, kSecure or kAudit is a
+  // read; any other a write), and checks `entry` for it; `regions` are the
   // region codes the request touches (required for a scoped permission).
   // `request_id` is the request's own id field, if it has one. A request
   // that asks for more than its method always does (a project created
   // already marked 优秀) names the further permission in `also_needs`.
   absl::StatusOr<storage::Caller> Authorize(
+      const grpc::ServerContextBase& context, const MethodRules::Entry& entry,
+      const std::vector<std::string>& regions = {}, absl::string_view request_id = "",
+      std::optional<Permission> also_needs = std::nullopt) const;
+
+  // Authorize again within a call an earlier Authorize or
+  // AuthorizeSomewhere on the same `context` admitted (each row of a
+  // streamed import, the gateway naming its caller to a backend): the same
+  // decision, but no further token is spent, so a call costs one token
+  // however many times it is checked.
+  absl::StatusOr<storage::Caller> AuthorizeWithinCall(
       const grpc::ServerContextBase& context, const MethodRules::Entry& entry,
       const std::vector<std::string>& regions = {}, absl::string_view request_id = "",
       std::optional<Permission> also_needs = std::nullopt) const;
@@ -156,10 +177,12 @@ class Authorizer {
                                               const MethodRules::Entry& entry,
                                               const std::vector<std::string>* regions,
                                               absl::string_view request_id,
-                                              std::optional<Permission> also_needs) const;
+                                              std::optional<Permission> also_needs,
+                                              bool spends_token) const;
   void Refused(const storage::Caller& caller, const absl::Status& status) const;
 
   SecurityOptions options_;
+  std::unique_ptr<Admission> admission_;
   storage::AuditTrail* audit_ = nullptr;
   RpcMetrics* metrics_ = nullptr;
   mutable absl::Mutex mu_;

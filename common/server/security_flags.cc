@@ -25,8 +25,41 @@ ABSL_FLAG(std::string, audit_verify_key_file, "",
 ABSL_FLAG(std::string, audit_heads_file, "",
           "file the signed audit heads are appended to (JSON lines); keep it off the data volume");
 ABSL_FLAG(int, audit_seal_seconds, 60, "how often the audit head is signed, seconds");
+// Why these defaults: a person files by hand a few records a minute and a
+// bulk tool (fazhictl import, the report service publishing a report's
+// figures) a few dozen a second; 50 writes a second with bursts of 100
+// leaves every honest caller unthrottled while keeping one caller to a
+// share a store sustains with room for others (a write is a synchronous
+// RocksDB batch with its change-log and audit entries). Reads are cheap
+// and the gateway fans one page out into several: 1000 a second, bursts
+// of 2000. A dashboard holds one or two change streams; 8 per caller
+// leaves room for reconnects, and 256 in all bounds the memory and
+// threads the streams of one replica hold.
+ABSL_FLAG(double, max_writes_per_second_per_caller, 50,
+          "writes one caller may make per second, on average (0: no limit)");
+ABSL_FLAG(double, max_write_burst_per_caller, 100,
+          "writes one caller may make at once after being idle");
+ABSL_FLAG(double, max_reads_per_second_per_caller, 1000,
+          "reads one caller may make per second, on average (0: no limit)");
+ABSL_FLAG(double, max_read_burst_per_caller, 2000,
+          "reads one caller may make at once after being idle");
+ABSL_FLAG(int, max_streams_per_caller, 8,
+          "change streams (WatchChanges) one caller may hold open (0: no limit)");
+ABSL_FLAG(int, max_streams_per_server, 256,
+          "change streams this server holds open in all (0: no limit)");
 
 namespace fazhi::server {
+
+AdmissionOptions AdmissionOptionsFromFlags() {
+  AdmissionOptions options;
+  options.writes_per_second = absl::GetFlag(FLAGS_max_writes_per_second_per_caller);
+  options.write_burst = absl::GetFlag(FLAGS_max_write_burst_per_caller);
+  options.reads_per_second = absl::GetFlag(FLAGS_max_reads_per_second_per_caller);
+  options.read_burst = absl::GetFlag(FLAGS_max_read_burst_per_caller);
+  options.streams_per_caller = absl::GetFlag(FLAGS_max_streams_per_caller);
+  options.streams_per_server = absl::GetFlag(FLAGS_max_streams_per_server);
+  return options;
+}
 
 bool InsecureDevelopmentFromFlags() { return absl::GetFlag(FLAGS_insecure_development); }
 
@@ -34,6 +67,7 @@ absl::StatusOr<Security> SecurityFromFlags(const std::string& name) {
   SecurityOptions options;
   options.insecure_development = absl::GetFlag(FLAGS_insecure_development);
   options.trust_domain = absl::GetFlag(FLAGS_trust_domain);
+  options.admission = AdmissionOptionsFromFlags();
   options.policy = std::make_shared<PolicyFile>(absl::GetFlag(FLAGS_policy_file));
   if (absl::Status s = options.policy->Load(); !s.ok()) return s;
   Security security;

@@ -14,6 +14,14 @@
 //   --audit_verify_key_file=PEM   public keys VerifyAuditTrail checks with
 //   --audit_heads_file=FILE     where signed heads are appended
 //   --audit_seal_seconds=N      how often the head is signed (default 60)
+//   --max_writes_per_second_per_caller=R, --max_write_burst_per_caller=B
+//                               each caller's write rate (default 50/s,
+//                               bursts of 100; admission.h)
+//   --max_reads_per_second_per_caller=R, --max_read_burst_per_caller=B
+//                               each caller's read rate (default 1000/s,
+//                               bursts of 2000)
+//   --max_streams_per_caller=N  open change streams per caller (default 8)
+//   --max_streams_per_server=N  open change streams in all (default 256)
 #ifndef FAZHI_COMMON_SERVER_SECURITY_FLAGS_H_
 #define FAZHI_COMMON_SERVER_SECURITY_FLAGS_H_
 
@@ -40,6 +48,9 @@ absl::StatusOr<Security> SecurityFromFlags(const std::string& name);
 
 // The --audit_* flags for store `name`.
 AuditSealOptions AuditSealOptionsFromFlags(const std::string& name);
+
+// The --max_* admission flags (why the defaults: security_flags.cc).
+AdmissionOptions AdmissionOptionsFromFlags();
 
 // Whether --insecure_development was given.
 bool InsecureDevelopmentFromFlags();

@@ -1,5 +1,7 @@
 #include "common/status/errors.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -175,6 +177,19 @@ absl::Status InvalidOption(absl::string_view option, absl::string_view message) 
 
 absl::Status ResourceExhausted(absl::string_view reason, absl::string_view message) {
   return WithErrorInfo(absl::Status(absl::StatusCode::kResourceExhausted, message), reason);
+}
+
+absl::Status RetryLater(absl::string_view reason, absl::string_view message,
+                        absl::Duration retry_delay) {
+  absl::Status status =
+      WithErrorInfo(absl::Status(absl::StatusCode::kResourceExhausted, message), reason);
+  const int64_t millis = std::max<int64_t>(
+      1, absl::ToInt64Milliseconds(absl::Ceil(retry_delay, absl::Milliseconds(1))));
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(millis / 1000);
+  retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(millis % 1000) * 1000000);
+  AttachDetail(status, retry);
+  return status;
 }
 
 absl::Status Unauthenticated(absl::string_view reason, absl::string_view message) {

@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace fazhi::errors {
@@ -131,6 +132,14 @@ absl::Status InvalidOption(absl::string_view option, absl::string_view message);
 // RESOURCE_EXHAUSTED: a limit of this process (calls in flight to a backend)
 // is reached; the caller may retry later. `reason` goes into ErrorInfo.
 absl::Status ResourceExhausted(absl::string_view reason, absl::string_view message);
+
+// RESOURCE_EXHAUSTED: this caller has used up its share (a rate, a number of
+// open streams) and may try again after `retry_delay`, which travels as
+// google.rpc.RetryInfo (rounded up to a whole millisecond, at least one) so
+// a client can wait exactly that long. `reason` goes into ErrorInfo
+// ("RATE_LIMITED", "TOO_MANY_STREAMS").
+absl::Status RetryLater(absl::string_view reason, absl::string_view message,
+                        absl::Duration retry_delay);
 
 // UNAUTHENTICATED: the call carries no credential, or one that does not
 // check. `reason` goes into ErrorInfo ("NO_CREDENTIAL", "BAD_CREDENTIAL").

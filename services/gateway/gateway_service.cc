@@ -57,7 +57,8 @@ GatewayServiceImpl::GatewayServiceImpl(const GatewayOptions& options,
   // Backend calls made for a caller carry its end user. Every method has the
   // same rule, so any method's names the caller the handler admitted.
   clients_.set_caller_of([this](const grpc::ServerContextBase& parent) {
-    auto caller = authorizer_.Authorize(parent, access_.Of("GetDistrictComplianceSummary"));
+    auto caller =
+        authorizer_.AuthorizeWithinCall(parent, access_.Of("GetDistrictComplianceSummary"));
     return caller.ok() ? *std::move(caller) : storage::Caller(server::kAnonymous);
   });
 }

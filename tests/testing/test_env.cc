@@ -157,8 +157,10 @@ server::Authorizer& TestAuthorizer() {
   return *authorizer;
 }
 
-std::unique_ptr<server::Authorizer> NewTestAuthorizer() {
-  return std::make_unique<server::Authorizer>(TestSecurityOptions());
+std::unique_ptr<server::Authorizer> NewTestAuthorizer(const server::AdmissionOptions& admission) {
+  server::SecurityOptions options = TestSecurityOptions();
+  options.admission = admission;
+  return std::make_unique<server::Authorizer>(std::move(options));
 }
 
 std::unique_ptr<server::ServerRunner> StartInProcess(grpc::Service* service,

@@ -68,8 +68,11 @@ server::ChannelSecurity TestChannelSecurity(const std::string& principal = kTest
 // An authorizer for in-process servers: --insecure_development with the
 // test policy and keys. One per process, shared by every service a test
 // starts (without an audit trail); NewTestAuthorizer makes one of its own.
+// Neither limits callers' rates or streams unless `admission` says so (the
+// admission tests do), so that no other test depends on how fast it runs.
 server::Authorizer& TestAuthorizer();
-std::unique_ptr<server::Authorizer> NewTestAuthorizer();
+std::unique_ptr<server::Authorizer> NewTestAuthorizer(
+    const server::AdmissionOptions& admission = {});
 
 // A ServerRunner on 127.0.0.1:`port` (0: any free port) serving `service`,
 // started and ready.

@@ -4,7 +4,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/api/resource_names.h"
+#include "common/status/errors.h"
+#include "common/status/grpc_status.h"
 #include "tools/fazhictl/rpc_error.h"
 
 namespace fazhi::ctl {
@@ -68,6 +71,28 @@ void Importer::PrepareContext(grpc::ClientContext& context) const {
   context.set_deadline(absl::ToChronoTime(absl::Now() + call_deadline_));
 }
 
+grpc::Status Importer::CallWaitingWhenLimited(
+    const std::function<grpc::Status(grpc::ClientContext*)>& call) const {
+  // A bulk load outruns a caller's write rate by design; waiting as told is
+  // cheaper than failing items the operator then loads again.
+  constexpr int kMaxAttempts = 8;
+  constexpr absl::Duration kLongestWait = absl::Seconds(30);
+  for (int attempt = 1;; ++attempt) {
+    grpc::ClientContext context;
+    PrepareContext(context);
+    grpc::Status status = call(&context);
+    if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED || attempt == kMaxAttempts) {
+      return status;
+    }
+    google::rpc::RetryInfo retry;
+    if (!errors::GetDetail(FromGrpcStatus(status), &retry)) return status;
+    const absl::Duration wait = absl::Seconds(retry.retry_delay().seconds()) +
+                                absl::Nanoseconds(retry.retry_delay().nanos());
+    if (wait > kLongestWait) return status;
+    absl::SleepFor(wait);
+  }
+}
+
 Importer::Outcome Importer::Classify(const grpc::Status& status, const std::string& label,
                                      const std::string& own_name,
                                      const google::protobuf::Timestamp* stamp) {
@@ -110,18 +135,18 @@ ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
     catalogue::CreateRegionRequest request;
     *request.mutable_region() = region;
     catalogue::Region response;
-    grpc::ClientContext context;
-    PrepareContext(context);
-    const grpc::Status status = catalogue_->CreateRegion(&context, request, &response);
+    const grpc::Status status = CallWaitingWhenLimited([&](grpc::ClientContext* context) {
+      return catalogue_->CreateRegion(context, request, &response);
+    });
     const std::string label = absl::StrCat("region ", region.code(), Quoted(region.display_name()));
     Count(Classify(status, label, api::RegionName(region.code()), nullptr), counts.kinds[kRegions]);
   }
 
   for (const auto& request : file.units()) {
     catalogue::Unit response;
-    grpc::ClientContext context;
-    PrepareContext(context);
-    const grpc::Status status = catalogue_->CreateUnit(&context, request, &response);
+    const grpc::Status status = CallWaitingWhenLimited([&](grpc::ClientContext* context) {
+      return catalogue_->CreateUnit(context, request, &response);
+    });
     const std::string label =
         absl::StrCat("unit ", request.unit_id(), Quoted(request.unit().display_name()));
     Count(Classify(status, label, api::UnitName(request.unit_id()), nullptr), counts.kinds[kUnits]);
@@ -131,9 +156,9 @@ ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
     metrics::CreateIndicatorRequest request;
     *request.mutable_indicator() = indicator;
     metrics::Indicator response;
-    grpc::ClientContext context;
-    PrepareContext(context);
-    const grpc::Status status = metrics_->CreateIndicator(&context, request, &response);
+    const grpc::Status status = CallWaitingWhenLimited([&](grpc::ClientContext* context) {
+      return metrics_->CreateIndicator(context, request, &response);
+    });
     const std::string label =
         absl::StrCat("indicator ", indicator.code(), Quoted(indicator.display_name()));
     Count(Classify(status, label, api::IndicatorName(indicator.code()), nullptr),
@@ -146,20 +171,23 @@ ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
   if (!file.projects().empty()) {
     std::vector<std::string> labels;
     catalogue::ImportProjectsResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + call_deadline_ * 10));
-    auto writer = catalogue_->ImportProjects(&context, &response);
-    for (const auto& row : file.projects()) {
-      catalogue::ImportProjectRow numbered = row;
-      numbered.set_row(static_cast<int64_t>(labels.size()) + 1);
-      const auto& create = row.create();
-      labels.push_back(absl::StrCat(
-          "project ", !create.project_id().empty() ? create.project_id() : create.request_id(),
-          Quoted(create.project().title())));
-      if (!writer->Write(numbered)) break;
-    }
-    writer->WritesDone();
-    const grpc::Status status = writer->Finish();
+    // Refused for the caller's rate, the call read no row: all go again.
+    const grpc::Status status = CallWaitingWhenLimited([&](grpc::ClientContext* context) {
+      labels.clear();
+      context->set_deadline(absl::ToChronoTime(absl::Now() + call_deadline_ * 10));
+      auto writer = catalogue_->ImportProjects(context, &response);
+      for (const auto& row : file.projects()) {
+        catalogue::ImportProjectRow numbered = row;
+        numbered.set_row(static_cast<int64_t>(labels.size()) + 1);
+        const auto& create = row.create();
+        labels.push_back(absl::StrCat(
+            "project ", !create.project_id().empty() ? create.project_id() : create.request_id(),
+            Quoted(create.project().title())));
+        if (!writer->Write(numbered)) break;
+      }
+      writer->WritesDone();
+      return writer->Finish();
+    });
     KindCounts& counts_of_projects = counts.kinds[kProjects];
     if (!status.ok()) {
       Classify(status, "project import", "", nullptr);
@@ -182,9 +210,9 @@ ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
 
   for (const auto& request : file.reports()) {
     report::Report response;
-    grpc::ClientContext context;
-    PrepareContext(context);
-    const grpc::Status status = report_->SubmitReport(&context, request, &response);
+    const grpc::Status status = CallWaitingWhenLimited([&](grpc::ClientContext* context) {
+      return report_->SubmitReport(context, request, &response);
+    });
     const std::string id =
         !request.report_id().empty() ? request.report_id() : request.request_id();
     const std::string label = absl::StrCat("report ", id, Quoted(request.report().title()));
@@ -196,9 +224,9 @@ ImportCounts Importer::Run(const fazhi::ctl::v1::ImportFile& file) {
 
   for (const auto& request : file.observations()) {
     metrics::Observation response;
-    grpc::ClientContext context;
-    PrepareContext(context);
-    const grpc::Status status = metrics_->RecordObservation(&context, request, &response);
+    const grpc::Status status = CallWaitingWhenLimited([&](grpc::ClientContext* context) {
+      return metrics_->RecordObservation(context, request, &response);
+    });
     const auto& observation = request.observation();
     std::string label =
         absl::StrCat("observation ", observation.indicator(), " of ", observation.subject(),

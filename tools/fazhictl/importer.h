@@ -24,6 +24,7 @@
 #define FAZHI_TOOLS_FAZHICTL_IMPORTER_H_
 
 #include <array>
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -76,6 +77,11 @@ class Importer {
                    const std::string& own_name, const google::protobuf::Timestamp* stamp);
   void Count(Outcome outcome, KindCounts& counts);
   void PrepareContext(grpc::ClientContext& context) const;
+  // Makes one unary call with `call(context)`, again after the server's
+  // RetryInfo delay while it answers RESOURCE_EXHAUSTED with one (the
+  // caller's write rate, common/server/admission.h), at most a few times.
+  grpc::Status CallWaitingWhenLimited(
+      const std::function<grpc::Status(grpc::ClientContext*)>& call) const;
 
   fazhi::catalogue::v1::CatalogueService::StubInterface* catalogue_;
   fazhi::metrics::v1::MetricsService::StubInterface* metrics_;
