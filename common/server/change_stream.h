@@ -42,6 +42,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/server/admission.h"
+#include "common/server/authorizer.h"
 #include "common/status/grpc_status.h"
 
 namespace fazhi::server {
@@ -128,6 +130,22 @@ class ChangeStreams {
   grpc::ServerWriteReactor<Change>* Watch(grpc::CallbackServerContext* context,
                                           int64_t after_sequence,
                                           std::shared_ptr<void> held_for_stream = nullptr);
+
+  // A WatchChanges handler whole: authorizes `entry` for the caller, takes
+  // the caller's stream slot (Admission::AcquireStream: a bound per caller
+  // and per server, RESOURCE_EXHAUSTED with RetryInfo when none is free),
+  // holds it for the life of the stream, and serves Watch. A refusal
+  // finishes the stream with its status.
+  grpc::ServerWriteReactor<Change>* WatchFor(const Authorizer& authorizer,
+                                             const MethodRules::Entry& entry,
+                                             grpc::CallbackServerContext* context,
+                                             int64_t after_sequence) {
+    auto caller = authorizer.Authorize(*context, entry);
+    if (!caller.ok()) return Refuse(ToGrpcStatus(caller.status()));
+    auto slot = authorizer.admission().AcquireStream(*caller, context->peer());
+    if (!slot.ok()) return Refuse(ToGrpcStatus(slot.status()));
+    return Watch(context, after_sequence, std::make_shared<StreamSlot>(*std::move(slot)));
+  }
 
   // A stream refused before it starts (e.g. by the authorizer).
   static grpc::ServerWriteReactor<Change>* Refuse(const grpc::Status& status) {

@@ -389,13 +389,8 @@ grpc::Status CatalogueServiceImpl::ListChanges(grpc::ServerContext* context,
 
 grpc::ServerWriteReactor<v1::Change>* CatalogueServiceImpl::WatchChanges(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
-  auto caller = authorizer_.Authorize(*context, rules_.Of("WatchChanges"));
-  if (!caller.ok()) return watches_.Refuse(ToGrpcStatus(caller.status()));
-  // The caller's stream slot is held here for the life of the stream once
-  // admission bounds streams per caller: acquire it from the caller (e.g.
-  // Admission::AcquireStream), refuse with its status when none is free,
-  // and pass it as Watch's `held_for_stream`.
-  return watches_.Watch(context, request->after_sequence());
+  return watches_.WatchFor(authorizer_, rules_.Of("WatchChanges"), context,
+                           request->after_sequence());
 }
 
 grpc::Status CatalogueServiceImpl::UpdateRegion(grpc::ServerContext* context,

@@ -642,10 +642,8 @@ grpc::Status MetricsServiceImpl::ReplaceReportObservations(
 
 grpc::ServerWriteReactor<v1::Change>* MetricsServiceImpl::WatchChanges(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
-  auto caller = authorizer_.Authorize(*context, method_rules_.Of("WatchChanges"));
-  if (!caller.ok()) return watches_.Refuse(ToGrpcStatus(caller.status()));
-  // Where the caller's stream slot is taken: as in the catalogue's WatchChanges.
-  return watches_.Watch(context, request->after_sequence());
+  return watches_.WatchFor(authorizer_, method_rules_.Of("WatchChanges"), context,
+                           request->after_sequence());
 }
 
 }  // namespace fazhi::metrics

@@ -183,10 +183,8 @@ grpc::Status ReportServiceImpl::PublishReportFigures(grpc::ServerContext* contex
 
 grpc::ServerWriteReactor<v1::Change>* ReportServiceImpl::WatchChanges(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
-  auto caller = authorizer_.Authorize(*context, access_.Of("WatchChanges"));
-  if (!caller.ok()) return watches_.Refuse(ToGrpcStatus(caller.status()));
-  // Where the caller's stream slot is taken: as in the catalogue's WatchChanges.
-  return watches_.Watch(context, request->after_sequence());
+  return watches_.WatchFor(authorizer_, access_.Of("WatchChanges"), context,
+                           request->after_sequence());
 }
 
 }  // namespace fazhi::report

@@ -16,6 +16,7 @@
 #include "tests/common/baoshan_catalogue.h"
 #include "tests/testing/in_process_service.h"
 #include "tests/testing/test_env.h"
+#include "tests/testing/watch.h"
 
 namespace fazhi::server {
 namespace {
@@ -187,6 +188,51 @@ TEST_F(AdmissionTest, AFloodWithoutACredentialIsOneCallerPerAddress) {
   for (int i = 0; i < 12; ++i) last_reason = ReasonOf(GetRegion(anonymous.get()));
   EXPECT_EQ(last_reason, "RATE_LIMITED") << "anonymous callers from 127.0.0.1 share one budget";
   EXPECT_TRUE(GetRegion(admin_.get()).ok());
+}
+
+// WatchChanges takes its stream slot: a caller's third open stream is
+// refused with a retry delay while another caller's is accepted, and a
+// slot comes back once its stream has ended.
+TEST(WatchSlotsTest, ACallersStreamsAreBoundedAndTheirSlotsComeBack) {
+  AdmissionOptions limits;
+  limits.streams_per_caller = 2;
+  std::unique_ptr<Authorizer> authorizer = testing::NewTestAuthorizer(limits);
+  testing::TempDir dir;
+  testing::InProcessService<catalogue::CatalogueStore, catalogue::CatalogueServiceImpl> catalogue(
+      dir.path(), "fazhi.catalogue.v1.CatalogueService");
+  catalogue.Start([&](catalogue::CatalogueStore* store) {
+    return std::make_unique<catalogue::CatalogueServiceImpl>(store, *authorizer);
+  });
+  auto reporter = v1::CatalogueService::NewStub(
+      testing::Connect(catalogue.runner().target(), testing::kTestBaoshanReporter));
+  auto reader = v1::CatalogueService::NewStub(
+      testing::Connect(catalogue.runner().target(), testing::kTestReader));
+  using Watch = testing::OpenWatch<Stub, v1::WatchChangesRequest, v1::Change>;
+
+  auto first = std::make_unique<Watch>(*reporter, 0);
+  Watch second(*reporter, 0);
+  EXPECT_EQ(first->head(), "0");
+  EXPECT_EQ(second.head(), "0");
+  {
+    Watch third(*reporter, 0);
+    const absl::Status refused = FromGrpcStatus(third.Drain());
+    EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
+    EXPECT_EQ(ReasonOf(refused), "TOO_MANY_STREAMS");
+    google::rpc::RetryInfo retry;
+    EXPECT_TRUE(errors::GetDetail(refused, &retry));
+  }
+  Watch others(*reader, 0);
+  EXPECT_EQ(others.head(), "0") << "another caller's stream is its own";
+
+  first.reset();  // cancelled: its slot comes back when the server has ended it
+  bool reopened = false;
+  for (int attempt = 0; attempt < 100 && !reopened; ++attempt) {
+    Watch again(*reporter, 0);
+    reopened = again.head() == "0";
+    if (!reopened) absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(reopened) << "the slot of an ended stream did not come back";
+  catalogue.Stop();
 }
 
 TEST(AdmissionKeyTest, PeersAreKeyedByAddressAndServicesByTheirEndUser) {
