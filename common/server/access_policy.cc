@@ -1,7 +1,6 @@
 #include "common/server/access_policy.h"
 
 #include <google/protobuf/text_format.h>
-#include <sys/stat.h>
 
 #include <fstream>
 #include <set>
@@ -11,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/base/file_mtime.h"
 #include "common/base/logging.h"
 #include "common/status/errors.h"
 
@@ -53,12 +53,6 @@ bool IsRegionScope(absl::string_view scope) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
   }
   return true;
-}
-
-int64_t ModificationNanos(const std::string& path) {
-  struct stat info {};
-  if (stat(path.c_str(), &info) != 0) return -1;
-  return static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
 }
 
 absl::StatusOr<std::shared_ptr<const AccessPolicy>> ReadPolicyFile(const std::string& path) {

@@ -3,7 +3,6 @@
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
-#include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
@@ -13,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/base/file_mtime.h"
 #include "common/status/errors.h"
 
 namespace fazhi::server {
@@ -27,12 +27,6 @@ std::string Mac(absl::string_view key, absl::string_view text) {
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac, &length);
   return std::string(reinterpret_cast<const char*>(mac), length);
-}
-
-int64_t ModificationNanos(const std::string& path) {
-  struct stat info {};
-  if (stat(path.c_str(), &info) != 0) return -1;
-  return static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
 }
 
 absl::StatusOr<std::vector<std::string>> ReadKeys(const std::string& path) {

@@ -16,6 +16,7 @@
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "services/catalogue/catalogue_service.h"
 #include "services/catalogue/catalogue_store.h"
+#include "tests/common/baoshan_catalogue.h"
 #include "tests/testing/in_process_service.h"
 #include "tests/testing/test_env.h"
 
@@ -37,27 +38,10 @@ class CatalogueAccessTest : public ::testing::Test {
       return std::make_unique<CatalogueServiceImpl>(store, *authorizer_);
     });
     admin_ = StubAs(testing::kTestAdmin);
-    for (const auto& [code, name, level, parent] :
-         std::vector<std::tuple<std::string, std::string, v1::RegionLevel, std::string>>{
-             {"310000", "上海市", v1::REGION_LEVEL_PROVINCE, ""},
-             {"310113", "宝山区", v1::REGION_LEVEL_COUNTY, "regions/310000"},
-             {"310115", "浦东新区", v1::REGION_LEVEL_COUNTY, "regions/310000"}}) {
-      v1::CreateRegionRequest request;
-      request.mutable_region()->set_code(code);
-      request.mutable_region()->set_display_name(name);
-      request.mutable_region()->set_level(level);
-      request.mutable_region()->set_parent(parent);
-      v1::Region out;
-      ASSERT_TRUE(testing::CallUnary(admin_.get(), &Stub::CreateRegion, request, &out).ok());
-    }
-    v1::CreateUnitRequest unit;
-    unit.set_unit_id("310113-government");
-    unit.mutable_unit()->set_display_name("上海市宝山区人民政府");
-    unit.mutable_unit()->set_kind(v1::UNIT_KIND_GOVERNMENT);
-    unit.mutable_unit()->set_level(v1::UNIT_LEVEL_DISTRICT);
-    unit.mutable_unit()->set_region("regions/310113");
-    v1::Unit out;
-    ASSERT_TRUE(testing::CallUnary(admin_.get(), &Stub::CreateUnit, unit, &out).ok());
+    ASSERT_TRUE(testing::CreateBaoshanCatalogue(admin_.get()).ok());
+    ASSERT_TRUE(testing::CreateRegion(admin_.get(), "310115", "浦东新区", v1::REGION_LEVEL_COUNTY,
+                                      "regions/310000")
+                    .ok());
   }
 
   std::unique_ptr<Stub> StubAs(const std::string& principal) {

@@ -31,6 +31,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "common/api/limits.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/gateway/gateway_service.h"
 #include "tests/gateway/backend_servers.h"
@@ -135,7 +136,7 @@ void SubmitAll(testing::BackendServers& backends,
   for (const auto& r : reports) {
     MustCall(backends.report(), &rv1::ReportService::Stub::SubmitReport, r, "report");
   }
-  // In batches of at most 10,000 (the service's limit).
+  // In batches of at most limits::kMaxBatchItems (the service's limit).
   mv1::BatchRecordObservationsRequest batch;
   auto flush = [&] {
     if (batch.requests().empty()) return;
@@ -153,7 +154,7 @@ void SubmitAll(testing::BackendServers& backends,
   };
   for (const auto& r : observations.requests()) {
     *batch.add_requests() = r;
-    if (batch.requests_size() == 10000) flush();
+    if (batch.requests_size() == limits::kMaxBatchItems) flush();
   }
   flush();
 }
