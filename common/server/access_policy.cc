@@ -2,15 +2,13 @@
 
 #include <google/protobuf/text_format.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/base/file_mtime.h"
+#include "common/base/files.h"
 #include "common/base/logging.h"
 #include "common/status/errors.h"
 
@@ -56,11 +54,11 @@ bool IsRegionScope(absl::string_view scope) {
 }
 
 absl::StatusOr<std::shared_ptr<const AccessPolicy>> ReadPolicyFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return errors::InvalidConfiguration(absl::StrCat("--policy_file: cannot read ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return AccessPolicy::Parse(text.str(), absl::StrCat("policy file ", path));
+  const std::optional<std::string> text = ReadWholeFile(path);
+  if (!text.has_value()) {
+    return errors::InvalidConfiguration(absl::StrCat("--policy_file: cannot read ", path));
+  }
+  return AccessPolicy::Parse(*text, absl::StrCat("policy file ", path));
 }
 
 }  // namespace

@@ -5,14 +5,13 @@
 #include <openssl/rand.h>
 
 #include <fstream>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/base/file_mtime.h"
+#include "common/base/files.h"
 #include "common/status/errors.h"
 
 namespace fazhi::server {
@@ -30,15 +29,13 @@ std::string Mac(absl::string_view key, absl::string_view text) {
 }
 
 absl::StatusOr<std::vector<std::string>> ReadKeys(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
+  const std::optional<std::string> text = ReadWholeFile(path);
+  if (!text.has_value()) {
     return errors::InvalidConfiguration(absl::StrCat("--dev_token_key_file: cannot read ", path));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
   std::vector<std::string> keys;
   int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text.str(), '\n')) {
+  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
     ++line_number;
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line.front() == '#') continue;

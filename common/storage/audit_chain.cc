@@ -4,15 +4,14 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/base/files.h"
 #include "common/status/errors.h"
 
 namespace fazhi::storage {
@@ -32,11 +31,9 @@ struct MdCtxFree {
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
 absl::StatusOr<std::string> ReadWhole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return errors::InvalidConfiguration(absl::StrCat("cannot read ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text.has_value()) return errors::InvalidConfiguration(absl::StrCat("cannot read ", path));
+  return *std::move(text);
 }
 
 std::string RawPublicKey(EVP_PKEY* key) {

@@ -5,12 +5,10 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/base/files.h"
 #include "common/base/logging.h"
 #include "common/status/errors.h"
 #include "common/storage/key_codec.h"
@@ -58,14 +56,12 @@ std::string MacOf(absl::string_view signed_bytes) {
 }  // namespace
 
 absl::Status LoadPageTokenKeyFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  if (!in.good() && !in.eof()) {
+  std::optional<std::string> content = ReadWholeFile(path);
+  if (!content.has_value()) {
     return errors::InvalidConfiguration(
         absl::StrCat("--page_token_key_file ", path, " cannot be read"));
   }
-  std::string bytes = content.str();
+  std::string bytes = *std::move(content);
   if (!bytes.empty() && bytes.back() == '\n') bytes.pop_back();
   if (bytes.size() < kMinPageTokenKeyBytes) {
     return errors::InvalidConfiguration(absl::StrCat(

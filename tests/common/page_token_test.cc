@@ -164,7 +164,7 @@ TEST(PageTokenTest, GarbageIsRejectedNamingPageToken) {
       "上海",                                                // not base64 at all
       absl::WebSafeBase64Escape("junk"),                     // decodes, but far too short
       absl::WebSafeBase64Escape(std::string(8, '\x01')),     // one byte short of a header
-      absl::WebSafeBase64Escape(RawToken('\x02', fp, "k")),  // unknown version
+      absl::WebSafeBase64Escape(RawToken('\x03', fp, "k")),  // unknown version
       absl::WebSafeBase64Escape(RawToken('\x00', fp, "k")),  // unknown version
       absl::WebSafeBase64Escape("hello, this is not a page token at all"),
   };
