@@ -4,7 +4,6 @@
 // files, and rotation of the files without a restart.
 #include "common/server/tls.h"
 
-#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -75,23 +74,9 @@ grpc::Status GetRegion(const std::shared_ptr<grpc::Channel>& channel) {
 // UNIMPLEMENTED tells that the server does not serve it.
 grpc::Status CallAnyMethod(const std::shared_ptr<grpc::Channel>& channel,
                            const std::string& method) {
-  grpc::GenericStub stub(channel);
-  grpc::CompletionQueue queue;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  grpc::ByteBuffer request;
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  auto call = stub.PrepareUnaryCall(&context, method, request, &queue);
-  call->StartCall();
-  call->Finish(&response, &status, &queue);
-  void* tag = nullptr;
-  bool ok = false;
-  EXPECT_TRUE(queue.Next(&tag, &ok));
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  return status;
+  return testing::CallByName(channel, method, grpc::ByteBuffer(), context);
 }
 
 ChannelSecurity ClientSecurity(const std::string& ca_file, const TestIdentity* identity = nullptr,

@@ -13,7 +13,6 @@
 // requests name region 310113 (宝山区), inside the Baoshan reporter's and
 // the city reviewer's scopes.
 #include <google/protobuf/text_format.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -261,25 +260,12 @@ grpc::ByteBuffer RequestBytes(const std::string& method) {
 // One call of `method` on `channel`, for `for_user` when set.
 grpc::Status Call(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
                   const std::string& for_user) {
-  grpc::GenericStub stub(channel);
-  grpc::CompletionQueue queue;
   grpc::ClientContext context;
   const bool streams = method.find("/WatchChanges") != std::string::npos;
   context.set_deadline(std::chrono::system_clock::now() +
                        (streams ? std::chrono::milliseconds(700) : std::chrono::seconds(10)));
   if (!for_user.empty()) context.AddMetadata(server::kOnBehalfOfMetadataKey, for_user);
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  auto call = stub.PrepareUnaryCall(&context, method, RequestBytes(method), &queue);
-  call->StartCall();
-  call->Finish(&response, &status, &queue);
-  void* tag = nullptr;
-  bool ok = false;
-  EXPECT_TRUE(queue.Next(&tag, &ok));
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  return status;
+  return testing::CallByName(channel, method, RequestBytes(method), context);
 }
 
 bool Refused(const grpc::Status& status) {

@@ -1,5 +1,6 @@
 #include "tests/testing/test_env.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -176,6 +177,24 @@ std::unique_ptr<server::ServerRunner> StartInProcess(grpc::Service* service,
   EXPECT_TRUE(started.ok()) << started;
   runner->SetServing(true);
   return runner;
+}
+
+grpc::Status CallByName(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                        const grpc::ByteBuffer& request, grpc::ClientContext& context) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue queue;
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  auto call = stub.PrepareUnaryCall(&context, method, request, &queue);
+  call->StartCall();
+  call->Finish(&response, &status, &queue);
+  void* tag = nullptr;
+  bool ok = false;
+  EXPECT_TRUE(queue.Next(&tag, &ok));
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  return status;
 }
 
 std::shared_ptr<grpc::Channel> Connect(const std::string& target, const std::string& principal) {

@@ -84,6 +84,13 @@ std::unique_ptr<server::ServerRunner> StartInProcess(grpc::Service* service,
 std::shared_ptr<grpc::Channel> Connect(const std::string& target,
                                        const std::string& principal = kTestAdmin);
 
+// One unary call of `method` ("/pkg.Service/Method") with the encoded
+// `request`, made as a client that knows no types (grpcurl, a probe): any
+// method, including a streaming one, whose first reply or status is
+// awaited. The status, as the server gave it.
+grpc::Status CallByName(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                        const grpc::ByteBuffer& request, grpc::ClientContext& context);
+
 // One unary call with a 10 s deadline; the status as absl::Status with its
 // google.rpc details (read them with errors::GetDetail).
 template <typename Stub, typename Request, typename Response>
