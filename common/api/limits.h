@@ -70,6 +70,12 @@ inline constexpr size_t kMaxProjectTextFilterChars = 100;
 // Rows of one ImportProjects call; a year's registration is about 70.
 inline constexpr int kMaxImportRows = 1000;
 
+// --- Administration ------------------------------------------------------
+
+// Signed heads one VerifyAuditTrail checks: a week of heads at one a minute;
+// an operator checks the newest of a longer file.
+inline constexpr int kMaxVerifiedHeads = 10080;
+
 // --- Metrics -------------------------------------------------------------
 
 inline constexpr size_t kMaxIndicatorNameChars = 64;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/limits.h"
 #include "common/api/resource_names.h"
 #include "common/base/logging.h"
 #include "common/status/errors.h"
@@ -179,12 +180,20 @@ grpc::Status AuditServiceImpl::VerifyAuditTrail(grpc::ServerContext* context,
                                                 av1::VerifyAuditTrailResponse* response) {
   auto caller = authorizer_.Authorize(*context, rules_.Of("VerifyAuditTrail"));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  errors::FieldViolations violations;
+  if (!limits::CheckCount(violations, "heads", request->heads_size(), limits::kMaxVerifiedHeads)) {
+    return ToGrpcStatus(violations.ToStatus());
+  }
   const AuditSealOptions& options = sealer_->options();
   std::vector<av1::SignedHead> heads(request->heads().begin(), request->heads().end());
   if (heads.empty() && !options.heads_file.empty() && std::filesystem::exists(options.heads_file)) {
     auto read = storage::ReadHeadsFile(options.heads_file);
     if (!read.ok()) return ToGrpcStatus(read.status());
     heads = *std::move(read);
+    // The newest, as from a caller (the chain itself is checked whole).
+    if (heads.size() > static_cast<size_t>(limits::kMaxVerifiedHeads)) {
+      heads.erase(heads.begin(), heads.end() - limits::kMaxVerifiedHeads);
+    }
   }
   absl::StatusOr<storage::HeadVerifier> verifier =
       !options.verify_key_file.empty() ? storage::HeadVerifier::FromFile(options.verify_key_file)

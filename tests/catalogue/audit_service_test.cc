@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "common/api/limits.h"
 #include "common/server/security_service.h"
 #include "common/status/grpc_status.h"
 #include "common/storage/audit_chain.h"
@@ -137,6 +138,18 @@ TEST_F(AuditServiceTest, TheAuditorReadsARecordsTrailAndVerifiesTheSignedChain) 
   ASSERT_TRUE(verified.ok()) << verified.status();
   EXPECT_FALSE(verified->intact());
   EXPECT_GT(verified->problems_size(), 0);
+}
+
+TEST_F(AuditServiceTest, TooManyHeadsAreRefusedNamingTheLimit) {
+  av1::VerifyAuditTrailRequest request;
+  for (int i = 0; i <= limits::kMaxVerifiedHeads; ++i) request.add_heads()->set_store("catalogue");
+  av1::VerifyAuditTrailResponse response;
+  const absl::Status s = testing::CallUnary(
+      auditor_.get(), &av1::AuditService::Stub::VerifyAuditTrail, request, &response);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(errors::GetDetail(s, &bad));
+  EXPECT_EQ(bad.field_violations(0).field(), "heads");
 }
 
 TEST_F(AuditServiceTest, OnlyTheAuditorReadsTheTrail) {

@@ -39,6 +39,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/api/limits.h"
 #include "common/server/call_identity.h"
 #include "common/server/dev_token.h"
 #include "common/server/tls.h"
@@ -532,7 +533,12 @@ int RunAuditVerify(const CommandLine& command_line, fazhi::admin::v1::AuditServi
   if (command_line.Has("heads")) {
     auto heads = storage::ReadHeadsFile(command_line.Get("heads", ""));
     if (!heads.ok()) return UsageError(std::string(heads.status().message()));
-    for (auto& head : *heads) *request.add_heads() = std::move(head);
+    // The newest heads the server checks in one call; the chain itself is
+    // checked whole either way.
+    const size_t from = heads->size() > static_cast<size_t>(fazhi::limits::kMaxVerifiedHeads)
+                            ? heads->size() - fazhi::limits::kMaxVerifiedHeads
+                            : 0;
+    for (size_t i = from; i < heads->size(); ++i) *request.add_heads() = std::move((*heads)[i]);
   }
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + kCallDeadline));
