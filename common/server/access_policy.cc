@@ -175,10 +175,6 @@ absl::StatusOr<std::shared_ptr<const AccessPolicy>> AccessPolicy::Parse(absl::st
   return made;
 }
 
-bool AccessPolicy::Knows(absl::string_view principal) const {
-  return principals_.find(principal) != principals_.end();
-}
-
 bool AccessPolicy::IsService(absl::string_view principal) const {
   auto it = principals_.find(principal);
   return it != principals_.end() && it->second->service();

@@ -56,7 +56,6 @@ class AccessPolicy {
   const security::v1::Policy& proto() const { return policy_; }
   bool development_anonymous_read() const { return policy_.development_anonymous_read(); }
 
-  bool Knows(absl::string_view principal) const;
   bool IsService(absl::string_view principal) const;
   // Whether `principal` holds `permission`; for a scoped permission, in
   // every one of `regions` (which must not be empty then).

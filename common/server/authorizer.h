@@ -166,7 +166,6 @@ class Authorizer {
   // Every registered rule, by full method name.
   std::map<std::string, MethodRule> AllRules() const;
   std::shared_ptr<const AccessPolicy> policy() const { return options_.policy->Current(); }
-  bool insecure_development() const { return options_.insecure_development; }
 
  private:
   // `regions` null: anywhere (AuthorizeSomewhere).

@@ -54,7 +54,6 @@ class HeadVerifier {
   static absl::StatusOr<HeadVerifier> FromSigningKeyFile(const std::string& path);
   // Whether `head` carries a valid signature by one of the keys.
   bool Verify(const admin::v1::SignedHead& head) const;
-  size_t size() const { return keys_.size(); }
 
  private:
   struct Key {
