@@ -40,6 +40,12 @@ constexpr size_t kThreadHeadroom = 64;
 // burst). 8 MiB leaves room for that noise and still catches a per-stream
 // leak above ~4 KiB over the two rounds.
 constexpr size_t kAllocatedMargin = 8u << 20;
+// gRPC frees a finished call's arena on its own threads a little after both
+// ends report the call done: about one run in fifteen on a busy machine reads
+// 9-14 MiB just after the cancel and 0.7 MiB a moment later. The reading is
+// therefore repeated until it is inside the margin or this long has passed;
+// memory a leak holds never comes back, however long the test waits.
+constexpr absl::Duration kSettleFor = absl::Seconds(10);
 
 size_t ThreadsOfThisProcess() {
   size_t threads = 0;
@@ -53,6 +59,18 @@ size_t AllocatedBytes() {
   size_t bytes = 0;
   EXPECT_TRUE(
       MallocExtension::instance()->GetNumericProperty("generic.current_allocated_bytes", &bytes));
+  return bytes;
+}
+
+// The allocated bytes once they are at most `limit`, or the last reading
+// after kSettleFor.
+size_t AllocatedBytesOnceAtMost(size_t limit) {
+  const absl::Time give_up = absl::Now() + kSettleFor;
+  size_t bytes = AllocatedBytes();
+  while (bytes > limit && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(20));
+    bytes = AllocatedBytes();
+  }
   return bytes;
 }
 
@@ -192,7 +210,7 @@ TEST(CatalogueStreamsLoadTest, AThousandWatchesHoldNoThreadsAndGiveTheirMemoryBa
       EXPECT_EQ(tally.cancelled, kStreams);
     }
     const size_t threads_after = ThreadsOfThisProcess();
-    const size_t allocated_after = AllocatedBytes();
+    const size_t allocated_after = AllocatedBytesOnceAtMost(allocated_before + kAllocatedMargin);
 
     std::cout << "streams figures, round " << round + 1 << ": threads " << threads_before << " / "
               << threads_open << " with " << kStreams << " streams / " << threads_after
