@@ -25,3 +25,16 @@ target_compile_definitions(report_bench PRIVATE
 fazhi_cc_binary(NAME report_intake_bench SRCS report/report_intake_bench.cc DEPS report_lib)
 target_compile_definitions(report_intake_bench PRIVATE
   FAZHI_SEEDS_DIR="${FAZHI_SEEDS_DIR}" FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+
+# The portal corpus (tests/report/portal_corpus/): its labels, and the
+# scoring of the reader against them, shared by the corpus test and the
+# scoreboard (build/tests/portal_corpus_score prints every page's mistakes).
+fazhi_proto_library(
+  NAME portal_corpus_proto
+  ROOT ${CMAKE_CURRENT_SOURCE_DIR}/report
+  PROTOS portal_corpus/labels.proto
+  DEPS fazhi_proto)
+fazhi_cc_library(NAME portal_corpus SRCS report/portal_corpus.cc
+  DEPS portal_corpus_proto report_lib fazhi_test_env)
+target_compile_definitions(portal_corpus PRIVATE FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+fazhi_cc_binary(NAME portal_corpus_score SRCS report/portal_corpus_score.cc DEPS portal_corpus)
