@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/api/limits.h"
 #include "common/api/resource_names.h"
 #include "common/server/call_identity.h"
 #include "common/server/tls.h"
@@ -233,7 +234,10 @@ absl::StatusOr<std::map<std::string, CatalogueFacts>> BackendClients::FetchCatal
 
 absl::StatusOr<std::map<std::string, mv1::Snapshot>> BackendClients::FetchSnapshotsOf(
     const grpc::ServerContextBase* parent, const std::vector<std::string>& region_codes, int year) {
-  constexpr size_t kBatch = 500;  // BatchGetSnapshots' limit
+  // BatchGetSnapshots' limit, from the one place limits are kept: a batch
+  // over it is refused whole, which left every line of a ranking of more
+  // regions partial.
+  constexpr size_t kBatch = limits::kMaxSnapshotSubjects;
   std::vector<std::future<absl::StatusOr<mv1::BatchGetSnapshotsResponse>>> batches;
   for (size_t begin = 0; begin < region_codes.size(); begin += kBatch) {
     mv1::BatchGetSnapshotsRequest request;

@@ -10,6 +10,9 @@
 #include <chrono>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/api/limits.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "tests/gateway/backend_servers.h"
@@ -320,6 +323,51 @@ TEST_F(GatewayServiceTest, BadRequestsNameTheField) {
   ASSERT_EQ(bad.field_violations_size(), 2);
   EXPECT_EQ(bad.field_violations(0).field(), "region_code");
   EXPECT_EQ(bad.field_violations(1).field(), "year");
+}
+
+// More regions than one BatchGetSnapshots may name (limits.h): the gateway
+// asks metrics in batches it takes, so no line is partial. (A batch over the
+// limit is refused whole: every line of a national ranking came back
+// partial, and so was never cached.)
+TEST_F(GatewayServiceTest, ARankingOfMoreRegionsThanOneSnapshotBatchIsWhole) {
+  constexpr int kCounties = limits::kMaxSnapshotSubjects + 30;
+  auto& catalogue = backends_->catalogue();
+  cv1::CreateRegionRequest region;
+  region.mutable_region()->set_code("320000");
+  region.mutable_region()->set_display_name("江苏省");
+  region.mutable_region()->set_level(cv1::REGION_LEVEL_PROVINCE);
+  MustCall(catalogue, &cv1::CatalogueService::Stub::CreateRegion, region);
+  for (int i = 0; i < kCounties; ++i) {
+    const std::string prefecture = absl::StrFormat("32%02d00", 1 + i / 90);
+    if (i % 90 == 0) {
+      region.mutable_region()->set_code(prefecture);
+      region.mutable_region()->set_display_name(absl::StrCat("市", prefecture));
+      region.mutable_region()->set_level(cv1::REGION_LEVEL_PREFECTURE);
+      region.mutable_region()->set_parent("regions/320000");
+      MustCall(catalogue, &cv1::CatalogueService::Stub::CreateRegion, region);
+    }
+    const std::string county = absl::StrFormat("32%02d%02d", 1 + i / 90, 1 + i % 90);
+    region.mutable_region()->set_code(county);
+    region.mutable_region()->set_display_name(absl::StrCat("县", county));
+    region.mutable_region()->set_level(cv1::REGION_LEVEL_COUNTY);
+    region.mutable_region()->set_parent(absl::StrCat("regions/", prefecture));
+    MustCall(catalogue, &cv1::CatalogueService::Stub::CreateRegion, region);
+  }
+  auto gateway = StartGateway(absl::Seconds(5));
+  auto stub = gv1::GatewayService::NewStub(testing::Connect(gateway->target()));
+  gv1::RankRegionsRequest national;
+  national.set_level(cv1::REGION_LEVEL_COUNTY);
+  national.set_year(2023);
+  national.set_page_size(kCounties + 1);
+  gv1::RankRegionsResponse all;
+  MustCall(*stub, &gv1::GatewayService::Stub::RankRegions, national, &all);
+  EXPECT_EQ(all.total_regions(), kCounties + 1);  // and Baoshan
+  ASSERT_EQ(all.regions_size(), kCounties + 1);
+  int partial = 0;
+  for (const auto& line : all.regions()) partial += line.partial() ? 1 : 0;
+  EXPECT_EQ(partial, 0);
+  // Baoshan's indicator reached the ranking through the batches.
+  EXPECT_EQ(all.regions(0).region().code(), "310113");
 }
 
 TEST_F(GatewayServiceTest, RankingAndTrend) {
