@@ -10,6 +10,7 @@
 #include "common/text/utf8.h"
 #include "services/report/figure_extraction.h"
 #include "services/report/text_intake.h"
+#include "services/report/title_and_kind.h"
 
 namespace fazhi::report {
 namespace {
