@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "services/report/page_text.h"
 #include "services/report/report_structure.h"
 #include "services/report/text_lines.h"
 
@@ -24,6 +25,7 @@ using lines::LineText;
 using lines::NormalizeForMatch;
 using lines::SplitLines;
 using lines::StartsWith;
+using lines::StartsWithAny;
 using lines::Trim;
 
 constexpr size_t kMaxTitleCodePoints = 200;
@@ -194,9 +196,93 @@ ReportKind FilerInSignature(std::u32string_view text, const std::vector<LineSpan
   return v1::REPORT_KIND_UNSPECIFIED;
 }
 
+constexpr size_t kMaxChosenTitle = 60;
+constexpr size_t kTitleSearchLines = 15;
+
+bool IsDateLine(std::u32string_view line) {
+  google::type::Date date;
+  return line.size() <= 16 && ReadDate(Encode(line), &date);
+}
+
+// Shaped like a title: short, no sentence punctuation, not chrome, a date,
+// a heading or an addressee.
+bool IsTitleShaped(std::u32string_view s) {
+  s = Trim(s);
+  if (s.size() < 4 || s.size() > kMaxChosenTitle) return false;
+  for (char32_t c : s) {
+    if (std::u32string_view(U"，,；;。！!？?\t").find(c) != std::u32string_view::npos) return false;
+  }
+  if (EndsWith(s, U"：") || EndsWith(s, U":")) return false;
+  return !IsChromeLine(Encode(s)) && !IsDateLine(s) && !IsHeading(s);
+}
+
+bool IsReportShaped(std::u32string_view s) {
+  if (!IsTitleShaped(s)) return false;
+  const std::u32string n = NormalizeForMatch(s);
+  return ContainsAny(n, {U"法治政府建设", U"依法行政", U"法治建设", U"白皮书", U"年鉴", U"统计",
+                         U"公报", U"年报"}) ||
+         EndsWithAny(n, {U"报告", U"情况", U"概况", U"综述"});
+}
+
+// The <title> without the site name after its last separator.
+std::u32string WithoutSiteName(std::u32string_view title) {
+  title = Trim(title);
+  for (std::u32string_view separator : {U"_", U"|", U"｜", U" - ", U"-", U"–", U"—"}) {
+    const size_t at = title.find(separator);
+    if (at != std::u32string_view::npos && at > 0) return std::u32string(Trim(title.substr(0, at)));
+  }
+  return std::u32string(title);
+}
+
+// Line `i` joined with the short lines that continue it (a title broken
+// over lines: "…关于法治政府" / "建设情况报告"), when that reads as a report's
+// title; else line `i` alone.
+std::u32string JoinedTitleAt(const std::vector<std::u32string_view>& text_lines, size_t i) {
+  std::u32string joined(text_lines[i]);
+  for (size_t n = 1; n < kMaxTitleLines && i + n < text_lines.size(); ++n) {
+    const std::u32string_view next = text_lines[i + n];
+    if (IsReportShaped(joined) || next.size() > kMaxTitleContinuationLength ||
+        !IsTitleShaped(next) || !IsTitleShaped(joined)) {
+      break;
+    }
+    joined.append(next);
+    if (IsReportShaped(joined)) return joined;
+  }
+  return std::u32string(text_lines[i]);
+}
+
+bool IsCoverLetter(std::u32string_view title) {
+  const std::u32string n = NormalizeForMatch(title);
+  return Contains(n, U"报送") && EndsWith(n, U"报告") &&
+         (StartsWith(n, U"关于") || Contains(n, U"关于报送"));
+}
+
+// The enclosed report's title: in 《》, else its own title line in `lines`,
+// else the letter's subject (关于报送…的报告 → …).
+std::u32string EnclosedTitle(std::u32string_view letter,
+                             const std::vector<std::u32string_view>& text_lines) {
+  const size_t open = letter.find(U'《');
+  const size_t close = letter.find(U'》', open == std::u32string_view::npos ? 0 : open);
+  if (open != std::u32string_view::npos && close != std::u32string_view::npos && close > open + 1) {
+    return std::u32string(Trim(letter.substr(open + 1, close - open - 1)));
+  }
+  for (std::u32string_view line : text_lines) {
+    if (IsReportShaped(line) && !IsCoverLetter(line) && Trim(line) != Trim(letter)) {
+      return std::u32string(Trim(line));
+    }
+  }
+  std::u32string_view subject = Trim(letter);
+  const size_t after = subject.find(U"报送");
+  if (after != std::u32string_view::npos) subject = subject.substr(after + 2);
+  if (EndsWith(subject, U"的报告")) subject = subject.substr(0, subject.size() - 3);
+  return std::u32string(Trim(subject));
+}
+
 }  // namespace
 
-ReportKind DetectReportKind(std::string_view text) {
+ReportKind DetectReportKind(std::string_view text) { return DetectReportKind(text, ""); }
+
+ReportKind DetectReportKind(std::string_view text, std::string_view chosen_title) {
   const std::u32string decoded = Decode(text);
   const std::vector<LineSpan> lines = SplitLines(decoded);
 
@@ -207,7 +293,8 @@ ReportKind DetectReportKind(std::string_view text) {
   }
   if (opening.empty()) return v1::REPORT_KIND_UNSPECIFIED;
 
-  const std::u32string title = TitleOf(decoded, lines);
+  const std::u32string title =
+      chosen_title.empty() ? TitleOf(decoded, lines) : Decode(chosen_title);
   std::vector<std::u32string_view> candidates = {title};
   for (std::u32string_view line : opening) {
     if (line.size() <= kMaxCandidateTitleLength && !IsHeading(line)) {
@@ -239,6 +326,43 @@ ReportKind DetectReportKind(std::string_view text) {
 std::string ExtractTitle(std::string_view text) {
   const std::u32string decoded = Decode(text);
   return Encode(TitleOf(decoded, SplitLines(decoded)));
+}
+
+TitleChoice ChooseTitle(const PageTitles& page, std::string_view text) {
+  const std::u32string decoded = Decode(text);
+  std::vector<std::u32string_view> text_lines;
+  for (const LineSpan& span : SplitLines(decoded)) {
+    if (span.begin != span.end) text_lines.push_back(LineText(decoded, span));
+  }
+  std::vector<std::pair<std::u32string, v1::TitleSource>> candidates = {
+      {Decode(page.metadata_title), v1::TITLE_SOURCE_METADATA},
+      {Decode(page.first_h1), v1::TITLE_SOURCE_PAGE_HEADING},
+      {WithoutSiteName(Decode(page.title_element)), v1::TITLE_SOURCE_PAGE_HEADING}};
+  for (size_t i = 0; i < text_lines.size() && i < kTitleSearchLines; ++i) {
+    candidates.push_back({JoinedTitleAt(text_lines, i), v1::TITLE_SOURCE_TEXT});
+  }
+  const std::pair<std::u32string, v1::TitleSource>* chosen = nullptr;
+  for (const auto& candidate : candidates) {
+    if (IsReportShaped(candidate.first)) {
+      chosen = &candidate;
+      break;
+    }
+  }
+  for (size_t i = 0; chosen == nullptr && i < candidates.size() && i < 4; ++i) {
+    if (IsTitleShaped(candidates[i].first)) chosen = &candidates[i];
+  }
+  TitleChoice out;
+  if (chosen == nullptr) return out;
+  const std::u32string title(Trim(chosen->first));
+  if (IsCoverLetter(title)) {
+    out.cover_letter_title = Encode(title);
+    out.title = Encode(EnclosedTitle(title, text_lines));
+    out.source = v1::TITLE_SOURCE_ENCLOSED_BY_COVER_LETTER;
+    return out;
+  }
+  out.title = Encode(title);
+  out.source = chosen->second;
+  return out;
 }
 
 }  // namespace fazhi::report

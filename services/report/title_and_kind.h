@@ -13,6 +13,34 @@ namespace fazhi::report {
 
 using ReportKind = v1::ReportKind;
 
+// What a page offers for a title besides its text.
+struct PageTitles {
+  std::string metadata_title;  // 标题 / 名称 of the metadata block, or front matter
+  std::string first_h1;
+  std::string title_element;  // <title>, site name not yet removed
+};
+
+struct TitleChoice {
+  std::string title;
+  v1::TitleSource source = v1::TITLE_SOURCE_NONE;
+  // Set when the title came from a cover letter's enclosed report.
+  std::string cover_letter_title;
+};
+
+// The title of a page whose caller gave none: the first candidate shaped
+// like a report's title (…法治政府建设…报告, …依法行政…报告, …白皮书, a
+// yearbook or statistics heading) among the metadata title, the <h1>, the
+// <title> without its site name (after _ | - – —) and the first lines of
+// `text`; failing that, the first of them shaped like a title at all. Never
+// chrome, an addressee or salutation, a date line, a heading or a paragraph
+// (sentence punctuation, over 60 code points). A cover letter (关于报送《…》的
+// 报告) gives its enclosed report's title: from 《》, else the enclosed
+// report's own title line, else the letter's subject.
+TitleChoice ChooseTitle(const PageTitles& page, std::string_view text);
+
+// DetectReportKind with the title already chosen (empty: as below).
+ReportKind DetectReportKind(std::string_view text, std::string_view title);
+
 // Detects the kind of `text`:
 //   * an annual report when its title (or, failing that, one of its first
 //     short lines) contains 报告 together with 法治政府建设, 法治建设 or
