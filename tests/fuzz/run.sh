@@ -4,8 +4,8 @@
 #
 #   tests/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# SECONDS_PER_TARGET defaults to 60; TARGET is quantity_fuzzer and/or
-# report_fuzzer (default both, one after the other). Environment:
+# SECONDS_PER_TARGET defaults to 60; TARGET is quantity_fuzzer, report_fuzzer
+# and/or html_reader_fuzz (default all, one after the other). Environment:
 #   FAZHI_FUZZ_BUILD_DIR  build directory (default ./build-fuzz)
 #   FAZHI_SEEDS_DIR       the seed documents (default ../shared/seeds)
 #
@@ -25,7 +25,7 @@ SECONDS_PER_TARGET="${1:-60}"
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(quantity_fuzzer report_fuzzer)
+  TARGETS=(quantity_fuzzer report_fuzzer html_reader_fuzz)
 fi
 
 bash "$ROOT/scripts/install-deps"
@@ -40,6 +40,7 @@ fi
 failed=()
 for target in "${TARGETS[@]}"; do
   name="${target%_fuzzer}"
+  name="${name%_fuzz}"
   corpus="$BUILD/corpus/$name"
   log="$BUILD/logs/$target.log"
   mkdir -p "$corpus" "$BUILD/artifacts" "$BUILD/logs"
