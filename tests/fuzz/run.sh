@@ -10,7 +10,8 @@
 #   FAZHI_SEEDS_DIR       the seed documents (default ../shared/seeds)
 #
 # Each run starts from the corpus kept in the build directory (new inputs are
-# added to it), the hand-written inputs in tests/fuzz/corpus/<name>/ and the
+# added to it), the hand-written inputs in tests/fuzz/corpus/<name>/ (for
+# html_reader_fuzz, the portal pages in tests/report/portal_corpus/) and the
 # seed documents, with tests/fuzz/chinese.dict. It prints the executions,
 # exec/s and coverage from libFuzzer's final statistics, and exits non-zero
 # if any target crashed, hung (one input over 10 s), leaked, ran out of
@@ -47,6 +48,9 @@ for target in "${TARGETS[@]}"; do
   # A quantity is a phrase: longer inputs only slow the reader's search
   # down (each check walks the whole text). Reports keep libFuzzer's default,
   # which follows the longest input (the seeds are about 20 KB).
+  # The HTML reader starts from the labelled portal pages.
+  written=("$ROOT/tests/fuzz/corpus/$name")
+  if [ "$target" = html_reader_fuzz ]; then written=("$ROOT/tests/report/portal_corpus"); fi
   max_len=()
   if [ "$target" = quantity_fuzzer ]; then max_len=(-max_len=1024); fi
   echo "fuzz: $target for ${SECONDS_PER_TARGET}s (log: $log)"
@@ -58,7 +62,7 @@ for target in "${TARGETS[@]}"; do
     -print_final_stats=1 \
     -dict="$ROOT/tests/fuzz/chinese.dict" \
     -artifact_prefix="$BUILD/artifacts/$target-" \
-    "$corpus" "$ROOT/tests/fuzz/corpus/$name" "$SEEDS" >"$log" 2>&1 || status=$?
+    "$corpus" "${written[@]}" "$SEEDS" >"$log" 2>&1 || status=$?
 
   stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
   executions="$(stat number_of_executed_units)"
