@@ -10,6 +10,7 @@
 #include "common/text/utf8.h"
 #include "services/report/figure_extraction.h"
 #include "services/report/text_intake.h"
+#include "services/report/title_and_kind.h"
 
 namespace fazhi::report {
 namespace {
@@ -123,13 +124,7 @@ bool TakeTextIn(v1::Report& report, errors::FieldViolations& violations) {
     report.set_encoding("UTF-8");
     if (report.text().size() > kMaxTextBytes || !text::IsValidUtf8(report.text())) return true;
   }
-  if (report.text_format() == v1::TEXT_FORMAT_HTML ||
-      (report.text_format() == v1::TEXT_FORMAT_UNSPECIFIED && LooksLikeHtml(report.text()))) {
-    report.set_text(HtmlToText(report.text()));
-    report.set_text_format(v1::TEXT_FORMAT_HTML);
-  } else {
-    report.set_text_format(v1::TEXT_FORMAT_PLAIN);
-  }
+  ReadPage(report);
   return true;
 }
 
@@ -187,11 +182,20 @@ bool CutReportToLimits(v1::Report& report) {
 
 void AnalyzeReport(const fazhi::rules::v1::RuleSet& rules, const std::vector<PartRule>& part_rules,
                    v1::Report& report) {
+  if (report.title_source() == v1::TITLE_SOURCE_UNSPECIFIED) {
+    // Not read as a page (TakeTextIn): the caller's title, else the text's.
+    TitleChoice title{report.title(), v1::TITLE_SOURCE_CALLER, ""};
+    if (report.title().empty()) title = ChooseTitle(PageTitles{}, report.text());
+    report.set_title(title.title);
+    report.set_title_source(title.source);
+    if (!title.cover_letter_title.empty()) {
+      report.mutable_metadata()->set_cover_letter_title(title.cover_letter_title);
+    }
+  }
   if (report.kind() == v1::REPORT_KIND_UNSPECIFIED) {
-    report.set_kind(static_cast<v1::ReportKind>(DetectReportKind(report.text())));
+    report.set_kind(DetectReportKind(report.text(), report.title()));
     if (report.kind() == v1::REPORT_KIND_UNSPECIFIED) report.set_kind(v1::REPORT_KIND_OTHER);
   }
-  if (report.title().empty()) report.set_title(ExtractTitle(report.text()));
 
   const ReportStructure structure = ParseReportStructure(report.text(), report.year(), part_rules);
   report.clear_sections();

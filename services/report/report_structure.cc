@@ -19,16 +19,8 @@ namespace fazhi::report {
 namespace {
 
 constexpr char32_t kReplacementChar = 0xFFFD;
-constexpr size_t kMaxTitleCodePoints = 200;
-constexpr size_t kMaxTitleLines = 3;
-constexpr size_t kMaxTitleContinuationLength = 40;
 constexpr size_t kMaxChineseNumeralLength = 5;
 constexpr size_t kMaxDigitMarkerLength = 3;
-constexpr size_t kMaxCandidateTitleLength = 60;
-constexpr size_t kCandidateTitleLines = 6;
-constexpr size_t kSignatureLines = 12;
-constexpr size_t kMaxSignatureLength = 30;
-constexpr size_t kMaxFrontMatterLines = 100;
 
 // ---------------------------------------------------------------------------
 // UTF-8.
@@ -143,26 +135,6 @@ bool IsTitleStop(char32_t c) {
   return c == U'。' || c == U'！' || c == U'？' || c == U'：' || c == ':';
 }
 
-// Marks a line as a sentence rather than part of a title.
-bool IsSentencePunctuation(char32_t c) {
-  switch (c) {
-    case U'，':
-    case ',':
-    case U'；':
-    case ';':
-    case U'：':
-    case ':':
-    case U'。':
-    case U'！':
-    case '!':
-    case U'？':
-    case '?':
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::u32string_view Trim(std::u32string_view s) {
   size_t b = 0;
   size_t e = s.size();
@@ -173,24 +145,6 @@ std::u32string_view Trim(std::u32string_view s) {
 
 bool Contains(std::u32string_view s, std::u32string_view part) {
   return s.find(part) != std::u32string_view::npos;
-}
-
-bool StartsWith(std::u32string_view s, std::u32string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
-bool EndsWith(std::u32string_view s, std::u32string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool ContainsAny(std::u32string_view s, std::initializer_list<std::u32string_view> parts) {
-  return std::any_of(parts.begin(), parts.end(),
-                     [s](std::u32string_view p) { return Contains(s, p); });
-}
-
-bool EndsWithAny(std::u32string_view s, std::initializer_list<std::u32string_view> suffixes) {
-  return std::any_of(suffixes.begin(), suffixes.end(),
-                     [s](std::u32string_view p) { return EndsWith(s, p); });
 }
 
 // The form titles and phrases are compared in: no whitespace, full-width
@@ -394,153 +348,6 @@ PartPattern Pattern(std::initializer_list<const char*> phrases) {
   return p;
 }
 
-// ---------------------------------------------------------------------------
-// Titles and kinds.
-
-std::u32string_view StripQuotes(std::u32string_view s) {
-  if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front()) {
-    return Trim(s.substr(1, s.size() - 2));
-  }
-  return s;
-}
-
-bool HasSentencePunctuation(std::u32string_view s) {
-  return std::any_of(s.begin(), s.end(), IsSentencePunctuation);
-}
-
-std::u32string TruncateTitle(std::u32string title) {
-  if (title.size() > kMaxTitleCodePoints) title.resize(kMaxTitleCodePoints);
-  return std::u32string(Trim(title));
-}
-
-bool IsAsciiAlnum(char32_t c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-std::u32string TitleOf(std::u32string_view text, const std::vector<LineSpan>& lines) {
-  size_t i = 0;
-  while (i < lines.size() && lines[i].begin == lines[i].end) ++i;
-  if (i == lines.size()) return U"";
-
-  if (LineText(text, lines[i]) == U"---") {
-    const size_t limit = std::min(lines.size(), i + 1 + kMaxFrontMatterLines);
-    size_t j = i + 1;
-    std::u32string_view front_title;
-    for (; j < limit; ++j) {
-      const std::u32string_view line = LineText(text, lines[j]);
-      if (line == U"---") break;
-      if (front_title.empty() && StartsWith(line, U"title:")) {
-        front_title = StripQuotes(Trim(line.substr(6)));
-      }
-    }
-    if (!front_title.empty()) return TruncateTitle(std::u32string(front_title));
-    i = (j < limit) ? j + 1 : i + 1;
-    while (i < lines.size() && lines[i].begin == lines[i].end) ++i;
-    if (i == lines.size()) return U"";
-  }
-
-  const std::u32string_view first = LineText(text, lines[i]);
-  if (MatchHeading(first)) return U"";
-  std::u32string title(first);
-  for (size_t n = 1; n < kMaxTitleLines && i + n < lines.size(); ++n) {
-    const std::u32string_view next = LineText(text, lines[i + n]);
-    if (next.empty() || next.size() > kMaxTitleContinuationLength || HasSentencePunctuation(next) ||
-        HasSentencePunctuation(title) || EndsWith(title, U"报告") || MatchHeading(next)) {
-      break;
-    }
-    if (IsAsciiAlnum(title.back()) && IsAsciiAlnum(next.front())) {
-      title.push_back(' ');
-    }
-    title.append(next);
-  }
-  return TruncateTitle(std::move(title));
-}
-
-bool IsAnnualReportTitle(std::u32string_view title) {
-  const std::u32string normalized = NormalizeForMatch(title);
-  return Contains(normalized, U"报告") &&
-         ContainsAny(normalized, {U"法治政府建设", U"法治建设", U"依法行政"});
-}
-
-// Removes "2023年" / "2023年度" at the start of `s`; false if there is none.
-bool StripLeadingYear(std::u32string_view* s) {
-  const size_t digits = CountWhile(*s, 0, IsDigit);
-  if (digits == 0) return false;
-  const std::u32string_view rest = s->substr(digits);
-  for (std::u32string_view word : {U"年度", U"年"}) {
-    if (StartsWith(rest, word)) {
-      *s = Trim(rest.substr(word.size()));
-      return true;
-    }
-  }
-  return false;
-}
-
-// Removes "2023年" / "2023年度" at the end of `s`; false if there is none.
-bool StripTrailingYear(std::u32string_view* s) {
-  for (std::u32string_view word : {U"年度", U"年"}) {
-    if (!EndsWith(*s, word)) continue;
-    const std::u32string_view head = s->substr(0, s->size() - word.size());
-    size_t digits = 0;
-    while (digits < head.size() && IsDigit(head[head.size() - 1 - digits])) {
-      ++digits;
-    }
-    if (digits == 0) return false;
-    *s = Trim(head.substr(0, head.size() - digits));
-    return true;
-  }
-  return false;
-}
-
-std::u32string_view StripYears(std::u32string_view s) {
-  while (StripLeadingYear(&s) || StripTrailingYear(&s)) {
-  }
-  return s;
-}
-
-// The filer named in an annual report's title; empty if it names none.
-std::u32string_view FilerInTitle(std::u32string_view title) {
-  size_t end = title.find(U"关于");
-  if (end == std::u32string_view::npos) {
-    for (std::u32string_view subject : {U"法治政府建设", U"法治建设", U"依法行政"}) {
-      end = std::min(end, title.find(subject));
-    }
-  }
-  if (end == std::u32string_view::npos) return {};
-  return StripYears(Trim(title.substr(0, end)));
-}
-
-// REPORT_KIND_UNSPECIFIED when `name` is not recognisably a government, department,
-// street or town.
-ReportKind ClassifyFiler(std::u32string_view name) {
-  name = Trim(name);
-  if (name.empty()) return v1::REPORT_KIND_UNSPECIFIED;
-  if (EndsWithAny(name, {U"街道", U"街道办事处", U"镇", U"乡", U"镇人民政府", U"乡人民政府",
-                         U"镇政府", U"乡政府"})) {
-    return v1::REPORT_KIND_STREET_TOWN_ANNUAL;
-  }
-  if (EndsWithAny(name, {U"人民政府", U"政府"})) {
-    return v1::REPORT_KIND_GOVERNMENT_ANNUAL;
-  }
-  if (EndsWithAny(name, {U"局", U"委", U"办", U"办公室", U"委员会", U"厅", U"署", U"中心"})) {
-    return v1::REPORT_KIND_DEPARTMENT_ANNUAL;
-  }
-  return v1::REPORT_KIND_UNSPECIFIED;
-}
-
-ReportKind FilerInSignature(std::u32string_view text, const std::vector<LineSpan>& lines) {
-  size_t seen = 0;
-  for (size_t i = lines.size(); i > 0 && seen < kSignatureLines; --i) {
-    const std::u32string_view line = LineText(text, lines[i - 1]);
-    if (line.empty()) continue;
-    ++seen;
-    if (line.size() > kMaxSignatureLength || MatchHeading(line)) continue;
-    const ReportKind kind = ClassifyFiler(line);
-    if (kind != v1::REPORT_KIND_UNSPECIFIED) return kind;
-  }
-  return v1::REPORT_KIND_UNSPECIFIED;
-}
-
 }  // namespace
 
 std::vector<PartRule> DefaultPartRules() {
@@ -654,52 +461,6 @@ ReportStructure ParseReportStructure(std::string_view text, int year_covered,
   }
   out.required_missing.assign(missing.begin(), missing.end());
   return out;
-}
-
-ReportKind DetectReportKind(std::string_view text) {
-  const std::u32string decoded = DecodeLenient(text);
-  const std::vector<LineSpan> lines = SplitLines(decoded);
-
-  std::vector<std::u32string_view> opening;  // first non-empty lines
-  for (const LineSpan& span : lines) {
-    if (opening.size() == kCandidateTitleLines) break;
-    if (span.begin != span.end) opening.push_back(LineText(decoded, span));
-  }
-  if (opening.empty()) return v1::REPORT_KIND_UNSPECIFIED;
-
-  const std::u32string title = TitleOf(decoded, lines);
-  std::vector<std::u32string_view> candidates = {title};
-  for (std::u32string_view line : opening) {
-    if (line.size() <= kMaxCandidateTitleLength && !MatchHeading(line)) {
-      candidates.push_back(line);
-    }
-  }
-  for (std::u32string_view candidate : candidates) {
-    if (!IsAnnualReportTitle(candidate)) continue;
-    const std::u32string_view filer = FilerInTitle(candidate);
-    ReportKind kind = ClassifyFiler(filer);
-    if (kind == v1::REPORT_KIND_UNSPECIFIED && filer.empty()) {
-      kind = FilerInSignature(decoded, lines);
-    }
-    return kind == v1::REPORT_KIND_UNSPECIFIED ? v1::REPORT_KIND_OTHER : kind;
-  }
-
-  for (size_t i = 0; i < opening.size() && i < 3; ++i) {
-    if (Contains(opening[i], U"案例")) return v1::REPORT_KIND_CASE_STUDY;
-  }
-  int bracketed = 0;
-  for (const LineSpan& span : lines) {
-    const std::optional<HeadingMatch> m = MatchHeading(LineText(decoded, span));
-    if (m && m->marker == U"【】" && ++bracketed >= 2) {
-      return v1::REPORT_KIND_CASE_STUDY;
-    }
-  }
-  return v1::REPORT_KIND_OTHER;
-}
-
-std::string ExtractTitle(std::string_view text) {
-  const std::u32string decoded = DecodeLenient(text);
-  return EncodeUtf8(TitleOf(decoded, SplitLines(decoded)));
 }
 
 }  // namespace fazhi::report

@@ -1,6 +1,6 @@
-// Reading the structure of a filed report: its headings, which of the parts
-// required of an annual 法治政府建设情况报告 they stand for, its title and its
-// kind. Plain domain logic: no I/O, no RPC; of the contract, only its enums.
+// Reading the structure of a filed report: its headings and which of the
+// parts required of an annual 法治政府建设情况报告 they stand for (its title
+// and kind: title_and_kind.h). Plain domain logic: no I/O, no RPC; of the contract, only its enums.
 //
 // Text handling, common to every function here:
 //   * Input is UTF-8. Bytes that do not form a valid UTF-8 sequence are read
@@ -106,30 +106,6 @@ absl::Status ValidatePartRules(const std::vector<PartRule>& rules);
 // using a placeholder never match.
 ReportStructure ParseReportStructure(std::string_view text, int year_covered,
                                      const std::vector<PartRule>& rules);
-
-// Detects the kind of `text`:
-//   * an annual report when its title (or, failing that, one of its first
-//     short lines) contains 报告 together with 法治政府建设, 法治建设 or
-//     依法行政. The filer is the part of that title before 关于 (or before the
-//     subject phrase), years removed; when the title names no filer, the
-//     signature among the last lines. A filer ending in 街道/镇/乡 (or their
-//     人民政府/政府/办事处) is a street or town, one ending in 人民政府/政府 a
-//     government, one ending in 局/委/办/办公室/委员会/厅/署/中心 a department.
-//     An annual report whose filer is none of these (or not found) is REPORT_KIND_OTHER.
-//   * otherwise a case study when one of its first three lines contains 案例
-//     or it has at least two 【…】 headings;
-//   * otherwise REPORT_KIND_OTHER.
-// REPORT_KIND_UNSPECIFIED only for text with nothing but whitespace.
-ReportKind DetectReportKind(std::string_view text);
-
-// The title of `text`: its first non-empty line, joined with the lines that
-// directly follow it (at most three lines in all) while the title does not
-// yet end in 报告 and the next line is short (<= 40 code points), holds no
-// sentence punctuation and is not a heading. When the text opens with a
-// "---" front-matter block, its "title:" value (quotes removed) if it has
-// one. Empty when the text is blank or its first line is a heading.
-// At most 200 code points.
-std::string ExtractTitle(std::string_view text);
 
 }  // namespace fazhi::report
 

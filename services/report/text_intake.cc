@@ -9,10 +9,14 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/status/errors.h"
 #include "common/text/utf8.h"
+#include "services/report/page_reader.h"
+#include "services/report/page_text.h"
+#include "services/report/title_and_kind.h"
 
 namespace fazhi::report {
 namespace {
@@ -50,116 +54,22 @@ std::string StripBom(absl::string_view s) {
   return std::string(s);
 }
 
-// Lower-case ASCII tag name at `html[pos]` (just after '<' or "</").
-std::string TagName(absl::string_view html, size_t pos) {
-  std::string name;
-  while (pos < html.size() && (absl::ascii_isalnum(html[pos]))) {
-    name.push_back(absl::ascii_tolower(html[pos]));
-    ++pos;
+// The offset of the first byte that no text has (NUL and C0 controls other
+// than tab, newline, carriage return, form feed and escape); npos if none.
+size_t FirstBinaryByte(absl::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B) return i;
   }
-  return name;
-}
-
-bool IsBlock(const std::string& tag) {
-  static const char* const kBlocks[] = {"p",       "div",   "br", "li", "h1", "h2",
-                                        "h3",      "h4",    "h5", "h6", "tr", "section",
-                                        "article", "table", "ul", "ol", "hr", "blockquote"};
-  for (const char* b : kBlocks) {
-    if (tag == b) return true;
-  }
-  return false;
-}
-
-bool IsSkippedElement(const std::string& tag) {
-  static const char* const kSkipped[] = {"script", "style",  "noscript", "iframe", "nav",
-                                         "header", "footer", "aside",    "form",   "select",
-                                         "button", "svg",    "head"};
-  for (const char* s : kSkipped) {
-    if (tag == s) return true;
-  }
-  return false;
-}
-
-bool IsVoid(const std::string& tag) {
-  static const char* const kVoid[] = {"br", "hr", "img", "meta", "link", "input", "source", "wbr"};
-  for (const char* v : kVoid) {
-    if (tag == v) return true;
-  }
-  return false;
-}
-
-// True when the attribute text of a tag names page furniture by its class or id.
-bool IsFurnitureAttributes(absl::string_view attributes) {
-  const std::string lower = absl::AsciiStrToLower(attributes);
-  size_t at = 0;
-  while ((at = lower.find_first_of("ci", at)) != std::string::npos) {
-    absl::string_view rest = absl::string_view(lower).substr(at);
-    if (absl::StartsWith(rest, "class=") || absl::StartsWith(rest, "id=")) {
-      rest.remove_prefix(rest.find('=') + 1);
-      const char quote = rest.empty() ? ' ' : rest[0];
-      if (quote == '"' || quote == '\'') rest.remove_prefix(1);
-      const size_t end = rest.find_first_of(quote == ' ' ? " >" : std::string(1, quote));
-      const absl::string_view value = rest.substr(0, end);
-      static const char* const kFurniture[] = {
-          "share",   "editor", "qr",     "nav",     "footer",    "crumb",   "comment",
-          "related", "adv",    "banner", "sidebar", "copyright", "toolbar", "recommend"};
-      for (const char* f : kFurniture) {
-        if (absl::StrContains(value, f)) return true;
-      }
-    }
-    ++at;
-  }
-  return false;
-}
-
-void AppendEntity(absl::string_view entity, std::string* out) {
-  if (entity == "nbsp") return out->push_back(' ');
-  if (entity == "lt") return out->push_back('<');
-  if (entity == "gt") return out->push_back('>');
-  if (entity == "amp") return out->push_back('&');
-  if (entity == "quot") return out->push_back('"');
-  if (entity == "apos") return out->push_back('\'');
-  if (entity == "ldquo") return text::AppendUtf8(U'“', out);
-  if (entity == "rdquo") return text::AppendUtf8(U'”', out);
-  if (entity == "middot") return text::AppendUtf8(U'·', out);
-  if (entity == "mdash") return text::AppendUtf8(U'—', out);
-  if (!entity.empty() && entity[0] == '#') {
-    const bool hex = entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X');
-    const std::string digits(entity.substr(hex ? 2 : 1));
-    char* end = nullptr;
-    const unsigned long cp = std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
-    if (!digits.empty() && end != nullptr && *end == '\0' && cp > 0 && cp <= 0x10FFFF) {
-      return text::AppendUtf8(static_cast<char32_t>(cp), out);
-    }
-  }
-  absl::StrAppend(out, "&", entity, ";");
-}
-
-bool IsFurnitureLine(absl::string_view line) {
-  static const char* const kFurniture[] = {"责任编辑", "海量资讯", "扫描二维码", "分享到",
-                                           "版权所有", "返回顶部", "打印本页",   "关闭窗口"};
-  for (const char* f : kFurniture) {
-    if (absl::StrContains(line, f)) return true;
-  }
-  return false;
-}
-
-// Trims ASCII white space and U+3000 / U+00A0 from both ends.
-absl::string_view TrimLine(absl::string_view line) {
-  for (bool changed = true; changed;) {
-    changed = false;
-    line = absl::StripAsciiWhitespace(line);
-    for (absl::string_view space : {"\xE3\x80\x80", "\xC2\xA0"}) {
-      if (absl::ConsumePrefix(&line, space) || absl::ConsumeSuffix(&line, space)) changed = true;
-    }
-  }
-  return line;
+  return absl::string_view::npos;
 }
 
 }  // namespace
 
-absl::StatusOr<std::string> ToUtf8(absl::string_view bytes, absl::string_view declared,
-                                   std::string* detected) {
+namespace {
+
+absl::StatusOr<std::string> Convert(absl::string_view bytes, absl::string_view declared,
+                                    std::string* detected) {
   const std::string name = absl::AsciiStrToUpper(declared);
   // The bytes are at fault unless an encoding was declared.
   const absl::string_view field = declared.empty() ? "report.raw_text" : "report.encoding";
@@ -176,13 +86,23 @@ absl::StatusOr<std::string> ToUtf8(absl::string_view bytes, absl::string_view de
                                   absl::StrCat("is declared UTF-8 but is not: ",
                                                decoded.ok() ? "" : decoded.status().message()));
     }
+    const std::string page_charset = DeclaredCharset(bytes);
+    const bool gb_page = page_charset == "GB18030" || page_charset == "GBK" ||
+                         page_charset == "GB2312" || page_charset == "CP936";
     if (Iconv("GB18030", bytes, &out, &bad)) {
-      *detected = "GB18030";
+      *detected = gb_page ? page_charset : "GB18030";
       return out;
     }
+    if (!page_charset.empty() && !gb_page && page_charset != "UTF-8") {
+      return errors::InvalidField(
+          field, absl::StrCat("is a page in ", page_charset,
+                              " (its <meta> charset), which is not read here: send it in UTF-8 "
+                              "or GB18030/GBK"));
+    }
     return errors::InvalidField(
-        field, absl::StrCat("is neither UTF-8 nor GB18030/GBK: the GB18030 reading fails at byte ",
-                            bad, "; declare the encoding in report.encoding"));
+        field, absl::StrCat("is not text in any encoding read here (UTF-8, GB18030/GBK): it is "
+                            "ill-formed in both, at byte ",
+                            bad, " for GB18030"));
   }
   if (name == "GB18030" || name == "GBK" || name == "GB2312" || name == "CP936") {
     // GB2312 and GBK are subsets of GB18030.
@@ -195,6 +115,20 @@ absl::StatusOr<std::string> ToUtf8(absl::string_view bytes, absl::string_view de
   }
   return errors::InvalidField(
       field, absl::StrCat("encoding \"", declared, "\" is not one of UTF-8, GB18030, GBK, GB2312"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ToUtf8(absl::string_view bytes, absl::string_view declared,
+                                   std::string* detected) {
+  if (const size_t binary = FirstBinaryByte(bytes); binary != absl::string_view::npos) {
+    return errors::InvalidField(
+        "report.raw_text",
+        absl::StrCat("is not text in any encoding: byte ", binary, " is the control byte 0x",
+                     absl::Hex(static_cast<unsigned char>(bytes[binary]), absl::kZeroPad2),
+                     " (a PDF, Word or image file?); send the report's text"));
+  }
+  return Convert(bytes, declared, detected);
 }
 
 bool LooksLikeHtml(absl::string_view text) {
@@ -210,75 +144,26 @@ bool LooksLikeHtml(absl::string_view text) {
   return tags >= 2;
 }
 
-std::string HtmlToText(absl::string_view html) {
-  // Front matter: "---" line ... "---" line at the start (after blank lines).
-  const size_t first = html.find_first_not_of(" \t\r\n");
-  if (first != absl::string_view::npos && first > 0 && html.compare(first, 3, "---") == 0) {
-    html.remove_prefix(first);
+std::string HtmlToText(absl::string_view html) { return PageTextOf(ReadHtmlPage(html)).text; }
+
+void ReadPage(v1::Report& report) {
+  const bool html =
+      report.text_format() == v1::TEXT_FORMAT_HTML ||
+      (report.text_format() == v1::TEXT_FORMAT_UNSPECIFIED && LooksLikeHtml(report.text()));
+  PageText page = html ? PageTextOf(ReadHtmlPage(report.text())) : PlainPageText(report.text());
+  report.set_text_format(html ? v1::TEXT_FORMAT_HTML : v1::TEXT_FORMAT_PLAIN);
+  report.set_text(std::move(page.text));
+  report.clear_tables();
+  for (auto& table : page.tables) *report.add_tables() = std::move(table);
+  *report.mutable_metadata() = std::move(page.metadata);
+  if (!report.title().empty()) {
+    report.set_title_source(v1::TITLE_SOURCE_CALLER);
+    return;
   }
-  if (absl::StartsWith(html, "---\n") || absl::StartsWith(html, "---\r\n")) {
-    const size_t end = html.find("\n---", 3);
-    if (end != absl::string_view::npos) {
-      const size_t next = html.find('\n', end + 4);
-      html.remove_prefix(next == absl::string_view::npos ? html.size() : next + 1);
-    }
-  }
-  std::string raw;
-  raw.reserve(html.size());
-  std::string skip_tag;  // the element being skipped, with its nesting depth
-  int skip_depth = 0;
-  size_t i = 0;
-  while (i < html.size()) {
-    const char c = html[i];
-    if (c == '<') {
-      if (html.compare(i, 4, "<!--") == 0) {
-        const size_t end = html.find("-->", i + 4);
-        i = end == absl::string_view::npos ? html.size() : end + 3;
-        continue;
-      }
-      const size_t close = html.find('>', i + 1);
-      if (close == absl::string_view::npos) break;  // an unterminated tag ends the page
-      const bool closing = i + 1 < html.size() && html[i + 1] == '/';
-      const std::string tag = TagName(html, i + (closing ? 2 : 1));
-      const absl::string_view attributes = html.substr(i, close - i);
-      const bool self_closing = close > i && html[close - 1] == '/';
-      i = close + 1;
-      if (tag.empty()) continue;
-      if (skip_depth > 0) {
-        if (tag == skip_tag && !IsVoid(tag) && !self_closing) skip_depth += closing ? -1 : 1;
-        continue;
-      }
-      if (!closing && !IsVoid(tag) && !self_closing &&
-          (IsSkippedElement(tag) || IsFurnitureAttributes(attributes))) {
-        skip_tag = tag;
-        skip_depth = 1;
-        continue;
-      }
-      if (IsBlock(tag)) raw.push_back('\n');
-      continue;
-    }
-    if (skip_depth > 0) {
-      ++i;
-      continue;
-    }
-    if (c == '&') {
-      const size_t semi = html.find(';', i + 1);
-      if (semi != absl::string_view::npos && semi - i <= 10) {
-        AppendEntity(html.substr(i + 1, semi - i - 1), &raw);
-        i = semi + 1;
-        continue;
-      }
-    }
-    raw.push_back(c == '\r' || c == '\t' || c == '\n' ? ' ' : c);
-    ++i;
-  }
-  std::string out;
-  for (absl::string_view line : absl::StrSplit(raw, '\n')) {
-    line = TrimLine(line);
-    if (line.empty() || IsFurnitureLine(line)) continue;
-    absl::StrAppend(&out, line, "\n");
-  }
-  return out;
+  TitleChoice title = ChooseTitle(page.titles, report.text());
+  report.set_title(std::move(title.title));
+  report.set_title_source(title.source);
+  report.mutable_metadata()->set_cover_letter_title(std::move(title.cover_letter_title));
 }
 
 }  // namespace fazhi::report

@@ -17,7 +17,9 @@ namespace fazhi::report {
 // `bytes` in `declared` encoding ("UTF-8", "GB18030", "GBK", "GB2312",
 // "CP936", case-insensitive) converted to UTF-8; with `declared` empty, UTF-8
 // if the bytes are well-formed UTF-8, else GB18030 if they convert without
-// error. A UTF-8 byte-order mark is dropped. Sets `*detected` to "UTF-8" or
+// error. A UTF-8 byte-order mark is dropped. Bytes holding control
+// characters (NUL …) are no text in any encoding: INVALID_ARGUMENT on
+// "report.raw_text" saying so. Sets `*detected` to "UTF-8" or
 // "GB18030" (or the declared name, upper-cased). INVALID_ARGUMENT naming
 // the first bad byte when neither reads, with a BadRequest on
 // "report.encoding" when one was declared, else on "report.raw_text".
@@ -28,14 +30,15 @@ absl::StatusOr<std::string> ToUtf8(absl::string_view bytes, absl::string_view de
 // <br>, <html>, <body>).
 bool LooksLikeHtml(absl::string_view text);
 
-// The readable text of an HTML page (UTF-8): one line per block element
-// (p, div, br, li, h1..h6, tr, section, article), lines trimmed of ASCII and
-// ideographic space, empty lines dropped, entities decoded. Dropped: a
-// leading "---" front-matter block, comments, script, style, noscript,
-// iframe, nav, header, footer, aside and form elements, elements whose class
-// or id names page furniture (share, editor, qr, nav, footer, breadcrumb,
-// comment, related, ad), and lines of page furniture such as "责任编辑：…".
+// The readable text of an HTML page (UTF-8), as ReadPage makes it.
 std::string HtmlToText(absl::string_view html);
+
+// Reads `report.text` (UTF-8) as the page it is: HTML when the caller says
+// so or it looks like HTML (page_reader.h), else text copied from a browser;
+// sets text_format, text (chrome and metadata lines dropped, table rows as
+// tab-separated lines), tables, metadata, and the title with its source
+// (the caller's, when given: TITLE_SOURCE_CALLER).
+void ReadPage(v1::Report& report);
 
 }  // namespace fazhi::report
 

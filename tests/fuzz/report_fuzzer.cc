@@ -32,6 +32,7 @@
 #include "services/report/report_analysis.h"
 #include "services/report/report_structure.h"
 #include "services/report/text_intake.h"
+#include "services/report/title_and_kind.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {

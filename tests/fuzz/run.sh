@@ -4,13 +4,14 @@
 #
 #   tests/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# SECONDS_PER_TARGET defaults to 60; TARGET is quantity_fuzzer and/or
-# report_fuzzer (default both, one after the other). Environment:
+# SECONDS_PER_TARGET defaults to 60; TARGET is quantity_fuzzer, report_fuzzer
+# and/or html_reader_fuzz (default all, one after the other). Environment:
 #   FAZHI_FUZZ_BUILD_DIR  build directory (default ./build-fuzz)
 #   FAZHI_SEEDS_DIR       the seed documents (default ../shared/seeds)
 #
 # Each run starts from the corpus kept in the build directory (new inputs are
-# added to it), the hand-written inputs in tests/fuzz/corpus/<name>/ and the
+# added to it), the hand-written inputs in tests/fuzz/corpus/<name>/ (for
+# html_reader_fuzz, the portal pages in tests/report/portal_corpus/) and the
 # seed documents, with tests/fuzz/chinese.dict. It prints the executions,
 # exec/s and coverage from libFuzzer's final statistics, and exits non-zero
 # if any target crashed, hung (one input over 10 s), leaked, ran out of
@@ -25,7 +26,7 @@ SECONDS_PER_TARGET="${1:-60}"
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(quantity_fuzzer report_fuzzer)
+  TARGETS=(quantity_fuzzer report_fuzzer html_reader_fuzz)
 fi
 
 bash "$ROOT/scripts/install-deps"
@@ -40,12 +41,16 @@ fi
 failed=()
 for target in "${TARGETS[@]}"; do
   name="${target%_fuzzer}"
+  name="${name%_fuzz}"
   corpus="$BUILD/corpus/$name"
   log="$BUILD/logs/$target.log"
   mkdir -p "$corpus" "$BUILD/artifacts" "$BUILD/logs"
   # A quantity is a phrase: longer inputs only slow the reader's search
   # down (each check walks the whole text). Reports keep libFuzzer's default,
   # which follows the longest input (the seeds are about 20 KB).
+  # The HTML reader starts from the labelled portal pages.
+  written=("$ROOT/tests/fuzz/corpus/$name")
+  if [ "$target" = html_reader_fuzz ]; then written=("$ROOT/tests/report/portal_corpus"); fi
   max_len=()
   if [ "$target" = quantity_fuzzer ]; then max_len=(-max_len=1024); fi
   echo "fuzz: $target for ${SECONDS_PER_TARGET}s (log: $log)"
@@ -57,7 +62,7 @@ for target in "${TARGETS[@]}"; do
     -print_final_stats=1 \
     -dict="$ROOT/tests/fuzz/chinese.dict" \
     -artifact_prefix="$BUILD/artifacts/$target-" \
-    "$corpus" "$ROOT/tests/fuzz/corpus/$name" "$SEEDS" >"$log" 2>&1 || status=$?
+    "$corpus" "${written[@]}" "$SEEDS" >"$log" 2>&1 || status=$?
 
   stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
   executions="$(stat number_of_executed_units)"

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
+#include "services/report/title_and_kind.h"
 
 #ifndef FAZHI_SEEDS_DIR
 #error "FAZHI_SEEDS_DIR must name the directory of the seed documents"
@@ -542,80 +543,6 @@ TEST(PartTest, ValidateRejectsBadRules) {
   EXPECT_TRUE(ValidatePartRules(
                   {{kP4, true, {PartPattern{{"{next_year}年", "{year}"}}}}})
                   .ok());
-}
-
-// ---------------------------------------------------------------------------
-// Titles.
-
-TEST(TitleTest, JoinsShortContinuationLines) {
-  EXPECT_EQ(
-      ExtractTitle("\n\n  某区人民政府关于\n2023年法治政府建设情况的报告\n"
-                   "本区坚持依法行政,取得明显成效。"),
-      "某区人民政府关于2023年法治政府建设情况的报告");
-}
-
-TEST(TitleTest, StopsWhereTheTitleEnds) {
-  EXPECT_EQ(ExtractTitle("第一行标题\n\n正文"), "第一行标题");
-  EXPECT_EQ(ExtractTitle("某局法治政府建设情况报告\n（2023年度）"),
-            "某局法治政府建设情况报告");
-  EXPECT_EQ(ExtractTitle("标题\n本区坚持依法行政,成效明显"), "标题");
-  EXPECT_EQ(ExtractTitle("标题\n一、主要举措"), "标题");
-  EXPECT_EQ(ExtractTitle("甲\n乙\n丙\n丁"), "甲乙丙");
-  EXPECT_EQ(ExtractTitle("Annual\nReport"), "Annual Report");
-}
-
-TEST(TitleTest, NoTitleWhenTextOpensWithAHeading) {
-  EXPECT_EQ(ExtractTitle("一、主要举措\n正文"), "");
-  EXPECT_EQ(ExtractTitle("【基本情况】\n正文"), "");
-}
-
-TEST(TitleTest, FrontMatter) {
-  EXPECT_EQ(ExtractTitle("---\ntitle: '新闻标题'\nauthor: 某人\n---\n正文"),
-            "新闻标题");
-  EXPECT_EQ(ExtractTitle("---\nauthor: 某人\n---\n\n真正的标题\n"),
-            "真正的标题");
-}
-
-TEST(TitleTest, CappedAt200CodePoints) {
-  std::string line;
-  for (int i = 0; i < 300; ++i) line += "法";
-  const std::string title = ExtractTitle(line);
-  EXPECT_EQ(CodePoints(title), 200u);
-  EXPECT_TRUE(IsValidUtf8(title));
-}
-
-// ---------------------------------------------------------------------------
-// Kinds.
-
-struct KindCase {
-  std::string text;
-  ReportKind kind;
-};
-
-TEST(KindTest, DetectsFilerAndKind) {
-  const std::vector<KindCase> cases = {
-      {"某某区人民政府关于2023年法治政府建设情况的报告\n正文", v1::REPORT_KIND_GOVERNMENT_ANNUAL},
-      {"某某区人民政府关于\n2023年法治政府建设情况的报告\n正文", v1::REPORT_KIND_GOVERNMENT_ANNUAL},
-      {"某某区司法局2023年法治政府建设情况报告\n正文", v1::REPORT_KIND_DEPARTMENT_ANNUAL},
-      {"2023年度某某区发展改革委法治政府建设情况报告", v1::REPORT_KIND_DEPARTMENT_ANNUAL},
-      {"某某区人民政府办公室2023年法治政府建设工作报告", v1::REPORT_KIND_DEPARTMENT_ANNUAL},
-      {"某某区某某街道2023年法治政府建设情况报告", v1::REPORT_KIND_STREET_TOWN_ANNUAL},
-      {"某某区某某镇人民政府关于2023年度法治政府建设情况的报告",
-       v1::REPORT_KIND_STREET_TOWN_ANNUAL},
-      {"关于2023年法治政府建设情况的报告\n正文。\n某某区司法局\n2024年1月10日",
-       v1::REPORT_KIND_DEPARTMENT_ANNUAL},
-      {"关于2023年法治政府建设情况的报告\n正文。", v1::REPORT_KIND_OTHER},
-      {"某某区人民法院2023年法治建设情况报告", v1::REPORT_KIND_OTHER},
-      {"某某区司法局2023年法治政府建设情况报告\n本报告附典型案例",
-       v1::REPORT_KIND_DEPARTMENT_ANNUAL},
-      {"典型案例\n正文", v1::REPORT_KIND_CASE_STUDY},
-      {"标题\n【背景】\n内容\n【做法】\n内容", v1::REPORT_KIND_CASE_STUDY},
-      {"标题\n【背景】\n内容", v1::REPORT_KIND_OTHER},
-      {"某区召开会议\n会议指出,要坚持依法行政。", v1::REPORT_KIND_OTHER},
-  };
-  for (const KindCase& c : cases) {
-    EXPECT_EQ(DetectReportKind(c.text), c.kind) << c.text;
-  }
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,237 @@
+// Unit tests of the portal page reader (page_reader.h, page_text.h), the
+// title choice (title_and_kind.h) and how TakeTextIn/AnalyzeReport use them,
+// on small pages written for each behaviour.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "common/rules/rule_set.h"
+#include "common/text/utf8.h"
+#include "services/report/page_reader.h"
+#include "services/report/page_text.h"
+#include "services/report/report_analysis.h"
+#include "services/report/text_intake.h"
+#include "services/report/title_and_kind.h"
+
+namespace fazhi::report {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+PageText Html(const std::string& body) {
+  return PageTextOf(ReadHtmlPage("<html><body>" + body + "</body></html>"));
+}
+
+v1::Report Analyzed(const std::string& raw_text,
+                    v1::TextFormat format = v1::TEXT_FORMAT_UNSPECIFIED) {
+  static const auto* const rules = new rules::v1::RuleSet(
+      *rules::LoadRuleSet(std::string(FAZHI_SOURCE_DIR) + "/data/rules.textproto"));
+  v1::Report report;
+  report.set_year(2023);
+  report.set_raw_text(raw_text);
+  report.set_text_format(format);
+  errors::FieldViolations violations;
+  EXPECT_TRUE(TakeTextIn(report, violations)) << violations.ToStatus();
+  AnalyzeReport(*rules, PartRulesFrom(*rules), report);
+  return report;
+}
+
+TEST(PageTablesTest, CellsAreTabSeparatedAndNeverReadAsOneNumber) {
+  const v1::Report report = Analyzed(
+      "<html><body><p>2023年行政复议情况如下。</p><p>表1 行政复议案件情况</p>"
+      "<table><thead><tr><th>序号</th><th>类别</th><th>件数</th></tr></thead>"
+      "<tr><td>1</td><td>收案</td><td>35件</td></tr>"
+      "<tr><td rowspan=\"2\">2</td><td colspan=\"2\">办结 31件</td></tr></table>"
+      "<p>完</p></body></html>");
+  ASSERT_EQ(report.tables_size(), 1);
+  const v1::ReportTable& table = report.tables(0);
+  EXPECT_EQ(table.caption(), "表1 行政复议案件情况");
+  EXPECT_EQ(table.header_rows(), 1);
+  ASSERT_EQ(table.rows_size(), 3);
+  EXPECT_EQ(table.rows(1).cells(2).text(), "35件");
+  EXPECT_EQ(table.rows(2).cells(0).row_span(), 2);
+  EXPECT_EQ(table.rows(2).cells(1).col_span(), 2);
+  EXPECT_THAT(report.text(), HasSubstr("1\t收案\t35件\n"));
+  EXPECT_EQ(text::SubstrByCodePoints(report.text(), table.begin(), table.end()),
+            "序号\t类别\t件数\n1\t收案\t35件\n2\t办结 31件");
+  for (const auto& q : report.quantities()) {
+    EXPECT_NE(q.quantity().decimal(), "135") << "two cells read as one number";
+  }
+}
+
+TEST(PageTablesTest, LayoutTablesAreReadAsText) {
+  const PageText page = Html("<table><tr><td><p>" + std::string(120, 'x') + "</p><p>" +
+                             std::string(120, 'y') + "</p></td></tr></table>");
+  EXPECT_TRUE(page.tables.empty());
+  EXPECT_THAT(page.text, HasSubstr(std::string(120, 'x') + "\n"));
+}
+
+TEST(PageTablesTest, PlainTextTabRunsBecomeTables) {
+  const PageText page =
+      PlainPageText("说明\n序号\t类别\t件数\n1\t收案\t35件\n单独\t一行\n正文。\n");
+  ASSERT_EQ(page.tables.size(), 1u);
+  EXPECT_EQ(page.tables[0].rows_size(), 2);
+  EXPECT_EQ(page.tables[0].header_rows(), 0);
+  EXPECT_EQ(page.text, "说明\n序号\t类别\t件数\n1\t收案\t35件\n单独\t一行\n正文。\n");
+}
+
+TEST(PageMetadataTest, LabelValueCellsListsAndPlainLines) {
+  const v1::DocumentMetadata from_cells =
+      Html(
+          "<table><tr><td>索引号：</td><td>SY-2024-01</td><td>主题分类：</td><td>政务公开</td></tr>"
+          "<tr><td>发文机关：</td><td>上海市宝山区人民政府</td><td>成文日期：</td>"
+          "<td>2024年03月22日</td></tr></table><p>正文。</p>")
+          .metadata;
+  EXPECT_EQ(from_cells.index_number(), "SY-2024-01");
+  EXPECT_EQ(from_cells.subject_category(), "政务公开");
+  EXPECT_EQ(from_cells.issuing_authority(), "上海市宝山区人民政府");
+  EXPECT_EQ(from_cells.written_date().month(), 3);
+
+  const PageText from_list = Html(
+      "<ul><li>发文字号：宝府〔2024〕9号</li><li>发布日期：2024.03.28</li></ul>"
+      "<dl><dt>发布机构</dt><dd>宝山区司法局</dd></dl><p>正文。</p>");
+  EXPECT_EQ(from_list.metadata.document_number(), "宝府〔2024〕9号");
+  EXPECT_EQ(from_list.metadata.release_date().day(), 28);
+  EXPECT_EQ(from_list.metadata.issuing_authority(), "宝山区司法局");
+  EXPECT_EQ(from_list.text, "正文。\n");
+
+  const PageText plain = PlainPageText(
+      "索引号：000012345/2024-00017 主题分类：法治\n发布时间：2024-3-5\n原标题：某某\n正文。\n");
+  EXPECT_EQ(plain.metadata.index_number(), "000012345/2024-00017");
+  EXPECT_EQ(plain.metadata.subject_category(), "法治");
+  EXPECT_EQ(plain.metadata.release_date().month(), 3);
+  EXPECT_EQ(plain.text, "原标题：某某\n正文。\n");
+}
+
+TEST(PageMetadataTest, DatesInEveryForm) {
+  google::type::Date d;
+  for (const char* text :
+       {"2024年3月22日", "2024-03-22", "2024.03.22", "2024/3/22", "２０２４年３月２２日"}) {
+    ASSERT_TRUE(ReadDate(text, &d)) << text;
+    EXPECT_EQ(d.year(), 2024);
+    EXPECT_EQ(d.month(), 3);
+    EXPECT_EQ(d.day(), 22);
+  }
+  EXPECT_FALSE(ReadDate("2024年13月1日", &d));
+  EXPECT_FALSE(ReadDate("24-3-22", &d));
+}
+
+TEST(PageMetadataTest, AddresseeIsReadAndKeptButNeverTheTitle) {
+  const v1::Report report = Analyzed(
+      "市委、市政府：\n2023年，本区全面推进法治政府建设，取得明显成效，现将有关情况报告如下：\n");
+  EXPECT_EQ(report.metadata().addressee(), "市委、市政府");
+  EXPECT_THAT(report.text(), HasSubstr("市委、市政府："));
+  EXPECT_NE(report.title(), "市委、市政府：");
+  EXPECT_EQ(report.title_source(), v1::TITLE_SOURCE_NONE);
+}
+
+TEST(PageChromeTest, ChromeGoesAndTheReportStays) {
+  const std::string long_paragraph =
+      "区政府主要负责人带头学法，打印并关闭了一批过时的文件，当前位置上的工作稳步推进，全年主持专题"
+      "学法4次。";
+  const PageText page = Html(
+      "<nav>首页 政务公开</nav><div class=\"breadcrumb\">当前位置：首页 &gt; 法治</div>"
+      "<div>当前位置：首页 &gt; 政务公开</div><div>字号：大 中 小</div><div>【打印】【关闭】</div>"
+      "<p>" +
+      long_paragraph +
+      "</p><div>扫一扫在手机打开当前页</div><div>上一篇：某某</div>"
+      "<div>责任编辑：张三</div><div>来源：区司法局 浏览次数：12</div><div>网站地图 | "
+      "联系我们</div>"
+      "<div id=\"footer\">主办：某区人民政府办公室</div><p>沪ICP备00000000号</p>"
+      "<form><label>站内搜索</label></form><script>var a='正文';</script>");
+  EXPECT_EQ(page.text, long_paragraph + "\n");
+  for (const char* chrome : {"当前位置：首页", "字号：大中小", "上一篇", "扫一扫", "打印"}) {
+    EXPECT_TRUE(IsChromeLine(chrome)) << chrome;
+  }
+  EXPECT_FALSE(IsChromeLine(long_paragraph));
+  EXPECT_FALSE(IsChromeLine("一、主要举措和成效"));
+}
+
+TEST(PageChromeTest, ABadlyNamedContainerDoesNotTakeTheReport) {
+  std::string body;
+  for (int i = 0; i < 20; ++i) body += "<p>本区全面推进依法行政，各项工作取得明显成效。</p>";
+  const PageText page = Html("<div class=\"main-nav-content\">" + body + "</div>");
+  EXPECT_THAT(page.text, HasSubstr("本区全面推进依法行政"));
+}
+
+TEST(TitleChoiceTest, SourcesInOrder) {
+  PageTitles page;
+  page.title_element = "上海市宝山区人民政府关于2023年法治政府建设情况的报告_宝山区人民政府";
+  TitleChoice choice = ChooseTitle(page, "当前位置：首页\n正文。\n");
+  EXPECT_EQ(choice.title, "上海市宝山区人民政府关于2023年法治政府建设情况的报告");
+  EXPECT_EQ(choice.source, v1::TITLE_SOURCE_PAGE_HEADING);
+
+  page.first_h1 = "政务公开";
+  page.metadata_title = "某区司法局2023年法治政府建设情况报告";
+  choice = ChooseTitle(page, "");
+  EXPECT_EQ(choice.title, "某区司法局2023年法治政府建设情况报告");
+  EXPECT_EQ(choice.source, v1::TITLE_SOURCE_METADATA);
+
+  choice =
+      ChooseTitle(PageTitles{}, "2024年3月22日\n区政府：\n某区2023年法治政府建设情况报告\n正文。");
+  EXPECT_EQ(choice.title, "某区2023年法治政府建设情况报告");
+  EXPECT_EQ(choice.source, v1::TITLE_SOURCE_TEXT);
+
+  choice = ChooseTitle(PageTitles{}, "上海市第二中级人民法院\n行政审判白皮书（2023年）\n正文。");
+  EXPECT_EQ(choice.title, "上海市第二中级人民法院行政审判白皮书（2023年）");
+
+  const std::string paragraph = "本区坚持依法行政，全面推进法治政府建设，取得明显成效";
+  choice = ChooseTitle(PageTitles{}, paragraph + "报告\n");
+  EXPECT_EQ(choice.source, v1::TITLE_SOURCE_NONE);
+  EXPECT_EQ(choice.title, "");
+}
+
+TEST(TitleChoiceTest, CoverLetterGivesTheEnclosedReportsTitle) {
+  TitleChoice choice = ChooseTitle(
+      PageTitles{},
+      "关于报送《宝山区2023年法治政府建设情况报告》的报告\n市委、市政府：\n现将报告报送。\n");
+  EXPECT_EQ(choice.title, "宝山区2023年法治政府建设情况报告");
+  EXPECT_EQ(choice.cover_letter_title, "关于报送《宝山区2023年法治政府建设情况报告》的报告");
+  EXPECT_EQ(choice.source, v1::TITLE_SOURCE_ENCLOSED_BY_COVER_LETTER);
+
+  choice = ChooseTitle(PageTitles{},
+                       "关于报送2023年法治政府建设情况报告的报告\n市司法局：\n现将报告报送。\n"
+                       "上海市宝山区人民政府2023年法治政府建设情况报告\n一、主要举措和成效\n");
+  EXPECT_EQ(choice.title, "上海市宝山区人民政府2023年法治政府建设情况报告");
+
+  const v1::Report report = Analyzed(
+      "关于报送2023年法治政府建设情况报告的报告\n区委：\n现报送如下。\n", v1::TEXT_FORMAT_PLAIN);
+  EXPECT_EQ(report.title(), "2023年法治政府建设情况报告");
+  EXPECT_EQ(report.metadata().cover_letter_title(), "关于报送2023年法治政府建设情况报告的报告");
+}
+
+TEST(TitleChoiceTest, CallersTitleIsKept) {
+  v1::Report report;
+  report.set_text("某区司法局2023年法治政府建设情况报告\n正文。");
+  report.set_title("我的标题");
+  ReadPage(report);
+  EXPECT_EQ(report.title(), "我的标题");
+  EXPECT_EQ(report.title_source(), v1::TITLE_SOURCE_CALLER);
+}
+
+TEST(PageEncodingTest, Gb18030PageWithMetaCharset) {
+  // "<meta charset=gbk><title>普陀区司法局</title><p>普陀区司法局</p>" in GBK.
+  const std::string putuo = "\xc6\xd5\xcd\xd3\xc7\xf8\xcb\xbe\xb7\xa8\xbe\xd6";
+  const v1::Report report =
+      Analyzed("<html><head><meta charset=\"gbk\"><title>" + putuo + "</title></head><body><p>" +
+               putuo + "</p><div>" + putuo + "</div></body></html>");
+  EXPECT_EQ(report.encoding(), "GBK");
+  EXPECT_EQ(report.text(), "普陀区司法局\n普陀区司法局\n");
+  EXPECT_EQ(report.text_format(), v1::TEXT_FORMAT_HTML);
+}
+
+TEST(PageEncodingTest, BytesThatAreNoTextAreRefusedAsSuch) {
+  std::string detected;
+  auto out = ToUtf8(std::string("%PDF-1.7\n\x00\x01\x02", 13), "", &detected);
+  ASSERT_FALSE(out.ok());
+  EXPECT_THAT(std::string(out.status().message()), HasSubstr("not text in any encoding"));
+  EXPECT_THAT(std::string(out.status().message()), Not(HasSubstr("declare")));
+  out = ToUtf8("ok\x81", "", &detected);
+  ASSERT_FALSE(out.ok());
+  EXPECT_THAT(std::string(out.status().message()), Not(HasSubstr("declare")));
+}
+
+}  // namespace
+}  // namespace fazhi::report
