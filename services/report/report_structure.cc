@@ -300,17 +300,33 @@ size_t CountWhile(std::u32string_view s, size_t from, bool (*pred)(char32_t)) {
 bool IsCircledDigit(char32_t c) { return c >= 0x2460 && c <= 0x2473; }        // ① … ⑳
 bool IsParenthesizedDigit(char32_t c) { return c >= 0x2474 && c <= 0x2487; }  // ⑴ … ⒇
 
+bool IsClauseComma(char32_t c) { return c == U'，' || c == ','; }
+
 // Completes `m` from `line`, whose marker takes its first `marker_len` code
-// points: the title runs to the first title stop. Empty title: no heading.
+// points: the title runs to the first title stop, or to a gap of whitespace
+// after which a clause begins while the text before it has none ("一、主要
+// 举措和成效　2023年，本区……", a bold heading and its paragraph joined by a
+// page). Empty title: no heading.
 bool TakeTitle(std::u32string_view line, size_t marker_len, HeadingMatch& m) {
   const std::u32string_view rest = line.substr(marker_len);
   size_t stop = 0;
-  while (stop < rest.size() && !IsTitleStop(rest[stop])) ++stop;
-  m.title = Trim(rest.substr(0, stop));
+  size_t gap = std::u32string_view::npos;  // the first whitespace after the title's start
+  bool comma_before_gap = false;
+  bool comma_after_gap = false;
+  size_t lead = 0;
+  while (lead < rest.size() && IsSpace(rest[lead])) ++lead;
+  for (stop = lead; stop < rest.size() && !IsTitleStop(rest[stop]); ++stop) {
+    if (gap == std::u32string_view::npos && IsSpace(rest[stop])) gap = stop;
+    if (IsClauseComma(rest[stop])) {
+      (gap == std::u32string_view::npos ? comma_before_gap : comma_after_gap) = true;
+    }
+  }
+  const bool cut_at_gap = gap != std::u32string_view::npos && comma_after_gap && !comma_before_gap;
+  m.title = Trim(rest.substr(0, cut_at_gap ? gap : stop));
   if (m.title.empty()) return false;
   m.marker = std::u32string(line.substr(0, marker_len));
   m.end = static_cast<size_t>(m.title.data() - line.data()) + m.title.size();
-  m.run_in = stop < rest.size() && !Trim(rest.substr(stop + 1)).empty();
+  m.run_in = cut_at_gap || (stop < rest.size() && !Trim(rest.substr(stop + 1)).empty());
   return true;
 }
 

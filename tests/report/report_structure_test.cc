@@ -416,6 +416,9 @@ TEST(HeadingTest, RunInTitleStopsAtSentenceEnd) {
       {"（4）为什么要改革?因为", "（4）", "为什么要改革"},
       {"第一部分：主要举措。2023年……", "第一部分", "主要举措"},
       {"【基本情况】本区位于……", "【】", "基本情况"},
+      // A page that joins a bold heading and its paragraph with a space.
+      {"一、主要举措和成效\u30002023年，本区……。", "一、", "主要举措和成效"},
+      {"（二）加强监督 全年开展检查12次，发现问题3个", "（二）", "加强监督"},
   };
   for (const HeadingCase& c : cases) {
     const ReportStructure s = Parse(c.line, 2023);
@@ -438,6 +441,10 @@ TEST(HeadingTest, RunInTitleStopsAtSentenceEnd) {
   ASSERT_EQ(plain.headings.size(), 1u);
   EXPECT_FALSE(plain.headings[0].run_in);
   EXPECT_EQ(plain.headings[0].end, 9u);
+  // A space inside a title with no clause after it is the title's.
+  EXPECT_EQ(Parse("1.做好 宣传工作", 2023).headings[0].title, "做好 宣传工作");
+  EXPECT_EQ(Parse("1.强化统筹，健全机制 提升质效，推进改革", 2023).headings[0].title,
+            "强化统筹，健全机制 提升质效，推进改革");
 }
 
 TEST(HeadingTest, OffsetsAreCodePointsOfTheTrimmedLine) {
@@ -972,13 +979,45 @@ TEST(RobustnessTest, InvalidUtf8IsReadAsReplacementCharacters) {
 }
 
 TEST(RobustnessTest, RandomBytesNeverBreakTheContracts) {
-  const std::vector<std::string> pieces = {
-      "一、", "（",           "）",     "(",        ")",        "【",
-      "】",   "\n",           "\r",     "\r\n",     "1.",       "２．",
-      "报告", "法治政府建设", "关于",   "人民政府", "街道",     "局",
-      "案例", "{year}",       "2024年", "。",       "：",       "\u3000",
-      "---",  "title: ",      "\xe4",   "\xe4\xb8", "\xf0\x9f", "\xc0",
-      "\xff", "\xed\xa0\x80", "安排"};
+  const std::vector<std::string> pieces = {"一、",
+                                           "（",
+                                           "）",
+                                           "(",
+                                           ")",
+                                           "【",
+                                           "】",
+                                           "\n",
+                                           "\r",
+                                           "\r\n",
+                                           "1.",
+                                           "２．",
+                                           "报告",
+                                           "法治政府建设",
+                                           "关于",
+                                           "人民政府",
+                                           "街道",
+                                           "局",
+                                           "案例",
+                                           "{year}",
+                                           "2024年",
+                                           "。",
+                                           "：",
+                                           "\u3000",
+                                           "---",
+                                           "title: ",
+                                           "\xe4",
+                                           "\xe4\xb8",
+                                           "\xf0\x9f",
+                                           "\xc0",
+                                           "\xff",
+                                           "\xed\xa0\x80",
+                                           "安排",
+                                           "第一部分",
+                                           "①",
+                                           "\t",
+                                           "第一责任人职责",
+                                           "依法全面履行政府职能",
+                                           "；"};
   uint64_t state = 0x9E3779B97F4A7C15u;
   auto next = [&state]() {
     state = state * 6364136223846793005u + 1442695040888963407u;
@@ -995,7 +1034,7 @@ TEST(RobustnessTest, RandomBytesNeverBreakTheContracts) {
         text += pieces[next() % pieces.size()];
       }
     }
-    const ReportStructure s = ParseReportStructure(text, 2023, rules);
+    const ReportStructure s = ParseReportStructure(text, 2023, rules, DefaultThematicLayout());
     size_t previous_line = 0;
     for (size_t i = 0; i < s.headings.size(); ++i) {
       const Heading& h = s.headings[i];
@@ -1003,15 +1042,37 @@ TEST(RobustnessTest, RandomBytesNeverBreakTheContracts) {
       ASSERT_TRUE(IsValidUtf8(h.marker)) << round;
       ASSERT_FALSE(h.title.empty()) << round;
       ASSERT_GE(h.level, 1) << round;
-      ASSERT_LE(h.level, 4) << round;
+      ASSERT_LE(h.level, 9) << round;  // one level per numbering form
       ASSERT_LT(h.begin, h.end) << round;
       ASSERT_LE(h.end, text.size()) << round;
       if (i > 0) {
         ASSERT_GT(h.line, previous_line) << round;
       }
       previous_line = h.line;
-      if (h.level != 1) {
-        ASSERT_EQ(h.part, kNone) << round;
+      if (h.part != kNone) {
+        ASSERT_TRUE(std::binary_search(s.parts_present.begin(), s.parts_present.end(), h.part))
+            << round;
+      }
+    }
+    ASSERT_EQ(s.findings.size(), rules.size()) << round;
+    for (size_t f = 0; f < s.findings.size(); ++f) {
+      const PartJudgement& j = s.findings[f];
+      ASSERT_EQ(j.part, rules[f].part) << round;
+      ASSERT_EQ(std::binary_search(s.parts_present.begin(), s.parts_present.end(), j.part),
+                j.present)
+          << round;
+      ASSERT_EQ(std::binary_search(s.required_missing.begin(), s.required_missing.end(), j.part),
+                j.required && !j.present)
+          << round;
+      ASSERT_TRUE(IsValidUtf8(j.shown_by)) << round;
+      ASSERT_LE(CodePoints(j.shown_by), 200u) << round;
+      if (j.present) {
+        ASSERT_LT(j.begin, j.end) << round;
+        ASSERT_LE(j.end, text.size()) << round;
+        ASSERT_EQ(j.shown_by.find_first_of("\r\n"), std::string::npos) << round;
+        ASSERT_TRUE(j.looked_for.empty()) << round;
+      } else {
+        ASSERT_FALSE(j.looked_for.empty()) << round;
       }
     }
     const std::string title = ExtractTitle(text);
