@@ -140,28 +140,13 @@ bool IsChineseNumeral(char32_t c) {
 bool IsOpenParen(char32_t c) { return c == '(' || c == U'（'; }
 bool IsCloseParen(char32_t c) { return c == ')' || c == U'）'; }
 
-// Ends a run-in heading's title.
-bool IsTitleStop(char32_t c) {
-  switch (c) {
-    case U'。':
-    case U'；':
-    case ';':
-    case U'：':
-    case ':':
-    case U'！':
-    case '!':
-    case U'？':
-    case '?':
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Ends the sentence that opens a paragraph.
 bool IsSentenceEnd(char32_t c) {
   return c == U'。' || c == U'；' || c == ';' || c == U'！' || c == '!' || c == U'？' || c == '?';
 }
+
+// Ends a run-in heading's title: a sentence end or a colon.
+bool IsTitleStop(char32_t c) { return IsSentenceEnd(c) || c == U'：' || c == ':'; }
 
 // Marks a line as a sentence rather than part of a title.
 bool IsSentencePunctuation(char32_t c) {

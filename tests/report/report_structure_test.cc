@@ -115,6 +115,15 @@ ReportStructure Parse(std::string_view text, int year) {
   return ParseReportStructure(text, year, DefaultPartRules());
 }
 
+// `j` is present, shown as `evidence` by `shown_by`.
+void ExpectShown(const PartJudgement& j, PartEvidence evidence, const std::string& shown_by) {
+  EXPECT_TRUE(j.present) << j.part;
+  EXPECT_EQ(j.evidence, evidence) << j.part;
+  EXPECT_EQ(j.shown_by, shown_by) << j.part;
+  EXPECT_EQ(j.end - j.begin, CodePoints(shown_by)) << j.part;
+  EXPECT_TRUE(j.looked_for.empty()) << j.part;
+}
+
 // ---------------------------------------------------------------------------
 // Golden tests on the seed documents.
 
@@ -541,9 +550,7 @@ TEST(PartTest, TheHighestLevelHeadingShowsAPart) {
   const std::string text = "一、主要举措\n（一）整改存在的不足\n二、不足和原因\n（一）剖析不足\n";
   const ReportStructure s = Parse(text, 2023);
   const PartJudgement& shortcomings = s.findings[1];
-  ASSERT_TRUE(shortcomings.present);
-  EXPECT_EQ(shortcomings.evidence, v1::PartFinding::EVIDENCE_HEADING);
-  EXPECT_EQ(shortcomings.shown_by, "二、不足和原因");
+  ExpectShown(shortcomings, v1::PartFinding::EVIDENCE_HEADING, "二、不足和原因");
   EXPECT_EQ(s.headings[1].part, kNone);
   EXPECT_EQ(s.headings[3].part, kNone);
 
@@ -691,9 +698,7 @@ TEST(ThematicTest, AreasOfTheOutlineTogetherAreTheMeasures) {
   const ReportStructure s = ParseWithLayout(text, 2023);
   EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP4}));
   const PartJudgement& measures = s.findings[0];
-  ASSERT_TRUE(measures.present);
-  EXPECT_EQ(measures.evidence, v1::PartFinding::EVIDENCE_THEMATIC_HEADINGS);
-  EXPECT_EQ(measures.shown_by, "一、依法全面履行政府职能");
+  ExpectShown(measures, v1::PartFinding::EVIDENCE_THEMATIC_HEADINGS, "一、依法全面履行政府职能");
   EXPECT_EQ(measures.begin, LineStart(text, 1));
   for (size_t line : {1u, 3u, 4u, 5u}) {
     ASSERT_NE(HeadingOnLine(s, line), nullptr) << line;
@@ -724,9 +729,7 @@ TEST(ThematicTest, AreasUnderATopHeadingForNoPartCount) {
       "二、存在的不足\n";
   const ReportStructure s = ParseWithLayout(text, 2023);
   const PartJudgement& measures = s.findings[0];
-  ASSERT_TRUE(measures.present);
-  EXPECT_EQ(measures.evidence, v1::PartFinding::EVIDENCE_THEMATIC_HEADINGS);
-  EXPECT_EQ(measures.shown_by, "（一）依法全面履行政府职能");
+  ExpectShown(measures, v1::PartFinding::EVIDENCE_THEMATIC_HEADINGS, "（一）依法全面履行政府职能");
 }
 
 TEST(ThematicTest, AreasUnderAnotherPartDoNotCount) {
@@ -744,9 +747,7 @@ TEST(ThematicTest, ATopHeadingForThePartComesFirst) {
       "一、主要举措和成效\n（一）依法全面履行政府职能\n（二）健全依法行政制度体系\n"
       "（三）严格规范公正文明执法\n";
   const ReportStructure s = ParseWithLayout(text, 2023);
-  ASSERT_TRUE(s.findings[0].present);
-  EXPECT_EQ(s.findings[0].evidence, v1::PartFinding::EVIDENCE_HEADING);
-  EXPECT_EQ(s.findings[0].shown_by, "一、主要举措和成效");
+  ExpectShown(s.findings[0], v1::PartFinding::EVIDENCE_HEADING, "一、主要举措和成效");
   EXPECT_EQ(HeadingOnLine(s, 1)->part, kNone);
 }
 
@@ -761,9 +762,8 @@ TEST(SentenceTest, AParagraphOpeningSentenceShowsTheLeadersDuty) {
   const ReportStructure s = Parse(text, 2023);
   EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP3, kP4}));
   const PartJudgement& leaders = s.findings[2];
-  ASSERT_TRUE(leaders.present);
-  EXPECT_EQ(leaders.evidence, v1::PartFinding::EVIDENCE_SENTENCE);
-  EXPECT_EQ(leaders.shown_by, "区政府主要负责人认真履行推进法治建设第一责任人职责。");
+  ExpectShown(leaders, v1::PartFinding::EVIDENCE_SENTENCE,
+              "区政府主要负责人认真履行推进法治建设第一责任人职责。");
   EXPECT_EQ(leaders.begin, LineStart(text, 1));
   EXPECT_EQ(leaders.end - leaders.begin, CodePoints(leaders.shown_by));
 }
@@ -774,9 +774,8 @@ TEST(SentenceTest, TheBodyOfARunInHeadingOpensItsParagraph) {
       "（五）加强组织领导。区长切实履行法治建设第一责任人职责，带头学法。\n";
   const ReportStructure s = Parse(text, 2023);
   const PartJudgement& leaders = s.findings[2];
-  ASSERT_TRUE(leaders.present);
-  EXPECT_EQ(leaders.evidence, v1::PartFinding::EVIDENCE_SENTENCE);
-  EXPECT_EQ(leaders.shown_by, "区长切实履行法治建设第一责任人职责，带头学法。");
+  ExpectShown(leaders, v1::PartFinding::EVIDENCE_SENTENCE,
+              "区长切实履行法治建设第一责任人职责，带头学法。");
 }
 
 TEST(SentenceTest, AMentionInsideAParagraphDoesNot) {
@@ -795,9 +794,7 @@ TEST(SentenceTest, AMentionInsideAParagraphDoesNot) {
 TEST(SentenceTest, AHeadingComesBeforeASentence) {
   const std::string text = "区长履行第一责任人职责。\n一、主要举措\n二、第一责任人履职情况\n";
   const ReportStructure s = Parse(text, 2023);
-  ASSERT_TRUE(s.findings[2].present);
-  EXPECT_EQ(s.findings[2].evidence, v1::PartFinding::EVIDENCE_HEADING);
-  EXPECT_EQ(s.findings[2].shown_by, "二、第一责任人履职情况");
+  ExpectShown(s.findings[2], v1::PartFinding::EVIDENCE_HEADING, "二、第一责任人履职情况");
 }
 
 // ---------------------------------------------------------------------------
