@@ -530,6 +530,151 @@ absl::Status ValidatePatterns(const std::string& where, const std::vector<PartPa
 }
 
 // ---------------------------------------------------------------------------
+// Judging the parts.
+
+struct CompiledLayout {
+  ReportPart part = v1::REPORT_PART_UNSPECIFIED;  // unspecified: not in use
+  size_t min_headings = 1;
+  std::vector<CompiledPattern> patterns;
+};
+
+// What reading the headings leaves for judging the parts.
+struct HeadingsRead {
+  // The part each heading's own title matches.
+  std::vector<ReportPart> own_parts;
+  // The headings of the thematic layout at the shallowest level where there
+  // are enough of them; empty if no level has enough.
+  std::vector<size_t> thematic;
+  int thematic_level = 0;
+};
+
+// Appends the headings of `text` to `headings`, a level-1 heading with the
+// part its title matches.
+HeadingsRead ReadHeadings(std::u32string_view text, const std::vector<LineSpan>& lines,
+                          const std::vector<CompiledRule>& rules, const CompiledLayout& layout,
+                          std::vector<Heading>& headings) {
+  HeadingsRead read;
+  std::vector<std::vector<size_t>> thematic_by_level(kMarkerFormCount + 1);
+  std::array<int, kMarkerFormCount> level_of_form{};
+  int next_level = 1;
+  ReportPart top_part = v1::REPORT_PART_UNSPECIFIED;  // of the latest level-1 heading
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::optional<HeadingMatch> m = MatchHeading(LineText(text, lines[i]));
+    if (!m) continue;
+    int& level = level_of_form[static_cast<size_t>(m->form)];
+    if (level == 0) level = next_level++;
+    Heading h;
+    h.level = level;
+    h.marker = EncodeUtf8(m->marker);
+    h.title = EncodeUtf8(m->title);
+    h.line = i;
+    h.begin = lines[i].begin;
+    h.end = lines[i].begin + m->end;
+    h.run_in = m->run_in;
+    const std::u32string normalized = NormalizeForMatch(m->title);
+    const ReportPart own = MatchPart(normalized, rules);
+    if (level == 1) {
+      h.part = own;
+      top_part = own;
+    }
+    if (own == v1::REPORT_PART_UNSPECIFIED && !layout.patterns.empty() &&
+        (level == 1 || top_part == v1::REPORT_PART_UNSPECIFIED || top_part == layout.part) &&
+        MatchesAny(layout.patterns, normalized)) {
+      thematic_by_level[static_cast<size_t>(level)].push_back(headings.size());
+    }
+    read.own_parts.push_back(own);
+    headings.push_back(std::move(h));
+  }
+  for (size_t level = 1; level < thematic_by_level.size(); ++level) {
+    if (thematic_by_level[level].size() >= layout.min_headings) {
+      read.thematic = std::move(thematic_by_level[level]);
+      read.thematic_level = static_cast<int>(level);
+      break;
+    }
+  }
+  return read;
+}
+
+void Show(std::u32string_view text, PartEvidence evidence, size_t begin, size_t end,
+          PartJudgement& j) {
+  j.present = true;
+  j.evidence = evidence;
+  j.begin = begin;
+  j.end = end;
+  j.shown_by = EncodeUtf8(text.substr(begin, std::min(end - begin, kMaxTitleCodePoints)));
+}
+
+// Judges `rule`'s part by the headings: the highest-level heading whose title
+// matches (the earliest of its level), unless the thematic layout is of a
+// higher level and shows this part. Marks the heading(s) that show it.
+PartJudgement JudgeByHeadings(std::u32string_view text, const CompiledRule& rule,
+                              const CompiledLayout& layout, const HeadingsRead& read,
+                              std::vector<Heading>& headings) {
+  PartJudgement j;
+  j.part = rule.part;
+  j.required = rule.required;
+  size_t best = headings.size();
+  for (size_t k = 0; k < headings.size(); ++k) {
+    if (read.own_parts[k] == rule.part &&
+        (best == headings.size() || headings[k].level < headings[best].level)) {
+      best = k;
+    }
+  }
+  if (!read.thematic.empty() && rule.part == layout.part &&
+      (best == headings.size() || headings[best].level > read.thematic_level)) {
+    for (size_t k : read.thematic) headings[k].part = rule.part;
+    const Heading& first = headings[read.thematic.front()];
+    Show(text, v1::PartFinding::EVIDENCE_THEMATIC_HEADINGS, first.begin, first.end, j);
+  } else if (best != headings.size()) {
+    Heading& h = headings[best];
+    h.part = rule.part;
+    Show(text,
+         h.run_in ? v1::PartFinding::EVIDENCE_RUN_IN_HEADING : v1::PartFinding::EVIDENCE_HEADING,
+         h.begin, h.end, j);
+  }
+  return j;
+}
+
+// Shows by a sentence each part of `findings` that is still missing and has
+// sentence patterns (`rules[f]` is the rule of `findings[f]`). Tried: the
+// sentence opening each paragraph, i.e. each line that is neither a heading
+// nor a table row, and the body of each run-in heading.
+void ShowBySentences(std::u32string_view text, const std::vector<LineSpan>& lines,
+                     const std::vector<Heading>& headings,
+                     const std::vector<const CompiledRule*>& rules,
+                     std::vector<PartJudgement>& findings) {
+  std::vector<size_t> awaiting;
+  for (size_t f = 0; f < findings.size(); ++f) {
+    if (!findings[f].present && !rules[f]->sentences.empty()) awaiting.push_back(f);
+  }
+  size_t next_heading = 0;
+  for (size_t i = 0; i < lines.size() && !awaiting.empty(); ++i) {
+    size_t from = lines[i].begin;
+    if (next_heading < headings.size() && headings[next_heading].line == i) {
+      const Heading& h = headings[next_heading++];
+      if (!h.run_in) continue;
+      from = h.end;
+      while (from < lines[i].end && (IsSpace(text[from]) || IsTitleStop(text[from]))) ++from;
+    } else if (LineText(text, lines[i]).find(U'\t') != std::u32string_view::npos) {
+      continue;  // a table row
+    }
+    size_t to = from;
+    while (to < lines[i].end && !IsSentenceEnd(text[to])) ++to;
+    if (to < lines[i].end) ++to;  // the sentence keeps its full stop
+    if (to == from) continue;
+    const std::u32string normalized = NormalizeForMatch(text.substr(from, to - from));
+    for (auto it = awaiting.begin(); it != awaiting.end();) {
+      if (MatchesAny(rules[*it]->sentences, normalized)) {
+        Show(text, v1::PartFinding::EVIDENCE_SENTENCE, from, to, findings[*it]);
+        it = awaiting.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Titles and kinds.
 
 std::u32string_view StripQuotes(std::u32string_view s) {
@@ -801,137 +946,33 @@ ReportStructure ParseReportStructure(std::string_view text, int year_covered,
   const std::u32string decoded = DecodeLenient(text);
   const std::vector<LineSpan> lines = SplitLines(decoded);
   const std::vector<CompiledRule> compiled = CompileRules(rules, year_covered);
-  // Findings come in part order; ties between headings go to the earlier rule.
+  const bool layout_in_use = thematic.part != v1::REPORT_PART_UNSPECIFIED &&
+                             thematic.min_headings >= 1 && !thematic.patterns.empty();
+  const CompiledLayout layout = {layout_in_use ? thematic.part : v1::REPORT_PART_UNSPECIFIED,
+                                 static_cast<size_t>(std::max(thematic.min_headings, 1)),
+                                 layout_in_use ? CompilePatterns(thematic.patterns, year_covered)
+                                               : std::vector<CompiledPattern>{}};
+
+  ReportStructure out;
+  const HeadingsRead read = ReadHeadings(decoded, lines, compiled, layout, out.headings);
+
+  // Findings come in part order; ties between headings went to the earlier rule.
   std::vector<size_t> in_part_order(compiled.size());
   for (size_t r = 0; r < compiled.size(); ++r) in_part_order[r] = r;
   std::stable_sort(in_part_order.begin(), in_part_order.end(),
                    [&](size_t a, size_t b) { return compiled[a].part < compiled[b].part; });
-  const bool layout_in_use = thematic.part != v1::REPORT_PART_UNSPECIFIED &&
-                             thematic.min_headings >= 1 && !thematic.patterns.empty();
-  const std::vector<CompiledPattern> thematic_patterns =
-      layout_in_use ? CompilePatterns(thematic.patterns, year_covered)
-                    : std::vector<CompiledPattern>{};
-
-  ReportStructure out;
-  // What each heading's own title matches; the thematic headings of each level.
-  std::vector<ReportPart> own_parts;
-  std::vector<std::vector<size_t>> thematic_by_level(kMarkerFormCount + 1);
-  std::array<int, kMarkerFormCount> level_of_form{};
-  int next_level = 1;
-  ReportPart top_part = v1::REPORT_PART_UNSPECIFIED;  // of the latest level-1 heading
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const std::optional<HeadingMatch> m = MatchHeading(LineText(decoded, lines[i]));
-    if (!m) continue;
-    int& level = level_of_form[static_cast<size_t>(m->form)];
-    if (level == 0) level = next_level++;
-    Heading h;
-    h.level = level;
-    h.marker = EncodeUtf8(m->marker);
-    h.title = EncodeUtf8(m->title);
-    h.line = i;
-    h.begin = lines[i].begin;
-    h.end = lines[i].begin + m->end;
-    h.run_in = m->run_in;
-    const std::u32string normalized = NormalizeForMatch(m->title);
-    const ReportPart own = MatchPart(normalized, compiled);
-    if (level == 1) {
-      h.part = own;
-      top_part = own;
-    }
-    if (own == v1::REPORT_PART_UNSPECIFIED && !thematic_patterns.empty() &&
-        (level == 1 || top_part == v1::REPORT_PART_UNSPECIFIED || top_part == thematic.part) &&
-        MatchesAny(thematic_patterns, normalized)) {
-      thematic_by_level[static_cast<size_t>(level)].push_back(out.headings.size());
-    }
-    own_parts.push_back(own);
-    out.headings.push_back(std::move(h));
-  }
-
-  // The shallowest level at which the thematic layout shows its part.
-  int thematic_level = 0;
-  for (size_t level = 1; level < thematic_by_level.size() && thematic_level == 0; ++level) {
-    if (thematic_by_level[level].size() >= static_cast<size_t>(thematic.min_headings)) {
-      thematic_level = static_cast<int>(level);
-    }
-  }
-
-  auto show = [&](PartJudgement& j, PartEvidence evidence, size_t begin, size_t end) {
-    j.present = true;
-    j.evidence = evidence;
-    j.begin = begin;
-    j.end = end;
-    j.shown_by = EncodeUtf8(
-        std::u32string_view(decoded).substr(begin, std::min(end - begin, kMaxTitleCodePoints)));
-  };
-
-  // Headings and thematic layouts first; sentences only for parts neither shows.
-  std::vector<size_t> awaiting_sentence;  // indices into findings
+  std::vector<const CompiledRule*> rule_of_finding;
   for (size_t r : in_part_order) {
-    const CompiledRule& rule = compiled[r];
-    PartJudgement j;
-    j.part = rule.part;
-    j.required = rule.required;
-    const Heading* best = nullptr;
-    size_t best_index = 0;
-    for (size_t k = 0; k < out.headings.size(); ++k) {
-      if (own_parts[k] == rule.part && (best == nullptr || out.headings[k].level < best->level)) {
-        best = &out.headings[k];
-        best_index = k;
-      }
-    }
-    if (thematic_level != 0 && rule.part == thematic.part &&
-        (best == nullptr || best->level > thematic_level)) {
-      const std::vector<size_t>& members = thematic_by_level[static_cast<size_t>(thematic_level)];
-      for (size_t k : members) out.headings[k].part = rule.part;
-      const Heading& first = out.headings[members.front()];
-      show(j, v1::PartFinding::EVIDENCE_THEMATIC_HEADINGS, first.begin, first.end);
-    } else if (best != nullptr) {
-      out.headings[best_index].part = rule.part;
-      show(j,
-           best->run_in ? v1::PartFinding::EVIDENCE_RUN_IN_HEADING
-                        : v1::PartFinding::EVIDENCE_HEADING,
-           best->begin, best->end);
-    } else if (!rule.sentences.empty()) {
-      awaiting_sentence.push_back(out.findings.size());
-    }
-    out.findings.push_back(std::move(j));
+    rule_of_finding.push_back(&compiled[r]);
+    out.findings.push_back(
+        JudgeByHeadings(decoded, *rule_of_finding.back(), layout, read, out.headings));
   }
-
-  // The sentence opening each paragraph: a line that is not a heading, or
-  // the body of a run-in heading.
-  size_t next_heading = 0;
-  for (size_t i = 0; i < lines.size() && !awaiting_sentence.empty(); ++i) {
-    const std::u32string_view line = LineText(decoded, lines[i]);
-    size_t from = lines[i].begin;
-    if (next_heading < out.headings.size() && out.headings[next_heading].line == i) {
-      const Heading& h = out.headings[next_heading++];
-      if (!h.run_in) continue;
-      from = h.end;
-      while (from < lines[i].end && (IsSpace(decoded[from]) || IsTitleStop(decoded[from]))) ++from;
-    } else if (line.find(U'\t') != std::u32string_view::npos) {
-      continue;  // a table row
-    }
-    size_t to = from;
-    while (to < lines[i].end && !IsSentenceEnd(decoded[to])) ++to;
-    if (to < lines[i].end) ++to;  // the sentence keeps its full stop
-    if (to == from) continue;
-    const std::u32string normalized =
-        NormalizeForMatch(std::u32string_view(decoded).substr(from, to - from));
-    for (auto it = awaiting_sentence.begin(); it != awaiting_sentence.end();) {
-      if (MatchesAny(compiled[in_part_order[*it]].sentences, normalized)) {
-        show(out.findings[*it], v1::PartFinding::EVIDENCE_SENTENCE, from, to);
-        it = awaiting_sentence.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
+  ShowBySentences(decoded, lines, out.headings, rule_of_finding, out.findings);
 
   std::set<ReportPart> present;
   std::set<ReportPart> missing;
   for (size_t f = 0; f < out.findings.size(); ++f) {
     PartJudgement& j = out.findings[f];
-    const CompiledRule& rule = compiled[in_part_order[f]];
     if (j.present) {
       present.insert(j.part);
       continue;
@@ -943,9 +984,9 @@ ReportStructure ParseReportStructure(std::string_view text, int year_covered,
         if (listed.insert(p.looked_for).second) j.looked_for.push_back(p.looked_for);
       }
     };
-    list(rule.headings);
-    list(rule.sentences);
-    if (j.part == thematic.part) list(thematic_patterns);
+    list(rule_of_finding[f]->headings);
+    list(rule_of_finding[f]->sentences);
+    if (j.part == layout.part) list(layout.patterns);
   }
   out.parts_present.assign(present.begin(), present.end());
   out.required_missing.assign(missing.begin(), missing.end());
