@@ -60,20 +60,35 @@ v1::Timeliness Judge(const google::type::Date& actual, const google::type::Date&
 
 }  // namespace
 
+namespace {
+
+std::vector<PartPattern> PatternsFrom(
+    const google::protobuf::RepeatedPtrField<fazhi::rules::v1::PartPattern>& patterns) {
+  std::vector<PartPattern> out;
+  for (const auto& pattern : patterns) {
+    out.push_back(
+        PartPattern{std::vector<std::string>(pattern.all_of().begin(), pattern.all_of().end())});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<PartRule> PartRulesFrom(const fazhi::rules::v1::RuleSet& rules) {
   if (rules.report().parts().empty()) return DefaultPartRules();
   std::vector<PartRule> out;
   for (const auto& part : rules.report().parts()) {
-    PartRule rule;
-    rule.part = static_cast<ReportPart>(part.part());
-    rule.required = part.required();
-    for (const auto& pattern : part.patterns()) {
-      rule.patterns.push_back(
-          PartPattern{std::vector<std::string>(pattern.all_of().begin(), pattern.all_of().end())});
-    }
-    out.push_back(std::move(rule));
+    out.push_back({static_cast<ReportPart>(part.part()), part.required(),
+                   PatternsFrom(part.patterns()), PatternsFrom(part.sentence_patterns())});
   }
   return out;
+}
+
+ThematicLayoutRule ThematicLayoutFrom(const fazhi::rules::v1::RuleSet& rules) {
+  if (!rules.report().has_thematic_layout()) return DefaultThematicLayout();
+  const auto& layout = rules.report().thematic_layout();
+  return {static_cast<ReportPart>(layout.part()), layout.min_headings(),
+          PatternsFrom(layout.patterns())};
 }
 
 bool IsAnnualReport(v1::ReportKind kind) {
@@ -197,7 +212,8 @@ void AnalyzeReport(const fazhi::rules::v1::RuleSet& rules, const std::vector<Par
     if (report.kind() == v1::REPORT_KIND_UNSPECIFIED) report.set_kind(v1::REPORT_KIND_OTHER);
   }
 
-  const ReportStructure structure = ParseReportStructure(report.text(), report.year(), part_rules);
+  const ReportStructure structure =
+      ParseReportStructure(report.text(), report.year(), part_rules, ThematicLayoutFrom(rules));
   report.clear_sections();
   for (const auto& heading : structure.headings) {
     auto* section = report.add_sections();
@@ -207,6 +223,20 @@ void AnalyzeReport(const fazhi::rules::v1::RuleSet& rules, const std::vector<Par
     section->set_part(static_cast<v1::ReportPart>(heading.part));
     section->set_begin(static_cast<int32_t>(heading.begin));
     section->set_end(static_cast<int32_t>(heading.end));
+  }
+  report.clear_part_findings();
+  for (const auto& judged : structure.findings) {
+    auto* finding = report.add_part_findings();
+    finding->set_part(judged.part);
+    finding->set_required(judged.required);
+    finding->set_present(judged.present);
+    if (judged.present) {
+      finding->set_evidence(judged.evidence);
+      finding->set_begin(static_cast<int32_t>(judged.begin));
+      finding->set_end(static_cast<int32_t>(judged.end));
+      finding->set_shown_by(judged.shown_by);
+    }
+    for (const auto& looked_for : judged.looked_for) finding->add_looked_for(looked_for);
   }
   report.clear_parts_present();
   for (ReportPart part : structure.parts_present) {

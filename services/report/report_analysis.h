@@ -18,6 +18,10 @@ namespace fazhi::report {
 // when the rule set has none.
 std::vector<PartRule> PartRulesFrom(const fazhi::rules::v1::RuleSet& rules);
 
+// The thematic layout of a rule set; DefaultThematicLayout() when the rule
+// set has no `thematic_layout` (an empty one turns the layout off).
+ThematicLayoutRule ThematicLayoutFrom(const fazhi::rules::v1::RuleSet& rules);
+
 // Turns what the caller sent into the report's UTF-8 `text`: `raw_text`
 // converted from its declared or detected encoding (then cleared), HTML
 // stripped of markup and page furniture; sets `encoding` and `text_format`.

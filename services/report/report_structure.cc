@@ -1,6 +1,7 @@
 #include "services/report/report_structure.h"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
@@ -12,8 +13,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/status/errors.h"
+#include "services/report/text_lines.h"
 
 namespace fazhi::report {
 namespace {
@@ -21,6 +24,8 @@ namespace {
 constexpr char32_t kReplacementChar = 0xFFFD;
 constexpr size_t kMaxChineseNumeralLength = 5;
 constexpr size_t kMaxDigitMarkerLength = 3;
+// PartFinding.shown_by is at most this long.
+constexpr size_t kMaxShownByCodePoints = 200;
 
 // ---------------------------------------------------------------------------
 // UTF-8.
@@ -130,10 +135,14 @@ bool IsChineseNumeral(char32_t c) {
 bool IsOpenParen(char32_t c) { return c == '(' || c == U'（'; }
 bool IsCloseParen(char32_t c) { return c == ')' || c == U'）'; }
 
-// Ends a run-in heading's title.
-bool IsTitleStop(char32_t c) {
-  return c == U'。' || c == U'！' || c == U'？' || c == U'：' || c == ':';
+// Ends the sentence that opens a paragraph.
+bool IsSentenceEnd(char32_t c) {
+  return c == U'。' || c == U'；' || c == ';' || c == U'！' || c == '!' || c == U'？' || c == '?';
 }
+
+// Ends a run-in heading's title: a sentence end or a colon.
+bool IsTitleStop(char32_t c) { return IsSentenceEnd(c) || c == U'：' || c == ':'; }
+
 
 std::u32string_view Trim(std::u32string_view s) {
   size_t b = 0;
@@ -200,10 +209,29 @@ std::u32string_view LineText(std::u32string_view text, const LineSpan& span) {
 // ---------------------------------------------------------------------------
 // Headings.
 
+// The numbering forms a heading can take; levels are given to them in the
+// order they first appear in a text.
+enum class MarkerForm {
+  kChineseNumeral,       // 一、 一. 一．
+  kParenChineseNumeral,  // （一） (一)
+  kDigit,                // 1. 1、 1．
+  kParenDigit,           // （1） (1) ⑴
+  kCircledDigit,         // ① … ⑳
+  kPart,                 // 第一部分
+  kChapter,              // 第一章
+  kSection,              // 第一节
+  kBracketed,            // 【…】
+};
+constexpr size_t kMarkerFormCount = 9;
+
 struct HeadingMatch {
-  int level = 0;
+  MarkerForm form = MarkerForm::kChineseNumeral;
   std::u32string marker;
   std::u32string_view title;
+  // Offset in the line just past the heading's text (marker and title).
+  size_t end = 0;
+  // Body text follows the title on the same line.
+  bool run_in = false;
 };
 
 size_t CountWhile(std::u32string_view s, size_t from, bool (*pred)(char32_t)) {
@@ -212,16 +240,43 @@ size_t CountWhile(std::u32string_view s, size_t from, bool (*pred)(char32_t)) {
   return i - from;
 }
 
-// The title of a heading whose marker ends just before `rest`.
-std::u32string_view RunInTitle(std::u32string_view rest) {
+bool IsCircledDigit(char32_t c) { return c >= 0x2460 && c <= 0x2473; }        // ① … ⑳
+bool IsParenthesizedDigit(char32_t c) { return c >= 0x2474 && c <= 0x2487; }  // ⑴ … ⒇
+
+bool IsClauseComma(char32_t c) { return c == U'，' || c == ','; }
+
+// Completes `m` from `line`, whose marker takes its first `marker_len` code
+// points: the title runs to the first title stop, or to a gap of whitespace
+// after which a clause begins while the text before it has none ("一、主要
+// 举措和成效　2023年，本区……", a bold heading and its paragraph joined by a
+// page). Empty title: no heading.
+bool TakeTitle(std::u32string_view line, size_t marker_len, HeadingMatch& m) {
+  const std::u32string_view rest = line.substr(marker_len);
   size_t stop = 0;
-  while (stop < rest.size() && !IsTitleStop(rest[stop])) ++stop;
-  return Trim(rest.substr(0, stop));
+  size_t gap = std::u32string_view::npos;  // the first whitespace after the title's start
+  bool comma_before_gap = false;
+  bool comma_after_gap = false;
+  size_t lead = 0;
+  while (lead < rest.size() && IsSpace(rest[lead])) ++lead;
+  for (stop = lead; stop < rest.size() && !IsTitleStop(rest[stop]); ++stop) {
+    if (gap == std::u32string_view::npos && IsSpace(rest[stop])) gap = stop;
+    if (IsClauseComma(rest[stop])) {
+      (gap == std::u32string_view::npos ? comma_before_gap : comma_after_gap) = true;
+    }
+  }
+  const bool cut_at_gap = gap != std::u32string_view::npos && comma_after_gap && !comma_before_gap;
+  m.title = Trim(rest.substr(0, cut_at_gap ? gap : stop));
+  if (m.title.empty()) return false;
+  m.marker = std::u32string(line.substr(0, marker_len));
+  m.end = static_cast<size_t>(m.title.data() - line.data()) + m.title.size();
+  m.run_in = cut_at_gap || (stop < rest.size() && !Trim(rest.substr(stop + 1)).empty());
+  return true;
 }
 
 // `line` is a trimmed line.
 std::optional<HeadingMatch> MatchHeading(std::u32string_view line) {
-  if (line.empty()) return std::nullopt;
+  // A table row (cells joined by TAB) is never a heading.
+  if (line.empty() || line.find(U'\t') != std::u32string_view::npos) return std::nullopt;
   HeadingMatch m;
   const char32_t first = line[0];
   size_t marker_len = 0;
@@ -231,30 +286,61 @@ std::optional<HeadingMatch> MatchHeading(std::u32string_view line) {
     if (close == std::u32string_view::npos) return std::nullopt;
     m.title = Trim(line.substr(1, close - 1));
     if (m.title.empty()) return std::nullopt;
-    m.level = 1;
+    m.form = MarkerForm::kBracketed;
     m.marker = U"【】";
+    m.end = close + 1;
+    m.run_in = !Trim(line.substr(close + 1)).empty();
     return m;
   }
 
   if (IsOpenParen(first)) {
     size_t n = CountWhile(line, 1, IsChineseNumeral);
     if (n > 0 && n <= kMaxChineseNumeralLength) {
-      m.level = 2;
+      m.form = MarkerForm::kParenChineseNumeral;
     } else {
       n = CountWhile(line, 1, IsDigit);
       if (n == 0 || n > kMaxDigitMarkerLength) return std::nullopt;
-      m.level = 4;
+      m.form = MarkerForm::kParenDigit;
     }
-    if (1 + n >= line.size() || !IsCloseParen(line[1 + n])) {
+    if (1 + n >= line.size() || !IsCloseParen(line[1 + n])) return std::nullopt;
+    marker_len = n + 2;
+  } else if (IsParenthesizedDigit(first)) {
+    m.form = MarkerForm::kParenDigit;
+    marker_len = 1;
+  } else if (IsCircledDigit(first)) {
+    m.form = MarkerForm::kCircledDigit;
+    marker_len = 1;
+  } else if (first == U'第') {
+    const size_t n = CountWhile(line, 1, IsChineseNumeral);
+    if (n == 0 || n > kMaxChineseNumeralLength) return std::nullopt;
+    const std::u32string_view unit = line.substr(1 + n);
+    if (lines::StartsWith(unit, U"部分")) {
+      m.form = MarkerForm::kPart;
+      marker_len = 1 + n + 2;
+    } else if (lines::StartsWith(unit, U"章") || lines::StartsWith(unit, U"节")) {
+      m.form = unit[0] == U'章' ? MarkerForm::kChapter : MarkerForm::kSection;
+      marker_len = 1 + n + 1;
+    } else {
       return std::nullopt;
     }
-    marker_len = n + 2;
+    // "第一部分：主要举措" / "第一部分、主要举措": the separator belongs to
+    // neither marker nor title.
+    size_t title_from = marker_len;
+    while (title_from < line.size() && IsSpace(line[title_from])) ++title_from;
+    if (title_from < line.size() &&
+        (line[title_from] == U'：' || line[title_from] == ':' || line[title_from] == U'、' ||
+         line[title_from] == U'．' || line[title_from] == '.')) {
+      ++title_from;
+    }
+    if (!TakeTitle(line, title_from, m)) return std::nullopt;
+    m.marker.resize(marker_len);
+    return m;
   } else if (IsChineseNumeral(first)) {
     const size_t n = CountWhile(line, 0, IsChineseNumeral);
     if (n > kMaxChineseNumeralLength || n >= line.size()) return std::nullopt;
     const char32_t sep = line[n];
     if (sep != U'、' && sep != U'．' && sep != '.') return std::nullopt;
-    m.level = 1;
+    m.form = MarkerForm::kChineseNumeral;
     marker_len = n + 1;
   } else if (IsDigit(first)) {
     const size_t n = CountWhile(line, 0, IsDigit);
@@ -263,15 +349,13 @@ std::optional<HeadingMatch> MatchHeading(std::u32string_view line) {
     if (sep != U'、' && sep != U'．' && sep != '.') return std::nullopt;
     // "2.8万件", "1、2号楼": a number, not a marker.
     if (n + 1 < line.size() && IsDigit(line[n + 1])) return std::nullopt;
-    m.level = 3;
+    m.form = MarkerForm::kDigit;
     marker_len = n + 1;
   } else {
     return std::nullopt;
   }
 
-  m.marker = std::u32string(line.substr(0, marker_len));
-  m.title = RunInTitle(line.substr(marker_len));
-  if (m.title.empty()) return std::nullopt;
+  if (!TakeTitle(line, marker_len, m)) return std::nullopt;
   return m;
 }
 
@@ -281,11 +365,14 @@ std::optional<HeadingMatch> MatchHeading(std::u32string_view line) {
 struct CompiledPattern {
   std::vector<std::u32string> phrases;  // normalized, non-empty
   size_t weight = 0;                    // total length of the phrases
+  std::string looked_for;               // the phrases as written, joined by "+"
 };
 
 struct CompiledRule {
   ReportPart part = v1::REPORT_PART_UNSPECIFIED;
-  std::vector<CompiledPattern> patterns;
+  bool required = false;
+  std::vector<CompiledPattern> headings;
+  std::vector<CompiledPattern> sentences;
 };
 
 bool HasPlaceholder(std::string_view phrase) {
@@ -293,47 +380,66 @@ bool HasPlaceholder(std::string_view phrase) {
          phrase.find("{next_year}") != std::string_view::npos;
 }
 
-std::vector<CompiledRule> CompileRules(const std::vector<PartRule>& rules, int year_covered) {
+// The usable patterns of `patterns`: placeholders substituted, empty phrases
+// dropped; with the year unknown, patterns using a placeholder are dropped.
+std::vector<CompiledPattern> CompilePatterns(const std::vector<PartPattern>& patterns,
+                                             int year_covered) {
   const bool year_known = year_covered > 0;
   const std::string year = absl::StrCat(year_covered);
   const std::string next_year = absl::StrCat(year_covered + 1LL);
-  std::vector<CompiledRule> compiled;
-  for (const PartRule& rule : rules) {
-    if (rule.part == v1::REPORT_PART_UNSPECIFIED) continue;
-    CompiledRule out;
-    out.part = rule.part;
-    for (const PartPattern& pattern : rule.patterns) {
-      CompiledPattern cp;
-      bool usable = true;
-      for (const std::string& phrase : pattern.all_of) {
-        if (HasPlaceholder(phrase) && !year_known) {
-          usable = false;
-          break;
-        }
-        std::u32string normalized = NormalizeForMatch(DecodeLenient(
-            absl::StrReplaceAll(phrase, {{"{year}", year}, {"{next_year}", next_year}})));
-        if (normalized.empty()) continue;
-        cp.weight += normalized.size();
-        cp.phrases.push_back(std::move(normalized));
+  std::vector<CompiledPattern> compiled;
+  for (const PartPattern& pattern : patterns) {
+    CompiledPattern cp;
+    std::vector<std::string> written;
+    bool usable = true;
+    for (const std::string& phrase : pattern.all_of) {
+      if (HasPlaceholder(phrase) && !year_known) {
+        usable = false;
+        break;
       }
-      if (usable && !cp.phrases.empty()) out.patterns.push_back(std::move(cp));
+      std::string substituted =
+          absl::StrReplaceAll(phrase, {{"{year}", year}, {"{next_year}", next_year}});
+      std::u32string normalized = NormalizeForMatch(DecodeLenient(substituted));
+      if (normalized.empty()) continue;
+      cp.weight += normalized.size();
+      cp.phrases.push_back(std::move(normalized));
+      written.push_back(std::move(substituted));
     }
-    compiled.push_back(std::move(out));
+    if (!usable || cp.phrases.empty()) continue;
+    cp.looked_for = absl::StrJoin(written, "+");
+    compiled.push_back(std::move(cp));
   }
   return compiled;
 }
 
-ReportPart MatchPart(std::u32string_view title, const std::vector<CompiledRule>& rules) {
-  const std::u32string normalized = NormalizeForMatch(title);
+std::vector<CompiledRule> CompileRules(const std::vector<PartRule>& rules, int year_covered) {
+  std::vector<CompiledRule> compiled;
+  for (const PartRule& rule : rules) {
+    if (rule.part == v1::REPORT_PART_UNSPECIFIED) continue;
+    compiled.push_back({rule.part, rule.required, CompilePatterns(rule.patterns, year_covered),
+                        CompilePatterns(rule.sentence_patterns, year_covered)});
+  }
+  return compiled;
+}
+
+// `normalized` is in NormalizeForMatch form.
+bool Matches(const CompiledPattern& pattern, std::u32string_view normalized) {
+  return std::all_of(pattern.phrases.begin(), pattern.phrases.end(),
+                     [&](const std::u32string& p) { return Contains(normalized, p); });
+}
+
+bool MatchesAny(const std::vector<CompiledPattern>& patterns, std::u32string_view normalized) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const CompiledPattern& p) { return Matches(p, normalized); });
+}
+
+// `normalized` is in NormalizeForMatch form.
+ReportPart MatchPart(std::u32string_view normalized, const std::vector<CompiledRule>& rules) {
   ReportPart best = v1::REPORT_PART_UNSPECIFIED;
   size_t best_weight = 0;
   for (const CompiledRule& rule : rules) {
-    for (const CompiledPattern& pattern : rule.patterns) {
-      if (pattern.weight <= best_weight) continue;
-      const bool all =
-          std::all_of(pattern.phrases.begin(), pattern.phrases.end(),
-                      [&](const std::u32string& p) { return Contains(normalized, p); });
-      if (all) {
+    for (const CompiledPattern& pattern : rule.headings) {
+      if (pattern.weight > best_weight && Matches(pattern, normalized)) {
         best = rule.part;
         best_weight = pattern.weight;
       }
@@ -348,38 +454,260 @@ PartPattern Pattern(std::initializer_list<const char*> phrases) {
   return p;
 }
 
+std::vector<PartPattern> Patterns(std::initializer_list<std::initializer_list<const char*>> all) {
+  std::vector<PartPattern> out;
+  for (const auto& phrases : all) out.push_back(Pattern(phrases));
+  return out;
+}
+
+absl::Status ValidatePatterns(const std::string& where, const std::vector<PartPattern>& patterns) {
+  for (size_t p = 0; p < patterns.size(); ++p) {
+    const PartPattern& pattern = patterns[p];
+    if (pattern.all_of.empty()) {
+      return errors::InvalidConfiguration(
+          absl::StrCat(where, ", pattern ", p + 1, ": has no phrases"));
+    }
+    for (const std::string& phrase : pattern.all_of) {
+      const std::string at = absl::StrCat(where, ", pattern ", p + 1, ", phrase \"", phrase, "\"");
+      const std::u32string decoded = DecodeLenient(phrase);
+      if (EncodeUtf8(decoded) != phrase) {
+        return errors::InvalidConfiguration(
+            absl::StrCat(where, ", pattern ", p + 1, ": a phrase is not valid UTF-8"));
+      }
+      if (NormalizeForMatch(decoded).empty()) {
+        return errors::InvalidConfiguration(absl::StrCat(at, ": is empty"));
+      }
+      const std::string bare = absl::StrReplaceAll(phrase, {{"{year}", ""}, {"{next_year}", ""}});
+      if (bare.find_first_of("{}") != std::string::npos) {
+        return errors::InvalidConfiguration(
+            absl::StrCat(at, ": only {year} and {next_year} may be used as placeholders"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------
+// Judging the parts.
+
+struct CompiledLayout {
+  ReportPart part = v1::REPORT_PART_UNSPECIFIED;  // unspecified: not in use
+  size_t min_headings = 1;
+  std::vector<CompiledPattern> patterns;
+};
+
+// What reading the headings leaves for judging the parts.
+struct HeadingsRead {
+  // The part each heading's own title matches.
+  std::vector<ReportPart> own_parts;
+  // The headings of the thematic layout at the shallowest level where there
+  // are enough of them; empty if no level has enough.
+  std::vector<size_t> thematic;
+  int thematic_level = 0;
+};
+
+// Appends the headings of `text` to `headings`, a level-1 heading with the
+// part its title matches.
+HeadingsRead ReadHeadings(std::u32string_view text, const std::vector<LineSpan>& lines,
+                          const std::vector<CompiledRule>& rules, const CompiledLayout& layout,
+                          std::vector<Heading>& headings) {
+  HeadingsRead read;
+  std::vector<std::vector<size_t>> thematic_by_level(kMarkerFormCount + 1);
+  std::array<int, kMarkerFormCount> level_of_form{};
+  int next_level = 1;
+  ReportPart top_part = v1::REPORT_PART_UNSPECIFIED;  // of the latest level-1 heading
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::optional<HeadingMatch> m = MatchHeading(LineText(text, lines[i]));
+    if (!m) continue;
+    int& level = level_of_form[static_cast<size_t>(m->form)];
+    if (level == 0) level = next_level++;
+    Heading h;
+    h.level = level;
+    h.marker = EncodeUtf8(m->marker);
+    h.title = EncodeUtf8(m->title);
+    h.line = i;
+    h.begin = lines[i].begin;
+    h.end = lines[i].begin + m->end;
+    h.run_in = m->run_in;
+    const std::u32string normalized = NormalizeForMatch(m->title);
+    const ReportPart own = MatchPart(normalized, rules);
+    if (level == 1) {
+      h.part = own;
+      top_part = own;
+    }
+    if (own == v1::REPORT_PART_UNSPECIFIED && !layout.patterns.empty() &&
+        (level == 1 || top_part == v1::REPORT_PART_UNSPECIFIED || top_part == layout.part) &&
+        MatchesAny(layout.patterns, normalized)) {
+      thematic_by_level[static_cast<size_t>(level)].push_back(headings.size());
+    }
+    read.own_parts.push_back(own);
+    headings.push_back(std::move(h));
+  }
+  for (size_t level = 1; level < thematic_by_level.size(); ++level) {
+    if (thematic_by_level[level].size() >= layout.min_headings) {
+      read.thematic = std::move(thematic_by_level[level]);
+      read.thematic_level = static_cast<int>(level);
+      break;
+    }
+  }
+  return read;
+}
+
+void Show(std::u32string_view text, PartEvidence evidence, size_t begin, size_t end,
+          PartJudgement& j) {
+  j.present = true;
+  j.evidence = evidence;
+  j.begin = begin;
+  j.end = end;
+  j.shown_by = EncodeUtf8(text.substr(begin, std::min(end - begin, kMaxShownByCodePoints)));
+}
+
+// Judges `rule`'s part by the headings: the highest-level heading whose title
+// matches (the earliest of its level), unless the thematic layout is of a
+// higher level and shows this part. Marks the heading(s) that show it.
+PartJudgement JudgeByHeadings(std::u32string_view text, const CompiledRule& rule,
+                              const CompiledLayout& layout, const HeadingsRead& read,
+                              std::vector<Heading>& headings) {
+  PartJudgement j;
+  j.part = rule.part;
+  j.required = rule.required;
+  size_t best = headings.size();
+  for (size_t k = 0; k < headings.size(); ++k) {
+    if (read.own_parts[k] == rule.part &&
+        (best == headings.size() || headings[k].level < headings[best].level)) {
+      best = k;
+    }
+  }
+  if (!read.thematic.empty() && rule.part == layout.part &&
+      (best == headings.size() || headings[best].level > read.thematic_level)) {
+    for (size_t k : read.thematic) headings[k].part = rule.part;
+    const Heading& first = headings[read.thematic.front()];
+    Show(text, v1::PartFinding::EVIDENCE_THEMATIC_HEADINGS, first.begin, first.end, j);
+  } else if (best != headings.size()) {
+    Heading& h = headings[best];
+    h.part = rule.part;
+    Show(text,
+         h.run_in ? v1::PartFinding::EVIDENCE_RUN_IN_HEADING : v1::PartFinding::EVIDENCE_HEADING,
+         h.begin, h.end, j);
+  }
+  return j;
+}
+
+// Shows by a sentence each part of `findings` that is still missing and has
+// sentence patterns (`rules[f]` is the rule of `findings[f]`). Tried: the
+// sentence opening each paragraph, i.e. each line that is neither a heading
+// nor a table row, and the body of each run-in heading.
+void ShowBySentences(std::u32string_view text, const std::vector<LineSpan>& lines,
+                     const std::vector<Heading>& headings,
+                     const std::vector<const CompiledRule*>& rules,
+                     std::vector<PartJudgement>& findings) {
+  std::vector<size_t> awaiting;
+  for (size_t f = 0; f < findings.size(); ++f) {
+    if (!findings[f].present && !rules[f]->sentences.empty()) awaiting.push_back(f);
+  }
+  size_t next_heading = 0;
+  for (size_t i = 0; i < lines.size() && !awaiting.empty(); ++i) {
+    size_t from = lines[i].begin;
+    if (next_heading < headings.size() && headings[next_heading].line == i) {
+      const Heading& h = headings[next_heading++];
+      if (!h.run_in) continue;
+      from = h.end;
+      while (from < lines[i].end && (IsSpace(text[from]) || IsTitleStop(text[from]))) ++from;
+    } else if (LineText(text, lines[i]).find(U'\t') != std::u32string_view::npos) {
+      continue;  // a table row
+    }
+    size_t to = from;
+    while (to < lines[i].end && !IsSentenceEnd(text[to])) ++to;
+    if (to < lines[i].end) ++to;  // the sentence keeps its full stop
+    if (to == from) continue;
+    const std::u32string normalized = NormalizeForMatch(text.substr(from, to - from));
+    for (auto it = awaiting.begin(); it != awaiting.end();) {
+      if (MatchesAny(rules[*it]->sentences, normalized)) {
+        Show(text, v1::PartFinding::EVIDENCE_SENTENCE, from, to, findings[*it]);
+        it = awaiting.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<PartRule> DefaultPartRules() {
   std::vector<PartRule> rules;
   rules.push_back({v1::REPORT_PART_MEASURES_AND_RESULTS,
                    true,
-                   {Pattern({"主要举措"}), Pattern({"成效"}), Pattern({"主要做法"}),
-                    Pattern({"基本情况", "做法"}), Pattern({"工作情况"}), Pattern({"开展情况"}),
-                    Pattern({"进展情况"}), Pattern({"主要工作"}), Pattern({"工作举措"}),
-                    Pattern({"主要成绩"})}});
+                   Patterns({{"主要举措"},
+                             {"成效"},
+                             {"主要做法"},
+                             {"基本情况", "做法"},
+                             {"工作情况"},
+                             {"开展情况"},
+                             {"进展情况"},
+                             {"主要工作"},
+                             {"工作举措"},
+                             {"主要成绩"}}),
+                   {}});
   rules.push_back({v1::REPORT_PART_SHORTCOMINGS,
                    true,
-                   {Pattern({"不足"}), Pattern({"不足", "原因"}), Pattern({"存在", "问题"}),
-                    Pattern({"困难", "问题"}), Pattern({"存在", "差距"}), Pattern({"薄弱环节"})}});
-  rules.push_back(
-      {v1::REPORT_PART_LEADERS_DUTY,
-       true,
-       {Pattern({"第一责任人"}), Pattern({"主要负责人", "履行"}), Pattern({"主要负责人", "职责"}),
-        Pattern({"主要领导", "履行", "职责"}), Pattern({"第一责任", "职责"})}});
-  rules.push_back(
-      {v1::REPORT_PART_NEXT_YEAR_PLANS,
-       true,
-       {Pattern({"{next_year}年", "安排"}), Pattern({"{next_year}年", "重点"}),
-        Pattern({"{next_year}年", "计划"}), Pattern({"{next_year}年", "思路"}),
-        Pattern({"{next_year}年", "打算"}), Pattern({"{next_year}年", "工作"}),
-        Pattern({"{next_year}年", "目标"}), Pattern({"下一年"}), Pattern({"下一步"}),
-        Pattern({"下一步", "工作"}), Pattern({"下一步", "安排"}), Pattern({"下一步", "打算"}),
-        Pattern({"下一步", "计划"}), Pattern({"明年"}), Pattern({"明年", "工作"})}});
+                   Patterns({{"不足"},
+                             {"不足", "原因"},
+                             {"存在", "问题"},
+                             {"困难", "问题"},
+                             {"存在", "差距"},
+                             {"薄弱环节"}}),
+                   {}});
+  rules.push_back({v1::REPORT_PART_LEADERS_DUTY, true,
+                   Patterns({{"第一责任人"},
+                             {"主要负责人", "履行"},
+                             {"主要负责人", "职责"},
+                             {"主要领导", "履行", "职责"},
+                             {"第一责任", "职责"}}),
+                   Patterns({{"第一责任人", "职责"}, {"主要负责人", "履行", "法治", "职责"}})});
+  rules.push_back({v1::REPORT_PART_NEXT_YEAR_PLANS,
+                   true,
+                   Patterns({{"{next_year}年", "安排"},
+                             {"{next_year}年", "重点"},
+                             {"{next_year}年", "计划"},
+                             {"{next_year}年", "思路"},
+                             {"{next_year}年", "打算"},
+                             {"{next_year}年", "工作"},
+                             {"{next_year}年", "目标"},
+                             {"下一年"},
+                             {"下一步"},
+                             {"下一步", "工作"},
+                             {"下一步", "安排"},
+                             {"下一步", "打算"},
+                             {"下一步", "计划"},
+                             {"明年"},
+                             {"明年", "工作"}}),
+                   {}});
   rules.push_back({v1::REPORT_PART_OTHER_MATTERS,
                    false,
-                   {Pattern({"其他需要报告"}), Pattern({"其他需要说明"}), Pattern({"其他事项"})}});
+                   Patterns({{"其他需要报告"}, {"其他需要说明"}, {"其他事项"}}),
+                   {}});
   return rules;
+}
+
+ThematicLayoutRule DefaultThematicLayout() {
+  return {v1::REPORT_PART_MEASURES_AND_RESULTS, 3,
+          Patterns({{"履行政府职能"},
+                    {"政府机构职能体系"},
+                    {"依法行政制度体系"},
+                    {"行政决策"},
+                    {"规范公正文明执法"},
+                    {"行政执法工作体系"},
+                    {"行政权力", "制约"},
+                    {"行政权力", "监督"},
+                    {"矛盾纠纷"},
+                    {"突发事件"},
+                    {"科技保障"},
+                    {"数字法治政府"},
+                    {"法治思维"},
+                    {"依法行政能力"},
+                    {"党对法治政府建设的领导"},
+                    {"法治政府建设推进机制"}})};
 }
 
 absl::Status ValidatePartRules(const std::vector<PartRule>& rules) {
@@ -398,67 +726,80 @@ absl::Status ValidatePartRules(const std::vector<PartRule>& rules) {
     if (rule.patterns.empty()) {
       return errors::InvalidConfiguration(absl::StrCat(where, ": has no patterns"));
     }
-    for (size_t p = 0; p < rule.patterns.size(); ++p) {
-      const PartPattern& pattern = rule.patterns[p];
-      if (pattern.all_of.empty()) {
-        return errors::InvalidConfiguration(
-            absl::StrCat(where, ", pattern ", p + 1, ": has no phrases"));
-      }
-      for (const std::string& phrase : pattern.all_of) {
-        const std::string at =
-            absl::StrCat(where, ", pattern ", p + 1, ", phrase \"", phrase, "\"");
-        const std::u32string decoded = DecodeLenient(phrase);
-        if (EncodeUtf8(decoded) != phrase) {
-          return errors::InvalidConfiguration(
-              absl::StrCat(where, ", pattern ", p + 1, ": a phrase is not valid UTF-8"));
-        }
-        if (NormalizeForMatch(decoded).empty()) {
-          return errors::InvalidConfiguration(absl::StrCat(at, ": is empty"));
-        }
-        const std::string bare = absl::StrReplaceAll(phrase, {{"{year}", ""}, {"{next_year}", ""}});
-        if (bare.find_first_of("{}") != std::string::npos) {
-          return errors::InvalidConfiguration(
-              absl::StrCat(at, ": only {year} and {next_year} may be used as placeholders"));
-        }
-      }
-    }
+    absl::Status status = ValidatePatterns(where, rule.patterns);
+    if (!status.ok()) return status;
+    status = ValidatePatterns(absl::StrCat(where, ", sentence"), rule.sentence_patterns);
+    if (!status.ok()) return status;
   }
   return absl::OkStatus();
 }
 
+absl::Status ValidateThematicLayout(const ThematicLayoutRule& layout) {
+  if (layout.part == v1::REPORT_PART_UNSPECIFIED && layout.patterns.empty()) {
+    return absl::OkStatus();
+  }
+  const int part = static_cast<int>(layout.part);
+  if (part < 1 || part > 5) {
+    return errors::InvalidConfiguration("thematic layout: part must be 1..5");
+  }
+  if (layout.min_headings < 1) {
+    return errors::InvalidConfiguration("thematic layout: min_headings must be at least 1");
+  }
+  if (layout.patterns.empty()) {
+    return errors::InvalidConfiguration("thematic layout: has no patterns");
+  }
+  return ValidatePatterns("thematic layout", layout.patterns);
+}
+
 ReportStructure ParseReportStructure(std::string_view text, int year_covered,
-                                     const std::vector<PartRule>& rules) {
+                                     const std::vector<PartRule>& rules,
+                                     const ThematicLayoutRule& thematic) {
   const std::u32string decoded = DecodeLenient(text);
   const std::vector<LineSpan> lines = SplitLines(decoded);
   const std::vector<CompiledRule> compiled = CompileRules(rules, year_covered);
+  const bool layout_in_use = thematic.part != v1::REPORT_PART_UNSPECIFIED &&
+                             thematic.min_headings >= 1 && !thematic.patterns.empty();
+  const CompiledLayout layout = {layout_in_use ? thematic.part : v1::REPORT_PART_UNSPECIFIED,
+                                 static_cast<size_t>(std::max(thematic.min_headings, 1)),
+                                 layout_in_use ? CompilePatterns(thematic.patterns, year_covered)
+                                               : std::vector<CompiledPattern>{}};
 
   ReportStructure out;
+  const HeadingsRead read = ReadHeadings(decoded, lines, compiled, layout, out.headings);
+
+  // Findings come in part order; ties between headings went to the earlier rule.
+  std::vector<size_t> in_part_order(compiled.size());
+  for (size_t r = 0; r < compiled.size(); ++r) in_part_order[r] = r;
+  std::stable_sort(in_part_order.begin(), in_part_order.end(),
+                   [&](size_t a, size_t b) { return compiled[a].part < compiled[b].part; });
+  std::vector<const CompiledRule*> rule_of_finding;
+  for (size_t r : in_part_order) {
+    rule_of_finding.push_back(&compiled[r]);
+    out.findings.push_back(
+        JudgeByHeadings(decoded, *rule_of_finding.back(), layout, read, out.headings));
+  }
+  ShowBySentences(decoded, lines, out.headings, rule_of_finding, out.findings);
+
   std::set<ReportPart> present;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const std::optional<HeadingMatch> m = MatchHeading(LineText(decoded, lines[i]));
-    if (!m) continue;
-    Heading h;
-    h.level = m->level;
-    h.marker = EncodeUtf8(m->marker);
-    h.title = EncodeUtf8(m->title);
-    h.line = i;
-    h.begin = lines[i].begin;
-    h.end = lines[i].end;
-    if (h.level == 1) {
-      h.part = MatchPart(m->title, compiled);
-      if (h.part != v1::REPORT_PART_UNSPECIFIED) present.insert(h.part);
+  std::set<ReportPart> missing;
+  for (size_t f = 0; f < out.findings.size(); ++f) {
+    PartJudgement& j = out.findings[f];
+    if (j.present) {
+      present.insert(j.part);
+      continue;
     }
-    out.headings.push_back(std::move(h));
+    if (j.required) missing.insert(j.part);
+    std::set<std::string> listed;
+    auto list = [&](const std::vector<CompiledPattern>& patterns) {
+      for (const CompiledPattern& p : patterns) {
+        if (listed.insert(p.looked_for).second) j.looked_for.push_back(p.looked_for);
+      }
+    };
+    list(rule_of_finding[f]->headings);
+    list(rule_of_finding[f]->sentences);
+    if (j.part == layout.part) list(layout.patterns);
   }
   out.parts_present.assign(present.begin(), present.end());
-
-  std::set<ReportPart> missing;
-  for (const PartRule& rule : rules) {
-    if (rule.required && rule.part != v1::REPORT_PART_UNSPECIFIED &&
-        present.count(rule.part) == 0) {
-      missing.insert(rule.part);
-    }
-  }
   out.required_missing.assign(missing.begin(), missing.end());
   return out;
 }

@@ -10,12 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "common/api/limits.h"
+#include "common/text/utf8.h"
 #include "tests/testing/test_env.h"
 
 namespace fazhi::report {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -129,6 +132,19 @@ TEST_F(ReportAnalysisTest, Putuo2020IsADepartmentReportMissingTheLeadersDuty) {
               ElementsAre(v1::REPORT_PART_MEASURES_AND_RESULTS, v1::REPORT_PART_SHORTCOMINGS,
                           v1::REPORT_PART_NEXT_YEAR_PLANS));
   EXPECT_THAT(Parts(report.parts_missing()), ElementsAre(v1::REPORT_PART_LEADERS_DUTY));
+
+  // The leaders' duty is missing and says what was looked for; its passing
+  // mention inside a paragraph (全面落实…第一责任人职责) is not the part.
+  ASSERT_EQ(report.part_findings_size(), 5);
+  const v1::PartFinding& leaders = report.part_findings(2);
+  EXPECT_EQ(leaders.part(), v1::REPORT_PART_LEADERS_DUTY);
+  EXPECT_TRUE(leaders.required());
+  EXPECT_FALSE(leaders.present());
+  EXPECT_THAT(leaders.looked_for(), Contains("第一责任人"));
+  EXPECT_THAT(leaders.looked_for(), Contains("主要负责人+职责"));
+  const v1::PartFinding& plans = report.part_findings(3);
+  EXPECT_TRUE(plans.present());
+  EXPECT_EQ(plans.shown_by(), "三、2021年重点工作");
 }
 
 TEST_F(ReportAnalysisTest, YangpuIsACaseStudyOwingNoPartsAndNoDeadline) {
@@ -230,6 +246,66 @@ TEST_F(ReportAnalysisTest, NoDatesMeansUnknown) {
   EXPECT_TRUE(report.has_submission_deadline()) << "the deadline is known even so";
 }
 
+// Findings, sections and parts tell one story: each part judged present is
+// in parts_present, and a heading that shows it is a section standing for it
+// with the same span, whose text is `shown_by`.
+TEST_F(ReportAnalysisTest, FindingsAgreeWithSectionsAndParts) {
+  const v1::Report report = Analyze(MakeReport("units/310113-government", "regions/310113", 2023,
+                                               testing::ReadSeed(kBaoshan2023)));
+  ASSERT_EQ(report.part_findings_size(), 5);
+  const std::u32string text = text::DecodeUtf8Lenient(report.text()).chars;
+  const std::vector<std::string> shown = {"一、2023年法治政府建设主要举措和成效",
+                                          "二、2023年推进法治政府建设存在的不足和原因", "",
+                                          "四、2024年推进法治政府建设的主要安排", ""};
+  for (int i = 0; i < report.part_findings_size(); ++i) {
+    const v1::PartFinding& finding = report.part_findings(i);
+    SCOPED_TRACE(v1::ReportPart_Name(finding.part()));
+    EXPECT_EQ(finding.part(), static_cast<v1::ReportPart>(i + 1));
+    EXPECT_EQ(finding.required(), i < 4);
+    EXPECT_EQ(finding.present(), i < 4);
+    EXPECT_EQ(absl::c_linear_search(report.parts_present(), finding.part()), finding.present());
+    if (!finding.present()) {
+      EXPECT_THAT(finding.looked_for(), Contains("其他需要报告"));
+      continue;
+    }
+    EXPECT_THAT(finding.looked_for(), IsEmpty());
+    EXPECT_EQ(finding.evidence(), v1::PartFinding::EVIDENCE_HEADING);
+    ASSERT_LT(finding.begin(), finding.end());
+    ASSERT_LE(static_cast<size_t>(finding.end()), text.size());
+    const std::u32string span = text.substr(finding.begin(), finding.end() - finding.begin());
+    EXPECT_EQ(span.find(U'\n'), std::u32string::npos);
+    EXPECT_EQ(text::EncodeUtf8(span), finding.shown_by());
+    if (!shown[i].empty()) {
+      EXPECT_EQ(finding.shown_by(), shown[i]);
+    }
+    const auto section = absl::c_find_if(report.sections(), [&](const v1::ReportSection& s) {
+      return s.begin() == finding.begin() && s.end() == finding.end();
+    });
+    ASSERT_NE(section, report.sections().end());
+    EXPECT_EQ(section->part(), finding.part());
+  }
+}
+
+// A report laid out by the areas of the 纲要, read with the shipped rules
+// file: the areas are the measures, and a leaders' duty stated as the
+// sentence opening a paragraph is the leaders' part.
+TEST_F(ReportAnalysisTest, AThematicReportHasEveryPart) {
+  const v1::Report report = Analyze(MakeReport(
+      "units/310107-government", "regions/310107", 2023,
+      "某区人民政府关于2023年法治政府建设情况的报告\n"
+      "一、依法全面履行政府职能\n全年取消审批事项12项。\n"
+      "二、健全依法行政制度体系\n制定规范性文件8件。\n"
+      "三、严格规范公正文明执法\n区长认真履行推进法治建设第一责任人职责。全年专题学法4次。\n"
+      "四、存在的不足和原因\n五、2024年工作安排\n"));
+  EXPECT_EQ(report.kind(), v1::REPORT_KIND_GOVERNMENT_ANNUAL);
+  EXPECT_THAT(Parts(report.parts_missing()), IsEmpty());
+  ASSERT_EQ(report.part_findings_size(), 5);
+  EXPECT_EQ(report.part_findings(0).evidence(), v1::PartFinding::EVIDENCE_THEMATIC_HEADINGS);
+  EXPECT_EQ(report.part_findings(0).shown_by(), "一、依法全面履行政府职能");
+  EXPECT_EQ(report.part_findings(2).evidence(), v1::PartFinding::EVIDENCE_SENTENCE);
+  EXPECT_EQ(report.part_findings(2).shown_by(), "区长认真履行推进法治建设第一责任人职责。");
+}
+
 TEST_F(ReportAnalysisTest, ShortAnnualReportHasEveryPart) {
   const v1::Report report = Dated(v1::REPORT_KIND_DEPARTMENT_ANNUAL, nullptr, nullptr);
   EXPECT_THAT(Parts(report.parts_present()),
@@ -327,8 +403,31 @@ TEST(PartRulesTest, ShippedRulesFileMatchesTheBuiltInDefaults) {
     for (const auto& p : shipped[r].patterns) shipped_patterns.push_back(p.all_of);
     for (const auto& p : defaults[r].patterns) default_patterns.push_back(p.all_of);
     EXPECT_EQ(shipped_patterns, default_patterns);
+    std::vector<std::vector<std::string>> shipped_sentences, default_sentences;
+    for (const auto& p : shipped[r].sentence_patterns) shipped_sentences.push_back(p.all_of);
+    for (const auto& p : defaults[r].sentence_patterns) default_sentences.push_back(p.all_of);
+    EXPECT_EQ(shipped_sentences, default_sentences);
   }
   EXPECT_TRUE(ValidatePartRules(shipped).ok());
+
+  const ThematicLayoutRule shipped_layout = ThematicLayoutFrom(testing::ShippedRules());
+  const ThematicLayoutRule default_layout = DefaultThematicLayout();
+  EXPECT_EQ(shipped_layout.part, default_layout.part);
+  EXPECT_EQ(shipped_layout.min_headings, default_layout.min_headings);
+  std::vector<std::vector<std::string>> shipped_areas, default_areas;
+  for (const auto& p : shipped_layout.patterns) shipped_areas.push_back(p.all_of);
+  for (const auto& p : default_layout.patterns) default_areas.push_back(p.all_of);
+  EXPECT_EQ(shipped_areas, default_areas);
+  EXPECT_TRUE(ValidateThematicLayout(shipped_layout).ok());
+}
+
+TEST(PartRulesTest, AnEmptyThematicLayoutTurnsItOff) {
+  fazhi::rules::v1::RuleSet rules;
+  EXPECT_EQ(ThematicLayoutFrom(rules).part, v1::REPORT_PART_MEASURES_AND_RESULTS);
+  rules.mutable_report()->mutable_thematic_layout();
+  const ThematicLayoutRule off = ThematicLayoutFrom(rules);
+  EXPECT_EQ(off.part, v1::REPORT_PART_UNSPECIFIED);
+  EXPECT_TRUE(off.patterns.empty());
 }
 
 TEST(PartRulesTest, ARuleSetWithoutPartsUsesTheDefaults) {

@@ -1,5 +1,6 @@
 #include "services/report/report_structure.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -113,6 +114,15 @@ std::vector<const Heading*> HeadingsOfLevel(const ReportStructure& s,
 
 ReportStructure Parse(std::string_view text, int year) {
   return ParseReportStructure(text, year, DefaultPartRules());
+}
+
+// `j` is present, shown as `evidence` by `shown_by`.
+void ExpectShown(const PartJudgement& j, PartEvidence evidence, const std::string& shown_by) {
+  EXPECT_TRUE(j.present) << j.part;
+  EXPECT_EQ(j.evidence, evidence) << j.part;
+  EXPECT_EQ(j.shown_by, shown_by) << j.part;
+  EXPECT_EQ(j.end - j.begin, CodePoints(shown_by)) << j.part;
+  EXPECT_TRUE(j.looked_for.empty()) << j.part;
 }
 
 // ---------------------------------------------------------------------------
@@ -243,7 +253,9 @@ TEST(SeedTest, YangpuCaseStudy) {
   EXPECT_EQ(h3->marker, "1.");
   EXPECT_EQ(h3->title.find("。"), std::string::npos);
   EXPECT_LT(CodePoints(h3->title), 20u);
-  EXPECT_GT(h3->end - h3->begin, 100u);  // the whole line
+  EXPECT_TRUE(h3->run_in);
+  // The span is the heading's marker and title, not the paragraph after it.
+  EXPECT_EQ(h3->end - h3->begin, CodePoints(h3->marker) + CodePoints(h3->title));
 
   EXPECT_EQ(HeadingsOfLevel(s, 2).size(), 5u);
   EXPECT_EQ(HeadingsOfLevel(s, 3).size(), 17u);
@@ -270,40 +282,105 @@ TEST(SeedTest, NewsPagesAreOther) {
 
 struct HeadingCase {
   std::string line;
-  int level;
   std::string marker;
   std::string title;
 };
 
+// Each form alone in a text: the first form seen is level 1.
 TEST(HeadingTest, RecognisesMarkerForms) {
   const std::vector<HeadingCase> cases = {
-      {"一、总体情况", 1, "一、", "总体情况"},
-      {"十一、其他", 1, "十一、", "其他"},
-      {"三．全角句点", 1, "三．", "全角句点"},
-      {"【基本情况】", 1, "【】", "基本情况"},
-      {"【 经验做法 】后接正文", 1, "【】", "经验做法"},
-      {"（一）全角括号", 2, "（一）", "全角括号"},
-      {"(二)半角括号", 2, "(二)", "半角括号"},
-      {"(三）混合括号", 2, "(三）", "混合括号"},
-      {"（十二） 标记后有空格", 2, "（十二）", "标记后有空格"},
-      {"1.半角句点", 3, "1.", "半角句点"},
-      {"2、顿号", 3, "2、", "顿号"},
-      {"3．全角句点", 3, "3．", "全角句点"},
-      {"１２．全角数字", 3, "１２．", "全角数字"},
-      {"10. ASCII space", 3, "10.", "ASCII space"},
-      {"（1）全角括号", 4, "（1）", "全角括号"},
-      {"(2)半角括号", 4, "(2)", "半角括号"},
-      {"\u3000\u3000四、全角空格缩进", 1, "四、", "全角空格缩进"},
-      {"\t 5、制表符缩进  ", 3, "5、", "制表符缩进"},
+      {"一、总体情况", "一、", "总体情况"},
+      {"十一、其他", "十一、", "其他"},
+      {"三．全角句点", "三．", "全角句点"},
+      {"二.半角句点", "二.", "半角句点"},
+      {"【基本情况】", "【】", "基本情况"},
+      {"【 经验做法 】后接正文", "【】", "经验做法"},
+      {"（一）全角括号", "（一）", "全角括号"},
+      {"(二)半角括号", "(二)", "半角括号"},
+      {"(三）混合括号", "(三）", "混合括号"},
+      {"（十二） 标记后有空格", "（十二）", "标记后有空格"},
+      {"1.半角句点", "1.", "半角句点"},
+      {"2、顿号", "2、", "顿号"},
+      {"3．全角句点", "3．", "全角句点"},
+      {"１２．全角数字", "１２．", "全角数字"},
+      {"10. ASCII space", "10.", "ASCII space"},
+      {"（1）全角括号", "（1）", "全角括号"},
+      {"(2)半角括号", "(2)", "半角括号"},
+      {"⑶带括号数字", "⑶", "带括号数字"},
+      {"①圆圈数字", "①", "圆圈数字"},
+      {"⑳第二十个", "⑳", "第二十个"},
+      {"第一部分 主要举措和成效", "第一部分", "主要举措和成效"},
+      {"第二部分：存在的不足", "第二部分", "存在的不足"},
+      {"第十二部分、其他", "第十二部分", "其他"},
+      {"第三章 法治保障", "第三章", "法治保障"},
+      {"第一节　依法决策", "第一节", "依法决策"},
+      {"\u3000\u3000四、全角空格缩进", "四、", "全角空格缩进"},
+      {"\t 5、制表符缩进  ", "5、", "制表符缩进"},
   };
   for (const HeadingCase& c : cases) {
     const ReportStructure s = ParseReportStructure(c.line, 2023, {});
     ASSERT_EQ(s.headings.size(), 1u) << c.line;
-    EXPECT_EQ(s.headings[0].level, c.level) << c.line;
+    EXPECT_EQ(s.headings[0].level, 1) << c.line;
     EXPECT_EQ(s.headings[0].marker, c.marker) << c.line;
     EXPECT_EQ(s.headings[0].title, c.title) << c.line;
     EXPECT_EQ(s.headings[0].line, 0u) << c.line;
+    EXPECT_EQ(s.headings[0].run_in, c.line.find("后接正文") != std::string::npos) << c.line;
   }
+}
+
+TEST(HeadingTest, LevelsFollowTheOrderInWhichFormsAppear) {
+  const std::string text =
+      "第一部分 2023年工作\n一、依法履职\n（一）健全制度\n1.出台规定\n（1）细则\n"
+      "①第一项\n二、规范执法\n（二）执法监督\n【典型案例】\n第二部分 存在的不足\n"
+      "三、队伍建设\n";
+  const ReportStructure s = ParseReportStructure(text, 2023, {});
+  std::vector<int> levels;
+  for (const Heading& h : s.headings) levels.push_back(h.level);
+  EXPECT_EQ(levels, (std::vector<int>{1, 2, 3, 4, 5, 6, 2, 3, 7, 1, 2}));
+
+  // The same forms in another order take other levels.
+  const ReportStructure flipped =
+      ParseReportStructure("（一）主要举措\n1.制度\n一、细项\n（二）存在的不足\n", 2023, {});
+  levels.clear();
+  for (const Heading& h : flipped.headings) levels.push_back(h.level);
+  EXPECT_EQ(levels, (std::vector<int>{1, 2, 3, 1}));
+}
+
+TEST(HeadingTest, TopHeadingsMayBeOfAnyForm) {
+  const std::string parenthesized =
+      "（一）2023年主要举措和成效\n1.健全制度\n（二）存在的不足和原因\n"
+      "（三）主要负责人履行第一责任人职责情况\n（四）2024年工作安排\n";
+  const ReportStructure s = Parse(parenthesized, 2023);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP3, kP4}));
+  EXPECT_TRUE(s.required_missing.empty());
+  ASSERT_EQ(s.headings.size(), 5u);
+  EXPECT_EQ(s.headings[0].level, 1);
+  EXPECT_EQ(s.headings[0].part, kP1);
+  EXPECT_EQ(s.headings[1].level, 2);
+  EXPECT_EQ(s.headings[1].part, kNone);
+
+  const std::string in_parts =
+      "第一部分 法治政府建设主要举措和成效\n一、健全制度\n二、规范执法\n"
+      "第二部分 存在的不足\n第三部分 第一责任人履职情况\n第四部分 2024年工作计划\n";
+  const ReportStructure p = Parse(in_parts, 2023);
+  EXPECT_EQ(p.parts_present, (Parts{kP1, kP2, kP3, kP4}));
+  EXPECT_EQ(p.headings[0].marker, "第一部分");
+  EXPECT_EQ(p.headings[1].level, 2);
+}
+
+TEST(HeadingTest, TableRowsAreNeverHeadings) {
+  const std::vector<std::string> rows = {
+      "1\t收案\t35件", "一、行政复议\t35件", "（一）\t收案",
+      "1.\t合计\t2",   "【表1】\t数据",      "第一部分\t主要举措和成效",
+  };
+  for (const std::string& row : rows) {
+    EXPECT_TRUE(Parse(row, 2023).headings.empty()) << row;
+  }
+  // Among headings: the table's rows count neither as headings nor for a form's level.
+  const ReportStructure s = Parse("1\t收案\t35件\n一、主要举措和成效\n（一）存在的不足\n", 2023);
+  ASSERT_EQ(s.headings.size(), 2u);
+  EXPECT_EQ(s.headings[0].level, 1);
+  EXPECT_EQ(s.headings[0].line, 1u);
 }
 
 TEST(HeadingTest, RejectsBodyLines) {
@@ -326,6 +403,11 @@ TEST(HeadingTest, RejectsBodyLines) {
       "1.。",
       "区政府:",
       "<p>一、网页标记</p>",
+      "第一部分",
+      "第三条规定了程序。",
+      "第一次全体会议召开。",
+      "①",
+      "第一部分：",
   };
   for (const std::string& line : lines) {
     EXPECT_TRUE(Parse(line, 2023).headings.empty()) << line;
@@ -334,22 +416,45 @@ TEST(HeadingTest, RejectsBodyLines) {
 
 TEST(HeadingTest, RunInTitleStopsAtSentenceEnd) {
   const std::vector<HeadingCase> cases = {
-      {"1.强化统筹,健全机制。全年召开会议三次。", 3, "1.", "强化统筹,健全机制"},
-      {"（二）加强监督：具体内容如下", 2, "（二）", "加强监督"},
-      {"(三)规范执法:具体内容", 2, "(三)", "规范执法"},
-      {"（1）做好宣传！正文", 4, "（1）", "做好宣传"},
-      {"二、存在的不足。一是统筹不够", 1, "二、", "存在的不足"},
+      {"1.强化统筹,健全机制。全年召开会议三次。", "1.", "强化统筹,健全机制"},
+      {"（二）加强监督：具体内容如下", "（二）", "加强监督"},
+      {"(三)规范执法:具体内容", "(三)", "规范执法"},
+      {"（1）做好宣传！正文", "（1）", "做好宣传"},
+      {"二、存在的不足。一是统筹不够", "二、", "存在的不足"},
+      {"一、主要举措和成效；2023年，本区……", "一、", "主要举措和成效"},
+      {"①压实责任;逐级签订责任书", "①", "压实责任"},
+      {"（4）为什么要改革?因为", "（4）", "为什么要改革"},
+      {"第一部分：主要举措。2023年……", "第一部分", "主要举措"},
+      {"【基本情况】本区位于……", "【】", "基本情况"},
+      // A page that joins a bold heading and its paragraph with a space.
+      {"一、主要举措和成效\u30002023年，本区……。", "一、", "主要举措和成效"},
+      {"（二）加强监督 全年开展检查12次，发现问题3个", "（二）", "加强监督"},
   };
   for (const HeadingCase& c : cases) {
     const ReportStructure s = Parse(c.line, 2023);
     ASSERT_EQ(s.headings.size(), 1u) << c.line;
-    EXPECT_EQ(s.headings[0].marker, c.marker) << c.line;
-    EXPECT_EQ(s.headings[0].title, c.title) << c.line;
-    EXPECT_EQ(s.headings[0].end - s.headings[0].begin, CodePoints(c.line))
-        << c.line;
+    const Heading& h = s.headings[0];
+    EXPECT_EQ(h.marker, c.marker) << c.line;
+    EXPECT_EQ(h.title, c.title) << c.line;
+    EXPECT_TRUE(h.run_in) << c.line;
+    // The span is the heading text only: it ends with the title (or 】).
+    EXPECT_EQ(h.begin, 0u) << c.line;
+    const size_t title_at = c.line.find(c.title);
+    const size_t end =
+        CodePoints(c.line.substr(0, title_at + c.title.size())) + (c.marker == "【】" ? 1 : 0);
+    EXPECT_EQ(h.end, end) << c.line;
   }
   EXPECT_EQ(Parse("二、存在的不足。一是统筹不够", 2023).parts_present,
             (Parts{kP2}));
+  // A heading ending in a stop with nothing after it is not run in.
+  const ReportStructure plain = Parse("一、主要举措和成效：", 2023);
+  ASSERT_EQ(plain.headings.size(), 1u);
+  EXPECT_FALSE(plain.headings[0].run_in);
+  EXPECT_EQ(plain.headings[0].end, 9u);
+  // A space inside a title with no clause after it is the title's.
+  EXPECT_EQ(Parse("1.做好 宣传工作", 2023).headings[0].title, "做好 宣传工作");
+  EXPECT_EQ(Parse("1.强化统筹，健全机制 提升质效，推进改革", 2023).headings[0].title,
+            "强化统筹，健全机制 提升质效，推进改革");
 }
 
 TEST(HeadingTest, OffsetsAreCodePointsOfTheTrimmedLine) {
@@ -418,13 +523,44 @@ TEST(PartTest, SameYearMeasuresAreNotNextYearPlans) {
   EXPECT_EQ(s.required_missing, (Parts{kP2, kP3, kP4}));
 }
 
-TEST(PartTest, OnlyLevelOneHeadingsCount) {
-  const ReportStructure s =
-      Parse("（一）2024年工作安排\n1.存在的不足\n（1）第一责任人", 2023);
-  ASSERT_EQ(s.headings.size(), 3u);
-  for (const Heading& h : s.headings) EXPECT_EQ(h.part, kNone);
-  EXPECT_TRUE(s.parts_present.empty());
-  EXPECT_EQ(s.required_missing, (Parts{kP1, kP2, kP3, kP4}));
+TEST(PartTest, NestedHeadingShowsAPartNoTopHeadingShows) {
+  const std::string text =
+      "一、2023年主要举措和成效\n（一）健全制度\n"
+      "（二）党政主要负责人履行推进法治建设第一责任人职责情况。区长带头学法。\n"
+      "二、存在的不足和原因\n三、2024年工作安排\n";
+  const ReportStructure s = Parse(text, 2023);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP3, kP4}));
+  EXPECT_TRUE(s.required_missing.empty());
+  const Heading* nested = HeadingOnLine(s, 2);
+  ASSERT_NE(nested, nullptr);
+  EXPECT_EQ(nested->level, 2);
+  EXPECT_EQ(nested->part, kP3);
+  const PartJudgement& leaders = s.findings[2];
+  EXPECT_EQ(leaders.part, kP3);
+  EXPECT_TRUE(leaders.present);
+  EXPECT_EQ(leaders.evidence, v1::PartFinding::EVIDENCE_RUN_IN_HEADING);
+  EXPECT_EQ(leaders.begin, nested->begin);
+  EXPECT_EQ(leaders.end, nested->end);
+  EXPECT_EQ(leaders.shown_by, "（二）党政主要负责人履行推进法治建设第一责任人职责情况");
+}
+
+TEST(PartTest, TheHighestLevelHeadingShowsAPart) {
+  // The 2024 section's sub-heading mentions 存在的不足 too; the top-level
+  // heading is the one that shows the part, and the sub-heading stands for
+  // nothing.
+  const std::string text = "一、主要举措\n（一）整改存在的不足\n二、不足和原因\n（一）剖析不足\n";
+  const ReportStructure s = Parse(text, 2023);
+  const PartJudgement& shortcomings = s.findings[1];
+  ExpectShown(shortcomings, v1::PartFinding::EVIDENCE_HEADING, "二、不足和原因");
+  EXPECT_EQ(s.headings[1].part, kNone);
+  EXPECT_EQ(s.headings[3].part, kNone);
+
+  // With no top-level heading for it, the earliest of the highest level.
+  const ReportStructure deep = Parse("一、主要举措\n（一）甲\n1.不足之一\n（二）不足之二\n", 2023);
+  ASSERT_TRUE(deep.findings[1].present);
+  EXPECT_EQ(deep.findings[1].shown_by, "（二）不足之二");
+  EXPECT_EQ(deep.headings[2].part, kNone);
+  EXPECT_EQ(deep.headings[3].part, kP2);
 }
 
 TEST(PartTest, OtherMattersAreOptional) {
@@ -546,6 +682,190 @@ TEST(PartTest, ValidateRejectsBadRules) {
 }
 
 // ---------------------------------------------------------------------------
+// Thematic layouts.
+
+ReportStructure ParseWithLayout(std::string_view text, int year) {
+  return ParseReportStructure(text, year, DefaultPartRules(), DefaultThematicLayout());
+}
+
+TEST(ThematicTest, AreasOfTheOutlineTogetherAreTheMeasures) {
+  const std::string text =
+      "某区2023年法治政府建设情况报告\n"
+      "一、依法全面履行政府职能\n（一）深化放管服改革\n"
+      "二、完善依法行政制度体系\n"
+      "三、推进严格规范公正文明执法\n"
+      "四、强化对行政权力的制约和监督\n"
+      "五、存在的不足\n六、2024年工作安排\n";
+  const ReportStructure s = ParseWithLayout(text, 2023);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP4}));
+  const PartJudgement& measures = s.findings[0];
+  ExpectShown(measures, v1::PartFinding::EVIDENCE_THEMATIC_HEADINGS, "一、依法全面履行政府职能");
+  EXPECT_EQ(measures.begin, LineStart(text, 1));
+  for (size_t line : {1u, 3u, 4u, 5u}) {
+    ASSERT_NE(HeadingOnLine(s, line), nullptr) << line;
+    EXPECT_EQ(HeadingOnLine(s, line)->part, kP1) << line;
+  }
+  EXPECT_EQ(HeadingOnLine(s, 2)->part, kNone);
+
+  // Without the layout, the same text has no measures part.
+  EXPECT_EQ(Parse(text, 2023).parts_present, (Parts{kP2, kP4}));
+}
+
+TEST(ThematicTest, FewerThanTheMinimumIsNoLayout) {
+  const std::string text = "一、依法全面履行政府职能\n二、完善依法行政制度体系\n三、存在的不足\n";
+  EXPECT_EQ(ParseWithLayout(text, 2023).parts_present, (Parts{kP2}));
+  ThematicLayoutRule two = DefaultThematicLayout();
+  two.min_headings = 2;
+  EXPECT_EQ(ParseReportStructure(text, 2023, DefaultPartRules(), two).parts_present,
+            (Parts{kP1, kP2}));
+  ThematicLayoutRule off;
+  EXPECT_TRUE(ValidateThematicLayout(off).ok());
+  EXPECT_EQ(ParseReportStructure(text, 2023, DefaultPartRules(), off).parts_present, (Parts{kP2}));
+}
+
+TEST(ThematicTest, AreasUnderATopHeadingForNoPartCount) {
+  const std::string text =
+      "一、2023年法治政府建设情况\n（一）依法全面履行政府职能\n（二）健全依法行政制度体系\n"
+      "（三）严格规范公正文明执法\n（四）依法有效化解社会矛盾纠纷\n"
+      "二、存在的不足\n";
+  const ReportStructure s = ParseWithLayout(text, 2023);
+  const PartJudgement& measures = s.findings[0];
+  ExpectShown(measures, v1::PartFinding::EVIDENCE_THEMATIC_HEADINGS, "（一）依法全面履行政府职能");
+}
+
+TEST(ThematicTest, AreasUnderAnotherPartDoNotCount) {
+  // Next year's plans laid out by the same areas are not this year's measures.
+  const std::string text =
+      "一、存在的不足\n二、2024年工作安排\n（一）依法全面履行政府职能\n"
+      "（二）健全依法行政制度体系\n（三）严格规范公正文明执法\n";
+  const ReportStructure s = ParseWithLayout(text, 2023);
+  EXPECT_EQ(s.parts_present, (Parts{kP2, kP4}));
+  EXPECT_FALSE(s.findings[0].present);
+}
+
+TEST(ThematicTest, ATopHeadingForThePartComesFirst) {
+  const std::string text =
+      "一、主要举措和成效\n（一）依法全面履行政府职能\n（二）健全依法行政制度体系\n"
+      "（三）严格规范公正文明执法\n";
+  const ReportStructure s = ParseWithLayout(text, 2023);
+  ExpectShown(s.findings[0], v1::PartFinding::EVIDENCE_HEADING, "一、主要举措和成效");
+  EXPECT_EQ(HeadingOnLine(s, 1)->part, kNone);
+}
+
+// ---------------------------------------------------------------------------
+// Sentences.
+
+TEST(SentenceTest, AParagraphOpeningSentenceShowsTheLeadersDuty) {
+  const std::string text =
+      "一、主要举措和成效\n"
+      "区政府主要负责人认真履行推进法治建设第一责任人职责。全年专题学法四次。\n"
+      "二、存在的不足\n三、2024年工作安排\n";
+  const ReportStructure s = Parse(text, 2023);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP3, kP4}));
+  const PartJudgement& leaders = s.findings[2];
+  ExpectShown(leaders, v1::PartFinding::EVIDENCE_SENTENCE,
+              "区政府主要负责人认真履行推进法治建设第一责任人职责。");
+  EXPECT_EQ(leaders.begin, LineStart(text, 1));
+  EXPECT_EQ(leaders.end - leaders.begin, CodePoints(leaders.shown_by));
+}
+
+TEST(SentenceTest, TheBodyOfARunInHeadingOpensItsParagraph) {
+  const std::string text =
+      "一、主要举措和成效\n"
+      "（五）加强组织领导。区长切实履行法治建设第一责任人职责，带头学法。\n";
+  const ReportStructure s = Parse(text, 2023);
+  const PartJudgement& leaders = s.findings[2];
+  ExpectShown(leaders, v1::PartFinding::EVIDENCE_SENTENCE,
+              "区长切实履行法治建设第一责任人职责，带头学法。");
+}
+
+TEST(SentenceTest, AMentionInsideAParagraphDoesNot) {
+  // As in the Putuo report: the bureau promotes the duty across the district.
+  const std::string text =
+      "一、主要举措和成效\n"
+      "召开全体会议。全面落实党政主要负责人履行推进法治建设第一责任人职责。\n"
+      "二、存在的不足\n";
+  const ReportStructure s = Parse(text, 2023);
+  EXPECT_FALSE(s.findings[2].present);
+  EXPECT_EQ(s.required_missing, (Parts{kP3, kP4}));
+  // Nor does a table row.
+  EXPECT_FALSE(Parse("第一责任人职责\t落实\n", 2023).findings[2].present);
+}
+
+TEST(SentenceTest, AHeadingComesBeforeASentence) {
+  const std::string text = "区长履行第一责任人职责。\n一、主要举措\n二、第一责任人履职情况\n";
+  const ReportStructure s = Parse(text, 2023);
+  ExpectShown(s.findings[2], v1::PartFinding::EVIDENCE_HEADING, "二、第一责任人履职情况");
+}
+
+// ---------------------------------------------------------------------------
+// Findings.
+
+TEST(FindingTest, OnePerPartInPartOrderWithWhatWasLookedFor) {
+  const std::vector<PartRule> rules = {
+      {kP4, true, {PartPattern{{"{next_year}年", "安排"}}, PartPattern{{"下一步"}}}},
+      {kP1, true, {PartPattern{{"举措"}}}},
+      {kP3, false, {PartPattern{{"第一责任人"}}}, {PartPattern{{"主要负责人", "职责"}}}},
+  };
+  const ReportStructure s = ParseReportStructure("一、主要举措\n二、别的\n", 2023, rules);
+  ASSERT_EQ(s.findings.size(), 3u);
+  EXPECT_EQ(s.findings[0].part, kP1);
+  EXPECT_TRUE(s.findings[0].present);
+  EXPECT_TRUE(s.findings[0].required);
+  EXPECT_TRUE(s.findings[0].looked_for.empty());
+  EXPECT_EQ(s.findings[0].evidence, v1::PartFinding::EVIDENCE_HEADING);
+  EXPECT_EQ(s.findings[0].begin, 0u);
+  EXPECT_EQ(s.findings[0].end, 6u);
+
+  EXPECT_EQ(s.findings[1].part, kP3);
+  EXPECT_FALSE(s.findings[1].present);
+  EXPECT_FALSE(s.findings[1].required);
+  EXPECT_EQ(s.findings[1].evidence, v1::PartFinding::EVIDENCE_UNSPECIFIED);
+  EXPECT_TRUE(s.findings[1].shown_by.empty());
+  EXPECT_EQ(s.findings[1].looked_for, (std::vector<std::string>{"第一责任人", "主要负责人+职责"}));
+
+  EXPECT_EQ(s.findings[2].part, kP4);
+  EXPECT_EQ(s.findings[2].looked_for, (std::vector<std::string>{"2024年+安排", "下一步"}));
+  EXPECT_EQ(s.required_missing, (Parts{kP4}));
+
+  // With the year unknown, patterns with a placeholder were not looked for.
+  const ReportStructure unknown = ParseReportStructure("一、主要举措\n", 0, rules);
+  EXPECT_EQ(unknown.findings[2].looked_for, (std::vector<std::string>{"下一步"}));
+}
+
+TEST(FindingTest, MissingMeasuresListTheOutlinesAreasToo) {
+  const ReportStructure s = ParseWithLayout("一、别的\n", 2023);
+  const std::vector<std::string>& looked_for = s.findings[0].looked_for;
+  EXPECT_NE(std::find(looked_for.begin(), looked_for.end(), "主要举措"), looked_for.end());
+  EXPECT_NE(std::find(looked_for.begin(), looked_for.end(), "行政权力+制约"), looked_for.end());
+}
+
+TEST(FindingTest, ShownByIsCappedAt200CodePoints) {
+  std::string long_title = "一、主要举措";
+  for (int i = 0; i < 300; ++i) long_title += "和";
+  const ReportStructure s = Parse(long_title, 2023);
+  ASSERT_TRUE(s.findings[0].present);
+  EXPECT_EQ(CodePoints(s.findings[0].shown_by), 200u);
+  EXPECT_EQ(s.findings[0].end - s.findings[0].begin, CodePoints(long_title));
+}
+
+TEST(FindingTest, ValidateRejectsBadSentencePatternsAndLayouts) {
+  const PartPattern ok{{"举措"}};
+  EXPECT_EQ(ValidatePartRules({{kP3, true, {ok}, {PartPattern{{"\u3000"}}}}}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidatePartRules({{kP3, true, {ok}, {PartPattern{}}}}).code(),
+            absl::StatusCode::kInvalidArgument);
+  const std::vector<ThematicLayoutRule> bad = {
+      {kNone, 3, {ok}}, {static_cast<ReportPart>(7), 3, {ok}}, {kP1, 0, {ok}},
+      {kP1, 3, {}},     {kP1, 3, {PartPattern{{"{month}"}}}},
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {
+    EXPECT_EQ(ValidateThematicLayout(bad[i]).code(), absl::StatusCode::kInvalidArgument) << i;
+  }
+  EXPECT_TRUE(ValidateThematicLayout(DefaultThematicLayout()).ok());
+}
+
+// ---------------------------------------------------------------------------
 // Degenerate and hostile input.
 
 TEST(RobustnessTest, EmptyAndBlankText) {
@@ -583,13 +903,45 @@ TEST(RobustnessTest, InvalidUtf8IsReadAsReplacementCharacters) {
 }
 
 TEST(RobustnessTest, RandomBytesNeverBreakTheContracts) {
-  const std::vector<std::string> pieces = {
-      "一、", "（",           "）",     "(",        ")",        "【",
-      "】",   "\n",           "\r",     "\r\n",     "1.",       "２．",
-      "报告", "法治政府建设", "关于",   "人民政府", "街道",     "局",
-      "案例", "{year}",       "2024年", "。",       "：",       "\u3000",
-      "---",  "title: ",      "\xe4",   "\xe4\xb8", "\xf0\x9f", "\xc0",
-      "\xff", "\xed\xa0\x80", "安排"};
+  const std::vector<std::string> pieces = {"一、",
+                                           "（",
+                                           "）",
+                                           "(",
+                                           ")",
+                                           "【",
+                                           "】",
+                                           "\n",
+                                           "\r",
+                                           "\r\n",
+                                           "1.",
+                                           "２．",
+                                           "报告",
+                                           "法治政府建设",
+                                           "关于",
+                                           "人民政府",
+                                           "街道",
+                                           "局",
+                                           "案例",
+                                           "{year}",
+                                           "2024年",
+                                           "。",
+                                           "：",
+                                           "\u3000",
+                                           "---",
+                                           "title: ",
+                                           "\xe4",
+                                           "\xe4\xb8",
+                                           "\xf0\x9f",
+                                           "\xc0",
+                                           "\xff",
+                                           "\xed\xa0\x80",
+                                           "安排",
+                                           "第一部分",
+                                           "①",
+                                           "\t",
+                                           "第一责任人职责",
+                                           "依法全面履行政府职能",
+                                           "；"};
   uint64_t state = 0x9E3779B97F4A7C15u;
   auto next = [&state]() {
     state = state * 6364136223846793005u + 1442695040888963407u;
@@ -606,7 +958,7 @@ TEST(RobustnessTest, RandomBytesNeverBreakTheContracts) {
         text += pieces[next() % pieces.size()];
       }
     }
-    const ReportStructure s = ParseReportStructure(text, 2023, rules);
+    const ReportStructure s = ParseReportStructure(text, 2023, rules, DefaultThematicLayout());
     size_t previous_line = 0;
     for (size_t i = 0; i < s.headings.size(); ++i) {
       const Heading& h = s.headings[i];
@@ -614,15 +966,37 @@ TEST(RobustnessTest, RandomBytesNeverBreakTheContracts) {
       ASSERT_TRUE(IsValidUtf8(h.marker)) << round;
       ASSERT_FALSE(h.title.empty()) << round;
       ASSERT_GE(h.level, 1) << round;
-      ASSERT_LE(h.level, 4) << round;
+      ASSERT_LE(h.level, 9) << round;  // one level per numbering form
       ASSERT_LT(h.begin, h.end) << round;
       ASSERT_LE(h.end, text.size()) << round;
       if (i > 0) {
         ASSERT_GT(h.line, previous_line) << round;
       }
       previous_line = h.line;
-      if (h.level != 1) {
-        ASSERT_EQ(h.part, kNone) << round;
+      if (h.part != kNone) {
+        ASSERT_TRUE(std::binary_search(s.parts_present.begin(), s.parts_present.end(), h.part))
+            << round;
+      }
+    }
+    ASSERT_EQ(s.findings.size(), rules.size()) << round;
+    for (size_t f = 0; f < s.findings.size(); ++f) {
+      const PartJudgement& j = s.findings[f];
+      ASSERT_EQ(j.part, rules[f].part) << round;
+      ASSERT_EQ(std::binary_search(s.parts_present.begin(), s.parts_present.end(), j.part),
+                j.present)
+          << round;
+      ASSERT_EQ(std::binary_search(s.required_missing.begin(), s.required_missing.end(), j.part),
+                j.required && !j.present)
+          << round;
+      ASSERT_TRUE(IsValidUtf8(j.shown_by)) << round;
+      ASSERT_LE(CodePoints(j.shown_by), 200u) << round;
+      if (j.present) {
+        ASSERT_LT(j.begin, j.end) << round;
+        ASSERT_LE(j.end, text.size()) << round;
+        ASSERT_EQ(j.shown_by.find_first_of("\r\n"), std::string::npos) << round;
+        ASSERT_TRUE(j.looked_for.empty()) << round;
+      } else {
+        ASSERT_FALSE(j.looked_for.empty()) << round;
       }
     }
     const std::string title = ExtractTitle(text);
