@@ -64,6 +64,9 @@ class CatalogueLookup {
   std::unique_ptr<grpc::ClientContext> NewContext() const {
     auto context = grpc::ClientContext::FromServerContext(context_);
     context->set_deadline(absl::ToChronoTime(deadline_));
+    // A catalogue being restarted is waited for, up to the deadline, rather
+    // than refusing the submission at once.
+    context->set_wait_for_ready(true);
     server::ActFor(*context, caller_);
     return context;
   }
@@ -118,7 +121,13 @@ absl::Status CheckInRegion(CatalogueLookup& lookup, const cv1::Unit& unit,
 ServiceBackend DialBackend(const std::string& address, const server::ChannelSecurity& security) {
   ServiceBackend backend;
   backend.address = address;
-  backend.channel = server::Dial(address, security);
+  grpc::ChannelArguments args = server::MakeChannelArguments();
+  // A restarted service is found again within a fraction of a second rather
+  // than after gRPC's default backoff (1 s growing to 120 s).
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  backend.channel = server::Dial(address, security, std::move(args));
   return backend;
 }
 

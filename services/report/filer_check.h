@@ -61,7 +61,8 @@ absl::Status CheckMayFile(const fazhi::rules::v1::ReportRules& rules,
 // report.co_filers[i]), FAILED_PRECONDITION (FILER_OUTSIDE_REGION,
 // FILER_KIND), or UNAVAILABLE (ErrorInfo CATALOGUE_UNAVAILABLE) when the
 // catalogue cannot be asked or will not answer. The catalogue calls share
-// one deadline: `catalogue.timeout` from `now`, or the caller's, if sooner.
+// one deadline: `catalogue.timeout` from `now`, or the caller's, if sooner;
+// a catalogue that cannot be reached is waited for until then.
 absl::Status CheckFilersInCatalogue(const ServiceBackend& catalogue,
                                     fazhi::catalogue::v1::CatalogueService::StubInterface* stub,
                                     const grpc::ServerContext& context,

@@ -86,9 +86,13 @@ class FilerCatalogue {
   }
 
   // The catalogue as the report service reaches it: as svc/report.
+  // A catalogue that is down is waited for 1 s.
   CatalogueBackend Backend() const {
-    return DialBackend(absl::StrCat("127.0.0.1:", port()),
-                       testing::TestChannelSecurity(testing::kTestReportService));
+    CatalogueBackend backend =
+        DialBackend(absl::StrCat("127.0.0.1:", port()),
+                    testing::TestChannelSecurity(testing::kTestReportService));
+    backend.timeout = absl::Seconds(1);
+    return backend;
   }
   int port() const { return server_.port(); }
 
