@@ -789,7 +789,8 @@ int StoredReports(int report_port, const std::string& filer, int year) {
 TEST_F(SuiteTest, FilersAndRegionsAreCheckedInTheCatalogueAndRefusalsStoreNothing) {
   ASSERT_EQ(import_exit_, 0) << import_output_;
   const int report = Named("report").port;
-  // 2001: a year the demo data has no report for.
+  // 2001: a year the demo data has no report for; 310999: a region no test
+  // creates.
   grpc::Status unknown_filer =
       FileReport(report, "units/310113-nobody", "regions/310113", 2001, Token("admin"));
   EXPECT_EQ(unknown_filer.error_code(), grpc::StatusCode::NOT_FOUND)
@@ -798,7 +799,7 @@ TEST_F(SuiteTest, FilersAndRegionsAreCheckedInTheCatalogueAndRefusalsStoreNothin
   EXPECT_EQ(StoredReports(report, "units/310113-nobody", 2001), 0);
 
   grpc::Status unknown_region =
-      FileReport(report, "units/310113-government", "regions/310199", 2001, Token("admin"));
+      FileReport(report, "units/310113-government", "regions/310999", 2001, Token("admin"));
   EXPECT_EQ(unknown_region.error_code(), grpc::StatusCode::NOT_FOUND)
       << unknown_region.error_message();
   EXPECT_EQ(BadFields(unknown_region), std::set<std::string>{"report.region"});
