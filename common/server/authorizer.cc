@@ -194,19 +194,25 @@ absl::StatusOr<storage::Caller> Authorizer::Authorize(const grpc::ServerContextB
                                                       const std::vector<std::string>& regions,
                                                       absl::string_view request_id,
                                                       std::optional<Permission> also_needs) const {
-  return AuthorizeIn(context, entry, &regions, request_id, also_needs, /*spends_token=*/true);
+  return AuthorizeIn(context, entry, &regions, request_id, also_needs, Spend::kByRule);
+}
+
+absl::StatusOr<storage::Caller> Authorizer::AuthorizeCheckOnly(
+    const grpc::ServerContextBase& context, const MethodRules::Entry& entry,
+    const std::vector<std::string>& regions, absl::string_view request_id) const {
+  return AuthorizeIn(context, entry, &regions, request_id, std::nullopt, Spend::kRead);
 }
 
 absl::StatusOr<storage::Caller> Authorizer::AuthorizeWithinCall(
     const grpc::ServerContextBase& context, const MethodRules::Entry& entry,
     const std::vector<std::string>& regions, absl::string_view request_id,
     std::optional<Permission> also_needs) const {
-  return AuthorizeIn(context, entry, &regions, request_id, also_needs, /*spends_token=*/false);
+  return AuthorizeIn(context, entry, &regions, request_id, also_needs, Spend::kNothing);
 }
 
 absl::StatusOr<storage::Caller> Authorizer::AuthorizeSomewhere(
     const grpc::ServerContextBase& context, const MethodRules::Entry& entry) const {
-  return AuthorizeIn(context, entry, nullptr, "", std::nullopt, /*spends_token=*/true);
+  return AuthorizeIn(context, entry, nullptr, "", std::nullopt, Spend::kByRule);
 }
 
 absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(const grpc::ServerContextBase& context,
@@ -214,7 +220,7 @@ absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(const grpc::ServerContex
                                                         const std::vector<std::string>* regions,
                                                         absl::string_view request_id,
                                                         std::optional<Permission> also_needs,
-                                                        bool spends_token) const {
+                                                        Spend spend) const {
   const std::shared_ptr<const AccessPolicy> policy = options_.policy->Current();
   storage::Caller caller;
   caller.principal = kAnonymous;
@@ -231,13 +237,14 @@ absl::StatusOr<storage::Caller> Authorizer::AuthorizeIn(const grpc::ServerContex
   // through a service only when the policy says the principal is one), so a
   // name the caller gives itself cannot buy it a fresh budget. A refusal
   // here is counted and logged by Admission but not audited.
-  if (spends_token) {
+  if (spend != Spend::kNothing) {
     storage::Caller spender(principal.ok() && !principal->empty() ? *principal : kAnonymous);
     if (spender.principal != kAnonymous && policy->IsService(spender.principal)) {
       spender.on_behalf_of = caller.on_behalf_of;
     }
-    absl::Status admitted = admission_->AdmitCall(AdmissionKey(spender, context.peer()),
-                                                  IsWrite(entry.rule), caller.method);
+    absl::Status admitted =
+        admission_->AdmitCall(AdmissionKey(spender, context.peer()),
+                              spend == Spend::kByRule && IsWrite(entry.rule), caller.method);
     if (!admitted.ok()) return admitted;
   }
   absl::Status decision;

@@ -137,6 +137,15 @@ class Authorizer {
       const std::vector<std::string>& regions = {}, absl::string_view request_id = "",
       std::optional<Permission> also_needs = std::nullopt) const;
 
+  // Authorize for a call that asks a changing method only to check what it
+  // would do (SubmitReport with validate_only): the same decision, with the
+  // same permission and scope, but it spends a read token, since it changes
+  // nothing and costs what a read does.
+  absl::StatusOr<storage::Caller> AuthorizeCheckOnly(const grpc::ServerContextBase& context,
+                                                     const MethodRules::Entry& entry,
+                                                     const std::vector<std::string>& regions,
+                                                     absl::string_view request_id = "") const;
+
   // Authorize again within a call an earlier Authorize or
   // AuthorizeSomewhere on the same `context` admitted (each row of a
   // streamed import, the gateway naming its caller to a backend): the same
@@ -168,6 +177,8 @@ class Authorizer {
   std::shared_ptr<const AccessPolicy> policy() const { return options_.policy->Current(); }
 
  private:
+  // Which of the caller's tokens a call spends (admission.h).
+  enum class Spend { kNothing, kByRule, kRead };
   // `regions` null: anywhere (AuthorizeSomewhere).
   absl::Status Decide(const AccessPolicy& policy, absl::string_view principal,
                       absl::string_view on_behalf_of, const MethodRule& rule,
@@ -177,7 +188,7 @@ class Authorizer {
                                               const std::vector<std::string>* regions,
                                               absl::string_view request_id,
                                               std::optional<Permission> also_needs,
-                                              bool spends_token) const;
+                                              Spend spend) const;
   void Refused(const storage::Caller& caller, const absl::Status& status) const;
 
   SecurityOptions options_;

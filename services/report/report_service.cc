@@ -34,7 +34,8 @@ std::map<std::string, MethodRule> Rules() {
 }  // namespace
 
 ReportServiceImpl::ReportServiceImpl(ReportStore* store, server::Authorizer& authorizer,
-                                     fazhi::rules::v1::RuleSet rules, MetricsBackend metrics)
+                                     fazhi::rules::v1::RuleSet rules, MetricsBackend metrics,
+                                     CatalogueBackend catalogue)
     : store_(store),
       authorizer_(authorizer),
       access_(authorizer.Register(v1::ReportService::service_full_name(), Rules())),
@@ -43,26 +44,29 @@ ReportServiceImpl::ReportServiceImpl(ReportStore* store, server::Authorizer& aut
       metrics_(std::move(metrics)),
       metrics_stub_(metrics_.channel == nullptr
                         ? nullptr
-                        : fazhi::metrics::v1::MetricsService::NewStub(metrics_.channel)) {}
-
-MetricsBackend DialMetrics(const std::string& address, const server::ChannelSecurity& security) {
-  MetricsBackend backend;
-  backend.address = address;
-  backend.channel = server::Dial(address, security);
-  return backend;
-}
+                        : fazhi::metrics::v1::MetricsService::NewStub(metrics_.channel)),
+      catalogue_(std::move(catalogue)),
+      catalogue_stub_(catalogue_.channel == nullptr
+                          ? nullptr
+                          : fazhi::catalogue::v1::CatalogueService::NewStub(catalogue_.channel)) {}
 
 grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext* context,
                                              const v1::SubmitReportRequest* request,
                                              v1::Report* response) {
+  // A check needs the permission a filing does, but spends a read token: it
+  // changes nothing. Like any refusal, a refused check is audited.
+  const std::vector<std::string> regions = {api::RegionCodeOf(request->report().region())};
+  const auto& entry = access_.Of("SubmitReport");
   auto caller =
-      authorizer_.Authorize(*context, access_.Of("SubmitReport"),
-                            {api::RegionCodeOf(request->report().region())}, request->request_id());
+      request->validate_only()
+          ? authorizer_.AuthorizeCheckOnly(*context, entry, regions, request->request_id())
+          : authorizer_.Authorize(*context, entry, regions, request->request_id());
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   errors::FieldViolations violations;
   v1::Report report = request->report();
   const bool has_text = TakeTextIn(report, violations);
   ValidateReport(report, violations, has_text);
+  ValidateCoFilers(report, violations);
   if (!request->report_id().empty() && !api::IsResourceId(request->report_id())) {
     violations.Add("report_id",
                    absl::StrCat("must be 1..63 lower-case letters, digits or '-', got \"",
@@ -73,6 +77,21 @@ grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext* context,
   AnalyzeReport(rules_, part_rules_, report);
   CheckAnalyzedReportSize(report, violations);
   if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  // After the analysis: the filer table judges the kind as detected.
+  if (absl::Status filers = CheckFilersInCatalogue(catalogue_, catalogue_stub_.get(), *context,
+                                                   *caller, store_->Now(), rules_.report(), report);
+      !filers.ok()) {
+    return ToGrpcStatus(filers);
+  }
+  if (request->validate_only()) {
+    // Nothing is stored, so there is no name, version or submit time, and
+    // nothing for the audit trail: it records changes and refusals.
+    report.clear_name();
+    report.clear_version();
+    report.clear_submit_time();
+    *response = std::move(report);
+    return grpc::Status::OK;
+  }
   return ReplyWith(
       store_->SubmitReport(request->report_id(), std::move(report), request->request_id(), *caller),
       response);

@@ -6,43 +6,35 @@
 #include <string>
 #include <vector>
 
-#include "absl/time/time.h"
 #include "common/server/authorizer.h"
 #include "common/server/change_stream.h"
 #include "common/server/tls.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
 #include "fazhi/report/v1/report_service.grpc.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
+#include "services/report/filer_check.h"
 #include "services/report/report_store.h"
 #include "services/report/report_structure.h"
 
 namespace fazhi::report {
 
-// The metrics service PublishReportFigures writes to.
-struct MetricsBackend {
-  // host:port, for messages.
-  std::string address;
-  // Null: no metrics service (PublishReportFigures is UNAVAILABLE).
-  std::shared_ptr<grpc::ChannelInterface> channel;
-  // The longest a publication waits for metrics (never longer than the
-  // caller's own deadline).
-  absl::Duration timeout = absl::Seconds(10);
-};
-
-// A channel to the metrics service at `address` ("127.0.0.1:50052"), with
-// `security` (default: plaintext).
-MetricsBackend DialMetrics(const std::string& address,
-                           const server::ChannelSecurity& security = {});
+// The metrics service PublishReportFigures writes to, and the catalogue
+// SubmitReport checks filers and regions in.
+using MetricsBackend = ServiceBackend;
+using CatalogueBackend = ServiceBackend;
 
 class ReportServiceImpl final
     : public v1::ReportService::WithCallbackMethod_WatchChanges<v1::ReportService::Service> {
  public:
   // `store` and `authorizer` must outlive the service; `rules` is the rules
-  // file in force. `metrics.channel` carries the report service's own
-  // identity: metrics checks it as the service publishing figures, and the
-  // caller it acts for as their filer.
+  // file in force. `metrics.channel` and `catalogue.channel` carry the
+  // report service's own identity: metrics checks it as the service
+  // publishing figures, the catalogue as the service checking filers, and
+  // each the caller it acts for. Without a catalogue every submission is
+  // refused UNAVAILABLE: no report is filed unchecked.
   ReportServiceImpl(ReportStore* store, server::Authorizer& authorizer,
-                    fazhi::rules::v1::RuleSet rules, MetricsBackend metrics = {});
+                    fazhi::rules::v1::RuleSet rules, MetricsBackend metrics = {},
+                    CatalogueBackend catalogue = {});
 
   grpc::Status SubmitReport(grpc::ServerContext*, const v1::SubmitReportRequest*,
                             v1::Report*) override;
@@ -73,6 +65,8 @@ class ReportServiceImpl final
   const std::vector<PartRule> part_rules_;
   const MetricsBackend metrics_;
   std::unique_ptr<fazhi::metrics::v1::MetricsService::Stub> metrics_stub_;
+  const CatalogueBackend catalogue_;
+  std::unique_ptr<fazhi::catalogue::v1::CatalogueService::Stub> catalogue_stub_;
   server::ChangeStreams<v1::Change> watches_{"the report service",
                                              server::ChangeSourceOf<v1::Change>(store_)};
 };

@@ -32,6 +32,8 @@ class TestCatalogueServer {
   void Stop() { catalogue_.Stop(); }
 
   CatalogueServiceImpl* service() { return catalogue_.service(); }
+  // The port it listens on, or last listened on.
+  int port() const { return catalogue_.port(); }
 
  private:
   testing::InProcessService<CatalogueStore, CatalogueServiceImpl> catalogue_;

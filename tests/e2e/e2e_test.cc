@@ -21,6 +21,7 @@
 #include "fazhi/catalogue/v1/catalogue_service.grpc.pb.h"
 #include "fazhi/gateway/v1/gateway_service.grpc.pb.h"
 #include "fazhi/metrics/v1/metrics_service.grpc.pb.h"
+#include "fazhi/report/v1/report_service.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "google/rpc/error_details.pb.h"
@@ -149,8 +150,12 @@ class SuiteTest : public ::testing::Test {
       args.push_back("--memory_budget_mb=64");
       const auto audit = security_.StoreFlags(s.name);
       args.insert(args.end(), audit.begin(), audit.end());
-      // The report server publishes figures to metrics.
-      if (s.name == "report") args.push_back("--metrics=" + Address(services_[1].port));
+      // The report server publishes figures to metrics and checks filers in
+      // the catalogue.
+      if (s.name == "report") {
+        args.push_back("--metrics=" + Address(services_[1].port));
+        args.push_back("--catalogue=" + Address(services_[0].port));
+      }
     }
     const std::string log = dir_ + "/" + s.name + ".log";
     const size_t from = ReadWholeFile(log).size();
@@ -747,6 +752,126 @@ TEST_F(SuiteTest, SigtermUnderLoadLosesNoAcknowledgedWriteAndSummaryGoesPartial)
   }
   EXPECT_FALSE(whole.partial());
   EXPECT_EQ(whole.indicators().state(), gv1::SECTION_STATE_OK);
+}
+
+// A report filed as `filer` of `region` for `year`, as the admin (who may
+// file everywhere: only the catalogue check can refuse it).
+grpc::Status FileReport(int report_port, const std::string& filer, const std::string& region,
+                        int year, const std::string& admin_token) {
+  auto stub = rv1::ReportService::NewStub(Dial(report_port));
+  rv1::SubmitReportRequest request;
+  request.mutable_report()->set_filer(filer);
+  request.mutable_report()->set_region(region);
+  request.mutable_report()->set_year(year);
+  request.mutable_report()->set_text(
+      "法治政府建设情况报告\n一、主要举措和成效\n办结行政复议12件。\n");
+  rv1::Report reply;
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + admin_token);
+  context.set_deadline(std::chrono::system_clock::now() + 10s);
+  return stub->SubmitReport(&context, request, &reply);
+}
+
+// How many reports of `filer` (any region) for `year` are stored.
+int StoredReports(int report_port, const std::string& filer, int year) {
+  auto stub = rv1::ReportService::NewStub(Dial(report_port));
+  rv1::ListReportsRequest request;
+  request.set_filer(filer);
+  request.set_year(year);
+  rv1::ListReportsResponse reply;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 10s);
+  grpc::Status status = stub->ListReports(&context, request, &reply);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return reply.reports_size();
+}
+
+TEST_F(SuiteTest, FilersAndRegionsAreCheckedInTheCatalogueAndRefusalsStoreNothing) {
+  ASSERT_EQ(import_exit_, 0) << import_output_;
+  const int report = Named("report").port;
+  // 2001: a year the demo data has no report for; 310999: a region no test
+  // creates.
+  grpc::Status unknown_filer =
+      FileReport(report, "units/310113-nobody", "regions/310113", 2001, Token("admin"));
+  EXPECT_EQ(unknown_filer.error_code(), grpc::StatusCode::NOT_FOUND)
+      << unknown_filer.error_message();
+  EXPECT_EQ(BadFields(unknown_filer), std::set<std::string>{"report.filer"});
+  EXPECT_EQ(StoredReports(report, "units/310113-nobody", 2001), 0);
+
+  grpc::Status unknown_region =
+      FileReport(report, "units/310113-government", "regions/310999", 2001, Token("admin"));
+  EXPECT_EQ(unknown_region.error_code(), grpc::StatusCode::NOT_FOUND)
+      << unknown_region.error_message();
+  EXPECT_EQ(BadFields(unknown_region), std::set<std::string>{"report.region"});
+
+  // 普陀区司法局 filing under 宝山区.
+  grpc::Status outside =
+      FileReport(report, "units/310107-justice", "regions/310113", 2001, Token("admin"));
+  EXPECT_EQ(outside.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << outside.error_message();
+  EXPECT_EQ(StoredReports(report, "units/310107-justice", 2001), 0);
+  EXPECT_EQ(StoredReports(report, "units/310113-government", 2001), 0);
+
+  // The catalogue goes down: nothing is filed unchecked.
+  Service& catalogue = Named("catalogue");
+  catalogue.process->Signal(SIGTERM);
+  ASSERT_TRUE(catalogue.process->Wait(15s).has_value());
+  grpc::Status down =
+      FileReport(report, "units/310113-government", "regions/310113", 2001, Token("admin"));
+  EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE) << down.error_message();
+  EXPECT_NE(down.error_message().find("catalogue"), std::string::npos) << down.error_message();
+  EXPECT_EQ(StoredReports(report, "units/310113-government", 2001), 0);
+  const int port = catalogue.port;
+  Start(catalogue);
+  ASSERT_EQ(catalogue.port, port) << "the catalogue did not come back on its port";
+
+  // Back up: the same report is filed.
+  grpc::Status back =
+      FileReport(report, "units/310113-government", "regions/310113", 2001, Token("admin"));
+  EXPECT_TRUE(back.ok()) << back.error_message();
+  EXPECT_EQ(StoredReports(report, "units/310113-government", 2001), 1);
+}
+
+TEST_F(SuiteTest, FazhictlCheckPrintsTheChecklistOfARealFileAndStoresNothing) {
+  ASSERT_EQ(import_exit_, 0) << import_output_;
+  const std::string report = "--report=" + Address(Named("report").port);
+  const std::string token = "--token_file=" + token_files_["admin"];
+  const std::string seeds = kSource + "/../shared/seeds/";
+  const int stored_before = StoredReports(Named("report").port, "units/310107-justice", 2020);
+
+  // Putuo's justice bureau's 2020 report lacks the leaders' part: exit 3.
+  std::string output;
+  int exit = RunToCompletion(
+      Binary("tools/fazhictl/fazhictl"),
+      {"check", seeds + "004_e0cd47a7b08ce18d.txt", "--filer", "units/310107-justice", "--region",
+       "regions/310107", "--year", "2020", report, token},
+      &output, 60s);
+  EXPECT_EQ(exit, 3) << output;
+  EXPECT_NE(output.find("标题："), std::string::npos) << output;
+  EXPECT_NE(output.find("✗ 党政主要负责人履行推进法治建设第一责任人职责情况"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("✓ 主要举措和成效"), std::string::npos) << output;
+  EXPECT_NE(output.find("报送期限："), std::string::npos) << output;
+  EXPECT_NE(output.find("数据：采用"), std::string::npos) << output;
+  EXPECT_EQ(StoredReports(Named("report").port, "units/310107-justice", 2020), stored_before);
+
+  // Baoshan's 2023 government report has every required part: exit 0.
+  exit = RunToCompletion(
+      Binary("tools/fazhictl/fazhictl"),
+      {"check", seeds + "002_4f28ee6da608f1e8.txt", "--filer", "units/310113-government",
+       "--region", "regions/310113", "--year", "2023", report, token},
+      &output, 60s);
+  EXPECT_EQ(exit, 0) << output;
+  EXPECT_NE(output.find("结论：✓ 可以报送"), std::string::npos) << output;
+
+  // A filer that does not exist: the filing would be refused, exit 1.
+  exit = RunToCompletion(
+      Binary("tools/fazhictl/fazhictl"),
+      {"check", seeds + "002_4f28ee6da608f1e8.txt", "--filer", "units/310113-nobody", "--region",
+       "regions/310113", "--year", "2023", report, token},
+      &output, 60s);
+  EXPECT_EQ(exit, 1) << output;
+  EXPECT_NE(output.find("报送将被拒绝"), std::string::npos) << output;
+  EXPECT_NE(output.find("report.filer"), std::string::npos) << output;
 }
 
 }  // namespace

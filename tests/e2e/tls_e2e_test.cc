@@ -122,6 +122,7 @@ class TlsSuiteTest : public ::testing::Test {
     if (s.name == "report") {
       args.push_back("--tls_ca_file=" + secret + "/ca.crt");
       args.push_back("--metrics=" + Target("metrics"));
+      args.push_back("--catalogue=" + Target("catalogue"));
     }
     const std::string log = dir_ + "/" + s.name + ".log";
     s.process = std::make_unique<ChildProcess>(Binary(s.binary), args, log);

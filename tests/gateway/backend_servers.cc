@@ -66,8 +66,13 @@ void BackendServers::Start(gateway::Backend backend) {
       break;
     case gateway::Backend::kReport:
       if (report_.running()) return;
-      report_.Start([](report::ReportStore* store) {
-        return std::make_unique<report::ReportServiceImpl>(store, TestAuthorizer(), ShippedRules());
+      // The report service checks filers in the catalogue beside it, as
+      // itself (its port is kept across restarts).
+      report_.Start([this](report::ReportStore* store) {
+        return std::make_unique<report::ReportServiceImpl>(
+            store, TestAuthorizer(), ShippedRules(), report::MetricsBackend{},
+            report::DialBackend(target(gateway::Backend::kCatalogue),
+                                TestChannelSecurity(kTestReportService)));
       });
       break;
   }

@@ -49,7 +49,7 @@ class ReportPublishingTest : public metrics::MetricsServerTest {
   void SetUp() override {
     MetricsServerTest::SetUp();
     DefineDemoIndicators();
-    report_.Start(DialMetrics(target(), testing::TestChannelSecurity(testing::kTestReportService)));
+    report_.Start(DialBackend(target(), testing::TestChannelSecurity(testing::kTestReportService)));
   }
 
   void TearDown() override {

@@ -1,7 +1,9 @@
 // A report server for integration tests: ReportServiceImpl with the shipped
 // rules over a real ReportStore in a given directory, served on 127.0.0.1:0
-// (tests/testing/in_process_service.h), optionally publishing to a metrics
-// server; restartable on the same directory. And the seed reports as filed.
+// (tests/testing/in_process_service.h), checking filers in a real seeded
+// catalogue server of its own (filer_catalogue.h), optionally publishing to
+// a metrics server; restartable on the same directory. And the seed reports
+// as filed.
 #ifndef FAZHI_TESTS_REPORT_REPORT_SERVER_H_
 #define FAZHI_TESTS_REPORT_REPORT_SERVER_H_
 
@@ -14,6 +16,7 @@
 #include "fazhi/report/v1/report_service.grpc.pb.h"
 #include "services/report/report_service.h"
 #include "services/report/report_store.h"
+#include "tests/report/filer_catalogue.h"
 #include "tests/testing/in_process_service.h"
 #include "tests/testing/test_env.h"
 
@@ -48,10 +51,15 @@ class TestReportServer {
   explicit TestReportServer(std::string dir)
       : report_(std::move(dir), "fazhi.report.v1.ReportService") {}
 
+  // Starts the catalogue too, the first time.
   void Start(MetricsBackend metrics = {}) {
-    report_.Start([&metrics](ReportStore* store) {
-      return std::make_unique<ReportServiceImpl>(store, testing::TestAuthorizer(),
-                                                 testing::ShippedRules(), metrics);
+    if (!catalogue_started_) {
+      catalogue_.Start();
+      catalogue_started_ = true;
+    }
+    report_.Start([&metrics, this](ReportStore* store) {
+      return std::make_unique<ReportServiceImpl>(
+          store, testing::TestAuthorizer(), testing::ShippedRules(), metrics, catalogue_.Backend());
     });
     stub_ = v1::ReportService::NewStub(report_.channel());
   }
@@ -62,6 +70,7 @@ class TestReportServer {
   }
 
   Stub& stub() { return *stub_; }
+  FilerCatalogue& catalogue() { return catalogue_; }
   ReportStore* store() { return report_.store(); }
   std::string target() const { return absl::StrCat("127.0.0.1:", report_.port()); }
   server::ServerRunner& runner() { return report_.runner(); }
@@ -82,6 +91,9 @@ class TestReportServer {
   }
 
  private:
+  // Declared first: it outlives the report server that calls it.
+  FilerCatalogue catalogue_;
+  bool catalogue_started_ = false;
   testing::InProcessService<ReportStore, ReportServiceImpl> report_;
   std::unique_ptr<Stub> stub_;
 };

@@ -30,6 +30,7 @@
 #include "services/report/report_search.h"
 #include "services/report/report_store.h"
 #include "services/report/search_hits.h"
+#include "tests/report/filer_catalogue.h"
 #include "tests/testing/test_env.h"
 
 namespace fazhi::report {
@@ -84,7 +85,9 @@ class ReportServiceTest : public ::testing::Test {
     auto store = ReportStore::Open(testing::TestStoreOptions(dir_.path()));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
-    service_ = std::make_unique<ReportServiceImpl>(store_.get(), testing::TestAuthorizer(), rules_);
+    catalogue_.Start();
+    service_ = std::make_unique<ReportServiceImpl>(store_.get(), testing::TestAuthorizer(), rules_,
+                                                   MetricsBackend{}, catalogue_.Backend());
     server_ = testing::StartInProcess(service_.get(), kServiceName);
     stub_ = v1::ReportService::NewStub(testing::Connect(server_->target()));
   }
@@ -145,6 +148,7 @@ class ReportServiceTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  FilerCatalogue catalogue_;
   fazhi::rules::v1::RuleSet rules_;
   std::unique_ptr<ReportStore> store_;
   std::unique_ptr<ReportServiceImpl> service_;

@@ -4,6 +4,7 @@ fazhi_cc_test(NAME report_test LABELS integration
     report/report_structure_test.cc
     report/report_analysis_test.cc
     report/report_service_test.cc
+    report/report_filing_test.cc
     report/figure_extraction_test.cc
     report/text_intake_test.cc
     report/title_and_kind_test.cc
@@ -13,7 +14,7 @@ fazhi_cc_test(NAME report_test LABELS integration
     report/report_watch_test.cc
     report/report_publishing_test.cc
     report/report_migration_test.cc
-  DEPS report_lib metrics_lib fazhi_test_env)
+  DEPS report_lib metrics_lib catalogue_lib fazhi_test_env)
 target_compile_definitions(report_test PRIVATE FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 
 # Benchmark (not registered with CTest): build/tests/report_bench --help in

@@ -306,7 +306,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
             metrics_store.get());
       report = std::make_unique<report::ReportServiceImpl>(
           report_store.get(), NewAuthorizer("report"), testing::ShippedRules(),
-          report::DialMetrics(runners.at("metrics")->target(), ClientSecurity(&report_identity)));
+          report::DialBackend(runners.at("metrics")->target(), ClientSecurity(&report_identity)),
+          report::DialBackend(runners.at("catalogue")->target(), ClientSecurity(&report_identity)));
       Serve("report", report.get(), report::v1::ReportService::service_full_name(), report_identity,
             report_store.get());
 
