@@ -31,6 +31,8 @@ constexpr size_t kMaxFooterLine = 160;
 // A metadata line carries a few label: value pairs.
 constexpr size_t kMaxMetadataLine = 200;
 constexpr size_t kMaxAddresseeLine = 30;
+// A link to another page is at most a title's length.
+constexpr size_t kMaxLinkLine = 60;
 constexpr size_t kMaxCaptionLine = 40;
 // The addressee opens the body: only lines before the first paragraph.
 constexpr size_t kMaxHeadLine = 60;
@@ -70,18 +72,38 @@ struct FoundLabel {
   Field field = Field::kOther;
 };
 
-// Labels followed by a colon in `line`, in order, not overlapping.
-std::vector<FoundLabel> FindLabels(std::u32string_view line) {
+// The end of `label` matched at `at` in `line`, spaces allowed between its
+// characters ("索 引 号", "标　　题"); npos if it does not match there.
+size_t MatchLabel(std::u32string_view line, size_t at, std::u32string_view label) {
+  for (size_t k = 0; k < label.size(); ++k) {
+    if (k > 0) {
+      while (at < line.size() && lines::IsSpace(line[at])) ++at;
+    }
+    if (at >= line.size() || line[at] != label[k]) return std::u32string_view::npos;
+    ++at;
+  }
+  return at;
+}
+
+// Labels in `line`, in order, not overlapping. With `colon_required`, a
+// label counts only when a colon follows it; without, only labels of at
+// least three characters count (two-character ones are common words).
+std::vector<FoundLabel> FindLabels(std::u32string_view line, bool colon_required = true) {
   std::vector<FoundLabel> found;
   for (size_t at = 0; at < line.size();) {
     bool matched = false;
     for (const Label& label : kLabels) {
-      if (!StartsWith(line.substr(at), label.name)) continue;
-      size_t after = at + label.name.size();
+      const size_t end = MatchLabel(line, at, label.name);
+      if (end == std::u32string_view::npos) continue;
+      size_t after = end;
       while (after < line.size() && lines::IsSpace(line[after])) ++after;
       if (after < line.size() && IsColon(line[after])) {
         found.push_back({at, after + 1, label.field});
         at = after + 1;
+        matched = true;
+      } else if (!colon_required && label.name.size() >= 3) {
+        found.push_back({at, after, label.field});
+        at = after;
         matched = true;
       }
       break;
@@ -91,13 +113,13 @@ std::vector<FoundLabel> FindLabels(std::u32string_view line) {
   return found;
 }
 
-// The label a line (or cell) is made of alone ("索引号" or "索引号："); none
-// if it holds more.
+// The label a line (or cell) is made of alone ("索引号", "文　　号：");
+// none if it holds more.
 std::optional<Field> LabelOnly(std::u32string_view line) {
-  line = Trim(line);
-  if (!line.empty() && IsColon(line.back())) line = Trim(line.substr(0, line.size() - 1));
+  std::u32string name = lines::NormalizeForMatch(line);
+  if (!name.empty() && name.back() == ':') name.pop_back();
   for (const Label& label : kLabels) {
-    if (line == label.name) return label.field;
+    if (name == label.name) return label.field;
   }
   return std::nullopt;
 }
@@ -139,9 +161,23 @@ bool ReadDate32(std::u32string_view s, google::type::Date* date) {
   return true;
 }
 
+// A value as far as the page chrome glued after it: values on a metadata
+// line are set apart by wide gaps (two spaces or an ideographic space), and
+// a 【…】 after a value is a page tool (【字体：大 中 小】), never the value.
+std::u32string_view ValueBeforeChrome(std::u32string_view value) {
+  value = Trim(value);
+  for (size_t i = 0; i < value.size(); ++i) {
+    const bool wide_gap = value[i] == U'\u3000' ||
+                          (lines::IsSpace(value[i]) && i + 1 < value.size() &&
+                           lines::IsSpace(value[i + 1]));
+    if (wide_gap || (value[i] == U'【' && i > 0)) return Trim(value.substr(0, i));
+  }
+  return value;
+}
+
 void SetField(Field field, std::u32string_view value, v1::DocumentMetadata* metadata,
               PageTitles* titles) {
-  value = Trim(value);
+  value = ValueBeforeChrome(value);
   if (value.empty()) return;
   const std::string utf8 = Encode(value);
   auto set = [&](std::string* target) {
@@ -174,8 +210,13 @@ void SetField(Field field, std::u32string_view value, v1::DocumentMetadata* meta
 bool ReadMetadataLine(std::u32string_view line, bool chrome, v1::DocumentMetadata* metadata,
                       PageTitles* titles) {
   if (line.size() > kMaxMetadataLine) return false;
-  const std::vector<FoundLabel> found = FindLabels(line);
-  if (found.empty()) return false;
+  std::vector<FoundLabel> found = FindLabels(line);
+  if (found.empty()) {
+    // A grid row laid out without colons ("索引号 PT0011-… 发文机关 上海市…")
+    // opens with a label and holds another.
+    found = FindLabels(line, false);
+    if (found.size() < 2 || found.front().begin != 0) return false;
+  }
   const size_t lead = found.front().begin;
   // "原标题：…" is no 标题 label; a label may follow an opening bracket.
   if (!chrome && lead > 0 && !(lead == 1 && (line[0] == U'【' || line[0] == U'['))) return false;
@@ -222,7 +263,12 @@ bool IsToolWords(std::u32string_view line) {
       U"打印",     U"关闭",     U"收藏",     U"分享",     U"返回",     U"字号",     U"字体",
       U"纠错",     U"默认",     U"大",       U"中",       U"小",       U"【",       U"】",
       U"[",        U"]",        U"|",        U"｜",       U"/",        U"(",        U")",
-      U"（",       U"）",       U"：",       U":",        U"·"};
+      U"（",       U"）",       U"：",       U":",        U"·",
+      // Accessibility and language switches, sign-in, search and feedback.
+      U"无障碍浏览", U"无障碍阅读", U"无障碍", U"长者版", U"长者模式", U"关怀版", U"关怀模式",
+      U"适老版", U"跳到主要内容", U"跳转到主要内容", U"English", U"ENGLISH", U"繁体", U"简体",
+      U"手机版", U"登录", U"注册", U"意见反馈", U"欢迎您", U"搜索", U"检索", U"首页", U"A+",
+      U"A-", U"!", U"！"};
   size_t at = 0;
   bool tool = false;
   while (at < line.size()) {
@@ -266,7 +312,7 @@ bool IsChromeLine32(std::u32string_view trimmed) {
   }
   if (Contains(line, U"二维码") && line.size() <= 20) return true;
   if (ContainsAny(line, {U"联系我们", U"网站地图", U"站内搜索", U"请输入关键字", U"请输入关键词",
-                         U"高级搜索", U"全文检索"})) {
+                         U"请输入搜索", U"热门搜索", U"高级搜索", U"全文检索", U"扫码关注"})) {
     return true;
   }
   if (line == U"搜索" || line == U"检索" || line == U"信息公开元数据" || line == U"元数据" ||
@@ -275,6 +321,20 @@ bool IsChromeLine32(std::u32string_view trimmed) {
   }
   if (Contains(line, U"字号") && ContainsAny(line, {U"大中小", U"大", U"小"})) return true;
   return IsToolWords(line);
+}
+
+// "相关链接：…", "相关新闻：" and the like: the page's list of other
+// pages, which runs on in the lines below it.
+bool IsRelatedLinksLine(std::u32string_view trimmed) {
+  const std::u32string line = lines::NormalizeForMatch(trimmed);
+  return line.size() <= kMaxFooterLine &&
+         StartsWithAny(line, {U"相关链接", U"相关文件", U"相关新闻", U"相关阅读", U"相关文章",
+                              U"相关信息", U"相关稿件", U"相关报道", U"延伸阅读", U"友情链接"});
+}
+
+// A line of a list of links: short, no sentence.
+bool IsLinkLine(std::u32string_view trimmed) {
+  return trimmed.size() <= kMaxLinkLine && !lines::HasSentencePunctuation(trimmed);
 }
 
 bool IsCaptionLine(std::u32string_view line) {
@@ -320,6 +380,7 @@ PageText Assemble(const std::vector<Block>& blocks, PageTitles titles, bool fina
   PageText out;
   out.titles = std::move(titles);
   std::vector<const Block*> kept;
+  bool in_related_links = false;
   for (size_t i = 0; i < blocks.size(); ++i) {
     const Block& block = blocks[i];
     if (block.table) {
@@ -343,6 +404,12 @@ PageText Assemble(const std::vector<Block>& blocks, PageTitles titles, bool fina
       }
       continue;
     }
+    if (IsRelatedLinksLine(trimmed)) {
+      in_related_links = true;
+      continue;
+    }
+    if (in_related_links && IsLinkLine(trimmed)) continue;
+    in_related_links = false;
     const bool chrome = IsChromeLine32(trimmed);
     if (ReadMetadataLine(trimmed, chrome, &out.metadata, &out.titles) || chrome) continue;
     kept.push_back(&block);
