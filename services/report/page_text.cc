@@ -33,6 +33,8 @@ constexpr size_t kMaxMetadataLine = 200;
 constexpr size_t kMaxAddresseeLine = 30;
 // A link to another page is at most a title's length.
 constexpr size_t kMaxLinkLine = 60;
+// Site name, channel, nav bar, accessibility links: a few lines at most.
+constexpr size_t kMaxMastheadLines = 6;
 constexpr size_t kMaxCaptionLine = 40;
 // The addressee opens the body: only lines before the first paragraph.
 constexpr size_t kMaxHeadLine = 60;
@@ -294,8 +296,11 @@ bool IsChromeLine32(std::u32string_view trimmed) {
                          U"copyright", U"©"})) {
     return true;
   }
+  // Footers, and links to the pages before and after (often on one line,
+  // each with a page's title).
   if (line.size() <= kMaxFooterLine &&
-      StartsWithAny(line, {U"主办:", U"主办单位", U"承办:", U"承办单位", U"技术支持"})) {
+      StartsWithAny(line, {U"主办:", U"主办单位", U"承办:", U"承办单位", U"技术支持", U"上一篇",
+                           U"下一篇", U"上一条", U"下一条"})) {
     return true;
   }
   if (line.size() > kMaxChromeLine) return false;
@@ -305,7 +310,7 @@ bool IsChromeLine32(std::u32string_view trimmed) {
   }
   if (StartsWithAny(
           line, {U"扫一扫",    U"微信扫一扫", U"扫描二维码", U"手机扫码", U"分享到",   U"分享至",
-                 U"上一篇",    U"下一篇",     U"上一条",     U"下一条",   U"责任编辑", U"来源:",
+                 U"责任编辑", U"来源:",
                  U"信息来源:", U"浏览次数",   U"点击数",     U"点击量",   U"访问量",   U"阅读次数",
                  U"浏览量",    U"【打印",     U"[打印"})) {
     return true;
@@ -359,6 +364,41 @@ std::u32string_view AddresseeOf(std::u32string_view line) {
   if (!FindLabels(line).empty()) return {};
   if (ContainsAny(name, {U"如下", U"报告", U"说明", U"通知", U"附件"})) return {};
   return name;
+}
+
+// True when `cell` holds a figure: a digit that is not part of a year label
+// ("2023年", "2023年度", "2023").
+bool HoldsFigure(std::u32string_view cell) {
+  cell = Trim(cell);
+  for (size_t i = 0; i < cell.size(); ++i) {
+    if (!lines::IsDigit(cell[i])) continue;
+    size_t end = i;
+    while (end < cell.size() && lines::IsDigit(cell[end])) ++end;
+    const size_t digits = end - i;
+    const char32_t first = FoldDigit(cell[i]);
+    const bool year = digits == 4 && (first == '1' || first == '2') &&
+                      (end == cell.size() || cell[end] == U'年');
+    if (!year) return true;
+    i = end;
+  }
+  return false;
+}
+
+// Header rows of a table that marks none (no <th>, no <thead>, or text
+// copied out of a browser): the first row is a header when none of its
+// cells holds a figure (year labels aside) and a later row does. Only one
+// row is inferred: further rows without figures may be data.
+int InferredHeaderRows(const PageTable& table) {
+  if (table.header_rows > 0 || table.rows.size() < 2) return table.header_rows;
+  for (const PageCell& cell : table.rows.front()) {
+    if (cell.text.empty() || HoldsFigure(Decode(cell.text))) return 0;
+  }
+  for (size_t r = 1; r < table.rows.size(); ++r) {
+    for (const PageCell& cell : table.rows[r]) {
+      if (HoldsFigure(Decode(cell.text))) return 1;
+    }
+  }
+  return 0;
 }
 
 // One block of the page: a line (as written, for plain text) or a table.
@@ -441,7 +481,7 @@ PageText Assemble(const std::vector<Block>& blocks, PageTitles titles, bool fina
         IsCaptionLine(Decode(*previous_line))) {
       report_table->set_caption(std::string(Encode(Trim(Decode(*previous_line)))));
     }
-    report_table->set_header_rows(table.header_rows);
+    report_table->set_header_rows(InferredHeaderRows(table));
     report_table->set_begin(static_cast<int32_t>(code_points));
     for (const auto& row : table.rows) {
       auto* report_row = report_table->add_rows();
@@ -475,6 +515,38 @@ bool IsChromeLine(absl::string_view line) {
 
 bool ReadDate(absl::string_view text, google::type::Date* date) {
   return ReadDate32(Decode(std::string_view(text.data(), text.size())), date);
+}
+
+void DropMastheadAbove(std::string_view title, PageText* page) {
+  const std::u32string wanted = lines::NormalizeForMatch(Decode(title));
+  if (wanted.empty()) return;
+  const std::u32string text = Decode(page->text);
+  const std::vector<lines::LineSpan> spans = lines::SplitLines(text);
+  size_t seen = 0;
+  for (const lines::LineSpan& span : spans) {
+    const std::u32string_view line = lines::LineText(text, span);
+    if (line.empty()) continue;
+    const std::u32string squeezed = lines::NormalizeForMatch(line);
+    // The title's line, or the first of the lines it is broken over.
+    if (squeezed == wanted || (squeezed.size() >= 4 && StartsWith(wanted, squeezed))) {
+      size_t cut = span.begin;
+      while (cut > 0 && text[cut - 1] != '\n' && text[cut - 1] != '\r') --cut;
+      if (cut == 0) return;
+      for (const v1::ReportTable& table : page->tables) {
+        if (static_cast<size_t>(table.begin()) < cut) return;
+      }
+      page->text = Encode(std::u32string_view(text).substr(cut));
+      for (v1::ReportTable& table : page->tables) {
+        table.set_begin(table.begin() - static_cast<int32_t>(cut));
+        table.set_end(table.end() - static_cast<int32_t>(cut));
+      }
+      return;
+    }
+    if (++seen > kMaxMastheadLines || squeezed.size() > kMaxChromeLine ||
+        lines::HasSentencePunctuation(line)) {
+      return;
+    }
+  }
 }
 
 PageText PageTextOf(const PageModel& page) {

@@ -345,6 +345,11 @@ ReportKind DetectReportKind(std::string_view text, std::string_view chosen_title
   for (size_t i = 0; i < opening.size() && i < 3; ++i) {
     if (Contains(opening[i], U"案例")) return v1::REPORT_KIND_CASE_STUDY;
   }
+  // A yearbook entry, white paper or statistics page lays its items out
+  // under 【…】 too; its title says what it is.
+  if (ContainsAny(NormalizeForMatch(title), {U"年鉴", U"白皮书", U"统计", U"公报", U"年报"})) {
+    return v1::REPORT_KIND_OTHER;
+  }
   int bracketed = 0;
   for (const LineSpan& span : lines) {
     if (IsBracketedHeading(LineText(decoded, span)) && ++bracketed >= 2) {
