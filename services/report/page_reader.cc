@@ -63,11 +63,11 @@ std::string Attribute(const xmlNode* node, const char* name) {
 // ("share", "bdsharebuttonbox", "breadcrumbs", "pagefooter").
 bool HasChromeName(const xmlNode* node) {
   static const char* const kChromeWords[] = {
-      "share",    "crumb",     "position", "location", "nav",    "menu",      "footer",
-      "foot",     "search",    "print",    "toolbar",  "tools",  "fontsize",  "zihao",
-      "qrcode",   "qr",  "tool",        "ewm",      "erweima",  "editor", "copyright", "sidebar",
-      "related",  "recommend", "comment",  "banner",   "topbar", "pager",     "prevnext",
-      "shangxia", "bottom",    "logo",     "weixin",   "wechat", "login"};
+      "share",    "crumb",    "position",  "location", "nav",     "menu",     "footer",
+      "foot",     "search",   "print",     "toolbar",  "tools",   "fontsize", "zihao",
+      "qrcode",   "qr",       "tool",      "ewm",      "erweima", "editor",   "copyright",
+      "sidebar",  "related",  "recommend", "comment",  "banner",  "topbar",   "pager",
+      "prevnext", "shangxia", "bottom",    "logo",     "weixin",  "wechat",   "login"};
   for (const char* attribute : {"class", "id"}) {
     const std::string value = absl::AsciiStrToLower(Attribute(node, attribute));
     if (value == "header" || value == "head") return true;

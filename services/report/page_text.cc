@@ -169,9 +169,9 @@ bool ReadDate32(std::u32string_view s, google::type::Date* date) {
 std::u32string_view ValueBeforeChrome(std::u32string_view value) {
   value = Trim(value);
   for (size_t i = 0; i < value.size(); ++i) {
-    const bool wide_gap = value[i] == U'\u3000' ||
-                          (lines::IsSpace(value[i]) && i + 1 < value.size() &&
-                           lines::IsSpace(value[i + 1]));
+    const bool wide_gap =
+        value[i] == U'\u3000' ||
+        (lines::IsSpace(value[i]) && i + 1 < value.size() && lines::IsSpace(value[i + 1]));
     if (wide_gap || (value[i] == U'【' && i > 0)) return Trim(value.substr(0, i));
   }
   return value;
@@ -262,15 +262,14 @@ bool ReadMetadataTable(const PageTable& table, v1::DocumentMetadata* metadata, P
 bool IsToolWords(std::u32string_view line) {
   static constexpr std::u32string_view kWords[] = {
       U"打印本页", U"打印此页", U"关闭窗口", U"关闭本页", U"返回顶部", U"加入收藏", U"我要纠错",
-      U"打印",     U"关闭",     U"收藏",     U"分享",     U"返回",     U"字号",     U"字体",
-      U"纠错",     U"默认",     U"大",       U"中",       U"小",       U"【",       U"】",
-      U"[",        U"]",        U"|",        U"｜",       U"/",        U"(",        U")",
-      U"（",       U"）",       U"：",       U":",        U"·",
+      U"打印", U"关闭", U"收藏", U"分享", U"返回", U"字号", U"字体", U"纠错", U"默认", U"大", U"中",
+      U"小", U"【", U"】", U"[", U"]", U"|", U"｜", U"/", U"(", U")", U"（", U"）", U"：", U":",
+      U"·",
       // Accessibility and language switches, sign-in, search and feedback.
       U"无障碍浏览", U"无障碍阅读", U"无障碍", U"长者版", U"长者模式", U"关怀版", U"关怀模式",
       U"适老版", U"跳到主要内容", U"跳转到主要内容", U"English", U"ENGLISH", U"繁体", U"简体",
-      U"手机版", U"登录", U"注册", U"意见反馈", U"欢迎您", U"搜索", U"检索", U"首页", U"A+",
-      U"A-", U"!", U"！"};
+      U"手机版", U"登录", U"注册", U"意见反馈", U"欢迎您", U"搜索", U"检索", U"首页", U"A+", U"A-",
+      U"!", U"！"};
   size_t at = 0;
   bool tool = false;
   while (at < line.size()) {
@@ -308,11 +307,9 @@ bool IsChromeLine32(std::u32string_view trimmed) {
                            U"当前所在位置", U"所在位置", U"首页>", U"首页»", U"首页/"})) {
     return true;
   }
-  if (StartsWithAny(
-          line, {U"扫一扫",    U"微信扫一扫", U"扫描二维码", U"手机扫码", U"分享到",   U"分享至",
-                 U"责任编辑", U"来源:",
-                 U"信息来源:", U"浏览次数",   U"点击数",     U"点击量",   U"访问量",   U"阅读次数",
-                 U"浏览量",    U"【打印",     U"[打印"})) {
+  if (StartsWithAny(line, {U"扫一扫", U"微信扫一扫", U"扫描二维码", U"手机扫码", U"分享到",
+                           U"分享至", U"责任编辑", U"来源:", U"信息来源:", U"浏览次数", U"点击数",
+                           U"点击量", U"访问量", U"阅读次数", U"浏览量", U"【打印", U"[打印"})) {
     return true;
   }
   if (Contains(line, U"二维码") && line.size() <= 20) return true;
@@ -376,8 +373,8 @@ bool HoldsFigure(std::u32string_view cell) {
     while (end < cell.size() && lines::IsDigit(cell[end])) ++end;
     const size_t digits = end - i;
     const char32_t first = FoldDigit(cell[i]);
-    const bool year = digits == 4 && (first == '1' || first == '2') &&
-                      (end == cell.size() || cell[end] == U'年');
+    const bool year =
+        digits == 4 && (first == '1' || first == '2') && (end == cell.size() || cell[end] == U'年');
     if (!year) return true;
     i = end;
   }

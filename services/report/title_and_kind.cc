@@ -182,7 +182,8 @@ ReportKind ClassifyFiler(std::u32string_view name) {
   }
   // A division named alone ("青浦区2022年法治政府建设情况报告") reports as
   // its government does: departments, streets and towns name themselves.
-  if (name.size() >= 2 && EndsWithAny(name, {U"区", U"县", U"市", U"省", U"自治州", U"州", U"旗"})) {
+  if (name.size() >= 2 &&
+      EndsWithAny(name, {U"区", U"县", U"市", U"省", U"自治州", U"州", U"旗"})) {
     return v1::REPORT_KIND_GOVERNMENT_ANNUAL;
   }
   return v1::REPORT_KIND_UNSPECIFIED;
@@ -258,11 +259,27 @@ std::u32string WithoutSiteName(std::u32string_view title) {
   return pieces.empty() ? std::u32string() : std::u32string(pieces.front());
 }
 
-// True when `line` names what a report is about (法治政府建设, 白皮书, 年鉴 …):
-// such a line is a title of its own, never the tail of the line above it
-// (a site name or a nav bar above a title is not part of it).
-bool NamesSubject(std::u32string_view line) {
-  return ContainsAny(NormalizeForMatch(line), kSubjectWords);
+// True when `line` is a title of its own, never the tail of the line above
+// it: it names its subject (法治政府建设, 白皮书, 年鉴 …) after a filer of its
+// own ("嘉定区人民政府2023年…"), or the line above is a nav bar ("上海宝山 |
+// 地方志"). "上海市第二中级人民法院" / "行政审判白皮书" is one title.
+bool StandsAlone(std::u32string_view above, std::u32string_view line) {
+  const std::u32string normalized = NormalizeForMatch(line);
+  size_t subject = normalized.find(U"关于");
+  for (std::u32string_view word : kSubjectWords) subject = std::min(subject, normalized.find(word));
+  if (subject == std::u32string::npos) return false;
+  if (ClassifyFiler(StripYears(std::u32string_view(normalized).substr(0, subject))) !=
+      v1::REPORT_KIND_UNSPECIFIED) {
+    return true;
+  }
+  for (size_t k = 0; k < above.size(); ++k) {
+    const bool gap =
+        above[k] == U'\u3000' || (above[k] == ' ' && k + 1 < above.size() && above[k + 1] == ' ');
+    if (gap || std::u32string_view(U"|｜>»›\t").find(above[k]) != std::u32string_view::npos) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Line `i` joined with the short lines that continue it (a title broken
@@ -273,7 +290,7 @@ std::u32string JoinedTitleAt(const std::vector<std::u32string_view>& text_lines,
   for (size_t n = 1; n < kMaxTitleLines && i + n < text_lines.size(); ++n) {
     const std::u32string_view next = text_lines[i + n];
     if (IsReportShaped(joined) || next.size() > kMaxTitleContinuationLength ||
-        !IsTitleShaped(next) || !IsTitleShaped(joined) || NamesSubject(next)) {
+        !IsTitleShaped(next) || !IsTitleShaped(joined) || StandsAlone(joined, next)) {
       break;
     }
     joined.append(next);
