@@ -63,16 +63,19 @@ std::string Attribute(const xmlNode* node, const char* name) {
 // ("share", "bdsharebuttonbox", "breadcrumbs", "pagefooter").
 bool HasChromeName(const xmlNode* node) {
   static const char* const kChromeWords[] = {
-      "share",    "crumb",     "position", "location", "nav",    "menu",      "footer",
-      "foot",     "search",    "print",    "toolbar",  "tools",  "fontsize",  "zihao",
-      "qrcode",   "qr",        "ewm",      "erweima",  "editor", "copyright", "sidebar",
-      "related",  "recommend", "comment",  "banner",   "topbar", "pager",     "prevnext",
-      "shangxia", "bottom",    "logo",     "weixin",   "wechat", "login"};
+      "share",    "crumb",    "position",  "location", "nav",     "menu",     "footer",
+      "foot",     "search",   "print",     "toolbar",  "tools",   "fontsize", "zihao",
+      "qrcode",   "qr",       "tool",      "ewm",      "erweima", "editor",   "copyright",
+      "sidebar",  "related",  "recommend", "comment",  "banner",  "topbar",   "pager",
+      "prevnext", "shangxia", "bottom",    "logo",     "weixin",  "wechat",   "login"};
   for (const char* attribute : {"class", "id"}) {
     const std::string value = absl::AsciiStrToLower(Attribute(node, attribute));
-    if (value == "header" || value == "head" || value == "top") return true;
+    if (value == "header" || value == "head") return true;
     for (absl::string_view word :
          absl::StrSplit(value, absl::ByAnyChar(" -_:."), absl::SkipEmpty())) {
+      // Short names that are chrome only as a whole word: a top bar, a
+      // skip link, an accessibility (无障碍, "wza") bar.
+      if (word == "top" || word == "skip" || word == "wza") return true;
       for (const char* chrome : kChromeWords) {
         if (absl::StartsWith(word, chrome) || absl::EndsWith(word, chrome)) return true;
       }
@@ -153,6 +156,15 @@ class PageWalker {
       if (node->type != XML_ELEMENT_NODE) continue;
       if (NameIs(node, {"title"}) && page_->title_element.empty()) {
         page_->title_element = TextOf(node);
+        continue;
+      }
+      if (NameIs(node, {"head"})) {
+        // Only its <title> is read.
+        for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+          if (NameIs(child, {"title"}) && page_->title_element.empty()) {
+            page_->title_element = TextOf(child);
+          }
+        }
         continue;
       }
       if (IsSkipped(node)) continue;

@@ -31,6 +31,10 @@ constexpr size_t kMaxFooterLine = 160;
 // A metadata line carries a few label: value pairs.
 constexpr size_t kMaxMetadataLine = 200;
 constexpr size_t kMaxAddresseeLine = 30;
+// A link to another page is at most a title's length.
+constexpr size_t kMaxLinkLine = 60;
+// Site name, channel, nav bar, accessibility links: a few lines at most.
+constexpr size_t kMaxMastheadLines = 6;
 constexpr size_t kMaxCaptionLine = 40;
 // The addressee opens the body: only lines before the first paragraph.
 constexpr size_t kMaxHeadLine = 60;
@@ -70,18 +74,38 @@ struct FoundLabel {
   Field field = Field::kOther;
 };
 
-// Labels followed by a colon in `line`, in order, not overlapping.
-std::vector<FoundLabel> FindLabels(std::u32string_view line) {
+// The end of `label` matched at `at` in `line`, spaces allowed between its
+// characters ("索 引 号", "标　　题"); npos if it does not match there.
+size_t MatchLabel(std::u32string_view line, size_t at, std::u32string_view label) {
+  for (size_t k = 0; k < label.size(); ++k) {
+    if (k > 0) {
+      while (at < line.size() && lines::IsSpace(line[at])) ++at;
+    }
+    if (at >= line.size() || line[at] != label[k]) return std::u32string_view::npos;
+    ++at;
+  }
+  return at;
+}
+
+// Labels in `line`, in order, not overlapping. With `colon_required`, a
+// label counts only when a colon follows it; without, only labels of at
+// least three characters count (two-character ones are common words).
+std::vector<FoundLabel> FindLabels(std::u32string_view line, bool colon_required = true) {
   std::vector<FoundLabel> found;
   for (size_t at = 0; at < line.size();) {
     bool matched = false;
     for (const Label& label : kLabels) {
-      if (!StartsWith(line.substr(at), label.name)) continue;
-      size_t after = at + label.name.size();
+      const size_t end = MatchLabel(line, at, label.name);
+      if (end == std::u32string_view::npos) continue;
+      size_t after = end;
       while (after < line.size() && lines::IsSpace(line[after])) ++after;
       if (after < line.size() && IsColon(line[after])) {
         found.push_back({at, after + 1, label.field});
         at = after + 1;
+        matched = true;
+      } else if (!colon_required && label.name.size() >= 3) {
+        found.push_back({at, after, label.field});
+        at = after;
         matched = true;
       }
       break;
@@ -91,13 +115,13 @@ std::vector<FoundLabel> FindLabels(std::u32string_view line) {
   return found;
 }
 
-// The label a line (or cell) is made of alone ("索引号" or "索引号："); none
-// if it holds more.
+// The label a line (or cell) is made of alone ("索引号", "文　　号：");
+// none if it holds more.
 std::optional<Field> LabelOnly(std::u32string_view line) {
-  line = Trim(line);
-  if (!line.empty() && IsColon(line.back())) line = Trim(line.substr(0, line.size() - 1));
+  std::u32string name = lines::NormalizeForMatch(line);
+  if (!name.empty() && name.back() == ':') name.pop_back();
   for (const Label& label : kLabels) {
-    if (line == label.name) return label.field;
+    if (name == label.name) return label.field;
   }
   return std::nullopt;
 }
@@ -139,9 +163,23 @@ bool ReadDate32(std::u32string_view s, google::type::Date* date) {
   return true;
 }
 
+// A value as far as the page chrome glued after it: values on a metadata
+// line are set apart by wide gaps (two spaces or an ideographic space), and
+// a 【…】 after a value is a page tool (【字体：大 中 小】), never the value.
+std::u32string_view ValueBeforeChrome(std::u32string_view value) {
+  value = Trim(value);
+  for (size_t i = 0; i < value.size(); ++i) {
+    const bool wide_gap =
+        value[i] == U'\u3000' ||
+        (lines::IsSpace(value[i]) && i + 1 < value.size() && lines::IsSpace(value[i + 1]));
+    if (wide_gap || (value[i] == U'【' && i > 0)) return Trim(value.substr(0, i));
+  }
+  return value;
+}
+
 void SetField(Field field, std::u32string_view value, v1::DocumentMetadata* metadata,
               PageTitles* titles) {
-  value = Trim(value);
+  value = ValueBeforeChrome(value);
   if (value.empty()) return;
   const std::string utf8 = Encode(value);
   auto set = [&](std::string* target) {
@@ -174,8 +212,13 @@ void SetField(Field field, std::u32string_view value, v1::DocumentMetadata* meta
 bool ReadMetadataLine(std::u32string_view line, bool chrome, v1::DocumentMetadata* metadata,
                       PageTitles* titles) {
   if (line.size() > kMaxMetadataLine) return false;
-  const std::vector<FoundLabel> found = FindLabels(line);
-  if (found.empty()) return false;
+  std::vector<FoundLabel> found = FindLabels(line);
+  if (found.empty()) {
+    // A grid row laid out without colons ("索引号 PT0011-… 发文机关 上海市…")
+    // opens with a label and holds another.
+    found = FindLabels(line, false);
+    if (found.size() < 2 || found.front().begin != 0) return false;
+  }
   const size_t lead = found.front().begin;
   // "原标题：…" is no 标题 label; a label may follow an opening bracket.
   if (!chrome && lead > 0 && !(lead == 1 && (line[0] == U'【' || line[0] == U'['))) return false;
@@ -219,10 +262,14 @@ bool ReadMetadataTable(const PageTable& table, v1::DocumentMetadata* metadata, P
 bool IsToolWords(std::u32string_view line) {
   static constexpr std::u32string_view kWords[] = {
       U"打印本页", U"打印此页", U"关闭窗口", U"关闭本页", U"返回顶部", U"加入收藏", U"我要纠错",
-      U"打印",     U"关闭",     U"收藏",     U"分享",     U"返回",     U"字号",     U"字体",
-      U"纠错",     U"默认",     U"大",       U"中",       U"小",       U"【",       U"】",
-      U"[",        U"]",        U"|",        U"｜",       U"/",        U"(",        U")",
-      U"（",       U"）",       U"：",       U":",        U"·"};
+      U"打印", U"关闭", U"收藏", U"分享", U"返回", U"字号", U"字体", U"纠错", U"默认", U"大", U"中",
+      U"小", U"【", U"】", U"[", U"]", U"|", U"｜", U"/", U"(", U")", U"（", U"）", U"：", U":",
+      U"·",
+      // Accessibility and language switches, sign-in, search and feedback.
+      U"无障碍浏览", U"无障碍阅读", U"无障碍", U"长者版", U"长者模式", U"关怀版", U"关怀模式",
+      U"适老版", U"跳到主要内容", U"跳转到主要内容", U"English", U"ENGLISH", U"繁体", U"简体",
+      U"手机版", U"登录", U"注册", U"意见反馈", U"欢迎您", U"搜索", U"检索", U"首页", U"A+", U"A-",
+      U"!", U"！"};
   size_t at = 0;
   bool tool = false;
   while (at < line.size()) {
@@ -248,8 +295,11 @@ bool IsChromeLine32(std::u32string_view trimmed) {
                          U"copyright", U"©"})) {
     return true;
   }
+  // Footers, and links to the pages before and after (often on one line,
+  // each with a page's title).
   if (line.size() <= kMaxFooterLine &&
-      StartsWithAny(line, {U"主办:", U"主办单位", U"承办:", U"承办单位", U"技术支持"})) {
+      StartsWithAny(line, {U"主办:", U"主办单位", U"承办:", U"承办单位", U"技术支持", U"上一篇",
+                           U"下一篇", U"上一条", U"下一条"})) {
     return true;
   }
   if (line.size() > kMaxChromeLine) return false;
@@ -257,16 +307,14 @@ bool IsChromeLine32(std::u32string_view trimmed) {
                            U"当前所在位置", U"所在位置", U"首页>", U"首页»", U"首页/"})) {
     return true;
   }
-  if (StartsWithAny(
-          line, {U"扫一扫",    U"微信扫一扫", U"扫描二维码", U"手机扫码", U"分享到",   U"分享至",
-                 U"上一篇",    U"下一篇",     U"上一条",     U"下一条",   U"责任编辑", U"来源:",
-                 U"信息来源:", U"浏览次数",   U"点击数",     U"点击量",   U"访问量",   U"阅读次数",
-                 U"浏览量",    U"【打印",     U"[打印"})) {
+  if (StartsWithAny(line, {U"扫一扫", U"微信扫一扫", U"扫描二维码", U"手机扫码", U"分享到",
+                           U"分享至", U"责任编辑", U"来源:", U"信息来源:", U"浏览次数", U"点击数",
+                           U"点击量", U"访问量", U"阅读次数", U"浏览量", U"【打印", U"[打印"})) {
     return true;
   }
   if (Contains(line, U"二维码") && line.size() <= 20) return true;
   if (ContainsAny(line, {U"联系我们", U"网站地图", U"站内搜索", U"请输入关键字", U"请输入关键词",
-                         U"高级搜索", U"全文检索"})) {
+                         U"请输入搜索", U"热门搜索", U"高级搜索", U"全文检索", U"扫码关注"})) {
     return true;
   }
   if (line == U"搜索" || line == U"检索" || line == U"信息公开元数据" || line == U"元数据" ||
@@ -275,6 +323,20 @@ bool IsChromeLine32(std::u32string_view trimmed) {
   }
   if (Contains(line, U"字号") && ContainsAny(line, {U"大中小", U"大", U"小"})) return true;
   return IsToolWords(line);
+}
+
+// "相关链接：…", "相关新闻：" and the like: the page's list of other
+// pages, which runs on in the lines below it.
+bool IsRelatedLinksLine(std::u32string_view trimmed) {
+  const std::u32string line = lines::NormalizeForMatch(trimmed);
+  return line.size() <= kMaxFooterLine &&
+         StartsWithAny(line, {U"相关链接", U"相关文件", U"相关新闻", U"相关阅读", U"相关文章",
+                              U"相关信息", U"相关稿件", U"相关报道", U"延伸阅读", U"友情链接"});
+}
+
+// A line of a list of links: short, no sentence.
+bool IsLinkLine(std::u32string_view trimmed) {
+  return trimmed.size() <= kMaxLinkLine && !lines::HasSentencePunctuation(trimmed);
 }
 
 bool IsCaptionLine(std::u32string_view line) {
@@ -301,6 +363,41 @@ std::u32string_view AddresseeOf(std::u32string_view line) {
   return name;
 }
 
+// True when `cell` holds a figure: a digit that is not part of a year label
+// ("2023年", "2023年度", "2023").
+bool HoldsFigure(std::u32string_view cell) {
+  cell = Trim(cell);
+  for (size_t i = 0; i < cell.size(); ++i) {
+    if (!lines::IsDigit(cell[i])) continue;
+    size_t end = i;
+    while (end < cell.size() && lines::IsDigit(cell[end])) ++end;
+    const size_t digits = end - i;
+    const char32_t first = FoldDigit(cell[i]);
+    const bool year =
+        digits == 4 && (first == '1' || first == '2') && (end == cell.size() || cell[end] == U'年');
+    if (!year) return true;
+    i = end;
+  }
+  return false;
+}
+
+// Header rows of a table that marks none (no <th>, no <thead>, or text
+// copied out of a browser): the first row is a header when none of its
+// cells holds a figure (year labels aside) and a later row does. Only one
+// row is inferred: further rows without figures may be data.
+int InferredHeaderRows(const PageTable& table) {
+  if (table.header_rows > 0 || table.rows.size() < 2) return table.header_rows;
+  for (const PageCell& cell : table.rows.front()) {
+    if (cell.text.empty() || HoldsFigure(Decode(cell.text))) return 0;
+  }
+  for (size_t r = 1; r < table.rows.size(); ++r) {
+    for (const PageCell& cell : table.rows[r]) {
+      if (HoldsFigure(Decode(cell.text))) return 1;
+    }
+  }
+  return 0;
+}
+
 // One block of the page: a line (as written, for plain text) or a table.
 struct Block {
   std::string line;
@@ -320,6 +417,7 @@ PageText Assemble(const std::vector<Block>& blocks, PageTitles titles, bool fina
   PageText out;
   out.titles = std::move(titles);
   std::vector<const Block*> kept;
+  bool in_related_links = false;
   for (size_t i = 0; i < blocks.size(); ++i) {
     const Block& block = blocks[i];
     if (block.table) {
@@ -343,6 +441,12 @@ PageText Assemble(const std::vector<Block>& blocks, PageTitles titles, bool fina
       }
       continue;
     }
+    if (IsRelatedLinksLine(trimmed)) {
+      in_related_links = true;
+      continue;
+    }
+    if (in_related_links && IsLinkLine(trimmed)) continue;
+    in_related_links = false;
     const bool chrome = IsChromeLine32(trimmed);
     if (ReadMetadataLine(trimmed, chrome, &out.metadata, &out.titles) || chrome) continue;
     kept.push_back(&block);
@@ -374,7 +478,7 @@ PageText Assemble(const std::vector<Block>& blocks, PageTitles titles, bool fina
         IsCaptionLine(Decode(*previous_line))) {
       report_table->set_caption(std::string(Encode(Trim(Decode(*previous_line)))));
     }
-    report_table->set_header_rows(table.header_rows);
+    report_table->set_header_rows(InferredHeaderRows(table));
     report_table->set_begin(static_cast<int32_t>(code_points));
     for (const auto& row : table.rows) {
       auto* report_row = report_table->add_rows();
@@ -408,6 +512,38 @@ bool IsChromeLine(absl::string_view line) {
 
 bool ReadDate(absl::string_view text, google::type::Date* date) {
   return ReadDate32(Decode(std::string_view(text.data(), text.size())), date);
+}
+
+void DropMastheadAbove(std::string_view title, PageText* page) {
+  const std::u32string wanted = lines::NormalizeForMatch(Decode(title));
+  if (wanted.empty()) return;
+  const std::u32string text = Decode(page->text);
+  const std::vector<lines::LineSpan> spans = lines::SplitLines(text);
+  size_t seen = 0;
+  for (const lines::LineSpan& span : spans) {
+    const std::u32string_view line = lines::LineText(text, span);
+    if (line.empty()) continue;
+    const std::u32string squeezed = lines::NormalizeForMatch(line);
+    // The title's line, or the first of the lines it is broken over.
+    if (squeezed == wanted || (squeezed.size() >= 4 && StartsWith(wanted, squeezed))) {
+      size_t cut = span.begin;
+      while (cut > 0 && text[cut - 1] != '\n' && text[cut - 1] != '\r') --cut;
+      if (cut == 0) return;
+      for (const v1::ReportTable& table : page->tables) {
+        if (static_cast<size_t>(table.begin()) < cut) return;
+      }
+      page->text = Encode(std::u32string_view(text).substr(cut));
+      for (v1::ReportTable& table : page->tables) {
+        table.set_begin(table.begin() - static_cast<int32_t>(cut));
+        table.set_end(table.end() - static_cast<int32_t>(cut));
+      }
+      return;
+    }
+    if (++seen > kMaxMastheadLines || squeezed.size() > kMaxChromeLine ||
+        lines::HasSentencePunctuation(line)) {
+      return;
+    }
+  }
 }
 
 PageText PageTextOf(const PageModel& page) {

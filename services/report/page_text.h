@@ -7,6 +7,7 @@
 #define FAZHI_SERVICES_REPORT_PAGE_TEXT_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -31,6 +32,14 @@ PageText PageTextOf(const PageModel& page);
 // chrome and metadata lines; runs of at least two lines with the same
 // number (at least two) of tab-separated cells become tables.
 PageText PlainPageText(absl::string_view text);
+
+// Drops the lines of `page` above its title's line when they are few (at
+// most six), short and no sentences: the site name, channel, nav bar or
+// accessibility links a page carries above its title ("上海嘉定",
+// "无障碍 | 长者版 | English"). Kept as they are when the title is not
+// among the first lines, or a table or a sentence comes before it. Table
+// spans move with the text.
+void DropMastheadAbove(std::string_view title, PageText* page);
 
 // True when `line` (trimmed) is page chrome by its shape: a breadcrumb, a
 // search label, 字号 大中小, 打印/关闭, share and QR lines, 上一篇/下一篇,

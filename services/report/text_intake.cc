@@ -152,15 +152,21 @@ void ReadPage(v1::Report& report) {
       (report.text_format() == v1::TEXT_FORMAT_UNSPECIFIED && LooksLikeHtml(report.text()));
   PageText page = html ? PageTextOf(ReadHtmlPage(report.text())) : PlainPageText(report.text());
   report.set_text_format(html ? v1::TEXT_FORMAT_HTML : v1::TEXT_FORMAT_PLAIN);
+  TitleChoice title;
+  if (report.title().empty()) {
+    title = ChooseTitle(page.titles, page.text);
+  } else {
+    title.title = report.title();
+    title.source = v1::TITLE_SOURCE_CALLER;
+  }
+  // A cover letter stands above the enclosed report's title and is kept.
+  if (title.source != v1::TITLE_SOURCE_ENCLOSED_BY_COVER_LETTER) {
+    DropMastheadAbove(title.title, &page);
+  }
   report.set_text(std::move(page.text));
   report.clear_tables();
   for (auto& table : page.tables) *report.add_tables() = std::move(table);
   *report.mutable_metadata() = std::move(page.metadata);
-  if (!report.title().empty()) {
-    report.set_title_source(v1::TITLE_SOURCE_CALLER);
-    return;
-  }
-  TitleChoice title = ChooseTitle(page.titles, report.text());
   report.set_title(std::move(title.title));
   report.set_title_source(title.source);
   report.mutable_metadata()->set_cover_letter_title(std::move(title.cover_letter_title));

@@ -180,6 +180,12 @@ ReportKind ClassifyFiler(std::u32string_view name) {
   if (EndsWithAny(name, {U"局", U"委", U"办", U"办公室", U"委员会", U"厅", U"署", U"中心"})) {
     return v1::REPORT_KIND_DEPARTMENT_ANNUAL;
   }
+  // A division named alone ("青浦区2022年法治政府建设情况报告") reports as
+  // its government does: departments, streets and towns name themselves.
+  if (name.size() >= 2 &&
+      EndsWithAny(name, {U"区", U"县", U"市", U"省", U"自治州", U"州", U"旗"})) {
+    return v1::REPORT_KIND_GOVERNMENT_ANNUAL;
+  }
   return v1::REPORT_KIND_UNSPECIFIED;
 }
 
@@ -216,22 +222,64 @@ bool IsTitleShaped(std::u32string_view s) {
   return !IsChromeLine(Encode(s)) && !IsDateLine(s) && !IsHeading(s);
 }
 
+constexpr std::initializer_list<std::u32string_view> kSubjectWords = {
+    U"法治政府建设", U"依法行政", U"法治建设", U"白皮书", U"年鉴", U"统计", U"公报", U"年报"};
+
 bool IsReportShaped(std::u32string_view s) {
   if (!IsTitleShaped(s)) return false;
   const std::u32string n = NormalizeForMatch(s);
-  return ContainsAny(n, {U"法治政府建设", U"依法行政", U"法治建设", U"白皮书", U"年鉴", U"统计",
-                         U"公报", U"年报"}) ||
-         EndsWithAny(n, {U"报告", U"情况", U"概况", U"综述"});
+  return ContainsAny(n, kSubjectWords) || EndsWithAny(n, {U"报告", U"情况", U"概况", U"综述"});
 }
 
-// The <title> without the site name after its last separator.
+// _ | and dashes join a <title>'s pieces; a dash between digits is a
+// range ("2021—2025年").
+bool IsSiteSeparatorAt(std::u32string_view title, size_t i) {
+  const char32_t c = title[i];
+  if (c == U'_' || c == U'|' || c == U'｜') return true;
+  if (c != U'-' && c != U'–' && c != U'—') return false;
+  return !(i > 0 && i + 1 < title.size() && IsDigit(title[i - 1]) && IsDigit(title[i + 1]));
+}
+
+// The <title> without the site and channel names it is joined with (by _ |
+// - – —, before or after it): its first piece shaped like a report's title,
+// else its first piece.
 std::u32string WithoutSiteName(std::u32string_view title) {
   title = Trim(title);
-  for (std::u32string_view separator : {U"_", U"|", U"｜", U" - ", U"-", U"–", U"—"}) {
-    const size_t at = title.find(separator);
-    if (at != std::u32string_view::npos && at > 0) return std::u32string(Trim(title.substr(0, at)));
+  std::vector<std::u32string_view> pieces;
+  size_t begin = 0;
+  for (size_t i = 0; i <= title.size(); ++i) {
+    if (i < title.size() && !IsSiteSeparatorAt(title, i)) continue;
+    const std::u32string_view piece = Trim(title.substr(begin, i - begin));
+    if (!piece.empty()) pieces.push_back(piece);
+    begin = i + 1;
   }
-  return std::u32string(title);
+  for (std::u32string_view piece : pieces) {
+    if (IsReportShaped(piece)) return std::u32string(piece);
+  }
+  return pieces.empty() ? std::u32string() : std::u32string(pieces.front());
+}
+
+// True when `line` is a title of its own, never the tail of the line above
+// it: it names its subject (法治政府建设, 白皮书, 年鉴 …) after a filer of its
+// own ("嘉定区人民政府2023年…"), or the line above is a nav bar ("上海宝山 |
+// 地方志"). "上海市第二中级人民法院" / "行政审判白皮书" is one title.
+bool StandsAlone(std::u32string_view above, std::u32string_view line) {
+  const std::u32string normalized = NormalizeForMatch(line);
+  size_t subject = normalized.find(U"关于");
+  for (std::u32string_view word : kSubjectWords) subject = std::min(subject, normalized.find(word));
+  if (subject == std::u32string::npos) return false;
+  if (ClassifyFiler(StripYears(std::u32string_view(normalized).substr(0, subject))) !=
+      v1::REPORT_KIND_UNSPECIFIED) {
+    return true;
+  }
+  for (size_t k = 0; k < above.size(); ++k) {
+    const bool gap =
+        above[k] == U'\u3000' || (above[k] == ' ' && k + 1 < above.size() && above[k + 1] == ' ');
+    if (gap || std::u32string_view(U"|｜>»›\t").find(above[k]) != std::u32string_view::npos) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Line `i` joined with the short lines that continue it (a title broken
@@ -242,7 +290,7 @@ std::u32string JoinedTitleAt(const std::vector<std::u32string_view>& text_lines,
   for (size_t n = 1; n < kMaxTitleLines && i + n < text_lines.size(); ++n) {
     const std::u32string_view next = text_lines[i + n];
     if (IsReportShaped(joined) || next.size() > kMaxTitleContinuationLength ||
-        !IsTitleShaped(next) || !IsTitleShaped(joined)) {
+        !IsTitleShaped(next) || !IsTitleShaped(joined) || StandsAlone(joined, next)) {
       break;
     }
     joined.append(next);
@@ -313,6 +361,11 @@ ReportKind DetectReportKind(std::string_view text, std::string_view chosen_title
 
   for (size_t i = 0; i < opening.size() && i < 3; ++i) {
     if (Contains(opening[i], U"案例")) return v1::REPORT_KIND_CASE_STUDY;
+  }
+  // A yearbook entry, white paper or statistics page lays its items out
+  // under 【…】 too; its title says what it is.
+  if (ContainsAny(NormalizeForMatch(title), {U"年鉴", U"白皮书", U"统计", U"公报", U"年报"})) {
+    return v1::REPORT_KIND_OTHER;
   }
   int bracketed = 0;
   for (const LineSpan& span : lines) {

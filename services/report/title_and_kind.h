@@ -30,9 +30,11 @@ struct TitleChoice {
 // The title of a page whose caller gave none: the first candidate shaped
 // like a report's title (…法治政府建设…报告, …依法行政…报告, …白皮书, a
 // yearbook or statistics heading) among the metadata title, the <h1>, the
-// <title> without its site name (after _ | - – —) and the first lines of
-// `text`; failing that, the first of them shaped like a title at all. Never
-// chrome, an addressee or salutation, a date line, a heading or a paragraph
+// <title> without the site and channel names joined to it by _ | - – —
+// (before or after it) and the first lines of `text` (a line is joined
+// with the next when a title is broken over them, never when the next
+// names its own filer or the line is a nav bar); failing that, the first of them shaped like a
+// title at all. Never chrome, an addressee or salutation, a date line, a heading or a paragraph
 // (sentence punctuation, over 60 code points). A cover letter (关于报送《…》的
 // 报告) gives its enclosed report's title: from 《》, else the enclosed
 // report's own title line, else the letter's subject.
@@ -48,10 +50,12 @@ ReportKind DetectReportKind(std::string_view text, std::string_view title);
 //     subject phrase), years removed; when the title names no filer, the
 //     signature among the last lines. A filer ending in 街道/镇/乡 (or their
 //     人民政府/政府/办事处) is a street or town, one ending in 人民政府/政府 a
-//     government, one ending in 局/委/办/办公室/委员会/厅/署/中心 a department.
+//     government, one ending in 局/委/办/办公室/委员会/厅/署/中心 a department,
+//     a division named alone (…区, …县, …市) its government.
 //     An annual report whose filer is none of these (or not found) is REPORT_KIND_OTHER.
-//   * otherwise a case study when one of its first three lines contains 案例
-//     or it has at least two 【…】 headings;
+//   * otherwise a case study when one of its first three lines contains 案例,
+//     or it has at least two 【…】 headings and its title names no yearbook,
+//     white paper, statistics or bulletin (年鉴, 白皮书, 统计, 公报, 年报);
 //   * otherwise REPORT_KIND_OTHER.
 // REPORT_KIND_UNSPECIFIED only for text with nothing but whitespace.
 ReportKind DetectReportKind(std::string_view text);

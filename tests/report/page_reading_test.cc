@@ -73,8 +73,62 @@ TEST(PageTablesTest, PlainTextTabRunsBecomeTables) {
       PlainPageText("说明\n序号\t类别\t件数\n1\t收案\t35件\n单独\t一行\n正文。\n");
   ASSERT_EQ(page.tables.size(), 1u);
   EXPECT_EQ(page.tables[0].rows_size(), 2);
-  EXPECT_EQ(page.tables[0].header_rows(), 0);
+  EXPECT_EQ(page.tables[0].header_rows(), 1);
   EXPECT_EQ(page.text, "说明\n序号\t类别\t件数\n1\t收案\t35件\n单独\t一行\n正文。\n");
+}
+
+TEST(PageTablesTest, AFirstRowOfLabelsAboveFiguresIsAHeader) {
+  // Copied out of a browser: no <th> to say so.
+  PageText page = PlainPageText("执法领域\t处罚案件数\t罚没金额（万元）\n城市管理\t6,012\t1,548\n");
+  ASSERT_EQ(page.tables.size(), 1u);
+  EXPECT_EQ(page.tables[0].header_rows(), 1);
+
+  // Years are labels of columns, not figures.
+  page = Html(
+      "<table><tr><td>类别</td><td>2022年</td><td>2023年度</td></tr>"
+      "<tr><td>行政复议收案</td><td>48件</td><td>41件</td></tr></table>");
+  ASSERT_EQ(page.tables.size(), 1u);
+  EXPECT_EQ(page.tables[0].header_rows(), 1);
+
+  // A first row with a figure is data; so is a table with no figures at all.
+  page = PlainPageText("城市管理\t6,012\n市场监管\t2,305\n");
+  EXPECT_EQ(page.tables[0].header_rows(), 0);
+  page = PlainPageText("城市管理\t区城管执法局\n市场监管\t区市场监管局\n");
+  EXPECT_EQ(page.tables[0].header_rows(), 0);
+
+  // Header rows a page marks are kept as marked.
+  page = Html(
+      "<table><tr><th>年度</th><th>收案</th></tr><tr><th>单位</th><th>件</th></tr>"
+      "<tr><td>2021年</td><td>455件</td></tr></table>");
+  EXPECT_EQ(page.tables[0].header_rows(), 2);
+}
+
+TEST(PageMetadataTest, SpacedColonlessAndGluedLabels) {
+  const PageText spaced = Html(
+      "<ul><li><span>索 引 号：</span>SHEE-2024-00038</li></ul>"
+      "<table><tr><td>文　　号：</td><td>松府（2022）11号</td></tr>"
+      "<tr><td>发文机关：</td><td>上海市松江区人民政府</td></tr></table><p>正文。</p>");
+  EXPECT_EQ(spaced.metadata.index_number(), "SHEE-2024-00038");
+  EXPECT_EQ(spaced.metadata.document_number(), "松府（2022）11号");
+  EXPECT_EQ(spaced.text, "正文。\n");
+
+  // A grid of <span>s with no colons: one line, label, value, label, value.
+  const PageText grid = Html(
+      "<div><span>索引号</span><span>PT0011-0101-2022-000007</span><span>发文机关</span>"
+      "<span>上海市普陀区人民政府</span></div><div><span>成文日期</span>"
+      "<span>2022-03-04</span><span>发文字号</span><span>普府〔2022〕5号</span></div>"
+      "<p>索引号的编制规则另行公布。</p>");
+  EXPECT_EQ(grid.metadata.index_number(), "PT0011-0101-2022-000007");
+  EXPECT_EQ(grid.metadata.issuing_authority(), "上海市普陀区人民政府");
+  EXPECT_EQ(grid.metadata.document_number(), "普府〔2022〕5号");
+  EXPECT_EQ(grid.metadata.written_date().day(), 4);
+  EXPECT_EQ(grid.text, "索引号的编制规则另行公布。\n");
+
+  // Page tools glued after a value are no part of it.
+  const PageText glued = PlainPageText(
+      "发布日期：2023-02-21　　发布机构：青浦区人民政府　　【字体：大 中 小】\n正文。\n");
+  EXPECT_EQ(glued.metadata.issuing_authority(), "青浦区人民政府");
+  EXPECT_EQ(glued.metadata.release_date().day(), 21);
 }
 
 TEST(PageMetadataTest, LabelValueCellsListsAndPlainLines) {
@@ -149,6 +203,45 @@ TEST(PageChromeTest, ChromeGoesAndTheReportStays) {
   EXPECT_FALSE(IsChromeLine("一、主要举措和成效"));
 }
 
+TEST(PageChromeTest, AccessibilityBarsToolsRelatedLinksAndPrevNext) {
+  const std::string paragraph = "全年办理行政复议案件352件，行政诉讼一审应诉149件。";
+  const PageText page = Html(
+      "<div class=\"skip\"><a href=\"#main\">跳到主要内容</a></div>"
+      "<div class=\"g-top\"><a>某区人民政府门户网站</a><span>欢迎您！</span><a>意见反馈</a></div>"
+      "<div class=\"wza-bar\"><a>无障碍</a><a>关怀版</a></div>"
+      "<div>无障碍浏览 | 长者模式 | English</div><div>请输入搜索内容 "
+      "搜索</div><div>热门搜索：复议</div>"
+      "<div class=\"doc-tool\">字号 <a>A+</a> <a>A-</a> | <a>打印</a></div><p>" +
+      paragraph +
+      "</p><div><a>上一篇：某区2022年政府信息公开工作要点</a> "
+      "<a>下一篇：某区2021年政府信息公开工作年度报告</a></div>"
+      "<p>相关链接：</p><p>某区2022年政府信息公开工作年度报告</p><p>中国政府网</p>");
+  EXPECT_EQ(page.text, paragraph + "\n");
+  // A sentence after the list of links is the page's again.
+  const PageText after = PlainPageText("相关文件：\n某文件\n" + paragraph + "\n");
+  EXPECT_EQ(after.text, paragraph + "\n");
+  for (const char* line : {"无障碍 | 长者版 | English", "A+ A- 打印", "请输入搜索内容\t搜索"}) {
+    EXPECT_TRUE(IsChromeLine(line)) << line;
+  }
+  EXPECT_FALSE(IsChromeLine("首页面向长者的服务"));
+}
+
+TEST(PageChromeTest, MastheadAboveTheTitleGoes) {
+  v1::Report report = Analyzed(
+      "上海某区\n首页\t政务公开\t走进某区\n某区2023年法治政府建设情况报告\n"
+      "全年办理行政复议案件352件。\n类别\t件数\n复议\t352件\n");
+  EXPECT_EQ(report.title(), "某区2023年法治政府建设情况报告");
+  EXPECT_EQ(report.text().rfind("某区2023年法治政府建设情况报告\n", 0), 0u) << report.text();
+  ASSERT_EQ(report.tables_size(), 1);
+  EXPECT_EQ(
+      text::SubstrByCodePoints(report.text(), report.tables(0).begin(), report.tables(0).end()),
+      "类别\t件数\n复议\t352件");
+
+  // A sentence above the title is the report's: nothing goes.
+  report = Analyzed("本报告经区政府常务会议审议通过。\n某区2023年法治政府建设情况报告\n正文。\n");
+  EXPECT_THAT(report.text(), HasSubstr("本报告经区政府常务会议审议通过。"));
+}
+
 TEST(PageChromeTest, ABadlyNamedContainerDoesNotTakeTheReport) {
   std::string body;
   for (int i = 0; i < 20; ++i) body += "<p>本区全面推进依法行政，各项工作取得明显成效。</p>";
@@ -181,6 +274,29 @@ TEST(TitleChoiceTest, SourcesInOrder) {
   choice = ChooseTitle(PageTitles{}, paragraph + "报告\n");
   EXPECT_EQ(choice.source, v1::TITLE_SOURCE_NONE);
   EXPECT_EQ(choice.title, "");
+}
+
+TEST(TitleChoiceTest, SiteNamesAroundTheTitleAreLeftOut) {
+  // The <title> in <head> is read; its site name may come first.
+  PageModel model = ReadHtmlPage(
+      "<html><head><title>某区人民政府 | 某区2021年法治政府建设情况报告</title></head>"
+      "<body><p>正文。</p></body></html>");
+  EXPECT_EQ(model.title_element, "某区人民政府 | 某区2021年法治政府建设情况报告");
+  PageTitles page;
+  page.title_element = model.title_element;
+  EXPECT_EQ(ChooseTitle(page, "正文。").title, "某区2021年法治政府建设情况报告");
+
+  // A range of years is no separator.
+  page.title_element = "落实法治政府建设实施纲要（2021—2025年）情况报告_某区";
+  EXPECT_EQ(ChooseTitle(page, "").title, "落实法治政府建设实施纲要（2021—2025年）情况报告");
+
+  // A site name or nav bar on the lines above a title is never glued to it.
+  for (const char* masthead :
+       {"上海某区", "某区人民政府门户网站", "无障碍 | 长者版 | English", "上海某区 | 地方志"}) {
+    const TitleChoice choice = ChooseTitle(
+        PageTitles{}, std::string(masthead) + "\n某区人民政府2023年法治政府建设情况报告\n正文。");
+    EXPECT_EQ(choice.title, "某区人民政府2023年法治政府建设情况报告") << masthead;
+  }
 }
 
 TEST(TitleChoiceTest, CoverLetterGivesTheEnclosedReportsTitle) {

@@ -75,6 +75,13 @@ TEST(KindTest, DetectsFilerAndKind) {
       {"标题\n【背景】\n内容\n【做法】\n内容", v1::REPORT_KIND_CASE_STUDY},
       {"标题\n【背景】\n内容", v1::REPORT_KIND_OTHER},
       {"某区召开会议\n会议指出,要坚持依法行政。", v1::REPORT_KIND_OTHER},
+      // A division named alone files as its government.
+      {"青浦区2022年法治政府建设情况报告\n正文", v1::REPORT_KIND_GOVERNMENT_ANNUAL},
+      {"浦东新区2021年法治政府建设情况报告\n正文", v1::REPORT_KIND_GOVERNMENT_ANNUAL},
+      {"德清县2023年度法治政府建设情况报告\n正文", v1::REPORT_KIND_GOVERNMENT_ANNUAL},
+      // A yearbook entry's 【…】 items do not make it a case study.
+      {"某某年鉴2024·司法行政\n【行政复议】\n内容\n【普法】\n内容", v1::REPORT_KIND_OTHER},
+      {"行政审判白皮书\n【背景】\n内容\n【做法】\n内容", v1::REPORT_KIND_OTHER},
   };
   for (const KindCase& c : cases) {
     EXPECT_EQ(DetectReportKind(c.text), c.kind) << c.text;
