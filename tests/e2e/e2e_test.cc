@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <regex>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -862,6 +863,22 @@ TEST_F(SuiteTest, FazhictlCheckPrintsTheChecklistOfARealFileAndStoresNothing) {
       &output, 60s);
   EXPECT_EQ(exit, 0) << output;
   EXPECT_NE(output.find("结论：✓ 可以报送"), std::string::npos) << output;
+
+  // A page saved from the district's portal: chrome gone, the 信息公开 block
+  // read, its table shown cell by cell ("1" and "35件" stay two cells).
+  exit = RunToCompletion(
+      Binary("tools/fazhictl/fazhictl"),
+      {"check", kSource + "/tests/report/portal_corpus/01-district-standard.html", "--filer",
+       "units/310113-government", "--region", "regions/310113", "--year", "2023", report, token},
+      &output, 60s);
+  EXPECT_EQ(exit, 0) << output;
+  EXPECT_NE(output.find("标题：上海市宝山区人民政府关于2023年法治政府建设情况的报告"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("发文字号：宝府〔2024〕9号"), std::string::npos) << output;
+  EXPECT_NE(output.find("表格 1"), std::string::npos) << output;
+  EXPECT_TRUE(std::regex_search(output, std::regex("\n +1 +收案 +35件\n"))) << output;
+  EXPECT_EQ(output.find("135件"), std::string::npos) << output;
 
   // A filer that does not exist: the filing would be refused, exit 1.
   exit = RunToCompletion(

@@ -1,9 +1,13 @@
 #include "tools/fazhictl/check_printer.h"
 
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/api/domain_names.h"
+#include "tools/fazhictl/display_width.h"
 #include "tools/fazhictl/summary_printer.h"
 
 namespace fazhi::ctl {
@@ -116,6 +120,26 @@ void AppendParts(const rv1::Report& r, std::string& out) {
   }
 }
 
+// Each table as the page has it, aligned, a rule under its header rows; a
+// merged cell is shown once, where it starts.
+void AppendTables(const rv1::Report& r, std::string& out) {
+  absl::StrAppend(&out, "表格：", r.tables_size(), " 个\n");
+  for (int t = 0; t < r.tables_size(); ++t) {
+    const rv1::ReportTable& table = r.tables(t);
+    absl::StrAppend(&out, kIndent, "表格 ", t + 1,
+                    table.caption().empty() ? "" : absl::StrCat("（", table.caption(), "）"),
+                    "：\n");
+    TextTable text(std::string(kIndent) + "  ");
+    for (int i = 0; i < table.rows_size(); ++i) {
+      std::vector<std::string> cells;
+      for (const auto& cell : table.rows(i).cells()) cells.push_back(cell.text());
+      text.AddRow(std::move(cells));
+      if (i + 1 == table.header_rows()) text.AddRule();
+    }
+    out += text.Render();
+  }
+}
+
 void AppendFigures(const rv1::Report& r, std::string& out) {
   int accepted = 0;
   for (const auto& f : r.figures()) accepted += f.confidence() == rv1::FIGURE_CONFIDENCE_ACCEPTED;
@@ -150,7 +174,7 @@ std::string FormatCheckText(const rv1::Report& r) {
                   TimelinessName(r.submission_timeliness()), "\n");
   absl::StrAppend(&out, "公开期限：", DateText(r.publication_deadline()), " 前，",
                   TimelinessName(r.publication_timeliness()), "\n");
-  absl::StrAppend(&out, "表格：", r.tables_size(), " 个\n");
+  AppendTables(r, out);
   AppendFigures(r, out);
   absl::StrAppend(
       &out, LacksRequiredPart(r) ? "结论：✗ 缺少必备部分，请补充后再报送\n" : "结论：✓ 可以报送\n");
