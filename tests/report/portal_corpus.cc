@@ -1,9 +1,11 @@
 #include "tests/report/portal_corpus.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/text/utf8.h"
@@ -86,7 +88,108 @@ std::string TableText(const ExpectedTable& table) {
   return absl::StrCat("header_rows ", table.header_rows(), ": ", absl::StrJoin(rows, " / "));
 }
 
+// Where the `occurrence`-th `needle` starts in `text`, in code points; -1
+// when it is not there.
+int FindOccurrence(const std::string& text, const std::string& needle, int occurrence) {
+  size_t at = 0;
+  for (int i = 0;; ++i) {
+    at = text.find(needle, at);
+    if (at == std::string::npos) return -1;
+    if (i == occurrence) break;
+    at += needle.size();
+  }
+  return static_cast<int>(text::CodePointCount(absl::string_view(text).substr(0, at)));
+}
+
+std::string PeriodText(const LabelledPeriod& p) {
+  return absl::StrCat(p.start_year(), "-", p.start_month(), "..", p.end_year(), "-", p.end_month());
+}
+
+// The extracted figure's period in the labels' terms (an unset start month
+// is January, an unset end month December).
+LabelledPeriod PeriodOf(const v1::ExtractedFigure& figure) {
+  LabelledPeriod p;
+  p.set_start_year(figure.period().year());
+  p.set_start_month(figure.period().start_month() == 0 ? 1 : figure.period().start_month());
+  p.set_end_year(figure.period().year());
+  p.set_end_month(figure.period().end_month() == 0 ? 12 : figure.period().end_month());
+  return p;
+}
+
+bool SameValue(const v1::ExtractedFigure& figure, const ExpectedFigure& label) {
+  double expected = 0;
+  if (!absl::SimpleAtod(label.value(), &expected)) return false;
+  return std::abs(figure.quantity().value() - expected) <= 1e-9 * std::max(1.0, expected);
+}
+
+bool SamePeriod(const LabelledPeriod& a, const LabelledPeriod& b) {
+  return a.start_year() == b.start_year() && a.start_month() == b.start_month() &&
+         a.end_year() == b.end_year() && a.end_month() == b.end_month();
+}
+
+void ScoreFigures(const LabelledPage& page, const v1::Report& report,
+                  const std::set<std::string>& known_indicators, PageScore& score) {
+  struct Placed {
+    const ExpectedFigure* label;
+    int begin;
+    int end;
+    bool recalled = false;
+  };
+  std::vector<Placed> placed;
+  for (const auto& label : page.figures()) {
+    const int begin = FindOccurrence(report.text(), label.text(), label.occurrence());
+    if (begin < 0) {
+      score.wrong_figures.push_back(absl::StrCat("label \"", label.text(), "\" (occurrence ",
+                                                 label.occurrence(), ") is not in the text"));
+      continue;
+    }
+    placed.push_back({&label, begin, begin + static_cast<int>(text::CodePointCount(label.text()))});
+  }
+  for (const auto& figure : report.figures()) {
+    if (figure.confidence() != v1::FIGURE_CONFIDENCE_ACCEPTED) continue;
+    ++score.accepted;
+    Placed* at = nullptr;
+    for (auto& p : placed) {
+      if (figure.begin() < p.end && p.begin < figure.end()) at = &p;
+    }
+    const std::string what =
+        absl::StrCat("accepted \"", figure.quantity().text(), "\" as ", figure.indicator(), " = ",
+                     figure.quantity().value(), " for ", PeriodText(PeriodOf(figure)));
+    if (at == nullptr) {
+      score.wrong_figures.push_back(absl::StrCat(what, ": no figure is labelled there"));
+    } else if (at->label->indicator().empty()) {
+      score.wrong_figures.push_back(
+          absl::StrCat(what, ": it is no value (", at->label->note(), ")"));
+    } else if (at->label->indicator() != figure.indicator() || !SameValue(figure, *at->label) ||
+               !SamePeriod(PeriodOf(figure), at->label->period())) {
+      score.wrong_figures.push_back(absl::StrCat(what, ": the label says ", at->label->indicator(),
+                                                 " = ", at->label->value(), " for ",
+                                                 PeriodText(at->label->period())));
+    } else {
+      ++score.accepted_right;
+      at->recalled = true;
+    }
+  }
+  for (const auto& p : placed) {
+    if (p.label->indicator().empty() || !known_indicators.count(p.label->indicator())) continue;
+    ++score.recall_denominator;
+    if (p.recalled) {
+      ++score.recalled;
+    } else {
+      score.missed_figures.push_back(absl::StrCat("\"", p.label->text(), "\" ",
+                                                  p.label->indicator(), " = ", p.label->value(),
+                                                  " for ", PeriodText(p.label->period())));
+    }
+  }
+}
+
 }  // namespace
+
+std::set<std::string> KnownIndicators(const fazhi::rules::v1::RuleSet& rules) {
+  std::set<std::string> known;
+  for (const auto& pattern : rules.report().figures()) known.insert(pattern.indicator());
+  return known;
+}
 
 std::string PortalCorpusDir() {
   return absl::StrCat(FAZHI_SOURCE_DIR, "/tests/report/portal_corpus");
@@ -128,7 +231,8 @@ v1::Report ReadLabelledPage(const std::string& dir, const LabelledPage& page,
   return report;
 }
 
-PageScore ScorePage(const LabelledPage& page, const v1::Report& report) {
+PageScore ScorePage(const LabelledPage& page, const v1::Report& report,
+                    const std::set<std::string>& known_indicators) {
   PageScore score;
   score.file = page.file();
   auto check = [&](const std::string& aspect, bool right, const std::string& wrong) {
@@ -199,6 +303,7 @@ PageScore ScorePage(const LabelledPage& page, const v1::Report& report) {
     check("kept", absl::StrContains(squeezed_text, Squeezed(kept)),
           absl::StrCat("\"", kept, "\" is missing from the text"));
   }
+  if (page.figures_labelled()) ScoreFigures(page, report, known_indicators, score);
   return score;
 }
 

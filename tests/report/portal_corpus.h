@@ -5,6 +5,7 @@
 #define FAZHI_TESTS_REPORT_PORTAL_CORPUS_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,9 +35,27 @@ struct PageScore {
   std::map<std::string, int> checked;
   // One line per wrong item, saying what was expected and what came.
   std::vector<std::string> wrong;
+
+  // The figures, for pages whose figures are labelled (the figures issue):
+  // accepted figures that are right, of all accepted; labelled values of an
+  // indicator the rules know that were accepted right, of all such labels.
+  int accepted = 0;
+  int accepted_right = 0;
+  int recall_denominator = 0;
+  int recalled = 0;
+  // One line per wrong accepted figure, per label that cannot be placed in
+  // the text, and per labelled value not accepted.
+  std::vector<std::string> wrong_figures;
+  std::vector<std::string> missed_figures;
 };
 
-PageScore ScorePage(const LabelledPage& page, const v1::Report& report);
+// Scores every aspect; the figures against `known_indicators` (the
+// indicators the rules' figure patterns can read).
+PageScore ScorePage(const LabelledPage& page, const v1::Report& report,
+                    const std::set<std::string>& known_indicators = {});
+
+// The indicators the figure patterns of `rules` name.
+std::set<std::string> KnownIndicators(const fazhi::rules::v1::RuleSet& rules);
 
 }  // namespace fazhi::report::testing
 
