@@ -106,12 +106,13 @@ std::string PeriodText(const LabelledPeriod& p) {
 }
 
 // The extracted figure's period in the labels' terms (an unset start month
-// is January, an unset end month December).
+// is January, an unset end month December, an unset end year the start's).
 LabelledPeriod PeriodOf(const v1::ExtractedFigure& figure) {
   LabelledPeriod p;
   p.set_start_year(figure.period().year());
   p.set_start_month(figure.period().start_month() == 0 ? 1 : figure.period().start_month());
-  p.set_end_year(figure.period().year());
+  p.set_end_year(figure.period().end_year() == 0 ? figure.period().year()
+                                                 : figure.period().end_year());
   p.set_end_month(figure.period().end_month() == 0 ? 12 : figure.period().end_month());
   return p;
 }
