@@ -16,100 +16,32 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/status/errors.h"
+#include "common/text/utf8.h"
 #include "services/report/text_lines.h"
 
 namespace fazhi::report {
 namespace {
 
-constexpr char32_t kReplacementChar = 0xFFFD;
 constexpr size_t kMaxChineseNumeralLength = 5;
 constexpr size_t kMaxDigitMarkerLength = 3;
 // PartFinding.shown_by is at most this long.
 constexpr size_t kMaxShownByCodePoints = 200;
 
-// ---------------------------------------------------------------------------
-// UTF-8.
-
-// Decodes `in`; every byte that does not start a valid, shortest-form
-// sequence of a scalar value becomes one U+FFFD.
-std::u32string DecodeLenient(std::string_view in) {
-  std::u32string out;
-  out.reserve(in.size());
-  size_t i = 0;
-  while (i < in.size()) {
-    const auto b0 = static_cast<unsigned char>(in[i]);
-    if (b0 < 0x80) {
-      out.push_back(b0);
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    char32_t cp = 0;
-    char32_t min = 0;
-    if ((b0 & 0xE0) == 0xC0) {
-      len = 2;
-      cp = b0 & 0x1F;
-      min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      len = 3;
-      cp = b0 & 0x0F;
-      min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      len = 4;
-      cp = b0 & 0x07;
-      min = 0x10000;
-    }
-    bool ok = len != 0 && in.size() - i >= len;
-    for (size_t k = 1; ok && k < len; ++k) {
-      const auto b = static_cast<unsigned char>(in[i + k]);
-      ok = (b & 0xC0) == 0x80;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    ok = ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
-    if (ok) {
-      out.push_back(cp);
-      i += len;
-    } else {
-      out.push_back(kReplacementChar);
-      ++i;
-    }
-  }
-  return out;
-}
-
-// `s` must hold scalar values only (DecodeLenient's output does).
-std::string EncodeUtf8(std::u32string_view s) {
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (char32_t c : s) {
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-  return out;
-}
+// The shared line and text helpers (text_lines.h).
+using lines::Contains;
+using lines::Decode;
+using lines::Encode;
+using lines::IsDigit;
+using lines::IsSpace;
+using lines::LineSpan;
+using lines::LineText;
+using lines::NormalizeForMatch;
+using lines::SplitLines;
+using lines::StartsWith;
+using lines::Trim;
 
 // ---------------------------------------------------------------------------
 // Characters and strings.
-
-bool IsSpace(char32_t c) {
-  return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x00A0 || c == 0x3000 || c == 0xFEFF ||
-         (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F;
-}
-
-bool IsDigit(char32_t c) { return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19); }
 
 bool IsChineseNumeral(char32_t c) {
   switch (c) {
@@ -143,68 +75,6 @@ bool IsSentenceEnd(char32_t c) {
 // Ends a run-in heading's title: a sentence end or a colon.
 bool IsTitleStop(char32_t c) { return IsSentenceEnd(c) || c == U'：' || c == ':'; }
 
-
-std::u32string_view Trim(std::u32string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && IsSpace(s[b])) ++b;
-  while (e > b && IsSpace(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
-
-bool Contains(std::u32string_view s, std::u32string_view part) {
-  return s.find(part) != std::u32string_view::npos;
-}
-
-// The form titles and phrases are compared in: no whitespace, full-width
-// ASCII forms folded to ASCII.
-std::u32string NormalizeForMatch(std::u32string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  for (char32_t c : s) {
-    if (IsSpace(c)) continue;
-    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
-    out.push_back(c);
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// Lines.
-
-// A line's content, surrounding whitespace excluded, as code-point offsets.
-struct LineSpan {
-  size_t begin = 0;
-  size_t end = 0;
-};
-
-std::vector<LineSpan> SplitLines(std::u32string_view text) {
-  std::vector<LineSpan> lines;
-  size_t start = 0;
-  auto add = [&](size_t end) {
-    size_t b = start;
-    size_t e = end;
-    while (b < e && IsSpace(text[b])) ++b;
-    while (e > b && IsSpace(text[e - 1])) --e;
-    lines.push_back({b, e});
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      add(i);
-      start = i + 1;
-    } else if (text[i] == '\r') {
-      add(i);
-      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      start = i + 1;
-    }
-  }
-  if (start < text.size()) add(text.size());
-  return lines;
-}
-
-std::u32string_view LineText(std::u32string_view text, const LineSpan& span) {
-  return text.substr(span.begin, span.end - span.begin);
-}
 
 // ---------------------------------------------------------------------------
 // Headings.
@@ -314,10 +184,10 @@ std::optional<HeadingMatch> MatchHeading(std::u32string_view line) {
     const size_t n = CountWhile(line, 1, IsChineseNumeral);
     if (n == 0 || n > kMaxChineseNumeralLength) return std::nullopt;
     const std::u32string_view unit = line.substr(1 + n);
-    if (lines::StartsWith(unit, U"部分")) {
+    if (StartsWith(unit, U"部分")) {
       m.form = MarkerForm::kPart;
       marker_len = 1 + n + 2;
-    } else if (lines::StartsWith(unit, U"章") || lines::StartsWith(unit, U"节")) {
+    } else if (StartsWith(unit, U"章") || StartsWith(unit, U"节")) {
       m.form = unit[0] == U'章' ? MarkerForm::kChapter : MarkerForm::kSection;
       marker_len = 1 + n + 1;
     } else {
@@ -399,7 +269,7 @@ std::vector<CompiledPattern> CompilePatterns(const std::vector<PartPattern>& pat
       }
       std::string substituted =
           absl::StrReplaceAll(phrase, {{"{year}", year}, {"{next_year}", next_year}});
-      std::u32string normalized = NormalizeForMatch(DecodeLenient(substituted));
+      std::u32string normalized = NormalizeForMatch(Decode(substituted));
       if (normalized.empty()) continue;
       cp.weight += normalized.size();
       cp.phrases.push_back(std::move(normalized));
@@ -469,12 +339,11 @@ absl::Status ValidatePatterns(const std::string& where, const std::vector<PartPa
     }
     for (const std::string& phrase : pattern.all_of) {
       const std::string at = absl::StrCat(where, ", pattern ", p + 1, ", phrase \"", phrase, "\"");
-      const std::u32string decoded = DecodeLenient(phrase);
-      if (EncodeUtf8(decoded) != phrase) {
+      if (!text::IsValidUtf8(phrase)) {
         return errors::InvalidConfiguration(
             absl::StrCat(where, ", pattern ", p + 1, ": a phrase is not valid UTF-8"));
       }
-      if (NormalizeForMatch(decoded).empty()) {
+      if (NormalizeForMatch(Decode(phrase)).empty()) {
         return errors::InvalidConfiguration(absl::StrCat(at, ": is empty"));
       }
       const std::string bare = absl::StrReplaceAll(phrase, {{"{year}", ""}, {"{next_year}", ""}});
@@ -523,8 +392,8 @@ HeadingsRead ReadHeadings(std::u32string_view text, const std::vector<LineSpan>&
     if (level == 0) level = next_level++;
     Heading h;
     h.level = level;
-    h.marker = EncodeUtf8(m->marker);
-    h.title = EncodeUtf8(m->title);
+    h.marker = Encode(m->marker);
+    h.title = Encode(m->title);
     h.line = i;
     h.begin = lines[i].begin;
     h.end = lines[i].begin + m->end;
@@ -559,7 +428,7 @@ void Show(std::u32string_view text, PartEvidence evidence, size_t begin, size_t 
   j.evidence = evidence;
   j.begin = begin;
   j.end = end;
-  j.shown_by = EncodeUtf8(text.substr(begin, std::min(end - begin, kMaxShownByCodePoints)));
+  j.shown_by = Encode(text.substr(begin, std::min(end - begin, kMaxShownByCodePoints)));
 }
 
 // Judges `rule`'s part by the headings: the highest-level heading whose title
@@ -754,7 +623,7 @@ absl::Status ValidateThematicLayout(const ThematicLayoutRule& layout) {
 ReportStructure ParseReportStructure(std::string_view text, int year_covered,
                                      const std::vector<PartRule>& rules,
                                      const ThematicLayoutRule& thematic) {
-  const std::u32string decoded = DecodeLenient(text);
+  const std::u32string decoded = Decode(text);
   const std::vector<LineSpan> lines = SplitLines(decoded);
   const std::vector<CompiledRule> compiled = CompileRules(rules, year_covered);
   const bool layout_in_use = thematic.part != v1::REPORT_PART_UNSPECIFIED &&
