@@ -75,7 +75,6 @@ bool IsSentenceEnd(char32_t c) {
 // Ends a run-in heading's title: a sentence end or a colon.
 bool IsTitleStop(char32_t c) { return IsSentenceEnd(c) || c == U'：' || c == ':'; }
 
-
 // ---------------------------------------------------------------------------
 // Headings.
 
@@ -303,15 +302,20 @@ bool MatchesAny(const std::vector<CompiledPattern>& patterns, std::u32string_vie
                      [&](const CompiledPattern& p) { return Matches(p, normalized); });
 }
 
+// The part a heading's title matches and the pattern it matches it by.
+struct PartMatch {
+  ReportPart part = v1::REPORT_PART_UNSPECIFIED;
+  const CompiledPattern* pattern = nullptr;  // null when the part is unspecified
+};
+
 // `normalized` is in NormalizeForMatch form.
-ReportPart MatchPart(std::u32string_view normalized, const std::vector<CompiledRule>& rules) {
-  ReportPart best = v1::REPORT_PART_UNSPECIFIED;
-  size_t best_weight = 0;
+PartMatch MatchPart(std::u32string_view normalized, const std::vector<CompiledRule>& rules) {
+  PartMatch best;
   for (const CompiledRule& rule : rules) {
     for (const CompiledPattern& pattern : rule.headings) {
-      if (pattern.weight > best_weight && Matches(pattern, normalized)) {
-        best = rule.part;
-        best_weight = pattern.weight;
+      if ((best.pattern == nullptr || pattern.weight > best.pattern->weight) &&
+          Matches(pattern, normalized)) {
+        best = {rule.part, &pattern};
       }
     }
   }
@@ -367,16 +371,58 @@ struct CompiledLayout {
 
 // What reading the headings leaves for judging the parts.
 struct HeadingsRead {
-  // The part each heading's own title matches.
+  // The part each heading's own title matches (the most specific pattern);
+  // REPORT_PART_UNSPECIFIED for an umbrella heading.
   std::vector<ReportPart> own_parts;
+  // The pattern each heading's own part was matched by (null: none).
+  std::vector<const CompiledPattern*> own_patterns;
+  // Each heading's title in NormalizeForMatch form.
+  std::vector<std::u32string> normalized_titles;
   // The headings of the thematic layout at the shallowest level where there
   // are enough of them; empty if no level has enough.
   std::vector<size_t> thematic;
   int thematic_level = 0;
 };
 
-// Appends the headings of `text` to `headings`, a level-1 heading with the
-// part its title matches.
+// An umbrella heading ("一、2021年法治政府建设工作情况" over "（1）主要举措和
+// 成效", "（2）存在的不足和原因") matches a part, but the headings beneath it
+// show two or more different parts, its own among them by a pattern its own
+// title does not match: the parts are shown by those sub-headings and the
+// umbrella stands for none. A heading beneath that restates the part in the
+// heading's own words ("（一）主要举措和成效" under "一、2022年…主要举措和成效",
+// beside "（二）…第一责任人职责情况") divides the section: the heading keeps
+// its part. Clears the part of every umbrella in `read` and `headings`.
+// Linear: a heading is beneath at most one open heading per level.
+void SetUmbrellasAside(HeadingsRead& read, std::vector<Heading>& headings) {
+  std::vector<std::vector<ReportPart>> parts_beneath(headings.size());
+  std::vector<bool> own_part_reworded_beneath(headings.size(), false);
+  std::vector<size_t> open;  // the headings the current one is beneath, outermost first
+  for (size_t k = 0; k < headings.size(); ++k) {
+    while (!open.empty() && headings[open.back()].level >= headings[k].level) open.pop_back();
+    const ReportPart part = read.own_parts[k];
+    if (part != v1::REPORT_PART_UNSPECIFIED) {
+      for (size_t above : open) {
+        std::vector<ReportPart>& parts = parts_beneath[above];
+        if (std::find(parts.begin(), parts.end(), part) == parts.end()) parts.push_back(part);
+        if (part == read.own_parts[above] &&
+            !Matches(*read.own_patterns[k], read.normalized_titles[above])) {
+          own_part_reworded_beneath[above] = true;
+        }
+      }
+    }
+    open.push_back(k);
+  }
+  for (size_t k = 0; k < headings.size(); ++k) {
+    if (parts_beneath[k].size() >= 2 && own_part_reworded_beneath[k]) {
+      read.own_parts[k] = v1::REPORT_PART_UNSPECIFIED;
+      read.own_patterns[k] = nullptr;
+      headings[k].part = v1::REPORT_PART_UNSPECIFIED;
+    }
+  }
+}
+
+// Appends the headings of `text` to `headings`, a level-1 heading that is no
+// umbrella with the part its title matches.
 HeadingsRead ReadHeadings(std::u32string_view text, const std::vector<LineSpan>& lines,
                           const std::vector<CompiledRule>& rules, const CompiledLayout& layout,
                           std::vector<Heading>& headings) {
@@ -399,7 +445,8 @@ HeadingsRead ReadHeadings(std::u32string_view text, const std::vector<LineSpan>&
     h.end = lines[i].begin + m->end;
     h.run_in = m->run_in;
     const std::u32string normalized = NormalizeForMatch(m->title);
-    const ReportPart own = MatchPart(normalized, rules);
+    const PartMatch match = MatchPart(normalized, rules);
+    const ReportPart own = match.part;
     if (level == 1) {
       h.part = own;
       top_part = own;
@@ -410,8 +457,11 @@ HeadingsRead ReadHeadings(std::u32string_view text, const std::vector<LineSpan>&
       thematic_by_level[static_cast<size_t>(level)].push_back(headings.size());
     }
     read.own_parts.push_back(own);
+    read.own_patterns.push_back(match.pattern);
+    read.normalized_titles.push_back(normalized);
     headings.push_back(std::move(h));
   }
+  SetUmbrellasAside(read, headings);
   for (size_t level = 1; level < thematic_by_level.size(); ++level) {
     if (thematic_by_level[level].size() >= layout.min_headings) {
       read.thematic = std::move(thematic_by_level[level]);
@@ -431,9 +481,18 @@ void Show(std::u32string_view text, PartEvidence evidence, size_t begin, size_t 
   j.shown_by = Encode(text.substr(begin, std::min(end - begin, kMaxShownByCodePoints)));
 }
 
-// Judges `rule`'s part by the headings: the highest-level heading whose title
-// matches (the earliest of its level), unless the thematic layout is of a
-// higher level and shows this part. Marks the heading(s) that show it.
+void ShowByHeading(std::u32string_view text, const Heading& h, PartJudgement& j) {
+  Show(text,
+       h.run_in ? v1::PartFinding::EVIDENCE_RUN_IN_HEADING : v1::PartFinding::EVIDENCE_HEADING,
+       h.begin, h.end, j);
+}
+
+// Judges `rule`'s part by the headings: the highest-level heading whose own
+// part it is (the earliest of its level), unless the thematic layout is of a
+// higher level and shows this part. Marks the heading(s) that show it. With
+// neither, the highest-level, earliest heading that matches one of the rule's
+// patterns though its own part is another; it keeps its own part. Umbrella
+// headings show no part.
 PartJudgement JudgeByHeadings(std::u32string_view text, const CompiledRule& rule,
                               const CompiledLayout& layout, const HeadingsRead& read,
                               std::vector<Heading>& headings) {
@@ -455,9 +514,18 @@ PartJudgement JudgeByHeadings(std::u32string_view text, const CompiledRule& rule
   } else if (best != headings.size()) {
     Heading& h = headings[best];
     h.part = rule.part;
-    Show(text,
-         h.run_in ? v1::PartFinding::EVIDENCE_RUN_IN_HEADING : v1::PartFinding::EVIDENCE_HEADING,
-         h.begin, h.end, j);
+    ShowByHeading(text, h, j);
+  } else {
+    // A combined heading ("八、存在的不足和下一步工作安排") shows this part as
+    // well as the more specific one it stands for, which keeps the heading.
+    for (size_t k = 0; k < headings.size(); ++k) {
+      if (read.own_parts[k] != v1::REPORT_PART_UNSPECIFIED &&
+          (best == headings.size() || headings[k].level < headings[best].level) &&
+          MatchesAny(rule.headings, read.normalized_titles[k])) {
+        best = k;
+      }
+    }
+    if (best != headings.size()) ShowByHeading(text, headings[best], j);
   }
   return j;
 }
