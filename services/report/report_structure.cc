@@ -32,6 +32,7 @@ using lines::Contains;
 using lines::Decode;
 using lines::Encode;
 using lines::IsDigit;
+using lines::IsSentencePunctuation;
 using lines::IsSpace;
 using lines::LineSpan;
 using lines::LineText;
@@ -530,10 +531,41 @@ PartJudgement JudgeByHeadings(std::u32string_view text, const CompiledRule& rule
   return j;
 }
 
+// The leaders' duty told in the middle of a paragraph ("…年度工作计划。区政府
+// 主要负责人切实履行推进法治建设第一责任人职责，全年主持召开…"): a clause
+// whose subject is the filer's own leader. The clause must open with a short
+// subject ending in 主要负责人 (区政府, 局党组, 我局, 党政, 镇), followed at once
+// by a verb of fulfilling the duty, and name the 第一责任人 duty. A clause in
+// which the filer acts on others' leaders ("全面落实党政主要负责人履行…",
+// "督促各街镇主要负责人履行…", "制定《…主要负责人履行…办法》") does not
+// count: its words before 主要负责人 hold a verb or a quotation. The rules file
+// has no way to say where in a clause a phrase stands, so these phrases are
+// the code's.
+constexpr size_t kMaxLeaderSubjectLength = 10;
+constexpr std::u32string_view kLeader = U"主要负责人";
+constexpr std::u32string_view kFirstResponsibleDuty = U"第一责任人";
+
+// `clause` is in NormalizeForMatch form.
+bool IsOwnLeaderDutyClause(std::u32string_view clause) {
+  const size_t leader = clause.substr(0, kMaxLeaderSubjectLength + kLeader.size()).find(kLeader);
+  if (leader == std::u32string_view::npos) return false;
+  const std::u32string_view subject = clause.substr(0, leader);
+  const std::u32string_view after = clause.substr(leader + kLeader.size());
+  return lines::StartsWithAny(after,
+                              {U"履行", U"切实履行", U"认真履行", U"带头履行", U"全面履行"}) &&
+         !lines::ContainsAny(
+             subject, {U"落实", U"推动", U"督促", U"压实", U"推进", U"强化", U"坚持", U"要求",
+                       U"明确", U"健全", U"完善", U"建立", U"加强", U"抓好", U"确保", U"组织",
+                       U"指导", U"监督", U"考核", U"制定", U"印发", U"下发", U"《",   U"“"}) &&
+         Contains(after, kFirstResponsibleDuty);
+}
+
 // Shows by a sentence each part of `findings` that is still missing and has
 // sentence patterns (`rules[f]` is the rule of `findings[f]`). Tried: the
 // sentence opening each paragraph, i.e. each line that is neither a heading
-// nor a table row, and the body of each run-in heading.
+// nor a table row, and the body of each run-in heading; for the leaders'
+// duty, also every clause of those (IsOwnLeaderDutyClause). The earliest in
+// the text shows the part.
 void ShowBySentences(std::u32string_view text, const std::vector<LineSpan>& lines,
                      const std::vector<Heading>& headings,
                      const std::vector<const CompiledRule*>& rules,
@@ -542,20 +574,28 @@ void ShowBySentences(std::u32string_view text, const std::vector<LineSpan>& line
   for (size_t f = 0; f < findings.size(); ++f) {
     if (!findings[f].present && !rules[f]->sentences.empty()) awaiting.push_back(f);
   }
+  auto awaited = [&](size_t f) {
+    return std::find(awaiting.begin(), awaiting.end(), f) != awaiting.end();
+  };
+  const auto leaders = std::find_if(rules.begin(), rules.end(), [](const CompiledRule* r) {
+    return r->part == v1::REPORT_PART_LEADERS_DUTY;
+  });
+  const size_t leaders_finding = static_cast<size_t>(leaders - rules.begin());
   size_t next_heading = 0;
   for (size_t i = 0; i < lines.size() && !awaiting.empty(); ++i) {
     size_t from = lines[i].begin;
+    const size_t line_end = lines[i].end;
     if (next_heading < headings.size() && headings[next_heading].line == i) {
       const Heading& h = headings[next_heading++];
       if (!h.run_in) continue;
       from = h.end;
-      while (from < lines[i].end && (IsSpace(text[from]) || IsTitleStop(text[from]))) ++from;
+      while (from < line_end && (IsSpace(text[from]) || IsTitleStop(text[from]))) ++from;
     } else if (LineText(text, lines[i]).find(U'\t') != std::u32string_view::npos) {
       continue;  // a table row
     }
     size_t to = from;
-    while (to < lines[i].end && !IsSentenceEnd(text[to])) ++to;
-    if (to < lines[i].end) ++to;  // the sentence keeps its full stop
+    while (to < line_end && !IsSentenceEnd(text[to])) ++to;
+    if (to < line_end) ++to;  // the sentence keeps its full stop
     if (to == from) continue;
     const std::u32string normalized = NormalizeForMatch(text.substr(from, to - from));
     for (auto it = awaiting.begin(); it != awaiting.end();) {
@@ -565,6 +605,18 @@ void ShowBySentences(std::u32string_view text, const std::vector<LineSpan>& line
       } else {
         ++it;
       }
+    }
+    if (leaders == rules.end() || !awaited(leaders_finding)) continue;
+    for (size_t begin = from; begin < line_end;) {
+      size_t end = begin;
+      while (end < line_end && !IsSentencePunctuation(text[end])) ++end;
+      if (IsOwnLeaderDutyClause(NormalizeForMatch(text.substr(begin, end - begin)))) {
+        while (IsSpace(text[begin])) ++begin;
+        Show(text, v1::PartFinding::EVIDENCE_SENTENCE, begin, end, findings[leaders_finding]);
+        awaiting.erase(std::find(awaiting.begin(), awaiting.end(), leaders_finding));
+        break;
+      }
+      begin = end + 1;
     }
   }
 }

@@ -845,6 +845,52 @@ TEST(SentenceTest, AMentionInsideAParagraphDoesNot) {
   EXPECT_FALSE(Parse("第一责任人职责\t落实\n", 2023).findings[2].present);
 }
 
+TEST(SentenceTest, AClauseWhoseSubjectIsTheFilersLeaderShowsTheDuty) {
+  // As in the Fengxian report: the duty is told mid-paragraph, the district
+  // government's own leader its subject.
+  const std::string text =
+      "一、主要举措和成效\n"
+      "（一）加强党对法治政府建设的领导。区委、区政府把法治政府建设纳入年度工作计划。"
+      "区政府主要负责人切实履行推进法治建设第一责任人职责，全年主持召开常务会议4次。\n"
+      "二、存在的不足\n三、2024年工作安排\n";
+  const ReportStructure s = Parse(text, 2023);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP3, kP4}));
+  const std::string clause = "区政府主要负责人切实履行推进法治建设第一责任人职责";
+  ExpectShown(s.findings[2], v1::PartFinding::EVIDENCE_SENTENCE, clause);
+  const std::string line =
+      "（一）加强党对法治政府建设的领导。区委、区政府把法治政府建设纳入年度工作计划。";
+  EXPECT_EQ(s.findings[2].begin, LineStart(text, 1) + CodePoints(line));
+
+  for (const std::string subject : {"局党组", "我局", "党政", "镇", "区委区政府"}) {
+    for (const std::string verb : {"履行", "认真履行", "带头履行", "全面履行"}) {
+      const std::string said = subject + "主要负责人" + verb + "法治建设第一责任人职责";
+      const ReportStructure one =
+          Parse("一、主要举措和成效\n全年召开会议3次；" + said + "；专题学法4次。\n", 2023);
+      ExpectShown(one.findings[2], v1::PartFinding::EVIDENCE_SENTENCE, said);
+    }
+  }
+}
+
+TEST(SentenceTest, AClauseActingOnOthersLeadersDoesNot) {
+  for (const std::string clause : {
+           // A verb before the leaders: the filer pushes the duty onto others.
+           "全面落实党政主要负责人履行推进法治建设第一责任人职责",
+           "督促各街镇主要负责人履行第一责任人职责",
+           "推动各部门主要负责人切实履行第一责任人职责",
+           "制定《党政主要负责人履行第一责任人职责清单》",
+           // More than ten code points before 主要负责人.
+           "区司法局会同区城管执法局主要负责人履行第一责任人职责",
+           // Not followed at once by a verb of fulfilling the duty.
+           "区政府主要负责人带头学法并履行第一责任人职责",
+           // Not the 第一责任人 duty.
+           "区政府主要负责人切实履行法治建设职责",
+       }) {
+    const ReportStructure s =
+        Parse("一、主要举措和成效\n全年召开会议3次。" + clause + "，专题学法4次。\n", 2023);
+    EXPECT_FALSE(s.findings[2].present) << clause;
+  }
+}
+
 TEST(SentenceTest, AHeadingComesBeforeASentence) {
   const std::string text = "区长履行第一责任人职责。\n一、主要举措\n二、第一责任人履职情况\n";
   const ReportStructure s = Parse(text, 2023);
