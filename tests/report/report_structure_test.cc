@@ -1118,6 +1118,21 @@ TEST(RobustnessTest, LargeInputsStayLinear) {
   EXPECT_EQ(s.headings.size(), 50000u);
   EXPECT_EQ(s.parts_present, (Parts{kP2}));
   EXPECT_EQ(DetectReportKind(many_lines), v1::REPORT_KIND_OTHER);
+
+  // Every form nested under the one before, each naming two parts: every
+  // heading is beneath all the open ones above it.
+  std::string nested;
+  for (int i = 0; i < 10000; ++i) {
+    nested += "一、工作情况\n（一）主要举措\n1.存在问题\n（1）不足\n①下一步\n第一部分 成效\n";
+  }
+  EXPECT_EQ(Parse(nested, 2023).headings.size(), 60000u);
+
+  // One paragraph of clauses each opening like the leader's duty.
+  std::string clauses = "一、主要举措和成效\n开会。";
+  for (int i = 0; i < 50000; ++i) clauses += "区政府主要负责人切实履行职责，";
+  clauses += "区政府主要负责人履行第一责任人职责。";
+  const ReportStructure leader = Parse(clauses, 2023);
+  EXPECT_EQ(leader.findings[2].shown_by, "区政府主要负责人履行第一责任人职责");
 }
 
 }  // namespace
