@@ -16,100 +16,33 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/status/errors.h"
+#include "common/text/utf8.h"
 #include "services/report/text_lines.h"
 
 namespace fazhi::report {
 namespace {
 
-constexpr char32_t kReplacementChar = 0xFFFD;
 constexpr size_t kMaxChineseNumeralLength = 5;
 constexpr size_t kMaxDigitMarkerLength = 3;
 // PartFinding.shown_by is at most this long.
 constexpr size_t kMaxShownByCodePoints = 200;
 
-// ---------------------------------------------------------------------------
-// UTF-8.
-
-// Decodes `in`; every byte that does not start a valid, shortest-form
-// sequence of a scalar value becomes one U+FFFD.
-std::u32string DecodeLenient(std::string_view in) {
-  std::u32string out;
-  out.reserve(in.size());
-  size_t i = 0;
-  while (i < in.size()) {
-    const auto b0 = static_cast<unsigned char>(in[i]);
-    if (b0 < 0x80) {
-      out.push_back(b0);
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    char32_t cp = 0;
-    char32_t min = 0;
-    if ((b0 & 0xE0) == 0xC0) {
-      len = 2;
-      cp = b0 & 0x1F;
-      min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      len = 3;
-      cp = b0 & 0x0F;
-      min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      len = 4;
-      cp = b0 & 0x07;
-      min = 0x10000;
-    }
-    bool ok = len != 0 && in.size() - i >= len;
-    for (size_t k = 1; ok && k < len; ++k) {
-      const auto b = static_cast<unsigned char>(in[i + k]);
-      ok = (b & 0xC0) == 0x80;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    ok = ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
-    if (ok) {
-      out.push_back(cp);
-      i += len;
-    } else {
-      out.push_back(kReplacementChar);
-      ++i;
-    }
-  }
-  return out;
-}
-
-// `s` must hold scalar values only (DecodeLenient's output does).
-std::string EncodeUtf8(std::u32string_view s) {
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (char32_t c : s) {
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-  return out;
-}
+// The shared line and text helpers (text_lines.h).
+using lines::Contains;
+using lines::Decode;
+using lines::Encode;
+using lines::IsDigit;
+using lines::IsSentencePunctuation;
+using lines::IsSpace;
+using lines::LineSpan;
+using lines::LineText;
+using lines::NormalizeForMatch;
+using lines::SplitLines;
+using lines::StartsWith;
+using lines::Trim;
 
 // ---------------------------------------------------------------------------
 // Characters and strings.
-
-bool IsSpace(char32_t c) {
-  return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x00A0 || c == 0x3000 || c == 0xFEFF ||
-         (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F;
-}
-
-bool IsDigit(char32_t c) { return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19); }
 
 bool IsChineseNumeral(char32_t c) {
   switch (c) {
@@ -142,69 +75,6 @@ bool IsSentenceEnd(char32_t c) {
 
 // Ends a run-in heading's title: a sentence end or a colon.
 bool IsTitleStop(char32_t c) { return IsSentenceEnd(c) || c == U'：' || c == ':'; }
-
-
-std::u32string_view Trim(std::u32string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && IsSpace(s[b])) ++b;
-  while (e > b && IsSpace(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
-
-bool Contains(std::u32string_view s, std::u32string_view part) {
-  return s.find(part) != std::u32string_view::npos;
-}
-
-// The form titles and phrases are compared in: no whitespace, full-width
-// ASCII forms folded to ASCII.
-std::u32string NormalizeForMatch(std::u32string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  for (char32_t c : s) {
-    if (IsSpace(c)) continue;
-    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
-    out.push_back(c);
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// Lines.
-
-// A line's content, surrounding whitespace excluded, as code-point offsets.
-struct LineSpan {
-  size_t begin = 0;
-  size_t end = 0;
-};
-
-std::vector<LineSpan> SplitLines(std::u32string_view text) {
-  std::vector<LineSpan> lines;
-  size_t start = 0;
-  auto add = [&](size_t end) {
-    size_t b = start;
-    size_t e = end;
-    while (b < e && IsSpace(text[b])) ++b;
-    while (e > b && IsSpace(text[e - 1])) --e;
-    lines.push_back({b, e});
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      add(i);
-      start = i + 1;
-    } else if (text[i] == '\r') {
-      add(i);
-      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      start = i + 1;
-    }
-  }
-  if (start < text.size()) add(text.size());
-  return lines;
-}
-
-std::u32string_view LineText(std::u32string_view text, const LineSpan& span) {
-  return text.substr(span.begin, span.end - span.begin);
-}
 
 // ---------------------------------------------------------------------------
 // Headings.
@@ -314,10 +184,10 @@ std::optional<HeadingMatch> MatchHeading(std::u32string_view line) {
     const size_t n = CountWhile(line, 1, IsChineseNumeral);
     if (n == 0 || n > kMaxChineseNumeralLength) return std::nullopt;
     const std::u32string_view unit = line.substr(1 + n);
-    if (lines::StartsWith(unit, U"部分")) {
+    if (StartsWith(unit, U"部分")) {
       m.form = MarkerForm::kPart;
       marker_len = 1 + n + 2;
-    } else if (lines::StartsWith(unit, U"章") || lines::StartsWith(unit, U"节")) {
+    } else if (StartsWith(unit, U"章") || StartsWith(unit, U"节")) {
       m.form = unit[0] == U'章' ? MarkerForm::kChapter : MarkerForm::kSection;
       marker_len = 1 + n + 1;
     } else {
@@ -399,7 +269,7 @@ std::vector<CompiledPattern> CompilePatterns(const std::vector<PartPattern>& pat
       }
       std::string substituted =
           absl::StrReplaceAll(phrase, {{"{year}", year}, {"{next_year}", next_year}});
-      std::u32string normalized = NormalizeForMatch(DecodeLenient(substituted));
+      std::u32string normalized = NormalizeForMatch(Decode(substituted));
       if (normalized.empty()) continue;
       cp.weight += normalized.size();
       cp.phrases.push_back(std::move(normalized));
@@ -433,15 +303,20 @@ bool MatchesAny(const std::vector<CompiledPattern>& patterns, std::u32string_vie
                      [&](const CompiledPattern& p) { return Matches(p, normalized); });
 }
 
+// The part a heading's title matches and the pattern it matches it by.
+struct PartMatch {
+  ReportPart part = v1::REPORT_PART_UNSPECIFIED;
+  const CompiledPattern* pattern = nullptr;  // null when the part is unspecified
+};
+
 // `normalized` is in NormalizeForMatch form.
-ReportPart MatchPart(std::u32string_view normalized, const std::vector<CompiledRule>& rules) {
-  ReportPart best = v1::REPORT_PART_UNSPECIFIED;
-  size_t best_weight = 0;
+PartMatch MatchPart(std::u32string_view normalized, const std::vector<CompiledRule>& rules) {
+  PartMatch best;
   for (const CompiledRule& rule : rules) {
     for (const CompiledPattern& pattern : rule.headings) {
-      if (pattern.weight > best_weight && Matches(pattern, normalized)) {
-        best = rule.part;
-        best_weight = pattern.weight;
+      if ((best.pattern == nullptr || pattern.weight > best.pattern->weight) &&
+          Matches(pattern, normalized)) {
+        best = {rule.part, &pattern};
       }
     }
   }
@@ -469,12 +344,11 @@ absl::Status ValidatePatterns(const std::string& where, const std::vector<PartPa
     }
     for (const std::string& phrase : pattern.all_of) {
       const std::string at = absl::StrCat(where, ", pattern ", p + 1, ", phrase \"", phrase, "\"");
-      const std::u32string decoded = DecodeLenient(phrase);
-      if (EncodeUtf8(decoded) != phrase) {
+      if (!text::IsValidUtf8(phrase)) {
         return errors::InvalidConfiguration(
             absl::StrCat(where, ", pattern ", p + 1, ": a phrase is not valid UTF-8"));
       }
-      if (NormalizeForMatch(decoded).empty()) {
+      if (NormalizeForMatch(Decode(phrase)).empty()) {
         return errors::InvalidConfiguration(absl::StrCat(at, ": is empty"));
       }
       const std::string bare = absl::StrReplaceAll(phrase, {{"{year}", ""}, {"{next_year}", ""}});
@@ -498,16 +372,58 @@ struct CompiledLayout {
 
 // What reading the headings leaves for judging the parts.
 struct HeadingsRead {
-  // The part each heading's own title matches.
+  // The part each heading's own title matches (the most specific pattern);
+  // REPORT_PART_UNSPECIFIED for an umbrella heading.
   std::vector<ReportPart> own_parts;
+  // The pattern each heading's own part was matched by (null: none).
+  std::vector<const CompiledPattern*> own_patterns;
+  // Each heading's title in NormalizeForMatch form.
+  std::vector<std::u32string> normalized_titles;
   // The headings of the thematic layout at the shallowest level where there
   // are enough of them; empty if no level has enough.
   std::vector<size_t> thematic;
   int thematic_level = 0;
 };
 
-// Appends the headings of `text` to `headings`, a level-1 heading with the
-// part its title matches.
+// An umbrella heading ("一、2021年法治政府建设工作情况" over "（1）主要举措和
+// 成效", "（2）存在的不足和原因") matches a part, but the headings beneath it
+// show two or more different parts, its own among them by a pattern its own
+// title does not match: the parts are shown by those sub-headings and the
+// umbrella stands for none. A heading beneath that restates the part in the
+// heading's own words ("（一）主要举措和成效" under "一、2022年…主要举措和成效",
+// beside "（二）…第一责任人职责情况") divides the section: the heading keeps
+// its part. Clears the part of every umbrella in `read` and `headings`.
+// Linear: a heading is beneath at most one open heading per level.
+void SetUmbrellasAside(HeadingsRead& read, std::vector<Heading>& headings) {
+  std::vector<std::vector<ReportPart>> parts_beneath(headings.size());
+  std::vector<bool> own_part_reworded_beneath(headings.size(), false);
+  std::vector<size_t> open;  // the headings the current one is beneath, outermost first
+  for (size_t k = 0; k < headings.size(); ++k) {
+    while (!open.empty() && headings[open.back()].level >= headings[k].level) open.pop_back();
+    const ReportPart part = read.own_parts[k];
+    if (part != v1::REPORT_PART_UNSPECIFIED) {
+      for (size_t above : open) {
+        std::vector<ReportPart>& parts = parts_beneath[above];
+        if (std::find(parts.begin(), parts.end(), part) == parts.end()) parts.push_back(part);
+        if (part == read.own_parts[above] &&
+            !Matches(*read.own_patterns[k], read.normalized_titles[above])) {
+          own_part_reworded_beneath[above] = true;
+        }
+      }
+    }
+    open.push_back(k);
+  }
+  for (size_t k = 0; k < headings.size(); ++k) {
+    if (parts_beneath[k].size() >= 2 && own_part_reworded_beneath[k]) {
+      read.own_parts[k] = v1::REPORT_PART_UNSPECIFIED;
+      read.own_patterns[k] = nullptr;
+      headings[k].part = v1::REPORT_PART_UNSPECIFIED;
+    }
+  }
+}
+
+// Appends the headings of `text` to `headings`, a level-1 heading that is no
+// umbrella with the part its title matches.
 HeadingsRead ReadHeadings(std::u32string_view text, const std::vector<LineSpan>& lines,
                           const std::vector<CompiledRule>& rules, const CompiledLayout& layout,
                           std::vector<Heading>& headings) {
@@ -523,14 +439,15 @@ HeadingsRead ReadHeadings(std::u32string_view text, const std::vector<LineSpan>&
     if (level == 0) level = next_level++;
     Heading h;
     h.level = level;
-    h.marker = EncodeUtf8(m->marker);
-    h.title = EncodeUtf8(m->title);
+    h.marker = Encode(m->marker);
+    h.title = Encode(m->title);
     h.line = i;
     h.begin = lines[i].begin;
     h.end = lines[i].begin + m->end;
     h.run_in = m->run_in;
     const std::u32string normalized = NormalizeForMatch(m->title);
-    const ReportPart own = MatchPart(normalized, rules);
+    const PartMatch match = MatchPart(normalized, rules);
+    const ReportPart own = match.part;
     if (level == 1) {
       h.part = own;
       top_part = own;
@@ -541,8 +458,11 @@ HeadingsRead ReadHeadings(std::u32string_view text, const std::vector<LineSpan>&
       thematic_by_level[static_cast<size_t>(level)].push_back(headings.size());
     }
     read.own_parts.push_back(own);
+    read.own_patterns.push_back(match.pattern);
+    read.normalized_titles.push_back(normalized);
     headings.push_back(std::move(h));
   }
+  SetUmbrellasAside(read, headings);
   for (size_t level = 1; level < thematic_by_level.size(); ++level) {
     if (thematic_by_level[level].size() >= layout.min_headings) {
       read.thematic = std::move(thematic_by_level[level]);
@@ -559,12 +479,21 @@ void Show(std::u32string_view text, PartEvidence evidence, size_t begin, size_t 
   j.evidence = evidence;
   j.begin = begin;
   j.end = end;
-  j.shown_by = EncodeUtf8(text.substr(begin, std::min(end - begin, kMaxShownByCodePoints)));
+  j.shown_by = Encode(text.substr(begin, std::min(end - begin, kMaxShownByCodePoints)));
 }
 
-// Judges `rule`'s part by the headings: the highest-level heading whose title
-// matches (the earliest of its level), unless the thematic layout is of a
-// higher level and shows this part. Marks the heading(s) that show it.
+void ShowByHeading(std::u32string_view text, const Heading& h, PartJudgement& j) {
+  Show(text,
+       h.run_in ? v1::PartFinding::EVIDENCE_RUN_IN_HEADING : v1::PartFinding::EVIDENCE_HEADING,
+       h.begin, h.end, j);
+}
+
+// Judges `rule`'s part by the headings: the highest-level heading whose own
+// part it is (the earliest of its level), unless the thematic layout is of a
+// higher level and shows this part. Marks the heading(s) that show it. With
+// neither, the highest-level, earliest heading that matches one of the rule's
+// patterns though its own part is another; it keeps its own part. Umbrella
+// headings show no part.
 PartJudgement JudgeByHeadings(std::u32string_view text, const CompiledRule& rule,
                               const CompiledLayout& layout, const HeadingsRead& read,
                               std::vector<Heading>& headings) {
@@ -586,17 +515,57 @@ PartJudgement JudgeByHeadings(std::u32string_view text, const CompiledRule& rule
   } else if (best != headings.size()) {
     Heading& h = headings[best];
     h.part = rule.part;
-    Show(text,
-         h.run_in ? v1::PartFinding::EVIDENCE_RUN_IN_HEADING : v1::PartFinding::EVIDENCE_HEADING,
-         h.begin, h.end, j);
+    ShowByHeading(text, h, j);
+  } else {
+    // A combined heading ("八、存在的不足和下一步工作安排") shows this part as
+    // well as the more specific one it stands for, which keeps the heading.
+    for (size_t k = 0; k < headings.size(); ++k) {
+      if (read.own_parts[k] != v1::REPORT_PART_UNSPECIFIED &&
+          (best == headings.size() || headings[k].level < headings[best].level) &&
+          MatchesAny(rule.headings, read.normalized_titles[k])) {
+        best = k;
+      }
+    }
+    if (best != headings.size()) ShowByHeading(text, headings[best], j);
   }
   return j;
+}
+
+// The leaders' duty told in the middle of a paragraph ("…年度工作计划。区政府
+// 主要负责人切实履行推进法治建设第一责任人职责，全年主持召开…"): a clause
+// whose subject is the filer's own leader. The clause must open with a short
+// subject ending in 主要负责人 (区政府, 局党组, 我局, 党政, 镇), followed at once
+// by a verb of fulfilling the duty, and name the 第一责任人 duty. A clause in
+// which the filer acts on others' leaders ("全面落实党政主要负责人履行…",
+// "督促各街镇主要负责人履行…", "制定《…主要负责人履行…办法》") does not
+// count: its words before 主要负责人 hold a verb or a quotation. The rules file
+// has no way to say where in a clause a phrase stands, so these phrases are
+// the code's.
+constexpr size_t kMaxLeaderSubjectLength = 10;
+constexpr std::u32string_view kLeader = U"主要负责人";
+constexpr std::u32string_view kFirstResponsibleDuty = U"第一责任人";
+
+// `clause` is in NormalizeForMatch form.
+bool IsOwnLeaderDutyClause(std::u32string_view clause) {
+  const size_t leader = clause.substr(0, kMaxLeaderSubjectLength + kLeader.size()).find(kLeader);
+  if (leader == std::u32string_view::npos) return false;
+  const std::u32string_view subject = clause.substr(0, leader);
+  const std::u32string_view after = clause.substr(leader + kLeader.size());
+  return lines::StartsWithAny(after,
+                              {U"履行", U"切实履行", U"认真履行", U"带头履行", U"全面履行"}) &&
+         !lines::ContainsAny(
+             subject, {U"落实", U"推动", U"督促", U"压实", U"推进", U"强化", U"坚持", U"要求",
+                       U"明确", U"健全", U"完善", U"建立", U"加强", U"抓好", U"确保", U"组织",
+                       U"指导", U"监督", U"考核", U"制定", U"印发", U"下发", U"《",   U"“"}) &&
+         Contains(after, kFirstResponsibleDuty);
 }
 
 // Shows by a sentence each part of `findings` that is still missing and has
 // sentence patterns (`rules[f]` is the rule of `findings[f]`). Tried: the
 // sentence opening each paragraph, i.e. each line that is neither a heading
-// nor a table row, and the body of each run-in heading.
+// nor a table row, and the body of each run-in heading; for the leaders'
+// duty, also every clause of those (IsOwnLeaderDutyClause). The earliest in
+// the text shows the part.
 void ShowBySentences(std::u32string_view text, const std::vector<LineSpan>& lines,
                      const std::vector<Heading>& headings,
                      const std::vector<const CompiledRule*>& rules,
@@ -605,20 +574,28 @@ void ShowBySentences(std::u32string_view text, const std::vector<LineSpan>& line
   for (size_t f = 0; f < findings.size(); ++f) {
     if (!findings[f].present && !rules[f]->sentences.empty()) awaiting.push_back(f);
   }
+  auto awaited = [&](size_t f) {
+    return std::find(awaiting.begin(), awaiting.end(), f) != awaiting.end();
+  };
+  const auto leaders = std::find_if(rules.begin(), rules.end(), [](const CompiledRule* r) {
+    return r->part == v1::REPORT_PART_LEADERS_DUTY;
+  });
+  const size_t leaders_finding = static_cast<size_t>(leaders - rules.begin());
   size_t next_heading = 0;
   for (size_t i = 0; i < lines.size() && !awaiting.empty(); ++i) {
     size_t from = lines[i].begin;
+    const size_t line_end = lines[i].end;
     if (next_heading < headings.size() && headings[next_heading].line == i) {
       const Heading& h = headings[next_heading++];
       if (!h.run_in) continue;
       from = h.end;
-      while (from < lines[i].end && (IsSpace(text[from]) || IsTitleStop(text[from]))) ++from;
+      while (from < line_end && (IsSpace(text[from]) || IsTitleStop(text[from]))) ++from;
     } else if (LineText(text, lines[i]).find(U'\t') != std::u32string_view::npos) {
       continue;  // a table row
     }
     size_t to = from;
-    while (to < lines[i].end && !IsSentenceEnd(text[to])) ++to;
-    if (to < lines[i].end) ++to;  // the sentence keeps its full stop
+    while (to < line_end && !IsSentenceEnd(text[to])) ++to;
+    if (to < line_end) ++to;  // the sentence keeps its full stop
     if (to == from) continue;
     const std::u32string normalized = NormalizeForMatch(text.substr(from, to - from));
     for (auto it = awaiting.begin(); it != awaiting.end();) {
@@ -628,6 +605,18 @@ void ShowBySentences(std::u32string_view text, const std::vector<LineSpan>& line
       } else {
         ++it;
       }
+    }
+    if (leaders == rules.end() || !awaited(leaders_finding)) continue;
+    for (size_t begin = from; begin < line_end;) {
+      size_t end = begin;
+      while (end < line_end && !IsSentencePunctuation(text[end])) ++end;
+      if (IsOwnLeaderDutyClause(NormalizeForMatch(text.substr(begin, end - begin)))) {
+        while (IsSpace(text[begin])) ++begin;
+        Show(text, v1::PartFinding::EVIDENCE_SENTENCE, begin, end, findings[leaders_finding]);
+        awaiting.erase(std::find(awaiting.begin(), awaiting.end(), leaders_finding));
+        break;
+      }
+      begin = end + 1;
     }
   }
 }
@@ -754,7 +743,7 @@ absl::Status ValidateThematicLayout(const ThematicLayoutRule& layout) {
 ReportStructure ParseReportStructure(std::string_view text, int year_covered,
                                      const std::vector<PartRule>& rules,
                                      const ThematicLayoutRule& thematic) {
-  const std::u32string decoded = DecodeLenient(text);
+  const std::u32string decoded = Decode(text);
   const std::vector<LineSpan> lines = SplitLines(decoded);
   const std::vector<CompiledRule> compiled = CompileRules(rules, year_covered);
   const bool layout_in_use = thematic.part != v1::REPORT_PART_UNSPECIFIED &&

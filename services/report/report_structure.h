@@ -51,7 +51,12 @@ struct PartRule {
   // Sentences that show the part when no heading does: the sentence that
   // opens a paragraph (the first sentence of a line that is not a heading,
   // or the text after a run-in heading's title) and contains every phrase of
-  // one pattern. A passing mention inside a paragraph does not count.
+  // one pattern. A passing mention inside a paragraph does not count; for the
+  // leaders' duty, a rule with sentence patterns also accepts a clause
+  // anywhere in a paragraph whose subject is the filer's own leader
+  // ("区政府主要负责人切实履行…第一责任人职责", never "全面落实党政主要负责人
+  // 履行…"): its phrases are fixed in the code, as they concern where in the
+  // clause words stand.
   std::vector<PartPattern> sentence_patterns = {};
 };
 
@@ -94,7 +99,12 @@ struct Heading {
   // The part the heading stands for: every level-1 heading that matches a
   // rule; a deeper heading only when it is what shows a part no level-1
   // heading shows (see PartJudgement); a thematic heading when its layout
-  // shows the part. REPORT_PART_UNSPECIFIED otherwise.
+  // shows the part. REPORT_PART_UNSPECIFIED otherwise, and for an umbrella:
+  // a heading under which deeper headings show two or more different parts,
+  // its own among them in words its title does not use ("一、2021年法治政府
+  // 建设工作情况" over "（1）主要举措和成效", "（2）存在的不足和原因"); those
+  // headings show the parts. One part per heading: a heading matching
+  // several stands for the most specific.
   ReportPart part = v1::REPORT_PART_UNSPECIFIED;
 };
 
@@ -108,8 +118,11 @@ struct PartJudgement {
   // When present: how it was shown and the code-point span [begin, end),
   // within one line, of what showed it, with that span's text (at most 200
   // code points) in `shown_by`. In order of preference: the heading of the
-  // highest level whose title matches (the earliest of that level); a
-  // thematic layout of a level no higher; a sentence.
+  // highest level that stands for the part (the earliest of that level); a
+  // thematic layout of a level no higher; a heading that matches the part
+  // though it stands for another ("八、存在的不足和下一步工作安排" shows the
+  // shortcomings as well as the plans it stands for), umbrellas excepted; a
+  // sentence (the earliest in the text).
   PartEvidence evidence = v1::PartFinding::EVIDENCE_UNSPECIFIED;
   size_t begin = 0;
   size_t end = 0;

@@ -70,8 +70,8 @@ bool IsValidUtf8(std::string_view s) {
       if ((c & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (c & 0x3F);
     }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
     i += len;
@@ -103,8 +103,7 @@ const Heading* HeadingOnLine(const ReportStructure& s, size_t line) {
   return nullptr;
 }
 
-std::vector<const Heading*> HeadingsOfLevel(const ReportStructure& s,
-                                            int level) {
+std::vector<const Heading*> HeadingsOfLevel(const ReportStructure& s, int level) {
   std::vector<const Heading*> out;
   for (const Heading& h : s.headings) {
     if (h.level == level) out.push_back(&h);
@@ -174,8 +173,7 @@ TEST(SeedTest, BaoshanGovernmentReport2023) {
 
   // Offsets are in code points; the heading lines carry no indentation.
   EXPECT_EQ(top[0]->begin, LineStart(text, 3));
-  EXPECT_EQ(top[0]->end - top[0]->begin,
-            CodePoints(top[0]->marker) + CodePoints(top[0]->title));
+  EXPECT_EQ(top[0]->end - top[0]->begin, CodePoints(top[0]->marker) + CodePoints(top[0]->title));
   EXPECT_EQ(sub->begin, LineStart(text, 4));
 }
 
@@ -444,8 +442,7 @@ TEST(HeadingTest, RunInTitleStopsAtSentenceEnd) {
         CodePoints(c.line.substr(0, title_at + c.title.size())) + (c.marker == "【】" ? 1 : 0);
     EXPECT_EQ(h.end, end) << c.line;
   }
-  EXPECT_EQ(Parse("二、存在的不足。一是统筹不够", 2023).parts_present,
-            (Parts{kP2}));
+  EXPECT_EQ(Parse("二、存在的不足。一是统筹不够", 2023).parts_present, (Parts{kP2}));
   // A heading ending in a stop with nothing after it is not run in.
   const ReportStructure plain = Parse("一、主要举措和成效：", 2023);
   ASSERT_EQ(plain.headings.size(), 1u);
@@ -467,8 +464,7 @@ TEST(HeadingTest, OffsetsAreCodePointsOfTheTrimmedLine) {
 }
 
 TEST(HeadingTest, HandlesCrLfAndLoneCr) {
-  const std::string text =
-      "一、主要举措和成效\r\n二、存在的不足和原因\r三、2024年主要安排\n";
+  const std::string text = "一、主要举措和成效\r\n二、存在的不足和原因\r三、2024年主要安排\n";
   const ReportStructure s = Parse(text, 2023);
   ASSERT_EQ(s.headings.size(), 3u);
   for (size_t i = 0; i < 3; ++i) {
@@ -499,8 +495,7 @@ TEST(PartTest, DefaultRulesMapHeadingsToParts) {
       {2020, "二、存在的困难和问题", kP2},
       {2023, "二、2023年推进法治政府建设存在的不足和原因", kP2},
       {2023, "三、党政主要负责人履行推进法治建设第一责任人职责情况", kP3},
-      {2023, "三、主要负责人履行第一责任人职责、加强法治政府建设的工作情况",
-       kP3},
+      {2023, "三、主要负责人履行第一责任人职责、加强法治政府建设的工作情况", kP3},
       {2020, "三、2021年重点工作", kP4},
       {2023, "四、2024年推进法治政府建设的主要安排", kP4},
       {2023, "四、２０２４年 工作安排", kP4},
@@ -563,6 +558,78 @@ TEST(PartTest, TheHighestLevelHeadingShowsAPart) {
   EXPECT_EQ(deep.headings[3].part, kP2);
 }
 
+TEST(PartTest, AnUmbrellaHeadingStandsForNoPart) {
+  // "工作情况" matches the measures, but beneath it the sub-headings show the
+  // measures and the shortcomings: they show the parts, the umbrella none.
+  const std::string text =
+      "一、2021年法治政府建设工作情况\n（1）主要举措和成效\n①依法决策\n"
+      "（2）存在的不足和原因\n二、党政主要负责人履行推进法治建设第一责任人职责情况\n"
+      "三、2022年工作打算\n";
+  const ReportStructure s = Parse(text, 2021);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP3, kP4}));
+  ExpectShown(s.findings[0], v1::PartFinding::EVIDENCE_HEADING, "（1）主要举措和成效");
+  ExpectShown(s.findings[1], v1::PartFinding::EVIDENCE_HEADING, "（2）存在的不足和原因");
+  EXPECT_EQ(HeadingOnLine(s, 0)->part, kNone);
+  EXPECT_EQ(HeadingOnLine(s, 1)->part, kP1);
+  EXPECT_EQ(HeadingOnLine(s, 3)->part, kP2);
+  EXPECT_EQ(HeadingOnLine(s, 4)->part, kP3);
+
+  // Three levels down: the circled headings are the parts.
+  const ReportStructure circled = Parse(
+      "一、2021年法治政府建设工作情况\n①主要举措和成效\n（1）依法决策\n②存在的不足和原因\n"
+      "③党政主要负责人履行推进法治建设第一责任人职责情况\n二、2022年工作安排\n",
+      2021);
+  EXPECT_EQ(circled.parts_present, (Parts{kP1, kP2, kP3, kP4}));
+  ExpectShown(circled.findings[0], v1::PartFinding::EVIDENCE_HEADING, "①主要举措和成效");
+  ExpectShown(circled.findings[2], v1::PartFinding::EVIDENCE_HEADING,
+              "③党政主要负责人履行推进法治建设第一责任人职责情况");
+  EXPECT_EQ(circled.headings[0].part, kNone);
+}
+
+TEST(PartTest, ASectionDividedInItsOwnWordsIsNoUmbrella) {
+  // The sub-heading restates the section's part in the section's words, and
+  // the duty is nested beside it: the section heading shows the measures.
+  const std::string text =
+      "一、2022年推进法治政府建设的主要举措和成效\n（一）主要举措和成效\n"
+      "（二）党政主要负责人履行推进法治建设第一责任人职责情况\n二、存在的不足和原因\n";
+  const ReportStructure s = Parse(text, 2022);
+  ExpectShown(s.findings[0], v1::PartFinding::EVIDENCE_HEADING,
+              "一、2022年推进法治政府建设的主要举措和成效");
+  EXPECT_EQ(s.headings[0].part, kP1);
+  ExpectShown(s.findings[2], v1::PartFinding::EVIDENCE_HEADING,
+              "（二）党政主要负责人履行推进法治建设第一责任人职责情况");
+
+  // Sub-headings of one other part only do not make an umbrella either.
+  const ReportStructure one =
+      Parse("一、2021年工作情况\n（一）整改存在的问题\n（二）剖析存在的问题\n", 2021);
+  ExpectShown(one.findings[0], v1::PartFinding::EVIDENCE_HEADING, "一、2021年工作情况");
+  // Nor do sub-headings naming other parts when none restates the section's.
+  const ReportStructure others =
+      Parse("一、主要举措和成效\n（一）落实第一责任人职责\n（二）整改存在的问题\n", 2021);
+  ExpectShown(others.findings[0], v1::PartFinding::EVIDENCE_HEADING, "一、主要举措和成效");
+}
+
+TEST(PartTest, ACombinedHeadingShowsEveryPartItMatches) {
+  const std::string text =
+      "一、主要举措和成效\n二、党政主要负责人履行推进法治建设第一责任人职责情况\n"
+      "三、存在的不足和下一步工作安排\n（一）存在的不足\n";
+  const ReportStructure s = Parse(text, 2023);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP3, kP4}));
+  // The most specific match keeps the heading; the other part cites it too.
+  EXPECT_EQ(s.headings[2].part, kP4);
+  ExpectShown(s.findings[3], v1::PartFinding::EVIDENCE_HEADING, "三、存在的不足和下一步工作安排");
+  ExpectShown(s.findings[1], v1::PartFinding::EVIDENCE_HEADING, "（一）存在的不足");
+
+  // Without a heading of its own, the shortcomings are shown by the combined one.
+  const ReportStructure combined =
+      Parse("一、主要举措和成效\n二、存在的不足和下一步工作安排\n", 2023);
+  EXPECT_EQ(combined.parts_present, (Parts{kP1, kP2, kP4}));
+  ExpectShown(combined.findings[1], v1::PartFinding::EVIDENCE_HEADING,
+              "二、存在的不足和下一步工作安排");
+  EXPECT_EQ(combined.findings[1].begin, combined.findings[3].begin);
+  EXPECT_EQ(combined.headings[1].part, kP4);
+}
+
 TEST(PartTest, OtherMattersAreOptional) {
   const std::string four =
       "一、主要举措和成效\n二、存在的不足和原因\n"
@@ -595,8 +662,7 @@ TEST(PartTest, CustomRulesReplaceDefaults) {
       {kP1, true, {PartPattern{{"甲", "乙"}}}},
       {kP5, false, {PartPattern{{"{year}年度总结"}}}},
   };
-  const std::string text =
-      "一、甲和乙\n二、只有甲\n三、2019年度总结\n四、主要举措";
+  const std::string text = "一、甲和乙\n二、只有甲\n三、2019年度总结\n四、主要举措";
   ReportStructure s = ParseReportStructure(text, 2019, rules);
   ASSERT_EQ(s.headings.size(), 4u);
   EXPECT_EQ(s.headings[0].part, kP1);
@@ -615,8 +681,7 @@ TEST(PartTest, CustomRulesReplaceDefaults) {
 }
 
 TEST(PartTest, NoRulesMeansNoParts) {
-  const ReportStructure s =
-      ParseReportStructure("一、主要举措和成效", 2023, {});
+  const ReportStructure s = ParseReportStructure("一、主要举措和成效", 2023, {});
   ASSERT_EQ(s.headings.size(), 1u);
   EXPECT_EQ(s.headings[0].part, kNone);
   EXPECT_TRUE(s.parts_present.empty());
@@ -636,24 +701,14 @@ TEST(PartTest, LongestPatternWinsAndTiesGoToTheEarlierRule) {
       {kP2, true, {PartPattern{{"问题"}}}},
       {kP1, true, {PartPattern{{"情况"}}}},
   };
-  const std::vector<PartRule> situation_first = {problems_first[1],
-                                                 problems_first[0]};
-  EXPECT_EQ(ParseReportStructure("一、情况和问题", 2023, problems_first)
-                .headings[0]
-                .part,
-            kP2);
-  EXPECT_EQ(ParseReportStructure("一、情况和问题", 2023, situation_first)
-                .headings[0]
-                .part,
-            kP1);
+  const std::vector<PartRule> situation_first = {problems_first[1], problems_first[0]};
+  EXPECT_EQ(ParseReportStructure("一、情况和问题", 2023, problems_first).headings[0].part, kP2);
+  EXPECT_EQ(ParseReportStructure("一、情况和问题", 2023, situation_first).headings[0].part, kP1);
   const std::vector<PartRule> longer_later = {
       {kP2, true, {PartPattern{{"问题"}}}},
       {kP1, true, {PartPattern{{"基本情况"}}}},
   };
-  EXPECT_EQ(ParseReportStructure("一、基本情况和问题", 2023, longer_later)
-                .headings[0]
-                .part,
-            kP1);
+  EXPECT_EQ(ParseReportStructure("一、基本情况和问题", 2023, longer_later).headings[0].part, kP1);
 }
 
 TEST(PartTest, ValidateRejectsBadRules) {
@@ -676,9 +731,7 @@ TEST(PartTest, ValidateRejectsBadRules) {
     EXPECT_FALSE(status.message().empty()) << i;
   }
   EXPECT_TRUE(ValidatePartRules({}).ok());
-  EXPECT_TRUE(ValidatePartRules(
-                  {{kP4, true, {PartPattern{{"{next_year}年", "{year}"}}}}})
-                  .ok());
+  EXPECT_TRUE(ValidatePartRules({{kP4, true, {PartPattern{{"{next_year}年", "{year}"}}}}}).ok());
 }
 
 // ---------------------------------------------------------------------------
@@ -792,6 +845,52 @@ TEST(SentenceTest, AMentionInsideAParagraphDoesNot) {
   EXPECT_FALSE(Parse("第一责任人职责\t落实\n", 2023).findings[2].present);
 }
 
+TEST(SentenceTest, AClauseWhoseSubjectIsTheFilersLeaderShowsTheDuty) {
+  // As in the Fengxian report: the duty is told mid-paragraph, the district
+  // government's own leader its subject.
+  const std::string text =
+      "一、主要举措和成效\n"
+      "（一）加强党对法治政府建设的领导。区委、区政府把法治政府建设纳入年度工作计划。"
+      "区政府主要负责人切实履行推进法治建设第一责任人职责，全年主持召开常务会议4次。\n"
+      "二、存在的不足\n三、2024年工作安排\n";
+  const ReportStructure s = Parse(text, 2023);
+  EXPECT_EQ(s.parts_present, (Parts{kP1, kP2, kP3, kP4}));
+  const std::string clause = "区政府主要负责人切实履行推进法治建设第一责任人职责";
+  ExpectShown(s.findings[2], v1::PartFinding::EVIDENCE_SENTENCE, clause);
+  const std::string line =
+      "（一）加强党对法治政府建设的领导。区委、区政府把法治政府建设纳入年度工作计划。";
+  EXPECT_EQ(s.findings[2].begin, LineStart(text, 1) + CodePoints(line));
+
+  for (const std::string subject : {"局党组", "我局", "党政", "镇", "区委区政府"}) {
+    for (const std::string verb : {"履行", "认真履行", "带头履行", "全面履行"}) {
+      const std::string said = subject + "主要负责人" + verb + "法治建设第一责任人职责";
+      const ReportStructure one =
+          Parse("一、主要举措和成效\n全年召开会议3次；" + said + "；专题学法4次。\n", 2023);
+      ExpectShown(one.findings[2], v1::PartFinding::EVIDENCE_SENTENCE, said);
+    }
+  }
+}
+
+TEST(SentenceTest, AClauseActingOnOthersLeadersDoesNot) {
+  for (const std::string clause : {
+           // A verb before the leaders: the filer pushes the duty onto others.
+           "全面落实党政主要负责人履行推进法治建设第一责任人职责",
+           "督促各街镇主要负责人履行第一责任人职责",
+           "推动各部门主要负责人切实履行第一责任人职责",
+           "制定《党政主要负责人履行第一责任人职责清单》",
+           // More than ten code points before 主要负责人.
+           "区司法局会同区城管执法局主要负责人履行第一责任人职责",
+           // Not followed at once by a verb of fulfilling the duty.
+           "区政府主要负责人带头学法并履行第一责任人职责",
+           // Not the 第一责任人 duty.
+           "区政府主要负责人切实履行法治建设职责",
+       }) {
+    const ReportStructure s =
+        Parse("一、主要举措和成效\n全年召开会议3次。" + clause + "，专题学法4次。\n", 2023);
+    EXPECT_FALSE(s.findings[2].present) << clause;
+  }
+}
+
 TEST(SentenceTest, AHeadingComesBeforeASentence) {
   const std::string text = "区长履行第一责任人职责。\n一、主要举措\n二、第一责任人履职情况\n";
   const ReportStructure s = Parse(text, 2023);
@@ -880,8 +979,7 @@ TEST(RobustnessTest, EmptyAndBlankText) {
 }
 
 TEST(RobustnessTest, InvalidUtf8IsReadAsReplacementCharacters) {
-  const std::string text =
-      "一、主要举措和成效\x80\n\xff\xfe\n（一）测试\xe4\xb8";
+  const std::string text = "一、主要举措和成效\x80\n\xff\xfe\n（一）测试\xe4\xb8";
   const ReportStructure s = Parse(text, 2023);
   ASSERT_EQ(s.headings.size(), 2u);
   EXPECT_EQ(s.headings[0].title, "主要举措和成效\uFFFD");
@@ -1020,6 +1118,21 @@ TEST(RobustnessTest, LargeInputsStayLinear) {
   EXPECT_EQ(s.headings.size(), 50000u);
   EXPECT_EQ(s.parts_present, (Parts{kP2}));
   EXPECT_EQ(DetectReportKind(many_lines), v1::REPORT_KIND_OTHER);
+
+  // Every form nested under the one before, each naming two parts: every
+  // heading is beneath all the open ones above it.
+  std::string nested;
+  for (int i = 0; i < 10000; ++i) {
+    nested += "一、工作情况\n（一）主要举措\n1.存在问题\n（1）不足\n①下一步\n第一部分 成效\n";
+  }
+  EXPECT_EQ(Parse(nested, 2023).headings.size(), 60000u);
+
+  // One paragraph of clauses each opening like the leader's duty.
+  std::string clauses = "一、主要举措和成效\n开会。";
+  for (int i = 0; i < 50000; ++i) clauses += "区政府主要负责人切实履行职责，";
+  clauses += "区政府主要负责人履行第一责任人职责。";
+  const ReportStructure leader = Parse(clauses, 2023);
+  EXPECT_EQ(leader.findings[2].shown_by, "区政府主要负责人履行第一责任人职责");
 }
 
 }  // namespace
