@@ -287,6 +287,13 @@ bool IsToolWords(std::u32string_view line) {
   return tool;
 }
 
+// `line` normalised (NormalizeForMatch).
+bool IsBreadcrumb(std::u32string_view line) {
+  return line.size() <= kMaxChromeLine &&
+         StartsWithAny(line, {U"当前位置", U"您当前的位置", U"您现在的位置", U"您的位置",
+                              U"当前所在位置", U"所在位置", U"首页>", U"首页»", U"首页/"});
+}
+
 bool IsChromeLine32(std::u32string_view trimmed) {
   const std::u32string line = lines::NormalizeForMatch(trimmed);
   if (line.empty()) return false;
@@ -303,10 +310,7 @@ bool IsChromeLine32(std::u32string_view trimmed) {
     return true;
   }
   if (line.size() > kMaxChromeLine) return false;
-  if (StartsWithAny(line, {U"当前位置", U"您当前的位置", U"您现在的位置", U"您的位置",
-                           U"当前所在位置", U"所在位置", U"首页>", U"首页»", U"首页/"})) {
-    return true;
-  }
+  if (IsBreadcrumb(line)) return true;
   if (StartsWithAny(line, {U"扫一扫", U"微信扫一扫", U"扫描二维码", U"手机扫码", U"分享到",
                            U"分享至", U"责任编辑", U"来源:", U"信息来源:", U"浏览次数", U"点击数",
                            U"点击量", U"访问量", U"阅读次数", U"浏览量", U"【打印", U"[打印"})) {
@@ -418,10 +422,16 @@ PageText Assemble(const std::vector<Block>& blocks, PageTitles titles, bool fina
   out.titles = std::move(titles);
   std::vector<const Block*> kept;
   bool in_related_links = false;
+  // Until the first paragraph: the masthead, nav bars, breadcrumb, title.
+  bool in_page_head = true;
+  size_t kept_lines = 0;  // non-empty
   for (size_t i = 0; i < blocks.size(); ++i) {
     const Block& block = blocks[i];
     if (block.table) {
-      if (!ReadMetadataTable(*block.table, &out.metadata, &out.titles)) kept.push_back(&block);
+      if (!ReadMetadataTable(*block.table, &out.metadata, &out.titles)) {
+        kept.push_back(&block);
+        kept_lines += block.table->rows.size();
+      }
       continue;
     }
     const std::u32string line = Decode(block.line);
@@ -447,9 +457,18 @@ PageText Assemble(const std::vector<Block>& blocks, PageTitles titles, bool fina
     }
     if (in_related_links && IsLinkLine(trimmed)) continue;
     in_related_links = false;
-    const bool chrome = IsChromeLine32(trimmed);
+    // A nav bar is chrome above the body only: further down, short items
+    // set apart by gaps are a table's row copied without its tabs.
+    const bool navigation = in_page_head && (lines::IsNavBar(trimmed) ||
+                                             IsBreadcrumb(lines::NormalizeForMatch(trimmed)));
+    if (navigation) out.titles.masthead_lines = kept_lines;
+    const bool chrome = navigation || IsChromeLine32(trimmed);
     if (ReadMetadataLine(trimmed, chrome, &out.metadata, &out.titles) || chrome) continue;
+    if (trimmed.size() > kMaxHeadLine || lines::HasSentencePunctuation(trimmed)) {
+      in_page_head = false;
+    }
     kept.push_back(&block);
+    ++kept_lines;
   }
 
   size_t code_points = 0;

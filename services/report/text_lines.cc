@@ -31,6 +31,30 @@ std::u32string_view Trim(std::u32string_view s) {
   return s.substr(b, e - b);
 }
 
+bool IsNavBar(std::u32string_view line) {
+  constexpr size_t kMaxNavItem = 8;
+  static constexpr std::u32string_view kSeparators = U"|｜>»›";
+  line = Trim(line);
+  if (HasSentencePunctuation(line)) return false;
+  size_t items = 0;
+  bool separated = false;  // by a separator character rather than a gap
+  size_t item_begin = 0;
+  for (size_t i = 0; i <= line.size(); ++i) {
+    const bool separator =
+        i < line.size() && kSeparators.find(line[i]) != std::u32string_view::npos;
+    const bool gap =
+        i < line.size() && (line[i] == U'\t' || line[i] == U'\u3000' ||
+                            (line[i] == ' ' && i + 1 < line.size() && line[i + 1] == ' '));
+    if (i < line.size() && !separator && !gap) continue;
+    separated = separated || separator;
+    const std::u32string_view item = Trim(line.substr(item_begin, i - item_begin));
+    if (item.size() > kMaxNavItem) return false;
+    if (!item.empty()) ++items;
+    item_begin = i + 1;
+  }
+  return items >= (separated ? 2 : 3);
+}
+
 bool Contains(std::u32string_view s, std::u32string_view part) {
   return s.find(part) != std::u32string_view::npos;
 }

@@ -23,6 +23,13 @@ bool IsSentencePunctuation(char32_t c);
 bool HasSentencePunctuation(std::u32string_view s);
 
 std::u32string_view Trim(std::u32string_view s);
+
+// A site's navigation bar: at least two short items (at most 8 code points
+// each, no sentence punctuation) set apart by | ｜ > » ›, or at least three
+// set apart by tabs or wide gaps (U+3000, two spaces): "上海闵行 | 司法行政",
+// "走进金山　政务公开　互动交流". Two names set apart by a gap alone are a
+// joint signature ("中共金山区委　金山区人民政府"), not a nav bar.
+bool IsNavBar(std::u32string_view line);
 bool Contains(std::u32string_view s, std::u32string_view part);
 bool StartsWith(std::u32string_view s, std::u32string_view prefix);
 bool EndsWith(std::u32string_view s, std::u32string_view suffix);

@@ -204,10 +204,26 @@ ReportKind FilerInSignature(std::u32string_view text, const std::vector<LineSpan
 
 constexpr size_t kMaxChosenTitle = 60;
 constexpr size_t kTitleSearchLines = 15;
+// The metadata title, the <h1> and the <title> come before the text's lines.
+constexpr size_t kPageCandidates = 3;
+// A news page's headline is among its first lines, below the masthead.
+constexpr size_t kHeadlineSearchLines = 6;
+constexpr size_t kMaxUnitName = 16;
 
 bool IsDateLine(std::u32string_view line) {
   google::type::Date date;
   return line.size() <= 16 && ReadDate(Encode(line), &date);
+}
+
+// A unit's name standing alone ("嘉定区人民政府", "区司法局"): a masthead or a
+// signature, not a headline.
+bool IsUnitName(std::u32string_view s) {
+  s = Trim(s);
+  if (s.size() > kMaxUnitName || std::any_of(s.begin(), s.end(), lines::IsSpace) ||
+      std::any_of(s.begin(), s.end(), IsDigit)) {
+    return false;
+  }
+  return ClassifyFiler(s) != v1::REPORT_KIND_UNSPECIFIED;
 }
 
 // Shaped like a title: short, no sentence punctuation, not chrome, a date,
@@ -219,7 +235,7 @@ bool IsTitleShaped(std::u32string_view s) {
     if (std::u32string_view(U"，,；;。！!？?\t").find(c) != std::u32string_view::npos) return false;
   }
   if (EndsWith(s, U"：") || EndsWith(s, U":")) return false;
-  return !IsChromeLine(Encode(s)) && !IsDateLine(s) && !IsHeading(s);
+  return !lines::IsNavBar(s) && !IsChromeLine(Encode(s)) && !IsDateLine(s) && !IsHeading(s);
 }
 
 constexpr std::initializer_list<std::u32string_view> kSubjectWords = {
@@ -384,8 +400,14 @@ std::string ExtractTitle(std::string_view text) {
 TitleChoice ChooseTitle(const PageTitles& page, std::string_view text) {
   const std::u32string decoded = Decode(text);
   std::vector<std::u32string_view> text_lines;
+  size_t masthead = page.masthead_lines;
   for (const LineSpan& span : SplitLines(decoded)) {
-    if (span.begin != span.end) text_lines.push_back(LineText(decoded, span));
+    if (span.begin == span.end) continue;
+    if (masthead > 0) {
+      --masthead;
+      continue;
+    }
+    text_lines.push_back(LineText(decoded, span));
   }
   std::vector<std::pair<std::u32string, v1::TitleSource>> candidates = {
       {Decode(page.metadata_title), v1::TITLE_SOURCE_METADATA},
@@ -401,8 +423,24 @@ TitleChoice ChooseTitle(const PageTitles& page, std::string_view text) {
       break;
     }
   }
-  for (size_t i = 0; chosen == nullptr && i < candidates.size() && i < 4; ++i) {
+  // No report-shaped title: the page's own title, else a news page's
+  // headline (above the first paragraph, past a unit's name standing as the
+  // masthead), else the first line if it is shaped like a title at all.
+  for (size_t i = 0; chosen == nullptr && i < kPageCandidates; ++i) {
     if (IsTitleShaped(candidates[i].first)) chosen = &candidates[i];
+  }
+  for (size_t i = kPageCandidates;
+       chosen == nullptr && i < candidates.size() && i < kPageCandidates + kHeadlineSearchLines;
+       ++i) {
+    const std::u32string_view line = text_lines[i - kPageCandidates];
+    if (line.size() > kMaxChosenTitle || HasSentencePunctuation(line)) break;
+    if (IsTitleShaped(candidates[i].first) && !IsUnitName(candidates[i].first)) {
+      chosen = &candidates[i];
+    }
+  }
+  if (chosen == nullptr && candidates.size() > kPageCandidates &&
+      IsTitleShaped(candidates[kPageCandidates].first)) {
+    chosen = &candidates[kPageCandidates];
   }
   TitleChoice out;
   if (chosen == nullptr) return out;

@@ -18,6 +18,10 @@ struct PageTitles {
   std::string metadata_title;  // 标题 / 名称 of the metadata block, or front matter
   std::string first_h1;
   std::string title_element;  // <title>, site name not yet removed
+  // How many of the text's first non-empty lines stood above the page's nav
+  // bar or breadcrumb: the masthead (site name, channel), never the title
+  // nor part of it. A page's title sits below its site's navigation.
+  size_t masthead_lines = 0;
 };
 
 struct TitleChoice {

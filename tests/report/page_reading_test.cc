@@ -12,6 +12,7 @@
 #include "services/report/page_text.h"
 #include "services/report/report_analysis.h"
 #include "services/report/text_intake.h"
+#include "services/report/text_lines.h"
 #include "services/report/title_and_kind.h"
 
 namespace fazhi::report {
@@ -240,6 +241,43 @@ TEST(PageChromeTest, MastheadAboveTheTitleGoes) {
   // A sentence above the title is the report's: nothing goes.
   report = Analyzed("本报告经区政府常务会议审议通过。\n某区2023年法治政府建设情况报告\n正文。\n");
   EXPECT_THAT(report.text(), HasSubstr("本报告经区政府常务会议审议通过。"));
+}
+
+TEST(PageChromeTest, NavBarsAboveTheBodyAreChromeNotARowBelowIt) {
+  // Short items set apart by | or wide gaps above the first paragraph are
+  // the site's navigation; the same shape in the body is a table's row
+  // copied without its tabs, and stays.
+  const PageText page = PlainPageText(
+      "上海某区 | 司法行政\n走进某区　政务公开　互动交流\n某区司法局2023年度工作情况\n"
+      "全年共办理法律援助案件120件。\n街镇　受理　成功\n某街道　35　33\n");
+  EXPECT_THAT(page.text, Not(HasSubstr("司法行政")));
+  EXPECT_THAT(page.text, Not(HasSubstr("走进某区")));
+  EXPECT_EQ(page.text.rfind("某区司法局2023年度工作情况\n", 0), 0u) << page.text;
+  EXPECT_THAT(page.text, HasSubstr("街镇　受理　成功\n某街道　35　33\n"));
+
+  // A joint signature is two names set apart by a gap: no nav bar.
+  EXPECT_FALSE(lines::IsNavBar(U"中共某区委　某区人民政府"));
+  EXPECT_TRUE(lines::IsNavBar(U"首页\t政务公开\t政务服务"));
+  EXPECT_FALSE(lines::IsNavBar(U"某区人民政府　关于2023年法治政府建设情况的报告"));
+}
+
+TEST(PageChromeTest, TheMastheadAboveTheNavigationIsNeverTheTitle) {
+  // The site's name stands above its nav bar and breadcrumb; the headline
+  // below them is the title, and the site's name is not glued onto it.
+  const PageText page = PlainPageText(
+      "某区人民政府\n首页\t政务公开\t走进某区\n当前位置：首页 > 新闻中心\n"
+      "区委依法治区委员会召开会议 听取2023年度法治政府建设情况汇报\n"
+      "发布时间：2024-02-06\n会议指出，全区依法行政水平稳步提升。\n");
+  EXPECT_EQ(page.titles.masthead_lines, 1u);
+  const TitleChoice choice = ChooseTitle(page.titles, page.text);
+  EXPECT_EQ(choice.title, "区委依法治区委员会召开会议 听取2023年度法治政府建设情况汇报");
+  EXPECT_EQ(choice.source, v1::TITLE_SOURCE_TEXT);
+
+  const v1::Report report = Analyzed(
+      "某区人民政府\n首页\t政务公开\t走进某区\n截至11月底某区行政复议收案同比增长\n"
+      "发布时间：2023-12-06\n截至11月底，区行政复议机构今年已收到申请574件。\n");
+  EXPECT_EQ(report.title(), "截至11月底某区行政复议收案同比增长");
+  EXPECT_EQ(report.text().rfind("截至11月底某区行政复议收案同比增长\n", 0), 0u) << report.text();
 }
 
 TEST(PageChromeTest, ABadlyNamedContainerDoesNotTakeTheReport) {

@@ -88,5 +88,35 @@ TEST(KindTest, DetectsFilerAndKind) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Title choice on pages with no report-shaped title.
+
+TEST(TitleChoiceTest, ANavBarIsNeverATitleNorJoinedToOne) {
+  EXPECT_EQ(ChooseTitle(PageTitles{},
+                        "上海某区 | 司法行政\n某区法律援助中心2022—2023年度工作情况\n正文。")
+                .title,
+            "某区法律援助中心2022—2023年度工作情况");
+  EXPECT_EQ(ChooseTitle(PageTitles{},
+                        "走进某区　政务公开　互动交流\n"
+                        "1—10月全区人民调解工作稳步推进\n记者获悉，全区调解成功9,874件。")
+                .title,
+            "1—10月全区人民调解工作稳步推进");
+}
+
+TEST(TitleChoiceTest, ANewsHeadlineIsTakenPastAUnitsNameAndADate) {
+  TitleChoice choice = ChooseTitle(
+      PageTitles{},
+      "某区人民政府\n2023年12月6日\n截至11月底某区行政复议收案同比增长 负责人出庭应诉实现全覆盖\n"
+      "截至11月底，区行政复议机构收到申请574件。");
+  EXPECT_EQ(choice.title, "截至11月底某区行政复议收案同比增长 负责人出庭应诉实现全覆盖");
+  EXPECT_EQ(choice.source, v1::TITLE_SOURCE_TEXT);
+
+  // The headline is looked for above the first paragraph only; a unit's
+  // name alone is still better than nothing.
+  choice =
+      ChooseTitle(PageTitles{}, "某区司法局\n本局全年办理案件120件，较上年增加。\n工作动态汇编\n");
+  EXPECT_EQ(choice.title, "某区司法局");
+}
+
 }  // namespace
 }  // namespace fazhi::report
