@@ -14,7 +14,8 @@ fazhi_cc_test(NAME report_test LABELS integration
     report/report_watch_test.cc
     report/report_publishing_test.cc
     report/report_migration_test.cc
-  DEPS report_lib metrics_lib catalogue_lib fazhi_test_env)
+    report/portal_corpus_test.cc
+  DEPS report_lib metrics_lib catalogue_lib fazhi_test_env portal_corpus)
 target_compile_definitions(report_test PRIVATE FAZHI_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 
 # Benchmark (not registered with CTest): build/tests/report_bench --help in
