@@ -78,8 +78,19 @@ std::vector<PartRule> PartRulesFrom(const fazhi::rules::v1::RuleSet& rules) {
   if (rules.report().parts().empty()) return DefaultPartRules();
   std::vector<PartRule> out;
   for (const auto& part : rules.report().parts()) {
-    out.push_back({static_cast<ReportPart>(part.part()), part.required(),
-                   PatternsFrom(part.patterns()), PatternsFrom(part.sentence_patterns())});
+    PartRule rule{static_cast<ReportPart>(part.part()), part.required(),
+                  PatternsFrom(part.patterns()), PatternsFrom(part.sentence_patterns())};
+    for (const auto& clause : part.subject_clauses()) {
+      rule.subject_clauses.push_back(
+          {clause.subject_ends_with(),
+           static_cast<size_t>(std::max(0, clause.max_subject_length())),
+           std::vector<std::string>(clause.verbs().begin(), clause.verbs().end()),
+           std::vector<std::string>(clause.contains_all_of().begin(),
+                                    clause.contains_all_of().end()),
+           std::vector<std::string>(clause.subject_none_of().begin(),
+                                    clause.subject_none_of().end())});
+    }
+    out.push_back(std::move(rule));
   }
   return out;
 }

@@ -238,11 +238,19 @@ struct CompiledPattern {
   std::string looked_for;               // the phrases as written, joined by "+"
 };
 
+// A SubjectClause, its phrases in NormalizeForMatch form.
+struct CompiledClause {
+  std::u32string subject_ends_with;
+  size_t max_subject_length = 0;
+  std::vector<std::u32string> verbs, contains_all_of, subject_none_of;
+};
+
 struct CompiledRule {
   ReportPart part = v1::REPORT_PART_UNSPECIFIED;
   bool required = false;
   std::vector<CompiledPattern> headings;
   std::vector<CompiledPattern> sentences;
+  std::vector<CompiledClause> clauses;
 };
 
 bool HasPlaceholder(std::string_view phrase) {
@@ -286,8 +294,23 @@ std::vector<CompiledRule> CompileRules(const std::vector<PartRule>& rules, int y
   std::vector<CompiledRule> compiled;
   for (const PartRule& rule : rules) {
     if (rule.part == v1::REPORT_PART_UNSPECIFIED) continue;
-    compiled.push_back({rule.part, rule.required, CompilePatterns(rule.patterns, year_covered),
-                        CompilePatterns(rule.sentence_patterns, year_covered)});
+    CompiledRule c{rule.part,
+                   rule.required,
+                   CompilePatterns(rule.patterns, year_covered),
+                   CompilePatterns(rule.sentence_patterns, year_covered),
+                   {}};
+    for (const SubjectClause& clause : rule.subject_clauses) {
+      CompiledClause cc;
+      cc.subject_ends_with = NormalizeForMatch(Decode(clause.subject_ends_with));
+      cc.max_subject_length = clause.max_subject_length;
+      for (const auto& [from, to] : {std::pair{&clause.verbs, &cc.verbs},
+                                     std::pair{&clause.contains_all_of, &cc.contains_all_of},
+                                     std::pair{&clause.subject_none_of, &cc.subject_none_of}}) {
+        for (const std::string& phrase : *from) to->push_back(NormalizeForMatch(Decode(phrase)));
+      }
+      c.clauses.push_back(std::move(cc));
+    }
+    compiled.push_back(std::move(c));
   }
   return compiled;
 }
@@ -531,56 +554,45 @@ PartJudgement JudgeByHeadings(std::u32string_view text, const CompiledRule& rule
   return j;
 }
 
-// The leaders' duty told in the middle of a paragraph ("…年度工作计划。区政府
-// 主要负责人切实履行推进法治建设第一责任人职责，全年主持召开…"): a clause
-// whose subject is the filer's own leader. The clause must open with a short
-// subject ending in 主要负责人 (区政府, 局党组, 我局, 党政, 镇), followed at once
-// by a verb of fulfilling the duty, and name the 第一责任人 duty. A clause in
-// which the filer acts on others' leaders ("全面落实党政主要负责人履行…",
-// "督促各街镇主要负责人履行…", "制定《…主要负责人履行…办法》") does not
-// count: its words before 主要负责人 hold a verb or a quotation. The rules file
-// has no way to say where in a clause a phrase stands, so these phrases are
-// the code's.
-constexpr size_t kMaxLeaderSubjectLength = 10;
-constexpr std::u32string_view kLeader = U"主要负责人";
-constexpr std::u32string_view kFirstResponsibleDuty = U"第一责任人";
-
-// `clause` is in NormalizeForMatch form.
-bool IsOwnLeaderDutyClause(std::u32string_view clause) {
-  const size_t leader = clause.substr(0, kMaxLeaderSubjectLength + kLeader.size()).find(kLeader);
-  if (leader == std::u32string_view::npos) return false;
-  const std::u32string_view subject = clause.substr(0, leader);
-  const std::u32string_view after = clause.substr(leader + kLeader.size());
-  return lines::StartsWithAny(after,
-                              {U"履行", U"切实履行", U"认真履行", U"带头履行", U"全面履行"}) &&
-         !lines::ContainsAny(
-             subject, {U"落实", U"推动", U"督促", U"压实", U"推进", U"强化", U"坚持", U"要求",
-                       U"明确", U"健全", U"完善", U"建立", U"加强", U"抓好", U"确保", U"组织",
-                       U"指导", U"监督", U"考核", U"制定", U"印发", U"下发", U"《",   U"“"}) &&
-         Contains(after, kFirstResponsibleDuty);
+// True when `clause` (in NormalizeForMatch form) is one of `rule`'s
+// subject clauses: the leaders' duty told mid-paragraph with the filer's own
+// leader as subject ("区政府主要负责人切实履行…第一责任人职责").
+bool MatchesSubjectClause(const CompiledRule& rule, std::u32string_view clause) {
+  for (const CompiledClause& c : rule.clauses) {
+    const size_t at = clause.substr(0, c.max_subject_length + c.subject_ends_with.size())
+                          .find(c.subject_ends_with);
+    if (at == std::u32string_view::npos) continue;
+    const std::u32string_view subject = clause.substr(0, at);
+    const std::u32string_view after = clause.substr(at + c.subject_ends_with.size());
+    const bool verb_follows = std::any_of(c.verbs.begin(), c.verbs.end(), [&](const auto& verb) {
+      return lines::StartsWith(after, verb);
+    });
+    const bool names_all = std::all_of(c.contains_all_of.begin(), c.contains_all_of.end(),
+                                       [&](const auto& phrase) { return Contains(after, phrase); });
+    const bool acts_on_others =
+        std::any_of(c.subject_none_of.begin(), c.subject_none_of.end(),
+                    [&](const auto& word) { return Contains(subject, word); });
+    if (verb_follows && names_all && !acts_on_others) return true;
+  }
+  return false;
 }
 
 // Shows by a sentence each part of `findings` that is still missing and has
-// sentence patterns (`rules[f]` is the rule of `findings[f]`). Tried: the
-// sentence opening each paragraph, i.e. each line that is neither a heading
-// nor a table row, and the body of each run-in heading; for the leaders'
-// duty, also every clause of those (IsOwnLeaderDutyClause). The earliest in
-// the text shows the part.
+// sentence patterns or subject clauses (`rules[f]` is the rule of
+// `findings[f]`). Tried: the sentence opening each paragraph, i.e. each line
+// that is neither a heading nor a table row, and the body of each run-in
+// heading; then every clause of those against the subject clauses. The
+// earliest in the text shows the part.
 void ShowBySentences(std::u32string_view text, const std::vector<LineSpan>& lines,
                      const std::vector<Heading>& headings,
                      const std::vector<const CompiledRule*>& rules,
                      std::vector<PartJudgement>& findings) {
   std::vector<size_t> awaiting;
   for (size_t f = 0; f < findings.size(); ++f) {
-    if (!findings[f].present && !rules[f]->sentences.empty()) awaiting.push_back(f);
+    if (!findings[f].present && (!rules[f]->sentences.empty() || !rules[f]->clauses.empty())) {
+      awaiting.push_back(f);
+    }
   }
-  auto awaited = [&](size_t f) {
-    return std::find(awaiting.begin(), awaiting.end(), f) != awaiting.end();
-  };
-  const auto leaders = std::find_if(rules.begin(), rules.end(), [](const CompiledRule* r) {
-    return r->part == v1::REPORT_PART_LEADERS_DUTY;
-  });
-  const size_t leaders_finding = static_cast<size_t>(leaders - rules.begin());
   size_t next_heading = 0;
   for (size_t i = 0; i < lines.size() && !awaiting.empty(); ++i) {
     size_t from = lines[i].begin;
@@ -606,17 +618,20 @@ void ShowBySentences(std::u32string_view text, const std::vector<LineSpan>& line
         ++it;
       }
     }
-    if (leaders == rules.end() || !awaited(leaders_finding)) continue;
-    for (size_t begin = from; begin < line_end;) {
-      size_t end = begin;
-      while (end < line_end && !IsSentencePunctuation(text[end])) ++end;
-      if (IsOwnLeaderDutyClause(NormalizeForMatch(text.substr(begin, end - begin)))) {
-        while (IsSpace(text[begin])) ++begin;
-        Show(text, v1::PartFinding::EVIDENCE_SENTENCE, begin, end, findings[leaders_finding]);
-        awaiting.erase(std::find(awaiting.begin(), awaiting.end(), leaders_finding));
-        break;
+    for (auto it = awaiting.begin(); it != awaiting.end();) {
+      bool shown = false;
+      for (size_t begin = from; begin < line_end && !rules[*it]->clauses.empty();) {
+        size_t end = begin;
+        while (end < line_end && !IsSentencePunctuation(text[end])) ++end;
+        if (MatchesSubjectClause(*rules[*it], NormalizeForMatch(text.substr(begin, end - begin)))) {
+          while (IsSpace(text[begin])) ++begin;
+          Show(text, v1::PartFinding::EVIDENCE_SENTENCE, begin, end, findings[*it]);
+          shown = true;
+          break;
+        }
+        begin = end + 1;
       }
-      begin = end + 1;
+      it = shown ? awaiting.erase(it) : it + 1;
     }
   }
 }
@@ -647,13 +662,21 @@ std::vector<PartRule> DefaultPartRules() {
                              {"存在", "差距"},
                              {"薄弱环节"}}),
                    {}});
-  rules.push_back({v1::REPORT_PART_LEADERS_DUTY, true,
+  rules.push_back({v1::REPORT_PART_LEADERS_DUTY,
+                   true,
                    Patterns({{"第一责任人"},
                              {"主要负责人", "履行"},
                              {"主要负责人", "职责"},
                              {"主要领导", "履行", "职责"},
                              {"第一责任", "职责"}}),
-                   Patterns({{"第一责任人", "职责"}, {"主要负责人", "履行", "法治", "职责"}})});
+                   Patterns({{"第一责任人", "职责"}, {"主要负责人", "履行", "法治", "职责"}}),
+                   {SubjectClause{"主要负责人",
+                                  10,
+                                  {"履行", "切实履行", "认真履行", "带头履行", "全面履行"},
+                                  {"第一责任人"},
+                                  {"落实", "推动", "督促", "压实", "推进", "强化", "坚持", "要求",
+                                   "明确", "健全", "完善", "建立", "加强", "抓好", "确保", "组织",
+                                   "指导", "监督", "考核", "制定", "印发", "下发", "《",   "“"}}}});
   rules.push_back({v1::REPORT_PART_NEXT_YEAR_PLANS,
                    true,
                    Patterns({{"{next_year}年", "安排"},
@@ -719,6 +742,26 @@ absl::Status ValidatePartRules(const std::vector<PartRule>& rules) {
     if (!status.ok()) return status;
     status = ValidatePatterns(absl::StrCat(where, ", sentence"), rule.sentence_patterns);
     if (!status.ok()) return status;
+    for (size_t c = 0; c < rule.subject_clauses.size(); ++c) {
+      const SubjectClause& clause = rule.subject_clauses[c];
+      const std::string at = absl::StrCat(where, ", subject clause ", c + 1);
+      if (clause.subject_ends_with.empty() || clause.verbs.empty()) {
+        return errors::InvalidConfiguration(
+            absl::StrCat(at, ": needs subject_ends_with and at least one verb"));
+      }
+      if (clause.max_subject_length < 1 || clause.max_subject_length > 30) {
+        return errors::InvalidConfiguration(absl::StrCat(at, ": max_subject_length must be 1..30"));
+      }
+      for (const auto* phrases :
+           {&clause.verbs, &clause.contains_all_of, &clause.subject_none_of}) {
+        for (const std::string& phrase : *phrases) {
+          if (Trim(Decode(phrase)).empty() || !text::IsValidUtf8(phrase)) {
+            return errors::InvalidConfiguration(
+                absl::StrCat(at, ": a phrase is empty or not UTF-8"));
+          }
+        }
+      }
+    }
   }
   return absl::OkStatus();
 }

@@ -43,6 +43,19 @@ struct PartPattern {
   std::vector<std::string> all_of;
 };
 
+// A clause whose subject is the filer's own (fazhi.rules.v1.SubjectClause):
+// it opens with at most `max_subject_length` code points ending in
+// `subject_ends_with`, followed at once by one of `verbs`; after the subject
+// it holds every phrase of `contains_all_of`; its subject holds none of
+// `subject_none_of`.
+struct SubjectClause {
+  std::string subject_ends_with;
+  size_t max_subject_length = 0;
+  std::vector<std::string> verbs;
+  std::vector<std::string> contains_all_of;
+  std::vector<std::string> subject_none_of;
+};
+
 struct PartRule {
   ReportPart part = v1::REPORT_PART_UNSPECIFIED;
   bool required = false;
@@ -51,13 +64,11 @@ struct PartRule {
   // Sentences that show the part when no heading does: the sentence that
   // opens a paragraph (the first sentence of a line that is not a heading,
   // or the text after a run-in heading's title) and contains every phrase of
-  // one pattern. A passing mention inside a paragraph does not count; for the
-  // leaders' duty, a rule with sentence patterns also accepts a clause
-  // anywhere in a paragraph whose subject is the filer's own leader
-  // ("区政府主要负责人切实履行…第一责任人职责", never "全面落实党政主要负责人
-  // 履行…"): its phrases are fixed in the code, as they concern where in the
-  // clause words stand.
+  // one pattern. A passing mention inside a paragraph does not count.
   std::vector<PartPattern> sentence_patterns = {};
+  // Clauses anywhere in a paragraph whose subject is the filer's own (see
+  // fazhi.rules.v1.SubjectClause), tried after the sentences.
+  std::vector<SubjectClause> subject_clauses = {};
 };
 
 // Headings that lay a report out by the areas of the 法治政府建设实施纲要
