@@ -151,10 +151,19 @@ void AssembleDepartmentReports(const SummaryInputs& in, gv1::DistrictComplianceS
   depts->set_complete(complete);
 }
 
+// A value with its period when that is not a whole calendar year, as a
+// report states it: "（截至11月底）", "（7月至9月）", "（2022年8月至2023年7月）".
 std::string ValueText(const mv1::Observation& o) {
   std::string text = o.quantity().text();
-  if (o.period().end_month() != 0 && o.period().end_month() < 12) {
-    absl::StrAppend(&text, "（截至", o.period().end_month(), "月底）");
+  const auto& p = o.period();
+  const int start = p.start_month() == 0 ? 1 : p.start_month();
+  const int end = p.end_month() == 0 ? 12 : p.end_month();
+  if (p.end_year() != 0 && p.end_year() != p.year()) {
+    absl::StrAppend(&text, "（", p.year(), "年", start, "月至", p.end_year(), "年", end, "月）");
+  } else if (start > 1) {
+    absl::StrAppend(&text, "（", start, "月至", end, "月）");
+  } else if (end < 12) {
+    absl::StrAppend(&text, "（截至", end, "月底）");
   }
   return text;
 }

@@ -62,11 +62,23 @@ std::string Indicator(absl::string_view code) {
 }
 std::string IndicatorsPrefix() { return KeyBuilder(kIndicator).Build(); }
 
+namespace {
+
+// The end month counted from January of the start year: 1..12 for a period
+// inside one year (as keys were before end_year existed), 13..23 for one that
+// ends in the next year.
+int EndMonthInKey(const fazhi::type::Period& p) {
+  const int years = p.end_year() == 0 ? 0 : p.end_year() - p.year();
+  return years * 12 + p.end_month();
+}
+
+}  // namespace
+
 std::string Observation(const v1::Observation& o) {
   return SubjectYear(o.subject(), o.period().year())
       .AddString(api::IdOf("indicators", o.indicator()))
       .AddUint32(static_cast<uint32_t>(o.period().start_month()))
-      .AddUint32(static_cast<uint32_t>(o.period().end_month()))
+      .AddUint32(static_cast<uint32_t>(EndMonthInKey(o.period())))
       .Build();
 }
 

@@ -6,6 +6,8 @@
 //   records
 //     'i' code                                -> IndicatorRecord
 //     'o' subject, year(u32), indicator code, start_month(u32), end_month(u32)
+//         (end_month counts from the start year: 13..23 when the period ends
+//         in the next year, so keys of periods inside one year are unchanged)
 //                                             -> ObservationRecord (the current revision)
 //     'h' observation id, revision(u32)       -> ObservationRecord
 //                                                (a superseded revision, or a tombstone)

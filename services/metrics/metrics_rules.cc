@@ -66,9 +66,30 @@ void ValidateAndNormalizeObservation(v1::Observation& observation,
   if (period->start_month() < 1 || period->start_month() > 12) {
     violations.Add("observation.period.start_month",
                    absl::StrCat("must be 1..12, got ", period->start_month()));
-  } else if (period->end_month() < period->start_month() || period->end_month() > 12) {
-    violations.Add("observation.period.end_month", absl::StrCat("must be ", period->start_month(),
-                                                                "..12, got ", period->end_month()));
+  } else if (period->end_month() < 1 || period->end_month() > 12) {
+    violations.Add("observation.period.end_month",
+                   absl::StrCat("must be 1..12, got ", period->end_month()));
+  } else if (period->end_year() == period->year()) {
+    period->clear_end_year();  // one period, one spelling (and one key)
+  }
+  if (period->end_year() != 0 && period->end_year() != period->year() + 1) {
+    violations.Add("observation.period.end_year",
+                   absl::StrCat("must be 0 or ", period->year(), " (a period inside ",
+                                period->year(), ") or ", period->year() + 1,
+                                " (one crossing into the next year), got ", period->end_year()));
+  } else if (period->start_month() >= 1 && period->start_month() <= 12 &&
+             period->end_month() >= 1 && period->end_month() <= 12) {
+    if (period->end_year() == 0 && period->end_month() < period->start_month()) {
+      violations.Add("observation.period.end_month",
+                     absl::StrCat("must be ", period->start_month(), "..12 within one year, got ",
+                                  period->end_month(), " (set end_year for a period crossing into ",
+                                  period->year() + 1, ")"));
+    } else if (period->end_year() != 0 && period->end_month() >= period->start_month()) {
+      violations.Add("observation.period.end_year",
+                     absl::StrCat("a period is at most 12 months: ", period->year(), "年",
+                                  period->start_month(), "月 to ", period->end_year(), "年",
+                                  period->end_month(), "月 is ", MonthsCovered(*period)));
+    }
   }
   if (!observation.has_quantity()) {
     violations.Add("observation.quantity", "is required");
@@ -116,12 +137,17 @@ void CheckAgainstIndicator(const v1::Observation& observation, const v1::Indicat
 int MonthsCovered(const fazhi::type::Period& period) {
   const int start = period.start_month() == 0 ? 1 : period.start_month();
   const int end = period.end_month() == 0 ? 12 : period.end_month();
-  return end - start + 1;
+  return YearsCrossed(period) * 12 + end - start + 1;
+}
+
+int YearsCrossed(const fazhi::type::Period& period) {
+  return period.end_year() == 0 ? 0 : period.end_year() - period.year();
 }
 
 const v1::Observation* ChooseYearObservation(const std::vector<const v1::Observation*>& all) {
   const v1::Observation* best = nullptr;
   for (const v1::Observation* o : all) {
+    if (YearsCrossed(o->period()) != 0) continue;  // no calendar year's value
     if (best == nullptr || MonthsCovered(o->period()) > MonthsCovered(best->period())) best = o;
   }
   return best;

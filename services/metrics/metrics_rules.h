@@ -30,12 +30,18 @@ void CheckAgainstIndicator(const v1::Observation& observation, const v1::Indicat
                            errors::FieldViolations& violations,
                            absl::string_view field_prefix = "observation");
 
-// Months covered by a period, 1..12.
+// Months covered by a (valid) period, 1..12.
 int MonthsCovered(const fazhi::type::Period& period);
 
+// 1 for a period that crosses into the next calendar year (a statistical
+// year, 2022年8月至2023年7月), else 0.
+int YearsCrossed(const fazhi::type::Period& period);
+
 // The observation that stands for the year among several of one indicator:
-// the full-year one, else the one covering most months, else nullopt.
-// Null when `all` is empty.
+// the full-year one, else the one inside the year covering most months (a
+// year-to-date 1—10月 or 截至11月底 value, shown as a partial period). A
+// period crossing into the next year stands for no calendar year: it is never
+// chosen. Null when no observation stands for the year.
 const v1::Observation* ChooseYearObservation(const std::vector<const v1::Observation*>& all);
 
 // Met / not met against `target`, and value - threshold as a decimal string.

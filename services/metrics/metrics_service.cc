@@ -150,7 +150,8 @@ void CheckReportProvenance(const std::string& report, int32_t version, v1::Obser
 // (indicator, subject, period) of a normalized observation.
 std::string IdentityOf(const v1::Observation& o) {
   return absl::StrCat(o.indicator(), " ", o.subject(), " ", o.period().year(), " ",
-                      o.period().start_month(), " ", o.period().end_month());
+                      o.period().start_month(), " ", o.period().end_year(), " ",
+                      o.period().end_month());
 }
 
 // The violations of one item ("observation.quantity") named as the request

@@ -13,6 +13,7 @@
 #include "common/text/chinese_quantity.h"
 #include "common/text/quantity_proto.h"
 #include "common/text/utf8.h"
+#include "services/report/figure_period.h"
 
 namespace fazhi::report {
 namespace {
@@ -54,90 +55,6 @@ bool ContainsAny(const Chars& haystack, const std::vector<std::u32string>& needl
     if (Contains(haystack, n)) return true;
   }
   return false;
-}
-
-bool IsDigit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
-int DigitValue(char32_t c) {
-  return c >= U'０' ? static_cast<int>(c - U'０') : static_cast<int>(c - U'0');
-}
-
-// Reads ASCII or full-width digits at `pos` (at most 4); -1 if none.
-int ReadNumber(const Chars& s, size_t* pos) {
-  int value = -1;
-  size_t n = 0;
-  while (*pos < s.size() && IsDigit(s[*pos]) && n < 4) {
-    value = (value < 0 ? 0 : value * 10) + DigitValue(s[*pos]);
-    ++*pos;
-    ++n;
-  }
-  return value;
-}
-
-// The last "YYYY年" in `s` (1949..2100), or 0.
-int LastYearIn(const Chars& s) {
-  int year = 0;
-  for (size_t i = 0; i + 4 < s.size(); ++i) {
-    if (s[i + 4] != U'年') continue;
-    if (i > 0 && IsDigit(s[i - 1])) continue;
-    size_t pos = i;
-    const int y = ReadNumber(s, &pos);
-    if (pos == i + 4 && y >= 1949 && y <= 2100) year = y;
-  }
-  return year;
-}
-
-int DaysInMonth(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0)) return 29;
-  return kDays[month - 1];
-}
-
-// What a "截至…" in the sentence says about the period's end.
-struct PeriodEnd {
-  int year = 0;       // 0: not written
-  int end_month = 0;  // 0: the whole year
-  std::string problem;
-};
-
-PeriodEnd ReadPeriodEnd(const Chars& sentence, int report_year) {
-  PeriodEnd out;
-  static const std::u32string kUntil[] = {U"截至", U"截止到", U"截止"};
-  for (const auto& until : kUntil) {
-    const size_t at = sentence.rfind(until);
-    if (at == Chars::npos) continue;
-    size_t pos = at + until.size();
-    if (sentence.compare(pos, 2, U"目前") == 0 || sentence.compare(pos, 2, U"当前") == 0 ||
-        sentence.compare(pos, 2, U"现在") == 0) {
-      out.problem = "the period ends on an unstated date (截至目前)";
-      return out;
-    }
-    size_t p = pos;
-    int n = ReadNumber(sentence, &p);
-    if (n >= 1949 && p < sentence.size() && sentence[p] == U'年') {
-      out.year = n;
-      ++p;
-      n = ReadNumber(sentence, &p);
-    }
-    if (n < 1 || n > 12 || p >= sentence.size() || sentence[p] != U'月') return out;
-    ++p;
-    const int month = n;
-    const int year = out.year != 0 ? out.year : report_year;
-    if (p < sentence.size() && (sentence[p] == U'底' || sentence[p] == U'末')) {
-      out.end_month = month;
-      return out;
-    }
-    const int day = ReadNumber(sentence, &p);
-    if (day >= 1 && p < sentence.size() && (sentence[p] == U'日' || sentence[p] == U'号')) {
-      if (day == DaysInMonth(year, month)) {
-        out.end_month = month;
-      } else {
-        out.end_month = month;
-        out.problem = absl::StrCat("the period ends mid-month (", month, "月", day, "日)");
-      }
-    }
-    return out;
-  }
-  return out;
 }
 
 bool IsBound(fazhi::type::Qualifier q) {
@@ -283,6 +200,7 @@ FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text
   }
 
   // Matching.
+  const std::vector<fazhi::type::Period> stated_cross_year_periods = StatedCrossYearPeriods(chars);
   for (size_t i = 0; i < n; ++i) {
     const auto& q = found[i];
     const FigureContext& c = ctx[i];
@@ -304,17 +222,25 @@ FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text
     }
     if (matched.empty()) continue;
 
-    PeriodEnd period_end = ReadPeriodEnd(sentence_before, report_year);
-    int year = LastYearIn(c.before);
-    if (year == 0) year = period_end.year != 0 ? period_end.year : report_year;
+    // The period: a phrase opening the sentence reaches across its ；.
+    size_t lead = c.sentence_begin;
+    while (lead > 0 && c.sentence_begin - lead < kMaxSentenceReach &&
+           (chars[lead - 1] == U'；' || chars[lead - 1] == U';')) {
+      --lead;
+      while (lead > 0 && !IsSentenceBreak(chars[lead - 1])) --lead;
+    }
+    FigurePeriodContext period_context;
+    period_context.clause_before = c.before;
+    period_context.sentence_before = chars.substr(lead, q.begin - lead);
+    period_context.report_year = report_year;
+    period_context.stated_cross_year_periods = stated_cross_year_periods;
+    const FigurePeriod period = ReadFigurePeriod(period_context);
     const std::string evidence = text::EncodeUtf8(sentence.substr(0, 300));
     for (const auto* p : matched) {
       v1::ExtractedFigure figure;
       figure.set_indicator(p->indicator);
       *figure.mutable_quantity() = out.quantities[i].quantity();
-      figure.mutable_period()->set_year(year);
-      figure.mutable_period()->set_start_month(1);
-      figure.mutable_period()->set_end_month(period_end.end_month == 0 ? 12 : period_end.end_month);
+      *figure.mutable_period() = period.period;
       figure.set_begin(static_cast<int32_t>(q.begin));
       figure.set_end(static_cast<int32_t>(q.end));
       figure.set_evidence(evidence);
@@ -327,8 +253,8 @@ FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text
         reason = "the pattern offers candidates only";
       } else if (IsBound(figure.quantity().qualifier()) && !p->accept_bounds) {
         reason = absl::StrCat("a bound, not a value (", text::QualifierName(q.qualifier), ")");
-      } else if (!period_end.problem.empty()) {
-        reason = period_end.problem;
+      } else if (!period.problem.empty()) {
+        reason = period.problem;
       }
       figure.set_confidence(reason.empty() ? v1::FIGURE_CONFIDENCE_ACCEPTED
                                            : v1::FIGURE_CONFIDENCE_CANDIDATE);
@@ -339,12 +265,15 @@ FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text
 
   // One indicator and period, two accepted values: neither is a fact. The
   // same value twice: the first stands.
-  using Key = std::tuple<std::string, int, int>;
+  using Key = std::tuple<std::string, int, int, int, int>;
   std::map<Key, std::vector<size_t>> accepted;
   for (size_t k = 0; k < out.figures.size(); ++k) {
     const auto& f = out.figures[k];
     if (f.confidence() != v1::FIGURE_CONFIDENCE_ACCEPTED) continue;
-    accepted[Key(f.indicator(), f.period().year(), f.period().end_month())].push_back(k);
+    const auto& period = f.period();
+    accepted[Key(f.indicator(), period.year(), period.start_month(), period.end_year(),
+                 period.end_month())]
+        .push_back(k);
   }
   for (const auto& [key, indexes] : accepted) {
     if (indexes.size() < 2) continue;

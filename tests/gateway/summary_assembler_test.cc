@@ -150,6 +150,27 @@ TEST(SummaryAssemblerTest, LastYearTheTrendAndQualityFlagsReachTheLineAndTheFind
   EXPECT_EQ(s.indicators().indicators(2).trend(), gv1::TREND_UP);
 }
 
+// A value's period is shown as stated when it is not the whole year.
+TEST(SummaryAssemblerTest, AValueShowsItsPeriodAsStated) {
+  struct Case {
+    int start_month, end_month, end_year;
+    std::string shown;
+  };
+  for (const Case& c :
+       {Case{1, 11, 0, "83.8%（截至11月底），低于"}, Case{7, 9, 0, "83.8%（7月至9月），低于"},
+        Case{8, 7, 2021, "83.8%（2020年8月至2021年7月），低于"}, Case{1, 12, 0, "83.8%，低于"},
+        Case{1, 12, 2020, "83.8%，低于"}}) {
+    auto in = PutuoInputs();
+    auto* period = in.metrics.data->mutable_entries(0)->mutable_observation()->mutable_period();
+    period->set_start_month(c.start_month);
+    period->set_end_month(c.end_month);
+    period->set_end_year(c.end_year);
+    EXPECT_TRUE(
+        HasFinding(AssembleSummary(in), "行政机关负责人出庭应诉率" + c.shown, "observations/o1"))
+        << c.shown;
+  }
+}
+
 TEST(SummaryAssemblerTest, EachMissingBackendMarksOnlyItsSectionsUnreachable) {
   {
     auto in = PutuoInputs();

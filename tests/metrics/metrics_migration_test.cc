@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "common/storage/key_codec.h"
 #include "common/storage/store_format.h"
 #include "services/metrics/metrics_keys.h"
 #include "services/metrics/metrics_store.h"
@@ -60,4 +61,34 @@ TEST(MetricsMigrationTest, RulesChangesKeepTheirNumbersAndTheNextOneFollows) {
 }
 
 }  // namespace
+// end_year joined the period after observations were stored: the key of a
+// period inside one year is the one it always had, and a period that crosses
+// into the next year has a key of its own.
+TEST(MetricsMigrationTest, ObservationKeysOfOneYearPeriodsAreUnchanged) {
+  v1::Observation o;
+  o.set_indicator("indicators/legal_aid_cases");
+  o.set_subject("regions/310112");
+  o.mutable_period()->set_year(2022);
+  o.mutable_period()->set_start_month(1);
+  o.mutable_period()->set_end_month(7);
+  const std::string as_stored_before = storage::KeyBuilder('o')
+                                           .AddString("regions/310112")
+                                           .AddUint32(2022)
+                                           .AddString("legal_aid_cases")
+                                           .AddUint32(1)
+                                           .AddUint32(7)
+                                           .Build();
+  EXPECT_EQ(keys::Observation(o), as_stored_before);
+  o.mutable_period()->set_end_year(2022);
+  EXPECT_EQ(keys::Observation(o), as_stored_before);
+
+  o.mutable_period()->set_start_month(8);
+  o.mutable_period()->set_end_year(2023);
+  const std::string statistical_year = keys::Observation(o);
+  o.mutable_period()->clear_end_year();
+  EXPECT_NE(statistical_year, keys::Observation(o));
+  o.mutable_period()->set_end_month(12);
+  EXPECT_LT(keys::Observation(o), statistical_year) << "Aug-Dec sorts before Aug-next Jul";
+}
+
 }  // namespace fazhi::metrics

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "tests/testing/test_env.h"
@@ -163,6 +164,31 @@ TEST(ChooseYearObservationTest, MostMonthsWinsAmongPartials) {
   ASSERT_NE(chosen, nullptr);
   EXPECT_EQ(chosen->quantity().decimal(), "900");
   EXPECT_EQ(MonthsCovered(chosen->period()), 9);
+}
+
+// A statistical year (2022年8月至2023年7月) is no calendar year's value:
+// neither 2022's nor 2023's, however many months it covers.
+TEST(ChooseYearObservationTest, APeriodAcrossTwoYearsStandsForNeither) {
+  v1::Observation statistical_year =
+      MakeObservation("legal_aid_cases", "regions/310112", 2022, 8, 12, "3412");
+  statistical_year.mutable_period()->set_end_year(2023);
+  statistical_year.mutable_period()->set_end_month(7);
+  EXPECT_EQ(MonthsCovered(statistical_year.period()), 12);
+  EXPECT_EQ(YearsCrossed(statistical_year.period()), 1);
+  EXPECT_EQ(ChooseYearObservation({&statistical_year}), nullptr);
+  const auto to_october = MakeObservation("legal_aid_cases", "regions/310112", 2022, 1, 10, "1863");
+  const v1::Observation* chosen = ChooseYearObservation({&statistical_year, &to_october});
+  ASSERT_NE(chosen, nullptr);
+  EXPECT_EQ(chosen->quantity().decimal(), "1863");
+
+  const std::vector<v1::Indicator> indicators = {
+      MakeIndicator("legal_aid_cases", v1::INDICATOR_KIND_COUNT, "件")};
+  const v1::Snapshot snapshot =
+      AssembleSnapshot("regions/310112", 2022, indicators, {statistical_year},
+                       {MakeTarget("legal_aid_cases", v1::COMPARATOR_AT_LEAST, "3000")});
+  ASSERT_EQ(snapshot.entries_size(), 1);
+  EXPECT_FALSE(snapshot.entries(0).has_observation());
+  EXPECT_EQ(snapshot.entries(0).verdict(), v1::VERDICT_NO_DATA);
 }
 
 TEST(ChooseYearObservationTest, NothingFromNothing) {
@@ -414,6 +440,41 @@ TEST(ValidateAndNormalizeObservationTest, EndBeforeStartIsRejected) {
   errors::FieldViolations violations;
   ValidateAndNormalizeObservation(o, violations);
   EXPECT_THAT(Fields(violations), ElementsAre("observation.period.end_month"));
+}
+
+TEST(ValidateAndNormalizeObservationTest, APeriodMayCrossIntoTheNextYear) {
+  v1::Observation o = RawObservation();
+  o.mutable_period()->set_year(2022);
+  o.mutable_period()->set_start_month(8);
+  o.mutable_period()->set_end_year(2023);
+  o.mutable_period()->set_end_month(7);
+  errors::FieldViolations violations;
+  ValidateAndNormalizeObservation(o, violations);
+  EXPECT_TRUE(violations.empty()) << violations.ToStatus();
+  EXPECT_EQ(o.period().end_year(), 2023);
+
+  // end_year = year is the same period as end_year = 0.
+  o = RawObservation();
+  o.mutable_period()->set_end_year(o.period().year());
+  o.mutable_period()->set_end_month(11);
+  errors::FieldViolations same_year;
+  ValidateAndNormalizeObservation(o, same_year);
+  EXPECT_TRUE(same_year.empty()) << same_year.ToStatus();
+  EXPECT_EQ(o.period().end_year(), 0);
+}
+
+TEST(ValidateAndNormalizeObservationTest, APeriodIsAtMostTwelveMonthsOfTwoYears) {
+  for (const auto& [end_year_after, start_month, end_month] :
+       std::vector<std::tuple<int, int, int>>{{2, 8, 7}, {-1, 8, 7}, {1, 8, 8}, {1, 1, 12}}) {
+    v1::Observation o = RawObservation();
+    o.mutable_period()->set_start_month(start_month);
+    o.mutable_period()->set_end_year(o.period().year() + end_year_after);
+    o.mutable_period()->set_end_month(end_month);
+    errors::FieldViolations violations;
+    ValidateAndNormalizeObservation(o, violations);
+    EXPECT_THAT(Fields(violations), ElementsAre("observation.period.end_year"))
+        << end_year_after << " " << start_month << ".." << end_month;
+  }
 }
 
 TEST(ValidateAndNormalizeObservationTest, MonthsOutOfRangeAreRejected) {

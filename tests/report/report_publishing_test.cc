@@ -149,6 +149,54 @@ TEST_F(ReportPublishingTest, PublishesTheBaoshanReportsAcceptedValuesWithProvena
             fazhi::type::QUALIFIER_AT_LEAST);
 }
 
+// A statistical year and a 1—10月 total reach metrics with the periods the
+// report states, and the spans of their figures.
+TEST_F(ReportPublishingTest, PeriodsAreStoredExactlyAsStated) {
+  v1::Report report = Baoshan2023Report();
+  report.set_text(
+      "宝山区2023年法治政府建设情况报告\n"
+      "区法律援助中心对2022年8月至2023年7月的工作情况作了统计。"
+      "统计年度内，中心共受理法律援助案件3,412件。\n"
+      "1—10月，全区各级人民调解组织共受理矛盾纠纷1.02万件。\n");
+  const v1::Report filed = report_.Submit(report);
+  const auto accepted = AcceptedByIndicator(filed);
+  ASSERT_EQ(accepted.count("legal_aid_cases"), 1u);
+  ASSERT_EQ(accepted.count("mediation_accepted"), 1u);
+  v1::PublishReportFiguresResponse published;
+  const absl::Status s = Publish(filed.name(), &published);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(published.recorded_count(), static_cast<int>(accepted.size()));
+
+  // The statistical year is listed under the year it starts in.
+  const auto of_2022 = ObservationsByIndicator(kBaoshan, 2022);
+  const auto of_2023 = ObservationsByIndicator(kBaoshan, 2023);
+  ASSERT_EQ(of_2022.count("indicators/legal_aid_cases"), 1u);
+  ASSERT_EQ(of_2023.count("indicators/mediation_accepted"), 1u);
+  EXPECT_EQ(of_2023.count("indicators/legal_aid_cases"), 0u);
+  const mv1::Observation& statistical_year = of_2022.at("indicators/legal_aid_cases");
+  const mv1::Observation& to_october = of_2023.at("indicators/mediation_accepted");
+  EXPECT_EQ(statistical_year.quantity().decimal(), "3412");
+  EXPECT_EQ(statistical_year.period().year(), 2022);
+  EXPECT_EQ(statistical_year.period().start_month(), 8);
+  EXPECT_EQ(statistical_year.period().end_year(), 2023);
+  EXPECT_EQ(statistical_year.period().end_month(), 7);
+  EXPECT_EQ(to_october.quantity().decimal(), "10200");
+  EXPECT_EQ(to_october.period().year(), 2023);
+  EXPECT_EQ(to_october.period().start_month(), 1);
+  EXPECT_EQ(to_october.period().end_year(), 0);
+  EXPECT_EQ(to_october.period().end_month(), 10);
+  for (const auto* o : {&statistical_year, &to_october}) {
+    const std::string code = std::string(o->indicator()).substr(sizeof("indicators/") - 1);
+    const v1::ExtractedFigure& figure = accepted.at(code);
+    EXPECT_EQ(o->provenance().span_begin(), figure.begin()) << code;
+    EXPECT_EQ(o->provenance().span_end(), figure.end()) << code;
+    EXPECT_EQ(text::SubstrByCodePoints(filed.text(), o->provenance().span_begin(),
+                                       o->provenance().span_end()),
+              figure.quantity().text())
+        << code;
+  }
+}
+
 // The reporter's figures reach metrics as theirs, published through the
 // report service, which metrics checked as itself and for the reporter.
 TEST_F(ReportPublishingTest, TheReportersFiguresAreRecordedAsTheirsViaTheReportService) {

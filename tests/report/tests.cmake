@@ -6,6 +6,7 @@ fazhi_cc_test(NAME report_test LABELS integration
     report/report_service_test.cc
     report/report_filing_test.cc
     report/figure_extraction_test.cc
+    report/figure_period_test.cc
     report/text_intake_test.cc
     report/title_and_kind_test.cc
     report/page_reading_test.cc
