@@ -69,6 +69,13 @@ std::vector<std::string> Texts(const std::vector<ChineseQuantity>& found) {
   return texts;
 }
 
+std::vector<std::string> Decimals(const std::vector<ChineseQuantity>& found) {
+  std::vector<std::string> decimals;
+  for (const ChineseQuantity& q : found) decimals.push_back(q.decimal);
+  return decimals;
+}
+
+using Strings = std::vector<std::string>;
 using M = Multiplier;
 using Q = Qualifier;
 
@@ -353,14 +360,9 @@ TEST(FindChineseQuantitiesTest, ThousandsSeparatorNeedsGroupsOfThree) {
 
 TEST(FindChineseQuantitiesTest, MiddleDotIsADecimalPoint) {
   const std::string text = "出庭应诉率98·3%，调解和解率23・6%，败诉率4•3%，比例0･5%";
-  std::vector<ChineseQuantity> found = FindChineseQuantities(text);
-  ASSERT_EQ(found.size(), 4u);
-  EXPECT_EQ(found[0].text, "98·3%");
-  EXPECT_EQ(found[0].decimal, "98.3");
-  EXPECT_EQ(found[0].measure_word, "%");
-  EXPECT_EQ(found[1].decimal, "23.6");
-  EXPECT_EQ(found[2].decimal, "4.3");
-  EXPECT_EQ(found[3].decimal, "0.5");
+  const std::vector<ChineseQuantity> found = FindChineseQuantities(text);
+  EXPECT_EQ(Texts(found), (Strings{"98·3%", "23・6%", "4•3%", "0･5%"}));
+  EXPECT_EQ(Decimals(found), (Strings{"98.3", "23.6", "4.3", "0.5"}));
   ExpectSpansMatch(text, found);
   // A middle dot that no digit follows is punctuation: "年鉴2024·行政复议".
   EXPECT_EQ(Texts(FindChineseQuantities("徐汇年鉴2024·行政复议3件")),
@@ -371,18 +373,13 @@ TEST(FindChineseQuantitiesTest, MiddleDotIsADecimalPoint) {
 
 TEST(FindChineseQuantitiesTest, SpaceGroupingThousandsJoinsTheDigits) {
   const std::string text = "全年收到行政复议申请1 286件，受理1 174件；涉及金额12 345 678元";
-  std::vector<ChineseQuantity> found = FindChineseQuantities(text);
-  ASSERT_EQ(found.size(), 3u);
-  EXPECT_EQ(found[0].text, "1 286件");
-  EXPECT_EQ(found[0].decimal, "1286");
-  EXPECT_EQ(found[1].decimal, "1174");
-  EXPECT_EQ(found[2].decimal, "12345678");
+  const std::vector<ChineseQuantity> found = FindChineseQuantities(text);
+  EXPECT_EQ(Texts(found), (Strings{"1 286件", "1 174件", "12 345 678元"}));
+  EXPECT_EQ(Decimals(found), (Strings{"1286", "1174", "12345678"}));
   ExpectSpansMatch(text, found);
   // Thin and no-break spaces group as well.
-  found = FindChineseQuantities("申请1\u2009286件，受理1\u00a0174件");
-  ASSERT_EQ(found.size(), 2u);
-  EXPECT_EQ(found[0].decimal, "1286");
-  EXPECT_EQ(found[1].decimal, "1174");
+  EXPECT_EQ(Decimals(FindChineseQuantities("申请1\u2009286件，受理1\u00a0174件")),
+            (Strings{"1286", "1174"}));
 }
 
 TEST(FindChineseQuantitiesTest, SpaceAmongDecimalsJoinsTheDigits) {
@@ -397,13 +394,9 @@ TEST(FindChineseQuantitiesTest, SpaceAmongDecimalsJoinsTheDigits) {
 
 TEST(FindChineseQuantitiesTest, LineBreakInsideANumberJoinsTheDigits) {
   const std::string text = "收到复议申请1,0\n86件，审结1,012件；收案3\n47件；案卷1,2\r\n40卷";
-  std::vector<ChineseQuantity> found = FindChineseQuantities(text);
-  ASSERT_EQ(found.size(), 3u);
-  EXPECT_EQ(found[0].text, "1,0\n86件");
-  EXPECT_EQ(found[0].decimal, "1086");
-  EXPECT_EQ(found[1].decimal, "1012");
-  EXPECT_EQ(found[2].text, "3\n47件");
-  EXPECT_EQ(found[2].decimal, "347");
+  const std::vector<ChineseQuantity> found = FindChineseQuantities(text);
+  EXPECT_EQ(Texts(found), (Strings{"1,0\n86件", "1,012件", "3\n47件"}));
+  EXPECT_EQ(Decimals(found), (Strings{"1086", "1012", "347"}));
   ExpectSpansMatch(text, found);
   // 卷 is no measure word, but no piece of "1,2\r\n40" is read either.
   EXPECT_EQ(Texts(FindChineseQuantities("评查案卷1,2\n40件")),
@@ -450,14 +443,9 @@ TEST(FindChineseQuantitiesTest, UncertainBreaksYieldNoQuantity) {
 
 TEST(FindChineseQuantitiesTest, FullAndHalfWidthDigitsMixed) {
   const std::string text = "受理１,2０6件，调解成功率９7.5%，办理公证１万５千件，受理6１２件";
-  std::vector<ChineseQuantity> found = FindChineseQuantities(text);
-  ASSERT_EQ(found.size(), 4u);
-  EXPECT_EQ(found[0].text, "１,2０6件");
-  EXPECT_EQ(found[0].decimal, "1206");
-  EXPECT_EQ(found[1].decimal, "97.5");
-  EXPECT_EQ(found[2].text, "１万５千件");
-  EXPECT_EQ(found[2].decimal, "15000");
-  EXPECT_EQ(found[3].decimal, "612");
+  const std::vector<ChineseQuantity> found = FindChineseQuantities(text);
+  EXPECT_EQ(Texts(found), (Strings{"１,2０6件", "９7.5%", "１万５千件", "6１２件"}));
+  EXPECT_EQ(Decimals(found), (Strings{"1206", "97.5", "15000", "612"}));
   ExpectSpansMatch(text, found);
 }
 
