@@ -109,7 +109,24 @@ int ArabicDigitValue(char32_t c) {
   return -1;
 }
 
-bool IsDecimalPoint(char32_t c) { return c == U'.' || c == 0xFF0E; }
+// Yearbooks and typeset pages write the decimal point as a raised or middle
+// dot ("98·3%"); each of these stands for "." between two digits.
+bool IsDecimalPoint(char32_t c) {
+  switch (c) {
+    case U'.':
+    case 0xFF0E:  // Full-width full stop.
+    case 0x00B7:  // Middle dot.
+    case 0x30FB:  // Katakana middle dot.
+    case 0xFF65:  // Half-width katakana middle dot.
+    case 0x2022:  // Bullet.
+    case 0x2027:  // Hyphenation point.
+    case 0x2219:  // Bullet operator.
+    case 0x22C5:  // Dot operator.
+      return true;
+    default:
+      return false;
+  }
+}
 
 bool IsThousandsSeparator(char32_t c) { return c == U',' || c == 0xFF0C; }
 
@@ -400,6 +417,117 @@ size_t RangeSeparatorAt(Text s, size_t pos) {
 bool IsNumberStart(Text s, size_t pos) { return pos < s.size() && IsNumeralChar(s[pos]); }
 
 // ---------------------------------------------------------------------------
+// Digits torn apart by typesetting.
+//
+// A number may be typeset with a break inside it: a space grouping thousands
+// ("1 286件"), a space among its decimals ("12·3 4%"), or a line break where
+// a copied line wrapped ("1,0\n86件", "收案3\n47件"). Only one inline space or
+// one line break is such a break; a tab, an ideographic space or a run of
+// white space always separates (table cells, fields).
+
+// Length of one line break at `pos` ("\n", "\r\n", "\r", U+2028), else 0.
+size_t LineBreakAt(Text s, size_t pos) {
+  if (pos >= s.size()) return 0;
+  if (s[pos] == U'\r') return pos + 1 < s.size() && s[pos + 1] == U'\n' ? 2 : 1;
+  return s[pos] == U'\n' || s[pos] == 0x2028 ? 1 : 0;
+}
+
+// Spaces typesetters put inside a number: ordinary, no-break and thin ones.
+bool IsInlineSpace(char32_t c) {
+  return c == U' ' || c == 0x00A0 || c == 0x2005 || c == 0x2006 || c == 0x2008 || c == 0x2009 ||
+         c == 0x202F;
+}
+
+struct Break {
+  size_t length = 0;  // 0: no break here
+  bool line = false;
+};
+
+// A break at `pos` that a digit directly follows.
+Break BreakBeforeDigitAt(Text s, size_t pos) {
+  Break out;
+  if (pos >= s.size()) return out;
+  if (IsInlineSpace(s[pos])) {
+    out.length = 1;
+  } else {
+    out.length = LineBreakAt(s, pos);
+    out.line = true;
+  }
+  if (out.length == 0 || pos + out.length >= s.size() ||
+      ArabicDigitValue(s[pos + out.length]) < 0) {
+    return Break();
+  }
+  return out;
+}
+
+size_t DigitRunLength(Text s, size_t pos) {
+  size_t k = pos;
+  while (k < s.size() && ArabicDigitValue(s[k]) >= 0) ++k;
+  return k - pos;
+}
+
+bool IsCjkIdeograph(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+}
+
+// What the digits of a number follow decides what a break inside it means.
+enum class NumberSetting {
+  // Glued to Chinese words or punctuation: "申请1 286件", "收案3\n47件".
+  // A break is inside the number when the digits group by three (or, for a
+  // line break, when nothing says otherwise).
+  kRunningText,
+  // A table's or figure's own number ("表1 35件"), or digits after white
+  // space, ASCII punctuation or a letter (a table cell, a date, a code): a
+  // break there separates two numbers unless the digits after it group by
+  // three, when which reading is meant is uncertain.
+  kApart,
+};
+
+// Words whose number labels a table, figure or row, never a count.
+constexpr Text kLabelWords[] = {U"附表", U"附图", U"附件", U"序号", U"编号"};
+// Labels that are words of their own only when no ideograph precedes them
+// ("表1", not the 表 of "代表").
+constexpr Text kShortLabelWords[] = {U"表", U"图"};
+
+NumberSetting SettingAt(Text s, size_t pos) {
+  if (pos == 0) return NumberSetting::kApart;
+  for (Text label : kLabelWords) {
+    if (MatchesBefore(s, pos, label)) return NumberSetting::kApart;
+  }
+  for (Text label : kShortLabelWords) {
+    if (MatchesBefore(s, pos, label) &&
+        (pos == label.size() || !IsCjkIdeograph(s[pos - label.size() - 1]))) {
+      return NumberSetting::kApart;
+    }
+  }
+  const char32_t before = s[pos - 1];
+  const bool cjk_punctuation = (before > 0x3000 && before <= 0x303F) ||
+                               (before >= 0xFF00 && before <= 0xFFEF) ||
+                               (before >= 0x2018 && before <= 0x201F);
+  return IsCjkIdeograph(before) || cjk_punctuation ? NumberSetting::kRunningText
+                                                   : NumberSetting::kApart;
+}
+
+// One past the digits, separators and breaks that continue a number torn at
+// `pos`, so that no part of it is read on its own afterwards.
+size_t EndOfTornNumber(Text s, size_t pos) {
+  size_t k = pos;
+  while (k < s.size()) {
+    if (ArabicDigitValue(s[k]) >= 0) {
+      ++k;
+      continue;
+    }
+    size_t gap = BreakBeforeDigitAt(s, k).length;
+    if (gap == 0 && (IsThousandsSeparator(s[k]) || IsDecimalPoint(s[k]))) {
+      gap = 1 + BreakBeforeDigitAt(s, k + 1).length;
+    }
+    if (gap == 0 || k + gap >= s.size() || ArabicDigitValue(s[k + gap]) < 0) break;
+    k += gap;
+  }
+  return k;
+}
+
+// ---------------------------------------------------------------------------
 // Reading a number.
 
 struct ArabicNumber {
@@ -407,18 +535,14 @@ struct ArabicNumber {
   size_t end = 0;
   bool dotted = false;    // "2023.12.31", "1.2.3"
   bool overflow = false;  // more digits than we hold exactly
+  // Split by a separator or break that cannot be read with certainty
+  // ("1,23件", "申请12 34件"); `end` is past every piece.
+  bool torn = false;
 };
 
-// Exactly three digits at `pos`, not followed by a fourth.
-bool DigitGroupAt(Text s, size_t pos) {
-  if (pos + 3 > s.size()) return false;
-  for (size_t i = pos; i < pos + 3; ++i) {
-    if (ArabicDigitValue(s[i]) < 0) return false;
-  }
-  return pos + 3 == s.size() || ArabicDigitValue(s[pos + 3]) < 0;
-}
-
-ArabicNumber ReadArabic(Text s, size_t pos) {
+// Reads the ASCII or full-width number at `pos`. `whole_phrase`: the caller
+// asserts the text is one quantity, so a break inside the digits joins them.
+ArabicNumber ReadArabic(Text s, size_t pos, bool whole_phrase) {
   ArabicNumber out;
   const auto push_digit = [&out](int digit) {
     if (out.value.coefficient > (kMaxCoefficient - static_cast<uint64_t>(digit)) / 10) {
@@ -427,36 +551,97 @@ ArabicNumber ReadArabic(Text s, size_t pos) {
     }
     out.value.coefficient = out.value.coefficient * 10 + digit;
   };
+  const auto push_digits = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      if (const int digit = ArabicDigitValue(s[i]); digit >= 0) push_digit(digit);
+    }
+  };
+  const auto torn_at = [&](size_t k) {
+    out.torn = true;
+    out.end = EndOfTornNumber(s, k);
+    return out;
+  };
+  const NumberSetting setting = whole_phrase ? NumberSetting::kRunningText : SettingAt(s, pos);
+
   size_t k = pos;
-  size_t group = 0;
-  bool separated = false;
+  size_t group = 0;  // digits since the start or the last separator
+  bool comma_grouped = false;
+  bool space_grouped = false;
   while (k < s.size()) {
-    const int digit = ArabicDigitValue(s[k]);
-    if (digit >= 0) {
+    if (const int digit = ArabicDigitValue(s[k]); digit >= 0) {
       push_digit(digit);
       ++group;
       ++k;
       continue;
     }
-    if (IsThousandsSeparator(s[k]) && (separated ? group == 3 : group <= 3) &&
-        DigitGroupAt(s, k + 1)) {
-      separated = true;
-      group = 0;
-      ++k;
-      continue;
+    if (IsThousandsSeparator(s[k]) && k + 1 < s.size() && ArabicDigitValue(s[k + 1]) >= 0) {
+      // The group after a comma may wrap onto the next line: "1,0\n86".
+      size_t group_end = k + 1 + DigitRunLength(s, k + 1);
+      size_t digits = group_end - k - 1;
+      const Break wrap = BreakBeforeDigitAt(s, group_end);
+      const bool wrapped = wrap.line && digits < 3;
+      if (wrapped) {
+        const size_t more = DigitRunLength(s, group_end + wrap.length);
+        group_end += wrap.length + more;
+        digits += more;
+      }
+      const bool groups_by_three =
+          !space_grouped && (comma_grouped ? group == 3 : group <= 3) && digits == 3;
+      if (groups_by_three) {
+        push_digits(k + 1, group_end);
+        comma_grouped = true;
+        group = 3;
+        k = group_end;
+        continue;
+      }
+      // An ASCII comma between digits is a misplaced thousands separator; a
+      // Chinese comma not followed by a group of three ends a clause
+      // ("35，28件").
+      if (s[k] == U',' || wrapped) return torn_at(k);
+      break;
     }
-    break;
+    const Break gap = BreakBeforeDigitAt(s, k);
+    if (gap.length == 0) break;
+    const size_t next = k + gap.length;
+    const size_t digits = DigitRunLength(s, next);
+    const bool groups_by_three =
+        !comma_grouped && (space_grouped ? group == 3 : group <= 3) && digits == 3;
+    if (setting == NumberSetting::kApart) {
+      if (groups_by_three) return torn_at(k);
+      break;  // two numbers: "表1 35件", one cell then the next
+    }
+    if (groups_by_three) {
+      space_grouped = true;
+      group = 3;
+    } else if (gap.line && !comma_grouped && !space_grouped) {
+      group += digits;  // a wrapped line: "收案3\n47件"
+    } else {
+      return torn_at(k);
+    }
+    push_digits(next, next + digits);
+    k = next + digits;
   }
+
+  // A decimal point (maybe a middle dot), its digits possibly broken by a
+  // space or wrapped line: "12·3 4%".
   const auto point_then_digit = [&s](size_t i) {
-    return i + 1 < s.size() && IsDecimalPoint(s[i]) && ArabicDigitValue(s[i + 1]) >= 0;
+    return i + 1 < s.size() && IsDecimalPoint(s[i]) &&
+           (ArabicDigitValue(s[i + 1]) >= 0 || BreakBeforeDigitAt(s, i + 1).line);
   };
   if (point_then_digit(k)) {
     ++k;
     // Fractional zeros are held back until a nonzero digit follows, so that
     // trailing zeros ("2.80") never overflow.
     int zeros = 0;
-    while (k < s.size() && ArabicDigitValue(s[k]) >= 0) {
+    while (k < s.size()) {
       const int digit = ArabicDigitValue(s[k]);
+      if (digit < 0) {
+        const Break gap = BreakBeforeDigitAt(s, k);
+        if (gap.length == 0) break;
+        if (setting == NumberSetting::kApart) return torn_at(k);
+        k += gap.length;
+        continue;
+      }
       ++k;
       if (digit == 0) {
         ++zeros;
@@ -508,8 +693,9 @@ struct NumberReading {
   bool lone_trivial = false;        // just 一, 零 or 〇
 };
 
-// Tokenizes the numeral run at `pos`.
-size_t Tokenize(Text s, size_t pos, std::vector<Token>* tokens, ArabicNumber* bad_arabic) {
+// Tokenizes the numeral run at `pos`; `whole_phrase` as for ReadArabic.
+size_t Tokenize(Text s, size_t pos, bool whole_phrase, std::vector<Token>* tokens,
+                ArabicNumber* bad_arabic) {
   size_t k = pos;
   bool seen_approximate = false;
   while (k < s.size()) {
@@ -518,8 +704,8 @@ size_t Tokenize(Text s, size_t pos, std::vector<Token>* tokens, ArabicNumber* ba
     const TokenKind prev = first ? TokenKind::kApproximate : tokens->back().kind;
     if (ArabicDigitValue(c) >= 0) {
       if (seen_approximate || !(first || prev == TokenKind::kBigUnit)) break;
-      ArabicNumber number = ReadArabic(s, k);
-      if (number.dotted || number.overflow) {
+      ArabicNumber number = ReadArabic(s, k, whole_phrase);
+      if (number.dotted || number.overflow || number.torn) {
         *bad_arabic = number;
         return number.end;
       }
@@ -567,11 +753,16 @@ size_t Tokenize(Text s, size_t pos, std::vector<Token>* tokens, ArabicNumber* ba
   return k;
 }
 
-NumberReading ReadNumber(Text s, size_t pos) {
+NumberReading ReadNumber(Text s, size_t pos, bool whole_phrase) {
   NumberReading out;
   std::vector<Token> tokens;
   ArabicNumber bad_arabic;
-  out.end = Tokenize(s, pos, &tokens, &bad_arabic);
+  out.end = Tokenize(s, pos, whole_phrase, &tokens, &bad_arabic);
+  if (bad_arabic.torn) {
+    out.error =
+        "digits split by a separator, space or line break that cannot be read with certainty";
+    return out;
+  }
   if (bad_arabic.dotted) {
     out.error = "a dotted number (a date or version) is not a quantity";
     return out;
@@ -775,7 +966,7 @@ QuantityReading ReadQuantity(Text s, size_t pos, Mode mode) {
     out.percent = true;
     k += kPercentWords.size();
   }
-  out.number = ReadNumber(s, k);
+  out.number = ReadNumber(s, k, mode == Mode::kParse);
   out.end = out.number_end = std::max(out.number.end, k);
   if (!out.number.ok) {
     out.error = out.number.error;

@@ -6,10 +6,34 @@
 //   [prefix qualifier] number [余|多] [万|亿...] [余|多] [+] [measure word]
 //   [suffix qualifier]
 //
-// where the number is written in ASCII or full-width digits (optionally with
-// a decimal point and thousands separators "1,000" / "1，000"), in Chinese
-// numerals ("三百", "十余", "两"), or mixed ("1亿2000万", "3千"). Percent is
-// written "%", "％" or "百分之…"; all give the measure word "%".
+// where the number is written in ASCII or full-width digits, mixed at will
+// ("１,2０6"), optionally with a decimal point ("." "．" or a middle dot as
+// yearbooks print it: "98·3%", also ・ • ‧ ∙ ⋅ ･) and thousands separators
+// ("1,000" / "1，000"), in Chinese numerals ("三百", "十余", "两"), or mixed
+// ("1亿2000万", "１万５千"). Percent is written "%", "％" or "百分之…"; all
+// give the measure word "%".
+//
+// Typesetting may break a number with one space (ordinary, no-break or thin)
+// or one line break. Such a break is inside the number only when the digits
+// before it are glued to Chinese text or punctuation ("申请1 286件") and
+//  * the digits group by three across it ("1 286", "12 345 678"; "1,0↵86"
+//    completes a comma's group), or
+//  * it falls among the decimals ("12·3 4%" is 12.34%), or
+//  * it is a line break in plain digits (a wrapped line: "收案3↵47件").
+// Days named by their date ("3·15", "“12·4”宪法日") read as decimals like any
+// other; without a measure word after them they are no quantity.
+// A tab, an ideographic space or a run of white space never joins (table
+// cells, fields). After a label ("表1", "序号", "附件"), white space, ASCII
+// punctuation or a letter, a break separates two numbers ("表1 35件" holds
+// 35件).
+//
+// A number that cannot be read whole is never read in part: when a break or
+// separator could as well join as separate the digits around it ("收案12
+// 34件", "表1 350件", "序号 1 286件", "1,23件", "1,286 000"), no piece of the
+// number is reported, neither the digits before nor those after (nor is it
+// flagged: the text holds no quantity one could state with certainty).
+// Parsing one phrase, the caller asserts it is one quantity, so a fitting
+// break joins whatever precedes it ("1 286件" parses as 1286).
 //
 // Values are exact: `decimal` is computed in fixed-point arithmetic, never
 // through floating point. A value is rejected when, counted in units of its
@@ -134,6 +158,9 @@ absl::StatusOr<ChineseQuantity> ParseChineseQuantity(absl::string_view phrase);
 //
 // A comma followed by exactly three digits is read as a thousands separator,
 // so "1，000人" is one thousand; a list written "100，200人" reads the same.
+// An ASCII comma between digits that do not group by three tears the number
+// (nothing is read); a Chinese comma there ends a clause ("35，28件" holds
+// 28件).
 //
 // When a prefix and a suffix qualifier both apply, the prefix wins, then
 // 余/多/"+", then 以上/以下/以内/左右.

@@ -1,5 +1,4 @@
 #include "common/text/chinese_quantity.h"
-#include "common/text/quantity_proto.h"
 
 #include <chrono>
 #include <cstdint>
@@ -11,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/text/quantity_proto.h"
 #include "common/text/utf8.h"
 #include "gtest/gtest.h"
 
@@ -56,8 +56,7 @@ void ExpectRejected(absl::string_view phrase) {
 }
 
 // The span of every quantity must cover exactly its text.
-void ExpectSpansMatch(absl::string_view text,
-                      const std::vector<ChineseQuantity>& found) {
+void ExpectSpansMatch(absl::string_view text, const std::vector<ChineseQuantity>& found) {
   for (const ChineseQuantity& q : found) {
     EXPECT_EQ(SubstrByCodePoints(text, q.begin, q.end), q.text);
     EXPECT_EQ(q.end - q.begin, CodePointCount(q.text));
@@ -70,6 +69,13 @@ std::vector<std::string> Texts(const std::vector<ChineseQuantity>& found) {
   return texts;
 }
 
+std::vector<std::string> Decimals(const std::vector<ChineseQuantity>& found) {
+  std::vector<std::string> decimals;
+  for (const ChineseQuantity& q : found) decimals.push_back(q.decimal);
+  return decimals;
+}
+
+using Strings = std::vector<std::string>;
 using M = Multiplier;
 using Q = Qualifier;
 
@@ -155,8 +161,7 @@ TEST(ParseChineseQuantityTest, ChineseNumerals) {
 
 TEST(ParseChineseQuantityTest, MixedAndCompoundUnits) {
   ExpectParses("1亿2000万元", {"120000000", "12000", M::kWan, Q::kExact, "元"});
-  ExpectParses("1.2万亿元",
-               {"1200000000000", "12000", M::kYi, Q::kExact, "元"});
+  ExpectParses("1.2万亿元", {"1200000000000", "12000", M::kYi, Q::kExact, "元"});
   ExpectParses("1万5000人", {"15000", "15000", M::kNone, Q::kExact, "人"});
   ExpectParses("5千", {"5000", "5", M::kThousand, Q::kExact, ""});
   ExpectParses("5千米", {"5", "5", M::kNone, Q::kExact, "千米"});
@@ -166,16 +171,24 @@ TEST(ParseChineseQuantityTest, MixedAndCompoundUnits) {
 TEST(ParseChineseQuantityTest, DigitForms) {
   ExpectParses("1,000件", {"1000", "1000", M::kNone, Q::kExact, "件"});
   ExpectParses("1，000件", {"1000", "1000", M::kNone, Q::kExact, "件"});
-  ExpectParses("12,345,678元",
-               {"12345678", "12345678", M::kNone, Q::kExact, "元"});
+  ExpectParses("12,345,678元", {"12345678", "12345678", M::kNone, Q::kExact, "元"});
   ExpectParses("１２３件", {"123", "123", M::kNone, Q::kExact, "件"});
   ExpectParses("３．５％", {"3.5", "3.5", M::kNone, Q::kExact, "%"});
   ExpectParses("0.50", {"0.5", "0.5", M::kNone, Q::kExact, ""});
   ExpectParses("0", {"0", "0", M::kNone, Q::kExact, ""});
   ExpectParses("2.80万", {"28000", "2.8", M::kWan, Q::kExact, ""});
   ExpectParses("0.5万", {"5000", "0.5", M::kWan, Q::kExact, ""});
-  ExpectParses("1.000000000000000000000000",
-               {"1", "1", M::kNone, Q::kExact, ""});
+  ExpectParses("1.000000000000000000000000", {"1", "1", M::kNone, Q::kExact, ""});
+}
+
+TEST(ParseChineseQuantityTest, TypesetNumbers) {
+  ExpectParses("98·3%", {"98.3", "98.3", M::kNone, Q::kExact, "%"});
+  ExpectParses("12·3 4%", {"12.34", "12.34", M::kNone, Q::kExact, "%"});
+  ExpectParses("1 286件", {"1286", "1286", M::kNone, Q::kExact, "件"});
+  ExpectParses("1,0\n86件", {"1086", "1086", M::kNone, Q::kExact, "件"});
+  ExpectParses("2.8万人次", {"28000", "2.8", M::kWan, Q::kExact, "人次"});
+  ExpectRejected("1,23件");
+  ExpectRejected("12 34件");
 }
 
 TEST(ParseChineseQuantityTest, TrimsWhiteSpace) {
@@ -241,8 +254,7 @@ TEST(ParseChineseQuantityTest, EighteenFractionDigitsAreTheMost) {
 TEST(ParseChineseQuantityTest, ErrorMessageNamesThePhrase) {
   absl::StatusOr<ChineseQuantity> q = ParseChineseQuantity("2023年");
   ASSERT_FALSE(q.ok());
-  EXPECT_NE(q.status().message().find("2023年"), absl::string_view::npos)
-      << q.status();
+  EXPECT_NE(q.status().message().find("2023年"), absl::string_view::npos) << q.status();
 }
 
 // ---------------------------------------------------------------------------
@@ -260,8 +272,7 @@ TEST(FindChineseQuantitiesTest, InsidePhraseWithSpan) {
 }
 
 TEST(FindChineseQuantitiesTest, PairSentence) {
-  const std::string text =
-      "共收到行政复议348件、行政诉讼72件,分别办结340件、审结66件";
+  const std::string text = "共收到行政复议348件、行政诉讼72件,分别办结340件、审结66件";
   std::vector<ChineseQuantity> found = FindChineseQuantities(text);
   ASSERT_EQ(found.size(), 4u);
   const std::vector<std::string> decimals = {"348", "72", "340", "66"};
@@ -283,35 +294,29 @@ TEST(FindChineseQuantitiesTest, QualifiersAreInTheSpan) {
       "累计参与答题超过4万人次,好评率维持在99.99%以上,"
       "执法人员均已完成不少于60学时的培训,播放量10万+。";
   std::vector<ChineseQuantity> found = FindChineseQuantities(text);
-  EXPECT_EQ(Texts(found), (std::vector<std::string>{"超过4万人次", "99.99%以上",
-                                                    "不少于60学时", "10万+"}));
+  EXPECT_EQ(Texts(found),
+            (std::vector<std::string>{"超过4万人次", "99.99%以上", "不少于60学时", "10万+"}));
   ExpectSpansMatch(text, found);
 }
 
 TEST(FindChineseQuantitiesTest, SkipsYearsDatesAndOrdinals) {
   for (const char* text :
-       {"2023年",       "2013-2015年", "2021—2025年",  "(2015-2020)",
-        "2月24日",      "11月底",      "截至11月30日", "1. 总体情况",
-        "（1）",        "(2)",         "第二",         "第3批",
-        "第十二次",     "十大",        "一体化",       "三区一基地",
-        "十三五",       "七五普法",    "二〇二三年",   "7号线",
-        "建党100周年",  "近3年来",     "“3+X”",        "1+3+1",
-        "G60",          "5G",          "“12348”",      "2023.12.31",
-        "1、",          "十万火急",    "千家万户",     "亿元大所",
-        "一件事一次办", "零件",        "“三项制度”",   "六个一",
-        "四位一体",     "《八佰》",    "一两个",       "十多年",
-        "20余年"}) {
+       {"2023年",       "2013-2015年", "2021—2025年",  "(2015-2020)", "2月24日",    "11月底",
+        "截至11月30日", "1. 总体情况", "（1）",        "(2)",         "第二",       "第3批",
+        "第十二次",     "十大",        "一体化",       "三区一基地",  "十三五",     "七五普法",
+        "二〇二三年",   "7号线",       "建党100周年",  "近3年来",     "“3+X”",      "1+3+1",
+        "G60",          "5G",          "“12348”",      "2023.12.31",  "1、",        "十万火急",
+        "千家万户",     "亿元大所",    "一件事一次办", "零件",        "“三项制度”", "六个一",
+        "四位一体",     "《八佰》",    "一两个",       "十多年",      "20余年"}) {
     SCOPED_TRACE(text);
     EXPECT_EQ(Texts(FindChineseQuantities(text)), std::vector<std::string>());
   }
 }
 
 TEST(FindChineseQuantitiesTest, ChineseNumeralsWithMeasureWordOrYu) {
-  const std::string text =
-      "开展百余场活动，走访十余家企业，发挥两个作用，出台十条措施";
+  const std::string text = "开展百余场活动，走访十余家企业，发挥两个作用，出台十条措施";
   std::vector<ChineseQuantity> found = FindChineseQuantities(text);
-  EXPECT_EQ(Texts(found),
-            (std::vector<std::string>{"百余场", "十余家", "两个", "十条"}));
+  EXPECT_EQ(Texts(found), (std::vector<std::string>{"百余场", "十余家", "两个", "十条"}));
   ASSERT_EQ(found.size(), 4u);
   ExpectQuantity(found[0], {"100", "1", M::kHundred, Q::kMoreThan, "场"});
   ExpectQuantity(found[1], {"10", "10", M::kNone, Q::kMoreThan, "家"});
@@ -320,16 +325,11 @@ TEST(FindChineseQuantitiesTest, ChineseNumeralsWithMeasureWordOrYu) {
 }
 
 TEST(FindChineseQuantitiesTest, BareNumbersNeedEvidence) {
-  EXPECT_EQ(Texts(FindChineseQuantities("编号348,共72件")),
-            std::vector<std::string>{"72件"});
-  EXPECT_EQ(Texts(FindChineseQuantities("近3000万")),
-            std::vector<std::string>{"近3000万"});
-  EXPECT_EQ(Texts(FindChineseQuantities("最近3个月")),
-            std::vector<std::string>{"3个月"});
-  EXPECT_EQ(Texts(FindChineseQuantities("签约3家")),
-            std::vector<std::string>{"3家"});
-  EXPECT_EQ(Texts(FindChineseQuantities("统一到3个平台")),
-            std::vector<std::string>{"3个"});
+  EXPECT_EQ(Texts(FindChineseQuantities("编号348,共72件")), std::vector<std::string>{"72件"});
+  EXPECT_EQ(Texts(FindChineseQuantities("近3000万")), std::vector<std::string>{"近3000万"});
+  EXPECT_EQ(Texts(FindChineseQuantities("最近3个月")), std::vector<std::string>{"3个月"});
+  EXPECT_EQ(Texts(FindChineseQuantities("签约3家")), std::vector<std::string>{"3家"});
+  EXPECT_EQ(Texts(FindChineseQuantities("统一到3个平台")), std::vector<std::string>{"3个"});
   EXPECT_EQ(Texts(FindChineseQuantities("超过5G")), std::vector<std::string>());
 }
 
@@ -346,13 +346,128 @@ TEST(FindChineseQuantitiesTest, DigitForms) {
   ExpectSpansMatch(text, found);
 }
 
+// A number that cannot be read whole is never read in part: an ASCII comma
+// between digits that do not group by three tears the number, and no piece
+// of it is a quantity.
 TEST(FindChineseQuantitiesTest, ThousandsSeparatorNeedsGroupsOfThree) {
-  std::vector<ChineseQuantity> found = FindChineseQuantities("1,23件");
+  EXPECT_EQ(Texts(FindChineseQuantities("收到1,23件")), std::vector<std::string>());
+  EXPECT_EQ(Texts(FindChineseQuantities("收到1,2345件")), std::vector<std::string>());
+  EXPECT_EQ(Texts(FindChineseQuantities("收到1234,567件，审结8件")),
+            std::vector<std::string>{"8件"});
+  // A Chinese comma before anything but a group of three ends a clause.
+  EXPECT_EQ(Texts(FindChineseQuantities("分别为35，28件")), std::vector<std::string>{"28件"});
+}
+
+TEST(FindChineseQuantitiesTest, MiddleDotIsADecimalPoint) {
+  const std::string text = "出庭应诉率98·3%，调解和解率23・6%，败诉率4•3%，比例0･5%";
+  const std::vector<ChineseQuantity> found = FindChineseQuantities(text);
+  EXPECT_EQ(Texts(found), (Strings{"98·3%", "23・6%", "4•3%", "0･5%"}));
+  EXPECT_EQ(Decimals(found), (Strings{"98.3", "23.6", "4.3", "0.5"}));
+  ExpectSpansMatch(text, found);
+  // A middle dot that no digit follows is punctuation: "年鉴2024·行政复议".
+  EXPECT_EQ(Texts(FindChineseQuantities("徐汇年鉴2024·行政复议3件")),
+            std::vector<std::string>{"3件"});
+  // Dates written with dots stay dates.
+  EXPECT_EQ(Texts(FindChineseQuantities("2023·12·31共5件")), std::vector<std::string>{"5件"});
+}
+
+TEST(FindChineseQuantitiesTest, SpaceGroupingThousandsJoinsTheDigits) {
+  const std::string text = "全年收到行政复议申请1 286件，受理1 174件；涉及金额12 345 678元";
+  const std::vector<ChineseQuantity> found = FindChineseQuantities(text);
+  EXPECT_EQ(Texts(found), (Strings{"1 286件", "1 174件", "12 345 678元"}));
+  EXPECT_EQ(Decimals(found), (Strings{"1286", "1174", "12345678"}));
+  ExpectSpansMatch(text, found);
+  // Thin and no-break spaces group as well.
+  EXPECT_EQ(Decimals(FindChineseQuantities("申请1\u2009286件，受理1\u00a0174件")),
+            (Strings{"1286", "1174"}));
+}
+
+TEST(FindChineseQuantitiesTest, SpaceAmongDecimalsJoinsTheDigits) {
+  const std::string text = "纠错率12·3 4%；";
+  std::vector<ChineseQuantity> found = FindChineseQuantities(text);
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].text, "23件");
-  found = FindChineseQuantities("1,2345件");
+  EXPECT_EQ(found[0].text, "12·3 4%");
+  EXPECT_EQ(found[0].decimal, "12.34");
+  EXPECT_EQ(found[0].begin, 3u);
+  EXPECT_EQ(found[0].end, 10u);
+}
+
+TEST(FindChineseQuantitiesTest, LineBreakInsideANumberJoinsTheDigits) {
+  const std::string text = "收到复议申请1,0\n86件，审结1,012件；收案3\n47件；案卷1,2\r\n40卷";
+  const std::vector<ChineseQuantity> found = FindChineseQuantities(text);
+  EXPECT_EQ(Texts(found), (Strings{"1,0\n86件", "1,012件", "3\n47件"}));
+  EXPECT_EQ(Decimals(found), (Strings{"1086", "1012", "347"}));
+  ExpectSpansMatch(text, found);
+  // 卷 is no measure word, but no piece of "1,2\r\n40" is read either.
+  EXPECT_EQ(Texts(FindChineseQuantities("评查案卷1,2\n40件")),
+            std::vector<std::string>{"1,2\n40件"});
+  EXPECT_EQ(Texts(FindChineseQuantities("评查案卷1,2\n4件")), std::vector<std::string>());
+}
+
+TEST(FindChineseQuantitiesTest, SeparatingWhiteSpaceKeepsNumbersApart) {
+  // A tab, an ideographic space or two spaces separate cells and fields.
+  EXPECT_EQ(Texts(FindChineseQuantities("1\t35件\t31件")),
+            (std::vector<std::string>{"35件", "31件"}));
+  EXPECT_EQ(Texts(FindChineseQuantities("1\t286件")), std::vector<std::string>{"286件"});
+  EXPECT_EQ(Texts(FindChineseQuantities("收到申请1\u3000286件")),
+            std::vector<std::string>{"286件"});
+  EXPECT_EQ(Texts(FindChineseQuantities("序号1  286件")), std::vector<std::string>{"286件"});
+  // A label's number, or a number after white space, is apart from digits
+  // that cannot group with it.
+  EXPECT_EQ(Texts(FindChineseQuantities("表1 35件")), std::vector<std::string>{"35件"});
+  EXPECT_EQ(Texts(FindChineseQuantities("序号 1 35件")), std::vector<std::string>{"35件"});
+  EXPECT_EQ(Texts(FindChineseQuantities("表1\n35件")), std::vector<std::string>{"35件"});
+}
+
+// Whenever the digits around a break could be one number or two, neither is
+// read: never "286件" out of what may be 1 286件.
+TEST(FindChineseQuantitiesTest, UncertainBreaksYieldNoQuantity) {
+  for (const std::string text : {
+           "收案12 34件",       // no grouping by three in running text
+           "表1 350件",         // a label's number, or 1 350?
+           "序号 1 286件",      // after white space: a cell, or 1 286?
+           "收到1 286 12件",    // grouping broken after the first group
+           "收到1,286 000件",   // commas and spaces mixed
+           "收到1,286\n000件",  // a line break outside a comma's group
+           "\t12·3 4%",         // after white space: two cells?
+           "G1 286件",          // glued to a letter
+       }) {
+    SCOPED_TRACE(text);
+    EXPECT_EQ(Texts(FindChineseQuantities(text)), std::vector<std::string>());
+  }
+  // 表 closing a word ("代表") labels nothing: the digits group by three.
+  const std::vector<ChineseQuantity> found = FindChineseQuantities("人大代表1 286名");
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].text, "2345件");
+  EXPECT_EQ(found[0].decimal, "1286");
+}
+
+TEST(FindChineseQuantitiesTest, FullAndHalfWidthDigitsMixed) {
+  const std::string text = "受理１,2０6件，调解成功率９7.5%，办理公证１万５千件，受理6１２件";
+  const std::vector<ChineseQuantity> found = FindChineseQuantities(text);
+  EXPECT_EQ(Texts(found), (Strings{"１,2０6件", "９7.5%", "１万５千件", "6１２件"}));
+  EXPECT_EQ(Decimals(found), (Strings{"1206", "97.5", "15000", "612"}));
+  ExpectSpansMatch(text, found);
+}
+
+TEST(FindChineseQuantitiesTest, MeasureWordsAndScalesAsReportsWriteThem) {
+  const std::string text =
+      "清单12项，合同63个，风险点45条，检查2,860次，查处318起，案件94宗，"
+      "处罚296件，活动86场，顾问14人，受众1.9万人次，企业320家，金额1.2亿元，"
+      "调解一万余件";
+  std::vector<ChineseQuantity> found = FindChineseQuantities(text);
+  std::vector<std::string> measure_words;
+  for (const ChineseQuantity& q : found) measure_words.push_back(q.measure_word);
+  EXPECT_EQ(measure_words, (std::vector<std::string>{"项", "个", "条", "次", "起", "宗", "件", "场",
+                                                     "人", "人次", "家", "元", "件"}));
+  ASSERT_EQ(found.size(), 13u);
+  EXPECT_EQ(found[9].decimal, "19000");
+  EXPECT_EQ(MultiplierName(found[9].multiplier), "wan");
+  EXPECT_EQ(found[11].decimal, "120000000");
+  EXPECT_EQ(MultiplierName(found[11].multiplier), "yi");
+  EXPECT_EQ(found[12].text, "一万余件");
+  EXPECT_EQ(found[12].decimal, "10000");
+  EXPECT_EQ(QualifierName(found[12].qualifier), "more_than");
+  ExpectSpansMatch(text, found);
 }
 
 TEST(FindChineseQuantitiesTest, Ranges) {
@@ -392,10 +507,9 @@ TEST(FindChineseQuantitiesTest, EmptyAndTrivialInputs) {
 TEST(FindChineseQuantitiesTest, ArbitraryBytesNeverCrash) {
   // Bytes drawn mostly from the pieces quantities are made of.
   const std::vector<std::string> pieces = {
-      "1",  "0",  ".",  ",",    "，",   "万",   "亿", "千", "百", "十",
-      "一", "两", "〇", "零",   "余",   "多",   "+",  "%",  "％", "件",
-      "个", "年", "第", "近",   "超过", "以上", "-",  "—",  "至", "百分之",
-      "“",  "（", "）", "\xFF", "\xE6", "\x80", "a",  "９", "．"};
+      "1",  "0",  ".",  ",",      "，", "万", "亿", "千",   "百",   "十",   "一", "两",   "〇",
+      "零", "余", "多", "+",      "%",  "％", "件", "个",   "年",   "第",   "近", "超过", "以上",
+      "-",  "—",  "至", "百分之", "“",  "（", "）", "\xFF", "\xE6", "\x80", "a",  "９",   "．"};
   std::mt19937 random(20240601);
   for (int round = 0; round < 2000; ++round) {
     std::string text;
@@ -433,8 +547,7 @@ TEST(FindChineseQuantitiesTest, LongInputsAreLinear) {
   std::vector<ChineseQuantity> found = FindChineseQuantities(text);
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(found.size(), 40000u);
-  EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(elapsed).count(),
-            5);
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(elapsed).count(), 5);
 }
 
 // ---------------------------------------------------------------------------
@@ -479,8 +592,7 @@ void ExpectGolden(const std::string& seed, const std::vector<Golden>& golden) {
     // The span is where the text really is, counted in code points.
     const size_t byte = text.find(g.text);
     ASSERT_NE(byte, std::string::npos);
-    EXPECT_EQ(q->begin,
-              CodePointCount(absl::string_view(text).substr(0, byte)));
+    EXPECT_EQ(q->begin, CodePointCount(absl::string_view(text).substr(0, byte)));
   }
   for (const ChineseQuantity& q : found) {
     SCOPED_TRACE(q.text);
@@ -491,36 +603,34 @@ void ExpectGolden(const std::string& seed, const std::vector<Golden>& golden) {
 }
 
 TEST(SeedGoldenTest, BaoshanGovernmentReport2023) {
-  ExpectGolden("002_4f28ee6da608f1e8.txt",
-               {{"21267件", "21267", Q::kExact, "件"},
-                {"21221件", "21221", Q::kExact, "件"},
-                {"99.8%", "99.8", Q::kExact, "%"},
-                {"99.99%以上", "99.99", Q::kAtLeast, "%"},
-                {"不少于60学时", "60", Q::kAtLeast, "学时"},
-                {"91万人次", "910000", Q::kExact, "人次"},
-                {"4.7亿元", "470000000", Q::kExact, "元"},
-                {"5000多件", "5000", Q::kMoreThan, "件"},
-                {"10万+", "100000", Q::kMoreThan, ""},
-                {"97.9%以上", "97.9", Q::kAtLeast, "%"},
-                {"434件", "434", Q::kExact, "件"}});
+  ExpectGolden("002_4f28ee6da608f1e8.txt", {{"21267件", "21267", Q::kExact, "件"},
+                                            {"21221件", "21221", Q::kExact, "件"},
+                                            {"99.8%", "99.8", Q::kExact, "%"},
+                                            {"99.99%以上", "99.99", Q::kAtLeast, "%"},
+                                            {"不少于60学时", "60", Q::kAtLeast, "学时"},
+                                            {"91万人次", "910000", Q::kExact, "人次"},
+                                            {"4.7亿元", "470000000", Q::kExact, "元"},
+                                            {"5000多件", "5000", Q::kMoreThan, "件"},
+                                            {"10万+", "100000", Q::kMoreThan, ""},
+                                            {"97.9%以上", "97.9", Q::kAtLeast, "%"},
+                                            {"434件", "434", Q::kExact, "件"}});
 }
 
 TEST(SeedGoldenTest, PutuoJusticeBureauReport2020) {
-  ExpectGolden("004_e0cd47a7b08ce18d.txt",
-               {{"348件", "348", Q::kExact, "件"},
-                {"72件", "72", Q::kExact, "件"},
-                {"340件", "340", Q::kExact, "件"},
-                {"66件", "66", Q::kExact, "件"},
-                {"83.8%", "83.8", Q::kExact, "%"},
-                {"2.8万件", "28000", Q::kExact, "件"},
-                {"2326件", "2326", Q::kExact, "件"},
-                {"9918件", "9918", Q::kExact, "件"},
-                {"7513件", "7513", Q::kExact, "件"},
-                {"7149件", "7149", Q::kExact, "件"},
-                {"95.15%", "95.15", Q::kExact, "%"},
-                {"超过4万人次", "40000", Q::kMoreThan, "人次"},
-                {"140余篇", "140", Q::kMoreThan, "篇"},
-                {"近20篇", "20", Q::kNearly, "篇"}});
+  ExpectGolden("004_e0cd47a7b08ce18d.txt", {{"348件", "348", Q::kExact, "件"},
+                                            {"72件", "72", Q::kExact, "件"},
+                                            {"340件", "340", Q::kExact, "件"},
+                                            {"66件", "66", Q::kExact, "件"},
+                                            {"83.8%", "83.8", Q::kExact, "%"},
+                                            {"2.8万件", "28000", Q::kExact, "件"},
+                                            {"2326件", "2326", Q::kExact, "件"},
+                                            {"9918件", "9918", Q::kExact, "件"},
+                                            {"7513件", "7513", Q::kExact, "件"},
+                                            {"7149件", "7149", Q::kExact, "件"},
+                                            {"95.15%", "95.15", Q::kExact, "%"},
+                                            {"超过4万人次", "40000", Q::kMoreThan, "人次"},
+                                            {"140余篇", "140", Q::kMoreThan, "篇"},
+                                            {"近20篇", "20", Q::kNearly, "篇"}});
 }
 
 TEST(SeedGoldenTest, PairSentenceInSeedIsInOrder) {
