@@ -76,6 +76,8 @@ std::vector<Golden> GoldenSet() {
            {"normative_documents_in_force", "66", kExact, 2023, 12},
            {"enforcement_training_hours", "60", fazhi::type::QUALIFIER_AT_LEAST, 2023, 12},
            {"reconsideration_settlement_rate", "75.3", kExact, 2023, 12},
+           // Rules 2026-12-08.2: "2023年度区政府制发规范性文件4件".
+           {"normative_documents_issued", "4", kExact, 2023, 12},
        }},
       {kPutuo2020,
        2020,
@@ -92,6 +94,9 @@ std::vector<Golden> GoldenSet() {
            {"notarization_cases", "9918", kExact, 2020, 11},
            {"judicial_appraisal_cases", "28000", kExact, 2020, 12},
            {"enforcement_certificates_reviewed", "1006", kExact, 2020, 11},
+           // Rules 2026-12-08.2: "审查区政府重大合同及协议33件" (no 截至 in
+           // its sentence).
+           {"legality_reviews", "33", kExact, 2020, 12},
        }},
       {kYangpuCase,
        2017,
