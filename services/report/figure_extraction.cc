@@ -30,8 +30,9 @@ std::vector<std::u32string> DecodeAll(const google::protobuf::RepeatedPtrField<s
 }
 
 // Sentence breaks end a sentence; clause breaks also end a clause.
+// A tab separates table cells: no sentence spans two.
 bool IsSentenceBreak(char32_t c) {
-  return c == U'。' || c == U'！' || c == U'？' || c == U'；' || c == U';' || c == U'!' ||
+  return c == U'\t' || c == U'。' || c == U'！' || c == U'？' || c == U'；' || c == U';' || c == U'!' ||
          c == U'?' || c == U'\n' || c == U'\r';
 }
 bool IsClauseBreak(char32_t c) {
@@ -144,13 +145,17 @@ bool IsBound(fazhi::type::Qualifier q) {
   return q != fazhi::type::QUALIFIER_EXACT && q != fazhi::type::QUALIFIER_UNSPECIFIED;
 }
 
-// A figure's contexts (see FigurePattern).
-struct FigureContext {
+// A figure's own contexts (see FigurePattern).
+struct OwnContext {
   Chars before;   // own before-context
   Chars subject;  // what it measures: own, a partner's, or carried on
   Chars verbs;    // where its verb may stand
   Chars after;
+  size_t before_begin = 0;
   size_t sentence_begin = 0, sentence_end = 0;
+  // From the end of the figure before it, or the sentence's start if later:
+  // where the figure's own words stand.
+  size_t stretch_begin = 0;
 };
 
 }  // namespace
@@ -201,6 +206,13 @@ namespace {
 // How far a figure's sentence reaches on either side of it, in characters.
 // The longest sentences of real reports run to a few hundred characters.
 constexpr size_t kMaxSentenceReach = 300;
+// Context pieces are recorded with at most this many characters.
+constexpr size_t kMaxContextChars = 200;
+// The title is looked for only this far into the text (it stands at the top).
+constexpr size_t kTitleSearchReach = 4096;
+// Columns of a table followed for its headers; wider tables are read up to
+// here (a hostile colspan must not make every row cost the text).
+constexpr size_t kMaxTableColumns = 64;
 
 // The last `n` characters of `text`.
 Chars LastChars(Chars text, size_t n) {
@@ -208,10 +220,272 @@ Chars LastChars(Chars text, size_t n) {
   return text;
 }
 
+struct Span {
+  size_t begin = 0, end = 0;
+  bool empty() const { return begin >= end; }
+};
+
+Span Trimmed(const Chars& chars, Span span) {
+  auto blank = [](char32_t c) { return c == U' ' || c == U'\u3000' || c == U'\t' || c == U'\r'; };
+  while (span.begin < span.end && blank(chars[span.begin])) ++span.begin;
+  while (span.end > span.begin && blank(chars[span.end - 1])) --span.end;
+  return span;
+}
+
+Chars TextOf(const Chars& chars, Span span) {
+  return span.empty() ? Chars() : chars.substr(span.begin, span.end - span.begin);
+}
+
+// A cell holding only a number (a serial number, a figure): never a header.
+bool IsBareNumber(const Chars& cell) {
+  for (char32_t c : cell) {
+    if (!IsDigit(c) && c != U',' && c != U'.' && c != U'%' && c != U' ') return false;
+  }
+  return true;
+}
+
+// The header cells of a figure standing in a table cell.
+struct CellHeaders {
+  bool in_table = false;
+  Span row_header;
+  std::vector<Span> column_headers;
+  Chars caption;
+};
+
+// The headers of every quantity of `found` that stands in one of the
+// report's tables. A table's rows are its lines from `begin`, cells split by
+// tabs; a row whose cells do not match its line ends the reading of that
+// table (its figures keep their own context only).
+std::vector<CellHeaders> TableHeadersOf(const Chars& chars, const v1::Report& report,
+                                        const std::vector<text::ChineseQuantity>& found) {
+  std::vector<CellHeaders> out(found.size());
+  size_t next = 0;  // the first quantity not yet placed
+  for (const v1::ReportTable& table : report.tables()) {
+    if (table.begin() < 0 || table.end() < table.begin() ||
+        static_cast<size_t>(table.end()) > chars.size()) {
+      continue;
+    }
+    const size_t table_begin = table.begin(), table_end = table.end();
+    while (next < found.size() && found[next].begin < table_begin) ++next;
+    struct Occupant {
+      int rows_left = 0;
+      Span cell;
+    };
+    std::vector<Occupant> columns(kMaxTableColumns);
+    std::vector<std::vector<Span>> column_headers(kMaxTableColumns);
+    const Chars caption = Decode(table.caption());
+    size_t line_begin = table_begin;
+    for (int r = 0; r < table.rows_size() && line_begin <= table_end; ++r) {
+      const v1::TableRow& row = table.rows(r);
+      size_t line_end = line_begin;
+      while (line_end < chars.size() && chars[line_end] != U'\n') ++line_end;
+      std::vector<Span> segments;
+      for (size_t b = line_begin, k = line_begin;; ++k) {
+        if (k == line_end || chars[k] == U'\t') {
+          segments.push_back(Trimmed(chars, Span{b, k}));
+          b = k + 1;
+          if (k == line_end) break;
+        }
+      }
+      if (segments.size() != static_cast<size_t>(row.cells_size())) break;
+      std::vector<size_t> column_of(segments.size(), kMaxTableColumns);
+      size_t column = 0;
+      for (size_t k = 0; k < segments.size(); ++k) {
+        while (column < kMaxTableColumns && columns[column].rows_left > 0) ++column;
+        if (column >= kMaxTableColumns) break;
+        const auto& cell = row.cells(static_cast<int>(k));
+        const size_t span = std::clamp<size_t>(cell.col_span() < 1 ? 1 : cell.col_span(), 1,
+                                               kMaxTableColumns - column);
+        const int rows = std::max(1, cell.row_span());
+        column_of[k] = column;
+        for (size_t c = column; c < column + span; ++c) {
+          columns[c] = {rows, segments[k]};
+          if (r < table.header_rows() && column_headers[c].size() < 4) {
+            column_headers[c].push_back(segments[k]);
+          }
+        }
+        column += span;
+      }
+      for (; next < found.size() && found[next].begin < line_end; ++next) {
+        if (found[next].begin < line_begin) continue;
+        CellHeaders& headers = out[next];
+        headers.in_table = true;
+        headers.caption = caption;
+        size_t k = 0;
+        while (k + 1 < segments.size() && found[next].begin >= segments[k + 1].begin) ++k;
+        const size_t figure_column = column_of[k];
+        if (r < table.header_rows() || figure_column >= kMaxTableColumns) continue;
+        for (size_t c = 0; c < figure_column; ++c) {
+          const Span cell = columns[c].cell;
+          if (!cell.empty() && !IsBareNumber(TextOf(chars, cell))) {
+            headers.row_header = cell;
+            break;
+          }
+        }
+        headers.column_headers = column_headers[figure_column];
+      }
+      for (auto& occupant : columns) {
+        if (occupant.rows_left > 0) --occupant.rows_left;
+      }
+      line_begin = line_end + 1;
+    }
+  }
+  return out;
+}
+
+// The measure word a table's header gives its bare cells: the last
+// parenthesised word of a header ("受理（件）"), or the caption's "单位：件".
+std::string HeaderMeasureWord(const Chars& header) {
+  const size_t close = header.find_last_of(U"）)");
+  if (close == Chars::npos || close == 0) return "";
+  const size_t open = header.find_last_of(U"（(", close - 1);
+  if (open == Chars::npos || close - open < 2 || close - open > 4) return "";
+  Chars word = header.substr(open + 1, close - open - 1);
+  static const std::u32string kUnit = U"单位：";
+  if (word.compare(0, kUnit.size(), kUnit) == 0) word.erase(0, kUnit.size());
+  for (char32_t c : word) {
+    if (IsDigit(c)) return "";
+  }
+  return text::EncodeUtf8(word);
+}
+
+std::string CaptionMeasureWord(const Chars& caption) {
+  static const std::u32string kUnits[] = {U"单位：", U"单位:"};
+  for (const auto& unit : kUnits) {
+    const size_t at = caption.find(unit);
+    if (at == Chars::npos) continue;
+    size_t end = at + unit.size();
+    while (end < caption.size() && end - at - unit.size() < 3 && !IsClauseBreak(caption[end]) &&
+           caption[end] != U'）' && caption[end] != U')' && caption[end] != U' ') {
+      ++end;
+    }
+    return text::EncodeUtf8(caption.substr(at + unit.size(), end - at - unit.size()));
+  }
+  return "";
+}
+
+// Row or column headers that stand for the whole the report speaks of.
+bool IsWholeHeader(const Chars& header) {
+  static const std::u32string kWhole[] = {U"合计", U"总计", U"总数", U"共计", U"全区", U"全年",
+                                          U"本区", U"全县", U"总体"};
+  for (const auto& w : kWhole) {
+    if (Contains(header, w)) return true;
+  }
+  return false;
+}
+
+// Whether a phrase of the pattern occurs in `header`.
+bool PatternNames(const FigureRules::Pattern& p, const Chars& header) {
+  return ContainsAny(header, p.subject_all_of) || ContainsAny(header, p.verb_any_of) ||
+         ContainsAny(header, p.sentence_all_of) || ContainsAny(header, p.after_all_of);
+}
+
+// The level of the unit a report speaks for, read from its title: the
+// figures of wider areas (全市 in a district's report) are quoted, not its
+// own. Unknown titles count as a district's.
+enum class Level { kTown, kDistrict, kCity, kProvince };
+
+Level LevelOf(const Chars& title) {
+  if (Contains(title, U"镇") || Contains(title, U"街道") || Contains(title, U"乡")) {
+    return Level::kTown;
+  }
+  if (Contains(title, U"区") || Contains(title, U"县")) return Level::kDistrict;
+  if (Contains(title, U"市")) return Level::kCity;
+  if (Contains(title, U"省")) return Level::kProvince;
+  return Level::kDistrict;
+}
+
+std::vector<std::u32string> WiderAreas(Level level) {
+  std::vector<std::u32string> out = {U"全国"};
+  if (level <= Level::kCity) out.insert(out.end(), {U"全省", U"省级", U"全国各地"});
+  if (level <= Level::kDistrict) out.insert(out.end(), {U"全市", U"市级"});
+  if (level <= Level::kTown) out.insert(out.end(), {U"全区", U"区级", U"全县", U"县级"});
+  return out;
+}
+
+// A change rather than a value: "同比上升11.4%", "比上年增加640件".
+bool StatesChange(const Chars& before) {
+  static const std::vector<std::u32string> kCompared = {
+      U"同比", U"环比", U"比上年", U"较上年", U"比去年", U"较去年", U"上年同期",
+      U"去年同期", U"同期相比", U"相比增", U"相比减", U"相比下降", U"相比上升"};
+  if (ContainsAny(before, kCompared)) return true;
+  Chars tail = before;
+  while (!tail.empty() && (tail.back() == U' ' || tail.back() == U'了')) tail.pop_back();
+  static const std::u32string kChanges[] = {U"增加", U"增长", U"上升", U"下降", U"减少",
+                                            U"提高", U"降低", U"提升", U"回落", U"增幅",
+                                            U"降幅"};
+  for (const auto& change : kChanges) {
+    if (tail.size() >= change.size() &&
+        tail.compare(tail.size() - change.size(), change.size(), change) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Several things counted together: "审核重大行政决策、合同协议…等共计58件",
+// "行政复议和行政诉讼案件共…". A total (共, 合计) over a list.
+bool CountsSeveralTogether(const Chars& stretch) {
+  static const std::vector<std::u32string> kTotal = {U"共", U"合计", U"总计"};
+  if (!ContainsAny(stretch, kTotal)) return false;
+  if (Contains(stretch, U"、") || Contains(stretch, U"以及") || Contains(stretch, U"等共") ||
+      Contains(stretch, U"等合计")) {
+    return true;
+  }
+  for (size_t at = stretch.find(U'和'); at != Chars::npos; at = stretch.find(U'和', at + 1)) {
+    const char32_t next = at + 1 < stretch.size() ? stretch[at + 1] : U'\0';
+    if (next != U'解' && next != U'谐') return true;
+  }
+  return false;
+}
+
+// A goal stated, not a result: "力争…", "目标…", "要求…".
+bool StatesTarget(const Chars& before) {
+  static const std::vector<std::u32string> kTargets = {U"力争", U"目标", U"要求", U"计划",
+                                                       U"预计", U"确保"};
+  return ContainsAny(before, kTargets);
+}
+
+v1::FigureContext ContextPiece(v1::FigureContext::Kind kind, const Chars& chars, Span span) {
+  v1::FigureContext piece;
+  piece.set_kind(kind);
+  piece.set_begin(static_cast<int32_t>(span.begin));
+  piece.set_end(static_cast<int32_t>(span.end));
+  piece.set_text(text::EncodeUtf8(TextOf(chars, span).substr(0, kMaxContextChars)));
+  return piece;
+}
+
+// The contexts one reading of a figure sees.
+struct Reading {
+  Chars subject, verbs, after, sentence_before, sentence;
+};
+
+std::vector<const FigureRules::Pattern*> Match(const FigureRules& rules,
+                                               const std::string& measure_word,
+                                               const Reading& r) {
+  std::vector<const FigureRules::Pattern*> matched;
+  std::set<std::string> indicators;
+  for (const auto& p : rules.patterns()) {
+    if (std::find(p.measure_words.begin(), p.measure_words.end(), measure_word) ==
+        p.measure_words.end()) {
+      continue;
+    }
+    if (!ContainsAll(r.subject, p.subject_all_of)) continue;
+    if (!p.verb_any_of.empty() && !ContainsAny(r.verbs, p.verb_any_of)) continue;
+    if (!ContainsAll(r.after, p.after_all_of)) continue;
+    if (!ContainsAll(r.sentence_before, p.sentence_all_of)) continue;
+    if (ContainsAny(r.sentence, p.sentence_none_of)) continue;
+    if (indicators.insert(p.indicator).second) matched.push_back(&p);
+  }
+  return matched;
+}
+
 }  // namespace
 
-FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text, int report_year) {
+FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& report) {
   FigureExtraction out;
+  const absl::string_view text = report.text();
+  const int report_year = report.year();
   const std::vector<text::ChineseQuantity> found = text::FindChineseQuantities(text);
   for (const auto& q : found) {
     v1::TextQuantity tq;
@@ -225,7 +499,7 @@ FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text
   const size_t n = found.size();
 
   // Own contexts.
-  std::vector<FigureContext> ctx(n);
+  std::vector<OwnContext> ctx(n);
   for (size_t i = 0; i < n; ++i) {
     const size_t begin = std::min(found[i].begin, chars.size());
     const size_t end = std::min(found[i].end, chars.size());
@@ -246,11 +520,13 @@ FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text
     const size_t next_begin = i + 1 < n ? std::max(found[i + 1].begin, end) : chars.size();
     while (a < chars.size() && a < next_begin && !IsClauseBreak(chars[a])) ++a;
     ctx[i].before = chars.substr(b, begin - b);
+    ctx[i].before_begin = b;
     ctx[i].subject = ctx[i].before;
     ctx[i].verbs = ctx[i].before;
     ctx[i].after = chars.substr(end, a - end);
     ctx[i].sentence_begin = s;
     ctx[i].sentence_end = e;
+    ctx[i].stretch_begin = std::max(s, previous_end);
     // Carried on from the figure before it in the same clause
     // ("…率从2012年的18.64%上升至2017年的53.28%").
     if (i > 0 && b == previous_end && b != begin && ctx[i - 1].sentence_begin == s &&
@@ -282,42 +558,136 @@ FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text
     i = j;
   }
 
-  // Matching.
+  // Context beyond the sentence: table headers, the heading, the title.
+  const std::vector<CellHeaders> cells = TableHeadersOf(chars, report, found);
+  std::vector<Span> headings;
+  for (const auto& section : report.sections()) {
+    if (section.begin() < 0 || section.end() <= section.begin() ||
+        static_cast<size_t>(section.end()) > chars.size()) {
+      continue;
+    }
+    headings.push_back(Span{static_cast<size_t>(section.begin()), static_cast<size_t>(section.end())});
+  }
+  std::sort(headings.begin(), headings.end(),
+            [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  const Chars title = Decode(report.title());
+  Span title_span;
+  if (!title.empty()) {
+    const size_t at = chars.substr(0, kTitleSearchReach).find(title);
+    if (at != Chars::npos) title_span = Span{at, at + title.size()};
+  }
+  const std::vector<std::u32string> wider_areas = WiderAreas(LevelOf(title));
+
+  // Matching. `matched_of[i]`: the indicators any reading of quantity i
+  // matched, for telling 其中 parts from their totals.
+  std::vector<std::set<std::string>> matched_of(n);
+  std::vector<size_t> figure_quantity;
+  size_t heading = 0;  // headings[0, heading) begin at or before the figure
   for (size_t i = 0; i < n; ++i) {
     const auto& q = found[i];
-    const FigureContext& c = ctx[i];
+    const OwnContext& c = ctx[i];
+    while (heading < headings.size() && headings[heading].begin <= q.begin) ++heading;
+    // Ordinals: 第一次, 第3批, 三届二次全会.
+    if (q.begin > 0 && q.begin <= chars.size() &&
+        (chars[q.begin - 1] == U'第' || chars[q.begin - 1] == U'届')) {
+      continue;
+    }
+    const CellHeaders& cell = cells[i];
+    std::string measure_word = q.measure_word;
+    Chars headers;  // column headers, then the row header
+    for (const Span& h : cell.column_headers) headers += TextOf(chars, h);
+    headers += TextOf(chars, cell.row_header);
+    if (measure_word.empty() && cell.in_table) {
+      for (const Span& h : cell.column_headers) {
+        if (measure_word.empty()) measure_word = HeaderMeasureWord(TextOf(chars, h));
+      }
+      if (measure_word.empty()) measure_word = HeaderMeasureWord(TextOf(chars, cell.row_header));
+      if (measure_word.empty()) measure_word = CaptionMeasureWord(cell.caption);
+    }
+    if (measure_word.empty()) continue;
+
     const Chars sentence_before = chars.substr(c.sentence_begin, q.begin - c.sentence_begin);
     const Chars sentence = chars.substr(c.sentence_begin, c.sentence_end - c.sentence_begin);
-    std::vector<const FigureRules::Pattern*> matched;
-    std::set<std::string> indicators;
-    for (const auto& p : rules.patterns()) {
-      if (std::find(p.measure_words.begin(), p.measure_words.end(), q.measure_word) ==
-          p.measure_words.end()) {
-        continue;
+    // The readings, strongest first: the figure's own sentence (with its
+    // table headers), then under its heading, then under the title.
+    Reading reading{headers + c.subject, headers + c.verbs, c.after,
+                    cell.caption + headers + sentence_before, sentence};
+    std::vector<const FigureRules::Pattern*> matched = Match(rules, measure_word, reading);
+    Span heading_used;
+    bool title_used = false;
+    if (matched.empty() && heading > 0) {
+      const Span h = headings[heading - 1];
+      const Chars heading_text = TextOf(chars, h);
+      Reading under = reading;
+      under.subject = heading_text + under.subject;
+      under.sentence_before = heading_text + under.sentence_before;
+      under.sentence = heading_text + under.sentence;
+      matched = Match(rules, measure_word, under);
+      if (!matched.empty()) {
+        heading_used = h;
+        reading = std::move(under);
       }
-      if (!ContainsAll(c.subject, p.subject_all_of)) continue;
-      if (!p.verb_any_of.empty() && !ContainsAny(c.verbs, p.verb_any_of)) continue;
-      if (!ContainsAll(c.after, p.after_all_of)) continue;
-      if (!ContainsAll(sentence_before, p.sentence_all_of)) continue;
-      if (ContainsAny(sentence, p.sentence_none_of)) continue;
-      if (indicators.insert(p.indicator).second) matched.push_back(&p);
+    }
+    if (matched.empty() && !title.empty()) {
+      Reading under = reading;
+      under.subject = title + under.subject;
+      under.sentence_before = title + under.sentence_before;
+      under.sentence = title + under.sentence;
+      matched = Match(rules, measure_word, under);
+      title_used = !matched.empty();
     }
     if (matched.empty()) continue;
+    for (const auto* p : matched) matched_of[i].insert(p->indicator);
 
     PeriodEnd period_end = ReadPeriodEnd(sentence_before, report_year);
     int year = LastYearIn(c.before);
+    int header_year = 0;
+    for (const Span& h : cell.column_headers) {
+      if (LastYearIn(TextOf(chars, h)) != 0) header_year = LastYearIn(TextOf(chars, h));
+    }
+    if (header_year == 0) header_year = LastYearIn(TextOf(chars, cell.row_header));
+    if (year == 0) year = header_year;
     if (year == 0) year = period_end.year != 0 ? period_end.year : report_year;
     const std::string evidence = text::EncodeUtf8(sentence.substr(0, 300));
+    const Chars stretch = chars.substr(c.stretch_begin, q.begin - c.stretch_begin);
+
+    std::vector<v1::FigureContext> pieces;
+    if (c.before_begin < q.begin) {
+      pieces.push_back(ContextPiece(v1::FigureContext::KIND_CLAUSE_BEFORE, chars,
+                                    Span{c.before_begin, q.begin}));
+    }
+    pieces.push_back(ContextPiece(v1::FigureContext::KIND_SENTENCE, chars,
+                                  Span{c.sentence_begin, c.sentence_end}));
+    if (!cell.row_header.empty()) {
+      pieces.push_back(
+          ContextPiece(v1::FigureContext::KIND_TABLE_ROW_HEADER, chars, cell.row_header));
+    }
+    for (const Span& h : cell.column_headers) {
+      pieces.push_back(ContextPiece(v1::FigureContext::KIND_TABLE_COLUMN_HEADER, chars, h));
+    }
+    if (!heading_used.empty()) {
+      pieces.push_back(ContextPiece(v1::FigureContext::KIND_HEADING, chars, heading_used));
+    }
+    if (title_used) {
+      v1::FigureContext piece = ContextPiece(v1::FigureContext::KIND_TITLE, chars, title_span);
+      if (title_span.empty()) piece.set_text(text::EncodeUtf8(title.substr(0, kMaxContextChars)));
+      pieces.push_back(std::move(piece));
+    }
+
     for (const auto* p : matched) {
       v1::ExtractedFigure figure;
       figure.set_indicator(p->indicator);
       *figure.mutable_quantity() = out.quantities[i].quantity();
+      if (figure.quantity().measure_word().empty()) {
+        figure.mutable_quantity()->set_measure_word(measure_word);
+      }
       figure.mutable_period()->set_year(year);
       figure.mutable_period()->set_start_month(1);
       figure.mutable_period()->set_end_month(period_end.end_month == 0 ? 12 : period_end.end_month);
       figure.set_begin(static_cast<int32_t>(q.begin));
       figure.set_end(static_cast<int32_t>(q.end));
       figure.set_evidence(evidence);
+      for (const auto& piece : pieces) *figure.add_context() = piece;
       std::string reason;
       if (matched.size() > 1) {
         std::vector<std::string> names;
@@ -329,12 +699,56 @@ FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text
         reason = absl::StrCat("a bound, not a value (", text::QualifierName(q.qualifier), ")");
       } else if (!period_end.problem.empty()) {
         reason = period_end.problem;
+      } else if (StatesChange(c.before)) {
+        reason = "a change (同比, 比上年, 增加 …), not a value";
+      } else if (StatesTarget(c.before) && !p->accept_bounds) {
+        reason = "a target or plan (力争, 目标, 要求 …), not a value";
+      } else if (!cell.in_table && ContainsAny(stretch, wider_areas)) {
+        reason = "the figure of a wider area (全市, 全国 …) than the report's";
+      } else if (!cell.in_table && CountsSeveralTogether(stretch)) {
+        reason = "several things counted together (、, 和 … 共), not one indicator's count";
+      } else if (cell.in_table) {
+        std::vector<Span> narrowing;
+        for (const Span& h : cell.column_headers) narrowing.push_back(h);
+        narrowing.push_back(cell.row_header);
+        for (const Span& h : narrowing) {
+          const Chars header = TextOf(chars, h);
+          if (header.empty() || PatternNames(*p, header) || LastYearIn(header) != 0 ||
+              IsWholeHeader(header)) {
+            continue;
+          }
+          reason = absl::StrCat("the table header \"", text::EncodeUtf8(header),
+                                "\" narrows it to a part of the whole");
+          break;
+        }
       }
       figure.set_confidence(reason.empty() ? v1::FIGURE_CONFIDENCE_ACCEPTED
                                            : v1::FIGURE_CONFIDENCE_CANDIDATE);
       figure.set_reason(reason);
       out.figures.push_back(std::move(figure));
+      figure_quantity.push_back(i);
     }
+  }
+
+  // 其中 parts: a figure after "其中" that reads as the same indicator as the
+  // total before it is a part of that total, not a value (nor a conflict).
+  static const std::u32string kOfWhich = U"其中";
+  for (size_t k = 0; k < out.figures.size(); ++k) {
+    auto& f = out.figures[k];
+    if (f.confidence() != v1::FIGURE_CONFIDENCE_ACCEPTED) continue;
+    const size_t i = figure_quantity[k];
+    const OwnContext& c = ctx[i];
+    const Chars sentence_before = chars.substr(c.sentence_begin, found[i].begin - c.sentence_begin);
+    const size_t at = sentence_before.rfind(kOfWhich);
+    if (at == Chars::npos) continue;
+    const size_t of_which = c.sentence_begin + at;
+    size_t j = i;
+    while (j > 0 && found[j - 1].end > of_which) --j;
+    if (j == 0 || of_which - found[j - 1].end > kMaxSentenceReach) continue;
+    if (!matched_of[j - 1].count(f.indicator())) continue;
+    f.set_confidence(v1::FIGURE_CONFIDENCE_CANDIDATE);
+    f.set_reason(absl::StrCat("a 其中 part of the total ", found[j - 1].text, ", not a value of ",
+                              f.indicator()));
   }
 
   // One indicator and period, two accepted values: neither is a fact. The

@@ -51,8 +51,12 @@ std::set<Fact> Accepted(const FigureExtraction& e) {
 class FigureExtractionTest : public ::testing::Test {
  protected:
   FigureExtractionTest() : rules_(testing::ShippedRules().report()) {}
+  // The text alone, as a report with no headings, tables or title.
   FigureExtraction Extract(const std::string& text, int year) {
-    return ExtractFigures(rules_, text, year);
+    v1::Report report;
+    report.set_text(text);
+    report.set_year(year);
+    return ExtractFigures(rules_, report);
   }
   FigureRules rules_;
 };
