@@ -206,6 +206,9 @@ namespace {
 // How far a figure's sentence reaches on either side of it, in characters.
 // The longest sentences of real reports run to a few hundred characters.
 constexpr size_t kMaxSentenceReach = 300;
+// A clause of at most this many characters before its figure is its verb
+// alone ("审结", "受理纠纷"): its subject is the sentence's.
+constexpr size_t kMaxBareClause = 4;
 // Context pieces are recorded with at most this many characters.
 constexpr size_t kMaxContextChars = 200;
 // The title is looked for only this far into the text (it stands at the top).
@@ -247,10 +250,44 @@ bool IsBareNumber(const Chars& cell) {
 // The header cells of a figure standing in a table cell.
 struct CellHeaders {
   bool in_table = false;
-  Span row_header;
+  // Left to right: a group ("行政复议", spanning rows) before its item
+  // ("收案数"); serial numbers are no headers.
+  std::vector<Span> row_headers;
+  // Top to bottom.
   std::vector<Span> column_headers;
+  // The table's caption, or the sentence leading into it ("…情况见下表"):
+  // what the whole table is about. `caption_span` is empty when the caption
+  // is not in the text.
   Chars caption;
+  Span caption_span;
 };
+
+// What a table is about: its caption (found in the text just above the
+// table when it is there), else the sentence just above that points to it
+// ("全区行政复议案件情况见下表。").
+void ReadCaption(const Chars& chars, const v1::ReportTable& table, CellHeaders* headers) {
+  const size_t table_begin = table.begin();
+  const size_t floor = table_begin > kMaxSentenceReach ? table_begin - kMaxSentenceReach : 0;
+  headers->caption = Decode(table.caption());
+  if (!headers->caption.empty()) {
+    const size_t at = chars.substr(floor, table_begin - floor).rfind(headers->caption);
+    if (at != Chars::npos) {
+      headers->caption_span = Span{floor + at, floor + at + headers->caption.size()};
+    }
+    return;
+  }
+  size_t end = table_begin;
+  while (end > floor && (chars[end - 1] == U'\n' || chars[end - 1] == U'\r')) --end;
+  size_t begin = end;
+  if (begin > floor && IsSentenceBreak(chars[begin - 1])) --begin;
+  while (begin > floor && !IsSentenceBreak(chars[begin - 1])) --begin;
+  const Span lead_in = Trimmed(chars, Span{begin, end});
+  const Chars sentence = TextOf(chars, lead_in);
+  if (Contains(sentence, U"下表") || Contains(sentence, U"如下表")) {
+    headers->caption = sentence;
+    headers->caption_span = lead_in;
+  }
+}
 
 // The headers of every quantity of `found` that stands in one of the
 // report's tables. A table's rows are its lines from `begin`, cells split by
@@ -273,7 +310,9 @@ std::vector<CellHeaders> TableHeadersOf(const Chars& chars, const v1::Report& re
     };
     std::vector<Occupant> columns(kMaxTableColumns);
     std::vector<std::vector<Span>> column_headers(kMaxTableColumns);
-    const Chars caption = Decode(table.caption());
+    CellHeaders table_headers;
+    table_headers.in_table = true;
+    ReadCaption(chars, table, &table_headers);
     size_t line_begin = table_begin;
     for (int r = 0; r < table.rows_size() && line_begin <= table_end; ++r) {
       const v1::TableRow& row = table.rows(r);
@@ -309,17 +348,16 @@ std::vector<CellHeaders> TableHeadersOf(const Chars& chars, const v1::Report& re
       for (; next < found.size() && found[next].begin < line_end; ++next) {
         if (found[next].begin < line_begin) continue;
         CellHeaders& headers = out[next];
-        headers.in_table = true;
-        headers.caption = caption;
+        headers = table_headers;
         size_t k = 0;
         while (k + 1 < segments.size() && found[next].begin >= segments[k + 1].begin) ++k;
         const size_t figure_column = column_of[k];
         if (r < table.header_rows() || figure_column >= kMaxTableColumns) continue;
         for (size_t c = 0; c < figure_column; ++c) {
           const Span cell = columns[c].cell;
-          if (!cell.empty() && !IsBareNumber(TextOf(chars, cell))) {
-            headers.row_header = cell;
-            break;
+          const bool repeated = c > 0 && columns[c - 1].cell.begin == cell.begin;
+          if (!cell.empty() && !repeated && !IsBareNumber(TextOf(chars, cell))) {
+            headers.row_headers.push_back(cell);
           }
         }
         headers.column_headers = column_headers[figure_column];
@@ -364,20 +402,64 @@ std::string CaptionMeasureWord(const Chars& caption) {
   return "";
 }
 
-// Row or column headers that stand for the whole the report speaks of.
-bool IsWholeHeader(const Chars& header) {
-  static const std::u32string kWhole[] = {U"合计", U"总计", U"总数", U"共计", U"全区", U"全年",
-                                          U"本区", U"全县", U"总体"};
-  for (const auto& w : kWhole) {
-    if (Contains(header, w)) return true;
+// A header that does not narrow a figure to a part: a year alone
+// ("2022年", "2023年度"), the whole ("合计", "全区"), or a generic column
+// name ("数量", "件数"), with or without its unit ("（件）").
+bool IsNeutralHeader(Chars header) {
+  const size_t open = header.find_first_of(U"（(");
+  if (open != Chars::npos) header.erase(open);
+  static const std::u32string kNeutral[] = {
+      U"合计", U"总计", U"总数", U"共计", U"全区", U"全县", U"本区", U"全年", U"本年", U"年度",
+      U"数量", U"件数", U"数值", U"数据", U"指标", U"类别", U"事项", U"项目", U"情况", U"类型",
+      U"内容", U"年",   U"数"};
+  size_t k = 0;
+  while (k < header.size()) {
+    if (header[k] == U' ' || header[k] == U'\u3000' || header[k] == U'：' || header[k] == U':') {
+      ++k;
+      continue;
+    }
+    if (IsDigit(header[k])) {
+      ++k;
+      continue;
+    }
+    bool known = false;
+    for (const auto& word : kNeutral) {
+      if (header.compare(k, word.size(), word) == 0) {
+        k += word.size();
+        known = true;
+        break;
+      }
+    }
+    if (!known) return false;
   }
-  return false;
+  return true;
 }
 
 // Whether a phrase of the pattern occurs in `header`.
 bool PatternNames(const FigureRules::Pattern& p, const Chars& header) {
   return ContainsAny(header, p.subject_all_of) || ContainsAny(header, p.verb_any_of) ||
          ContainsAny(header, p.sentence_all_of) || ContainsAny(header, p.after_all_of);
+}
+
+// The headers of one direction of a table (a cell's row headers, or its
+// column headers) either name the indicator — then together they are the
+// indicator, a group heading included ("行政应诉 | 负责人出庭应诉率") — or,
+// when the indicator comes from elsewhere, must each be neutral (a year, the
+// whole, a generic name): any other header ("夏阳街道", "第三季度") narrows
+// the figure to a part. The reason, or empty.
+std::string NarrowingHeader(const Chars& chars, const FigureRules::Pattern& p,
+                            const std::vector<Span>& headers) {
+  for (const Span& h : headers) {
+    if (PatternNames(p, TextOf(chars, h))) return "";
+  }
+  for (const Span& h : headers) {
+    const Chars header = TextOf(chars, h);
+    if (!IsNeutralHeader(header)) {
+      return absl::StrCat("the table header \"", text::EncodeUtf8(header),
+                          "\" narrows it to a part of the whole");
+    }
+  }
+  return "";
 }
 
 // The level of the unit a report speaks for, read from its title: the
@@ -423,18 +505,31 @@ bool StatesChange(const Chars& before) {
   return false;
 }
 
-// Several things counted together: "审核重大行政决策、合同协议…等共计58件",
-// "行政复议和行政诉讼案件共…". A total (共, 合计) over a list.
+// Several things counted together: a total (共, 合计, 总计) right after a
+// list — "审核重大行政决策、合同协议…等共计58件", "合同和决策共12件" — not
+// one indicator's count. A list that only qualifies what is counted
+// ("涵盖经济、社会、城建所有领域共计20件重大决策") is no such total.
 bool CountsSeveralTogether(const Chars& stretch) {
-  static const std::vector<std::u32string> kTotal = {U"共", U"合计", U"总计"};
-  if (!ContainsAny(stretch, kTotal)) return false;
-  if (Contains(stretch, U"、") || Contains(stretch, U"以及") || Contains(stretch, U"等共") ||
-      Contains(stretch, U"等合计")) {
-    return true;
-  }
-  for (size_t at = stretch.find(U'和'); at != Chars::npos; at = stretch.find(U'和', at + 1)) {
-    const char32_t next = at + 1 < stretch.size() ? stretch[at + 1] : U'\0';
-    if (next != U'解' && next != U'谐') return true;
+  static const std::u32string kTotals[] = {U"共", U"合计", U"总计"};
+  // How close the total follows the list's last item ("合同协议共").
+  constexpr size_t kMaxItemAfterJoiner = 6;
+  for (const auto& total : kTotals) {
+    for (size_t at = stretch.find(total); at != Chars::npos; at = stretch.find(total, at + 1)) {
+      if (at > 0 && stretch[at - 1] == U'等') return true;
+      size_t joiner = at;
+      while (joiner > 0 && at - joiner <= kMaxItemAfterJoiner && !IsClauseBreak(stretch[joiner - 1])) {
+        const char32_t c = stretch[joiner - 1];
+        const char32_t next = stretch[joiner];
+        if (c == U'、' || (c == U'和' && next != U'解' && next != U'谐')) break;
+        --joiner;
+      }
+      if (joiner == 0 || at - joiner > kMaxItemAfterJoiner || IsClauseBreak(stretch[joiner - 1])) {
+        continue;
+      }
+      const Chars last_item = stretch.substr(joiner, at - joiner);
+      static const std::vector<std::u32string> kSummaries = {U"所有", U"全部", U"各"};
+      if (!ContainsAny(last_item, kSummaries)) return true;
+    }
   }
   return false;
 }
@@ -444,6 +539,15 @@ bool StatesTarget(const Chars& before) {
   static const std::vector<std::u32string> kTargets = {U"力争", U"目标", U"要求", U"计划",
                                                        U"预计", U"确保"};
   return ContainsAny(before, kTargets);
+}
+
+// Whether a figure's own words (its clause, or its table headers) carry a
+// phrase of the pattern — its verb, else its subject: a weaker context may
+// complete a reading, never make it up alone ("…66件(…),继续有效51件"
+// does not make 51件 a count of 现行有效规范性文件).
+bool OwnWordsName(const FigureRules::Pattern& p, const Chars& own) {
+  if (!p.verb_any_of.empty()) return ContainsAny(own, p.verb_any_of);
+  return ContainsAny(own, p.subject_all_of) || ContainsAny(own, p.after_all_of);
 }
 
 v1::FigureContext ContextPiece(v1::FigureContext::Kind kind, const Chars& chars, Span span) {
@@ -594,14 +698,16 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     }
     const CellHeaders& cell = cells[i];
     std::string measure_word = q.measure_word;
-    Chars headers;  // column headers, then the row header
+    Chars headers = cell.caption;  // the caption, column headers, row headers
     for (const Span& h : cell.column_headers) headers += TextOf(chars, h);
-    headers += TextOf(chars, cell.row_header);
+    for (const Span& h : cell.row_headers) headers += TextOf(chars, h);
     if (measure_word.empty() && cell.in_table) {
       for (const Span& h : cell.column_headers) {
         if (measure_word.empty()) measure_word = HeaderMeasureWord(TextOf(chars, h));
       }
-      if (measure_word.empty()) measure_word = HeaderMeasureWord(TextOf(chars, cell.row_header));
+      for (const Span& h : cell.row_headers) {
+        if (measure_word.empty()) measure_word = HeaderMeasureWord(TextOf(chars, h));
+      }
       if (measure_word.empty()) measure_word = CaptionMeasureWord(cell.caption);
     }
     if (measure_word.empty()) continue;
@@ -609,10 +715,29 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     const Chars sentence_before = chars.substr(c.sentence_begin, q.begin - c.sentence_begin);
     const Chars sentence = chars.substr(c.sentence_begin, c.sentence_end - c.sentence_begin);
     // The readings, strongest first: the figure's own sentence (with its
-    // table headers), then under its heading, then under the title.
-    Reading reading{headers + c.subject, headers + c.verbs, c.after,
-                    cell.caption + headers + sentence_before, sentence};
+    // table headers), then under its heading, then under the title. A
+    // weaker reading counts only when it names exactly one indicator.
+    Reading reading{headers + c.subject, headers + c.verbs, c.after, headers + sentence_before,
+                    sentence};
     std::vector<const FigureRules::Pattern*> matched = Match(rules, measure_word, reading);
+    const Chars own_words = headers + c.verbs + c.after;
+    // A weaker reading: kept when it names exactly one indicator and the
+    // figure's own words carry part of it.
+    auto weaker = [&](const Reading& under) {
+      std::vector<const FigureRules::Pattern*> found_here = Match(rules, measure_word, under);
+      if (found_here.size() != 1 || !OwnWordsName(*found_here.front(), own_words)) {
+        found_here.clear();
+      }
+      return found_here;
+    };
+    // A clause that is only its verb ("…收案468件，审结452件") shares the
+    // subject of the clauses before it in the sentence.
+    if (matched.empty() && c.before.size() <= kMaxBareClause && c.before_begin > c.sentence_begin) {
+      Reading shared = reading;
+      shared.subject = headers + chars.substr(c.sentence_begin, q.begin - c.sentence_begin);
+      matched = weaker(shared);
+      if (!matched.empty()) reading = std::move(shared);
+    }
     Span heading_used;
     bool title_used = false;
     if (matched.empty() && heading > 0) {
@@ -622,7 +747,7 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
       under.subject = heading_text + under.subject;
       under.sentence_before = heading_text + under.sentence_before;
       under.sentence = heading_text + under.sentence;
-      matched = Match(rules, measure_word, under);
+      matched = weaker(under);
       if (!matched.empty()) {
         heading_used = h;
         reading = std::move(under);
@@ -633,7 +758,7 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
       under.subject = title + under.subject;
       under.sentence_before = title + under.sentence_before;
       under.sentence = title + under.sentence;
-      matched = Match(rules, measure_word, under);
+      matched = weaker(under);
       title_used = !matched.empty();
     }
     if (matched.empty()) continue;
@@ -645,7 +770,9 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     for (const Span& h : cell.column_headers) {
       if (LastYearIn(TextOf(chars, h)) != 0) header_year = LastYearIn(TextOf(chars, h));
     }
-    if (header_year == 0) header_year = LastYearIn(TextOf(chars, cell.row_header));
+    for (const Span& h : cell.row_headers) {
+      if (header_year == 0) header_year = LastYearIn(TextOf(chars, h));
+    }
     if (year == 0) year = header_year;
     if (year == 0) year = period_end.year != 0 ? period_end.year : report_year;
     const std::string evidence = text::EncodeUtf8(sentence.substr(0, 300));
@@ -658,9 +785,17 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     }
     pieces.push_back(ContextPiece(v1::FigureContext::KIND_SENTENCE, chars,
                                   Span{c.sentence_begin, c.sentence_end}));
-    if (!cell.row_header.empty()) {
-      pieces.push_back(
-          ContextPiece(v1::FigureContext::KIND_TABLE_ROW_HEADER, chars, cell.row_header));
+    // A table's caption is the heading of its cells.
+    if (!cell.caption.empty()) {
+      v1::FigureContext piece =
+          ContextPiece(v1::FigureContext::KIND_HEADING, chars, cell.caption_span);
+      if (cell.caption_span.empty()) {
+        piece.set_text(text::EncodeUtf8(cell.caption.substr(0, kMaxContextChars)));
+      }
+      pieces.push_back(std::move(piece));
+    }
+    for (const Span& h : cell.row_headers) {
+      pieces.push_back(ContextPiece(v1::FigureContext::KIND_TABLE_ROW_HEADER, chars, h));
     }
     for (const Span& h : cell.column_headers) {
       pieces.push_back(ContextPiece(v1::FigureContext::KIND_TABLE_COLUMN_HEADER, chars, h));
@@ -699,7 +834,7 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
         reason = absl::StrCat("a bound, not a value (", text::QualifierName(q.qualifier), ")");
       } else if (!period_end.problem.empty()) {
         reason = period_end.problem;
-      } else if (StatesChange(c.before)) {
+      } else if (StatesChange(c.before) || (cell.in_table && StatesChange(headers))) {
         reason = "a change (同比, 比上年, 增加 …), not a value";
       } else if (StatesTarget(c.before) && !p->accept_bounds) {
         reason = "a target or plan (力争, 目标, 要求 …), not a value";
@@ -708,19 +843,8 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
       } else if (!cell.in_table && CountsSeveralTogether(stretch)) {
         reason = "several things counted together (、, 和 … 共), not one indicator's count";
       } else if (cell.in_table) {
-        std::vector<Span> narrowing;
-        for (const Span& h : cell.column_headers) narrowing.push_back(h);
-        narrowing.push_back(cell.row_header);
-        for (const Span& h : narrowing) {
-          const Chars header = TextOf(chars, h);
-          if (header.empty() || PatternNames(*p, header) || LastYearIn(header) != 0 ||
-              IsWholeHeader(header)) {
-            continue;
-          }
-          reason = absl::StrCat("the table header \"", text::EncodeUtf8(header),
-                                "\" narrows it to a part of the whole");
-          break;
-        }
+        reason = NarrowingHeader(chars, *p, cell.row_headers);
+        if (reason.empty()) reason = NarrowingHeader(chars, *p, cell.column_headers);
       }
       figure.set_confidence(reason.empty() ? v1::FIGURE_CONFIDENCE_ACCEPTED
                                            : v1::FIGURE_CONFIDENCE_CANDIDATE);
