@@ -534,6 +534,15 @@ bool CountsSeveralTogether(const Chars& stretch) {
   return false;
 }
 
+// A part named as the subject: a sector's own committee (行业性、专业性
+// 调解组织, "医疗纠纷人民调解委员会") counts part of the whole the report's
+// indicator counts.
+bool NamesAPart(const Chars& stretch) {
+  static const std::vector<std::u32string> kParts = {U"行业性", U"专业性", U"纠纷人民调解委员会",
+                                                     U"纠纷调解委员会"};
+  return ContainsAny(stretch, kParts);
+}
+
 // A goal stated, not a result: "力争…", "目标…", "要求…".
 bool StatesTarget(const Chars& before) {
   static const std::vector<std::u32string> kTargets = {U"力争", U"目标", U"要求", U"计划",
@@ -723,11 +732,15 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     const Chars own_words = headers + c.verbs + c.after;
     // A weaker reading: kept when it names exactly one indicator and the
     // figure's own words carry part of it.
-    auto weaker = [&](const Reading& under) {
+    // Sharing the sentence's subject, the figure may instead continue the
+    // figure before it ("成功率保持在95%以上，全年为97.6%").
+    auto weaker = [&](const Reading& under, bool continues) {
       std::vector<const FigureRules::Pattern*> found_here = Match(rules, measure_word, under);
-      if (found_here.size() != 1 || !OwnWordsName(*found_here.front(), own_words)) {
-        found_here.clear();
-      }
+      if (found_here.size() != 1) return std::vector<const FigureRules::Pattern*>();
+      const std::string& indicator = found_here.front()->indicator;
+      const bool continued = continues && i > 0 && ctx[i - 1].sentence_begin == c.sentence_begin &&
+                             matched_of[i - 1].count(indicator) > 0;
+      if (!continued && !OwnWordsName(*found_here.front(), own_words)) found_here.clear();
       return found_here;
     };
     // A clause that is only its verb ("…收案468件，审结452件") shares the
@@ -735,7 +748,7 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     if (matched.empty() && c.before.size() <= kMaxBareClause && c.before_begin > c.sentence_begin) {
       Reading shared = reading;
       shared.subject = headers + chars.substr(c.sentence_begin, q.begin - c.sentence_begin);
-      matched = weaker(shared);
+      matched = weaker(shared, true);
       if (!matched.empty()) reading = std::move(shared);
     }
     Span heading_used;
@@ -747,7 +760,7 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
       under.subject = heading_text + under.subject;
       under.sentence_before = heading_text + under.sentence_before;
       under.sentence = heading_text + under.sentence;
-      matched = weaker(under);
+      matched = weaker(under, false);
       if (!matched.empty()) {
         heading_used = h;
         reading = std::move(under);
@@ -758,7 +771,7 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
       under.subject = title + under.subject;
       under.sentence_before = title + under.sentence_before;
       under.sentence = title + under.sentence;
-      matched = weaker(under);
+      matched = weaker(under, false);
       title_used = !matched.empty();
     }
     if (matched.empty()) continue;
@@ -840,6 +853,8 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
         reason = "a target or plan (力争, 目标, 要求 …), not a value";
       } else if (!cell.in_table && ContainsAny(stretch, wider_areas)) {
         reason = "the figure of a wider area (全市, 全国 …) than the report's";
+      } else if (!cell.in_table && NamesAPart(stretch)) {
+        reason = "the count of a part (a sector's own committee), not the whole";
       } else if (!cell.in_table && CountsSeveralTogether(stretch)) {
         reason = "several things counted together (、, 和 … 共), not one indicator's count";
       } else if (cell.in_table) {
