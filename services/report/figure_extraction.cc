@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <iterator>
 #include <map>
 #include <set>
 #include <tuple>
@@ -289,21 +290,19 @@ void ReadCaption(const Chars& chars, const v1::ReportTable& table, CellHeaders* 
   }
 }
 
-// The headers of every quantity of `found` that stands in one of the
-// report's tables. A table's rows are its lines from `begin`, cells split by
-// tabs; a row whose cells do not match its line ends the reading of that
-// table (its figures keep their own context only).
-std::vector<CellHeaders> TableHeadersOf(const Chars& chars, const v1::Report& report,
-                                        const std::vector<text::ChineseQuantity>& found) {
-  std::vector<CellHeaders> out(found.size());
-  size_t next = 0;  // the first quantity not yet placed
+// Calls `visit(cell, headers)` for every data cell of the report's tables,
+// in text order, with the cell's span and headers. A table's rows are its
+// lines from `begin`, cells split by tabs; a row whose cells do not match its
+// line ends the reading of that table. Linear in the tables' text (each row
+// also costs at most kMaxTableColumns).
+template <typename Visit>
+void ForEachDataCell(const Chars& chars, const v1::Report& report, Visit visit) {
   for (const v1::ReportTable& table : report.tables()) {
     if (table.begin() < 0 || table.end() < table.begin() ||
         static_cast<size_t>(table.end()) > chars.size()) {
       continue;
     }
-    const size_t table_begin = table.begin(), table_end = table.end();
-    while (next < found.size() && found[next].begin < table_begin) ++next;
+    const size_t table_end = table.end();
     struct Occupant {
       int rows_left = 0;
       Span cell;
@@ -313,7 +312,7 @@ std::vector<CellHeaders> TableHeadersOf(const Chars& chars, const v1::Report& re
     CellHeaders table_headers;
     table_headers.in_table = true;
     ReadCaption(chars, table, &table_headers);
-    size_t line_begin = table_begin;
+    size_t line_begin = table.begin();
     for (int r = 0; r < table.rows_size() && line_begin <= table_end; ++r) {
       const v1::TableRow& row = table.rows(r);
       size_t line_end = line_begin;
@@ -345,22 +344,18 @@ std::vector<CellHeaders> TableHeadersOf(const Chars& chars, const v1::Report& re
         }
         column += span;
       }
-      for (; next < found.size() && found[next].begin < line_end; ++next) {
-        if (found[next].begin < line_begin) continue;
-        CellHeaders& headers = out[next];
-        headers = table_headers;
-        size_t k = 0;
-        while (k + 1 < segments.size() && found[next].begin >= segments[k + 1].begin) ++k;
-        const size_t figure_column = column_of[k];
-        if (r < table.header_rows() || figure_column >= kMaxTableColumns) continue;
-        for (size_t c = 0; c < figure_column; ++c) {
+      for (size_t k = 0; r >= table.header_rows() && k < segments.size(); ++k) {
+        if (column_of[k] >= kMaxTableColumns || segments[k].empty()) continue;
+        CellHeaders headers = table_headers;
+        for (size_t c = 0; c < column_of[k]; ++c) {
           const Span cell = columns[c].cell;
           const bool repeated = c > 0 && columns[c - 1].cell.begin == cell.begin;
           if (!cell.empty() && !repeated && !IsBareNumber(TextOf(chars, cell))) {
             headers.row_headers.push_back(cell);
           }
         }
-        headers.column_headers = column_headers[figure_column];
+        headers.column_headers = column_headers[column_of[k]];
+        visit(segments[k], headers);
       }
       for (auto& occupant : columns) {
         if (occupant.rows_left > 0) --occupant.rows_left;
@@ -368,7 +363,18 @@ std::vector<CellHeaders> TableHeadersOf(const Chars& chars, const v1::Report& re
       line_begin = line_end + 1;
     }
   }
-  return out;
+}
+
+// A data cell that is a number alone ("702" under "2021年", beside
+// "行政复议收案（件）"): a quantity its headers give meaning to. Cells with
+// no header, and serial numbers (a 序号 column), are none.
+bool IsBareCellQuantity(const Chars& chars, const CellHeaders& headers) {
+  if (headers.row_headers.empty() && headers.column_headers.empty()) return false;
+  for (const Span& h : headers.column_headers) {
+    const Chars header = TextOf(chars, h);
+    if (Contains(header, U"序号") || Contains(header, U"编号")) return false;
+  }
+  return true;
 }
 
 // The measure word a table's header gives its bare cells: the last
@@ -599,7 +605,32 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
   FigureExtraction out;
   const absl::string_view text = report.text();
   const int report_year = report.year();
-  const std::vector<text::ChineseQuantity> found = text::FindChineseQuantities(text);
+  const Chars chars = text::DecodeUtf8Lenient(text).chars;
+  std::vector<text::ChineseQuantity> found = text::FindChineseQuantities(text);
+  // Table cells that hold a number alone (free text needs a measure word to
+  // read a number as a quantity; a table's headers give it).
+  {
+    std::vector<text::ChineseQuantity> cell_quantities;
+    size_t next = 0;
+    ForEachDataCell(chars, report, [&](Span cell, const CellHeaders& headers) {
+      while (next < found.size() && found[next].end <= cell.begin) ++next;
+      if (next < found.size() && found[next].begin < cell.end) return;
+      if (!IsBareCellQuantity(chars, headers)) return;
+      auto parsed = text::ParseChineseQuantity(text::EncodeUtf8(TextOf(chars, cell)));
+      if (!parsed.ok()) return;
+      parsed->begin = cell.begin;
+      parsed->end = cell.end;
+      cell_quantities.push_back(*std::move(parsed));
+    });
+    if (!cell_quantities.empty()) {
+      std::vector<text::ChineseQuantity> merged;
+      merged.reserve(found.size() + cell_quantities.size());
+      std::merge(found.begin(), found.end(), cell_quantities.begin(), cell_quantities.end(),
+                 std::back_inserter(merged),
+                 [](const auto& x, const auto& y) { return x.begin < y.begin; });
+      found = std::move(merged);
+    }
+  }
   for (const auto& q : found) {
     v1::TextQuantity tq;
     *tq.mutable_quantity() = text::ToProto(q);
@@ -608,7 +639,6 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     out.quantities.push_back(std::move(tq));
   }
   if (found.empty() || rules.patterns().empty()) return out;
-  const Chars chars = text::DecodeUtf8Lenient(text).chars;
   const size_t n = found.size();
 
   // Own contexts.
@@ -672,7 +702,14 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
   }
 
   // Context beyond the sentence: table headers, the heading, the title.
-  const std::vector<CellHeaders> cells = TableHeadersOf(chars, report, found);
+  std::vector<CellHeaders> cells(n);
+  {
+    size_t next = 0;  // the first quantity not yet placed in a cell
+    ForEachDataCell(chars, report, [&](Span cell, const CellHeaders& headers) {
+      while (next < n && found[next].begin < cell.begin) ++next;
+      for (; next < n && found[next].begin < cell.end; ++next) cells[next] = headers;
+    });
+  }
   std::vector<Span> headings;
   for (const auto& section : report.sections()) {
     if (section.begin() < 0 || section.end() <= section.begin() ||
