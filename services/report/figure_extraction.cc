@@ -744,7 +744,7 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     }
     const CellHeaders& cell = cells[i];
     std::string measure_word = q.measure_word;
-    Chars headers = cell.caption;  // the caption, column headers, row headers
+    Chars headers;  // column headers, then row headers
     for (const Span& h : cell.column_headers) headers += TextOf(chars, h);
     for (const Span& h : cell.row_headers) headers += TextOf(chars, h);
     if (measure_word.empty() && cell.in_table) {
@@ -788,27 +788,30 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
       matched = weaker(shared, true);
       if (!matched.empty()) reading = std::move(shared);
     }
+    // Then, each adding to the one before: the table's caption, the
+    // heading the figure sits under, the report's title.
+    auto widened = [](Reading r, const Chars& wider) {
+      r.subject = wider + r.subject;
+      r.sentence_before = wider + r.sentence_before;
+      r.sentence = wider + r.sentence;
+      return r;
+    };
+    bool caption_used = false, title_used = false;
     Span heading_used;
-    bool title_used = false;
+    Reading widest = reading;
+    if (matched.empty() && !cell.caption.empty()) {
+      widest = widened(widest, cell.caption);
+      matched = weaker(widest, false);
+      caption_used = !matched.empty();
+    }
     if (matched.empty() && heading > 0) {
-      const Span h = headings[heading - 1];
-      const Chars heading_text = TextOf(chars, h);
-      Reading under = reading;
-      under.subject = heading_text + under.subject;
-      under.sentence_before = heading_text + under.sentence_before;
-      under.sentence = heading_text + under.sentence;
-      matched = weaker(under, false);
-      if (!matched.empty()) {
-        heading_used = h;
-        reading = std::move(under);
-      }
+      widest = widened(widest, TextOf(chars, headings[heading - 1]));
+      matched = weaker(widest, false);
+      if (!matched.empty()) heading_used = headings[heading - 1];
     }
     if (matched.empty() && !title.empty()) {
-      Reading under = reading;
-      under.subject = title + under.subject;
-      under.sentence_before = title + under.sentence_before;
-      under.sentence = title + under.sentence;
-      matched = weaker(under, false);
+      widest = widened(widest, title);
+      matched = weaker(widest, false);
       title_used = !matched.empty();
     }
     if (matched.empty()) continue;
@@ -836,7 +839,7 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     pieces.push_back(ContextPiece(v1::FigureContext::KIND_SENTENCE, chars,
                                   Span{c.sentence_begin, c.sentence_end}));
     // A table's caption is the heading of its cells.
-    if (!cell.caption.empty()) {
+    if (caption_used) {
       v1::FigureContext piece =
           ContextPiece(v1::FigureContext::KIND_HEADING, chars, cell.caption_span);
       if (cell.caption_span.empty()) {
