@@ -575,25 +575,55 @@ v1::FigureContext ContextPiece(v1::FigureContext::Kind kind, const Chars& chars,
 }
 
 // The contexts one reading of a figure sees.
+// Each context is a list of pieces of text (the figure's own clause, its
+// table headers, a heading …); a phrase is found when one piece holds it
+// whole, never across two pieces.
 struct Reading {
-  Chars subject, verbs, after, sentence_before, sentence;
+  std::vector<const Chars*> subject, verbs, sentence_before, sentence;
+  const Chars* after = nullptr;
+
+  // This reading with `wider` (a caption, heading or title) added.
+  void Widen(const Chars* wider) {
+    subject.push_back(wider);
+    sentence_before.push_back(wider);
+    sentence.push_back(wider);
+  }
 };
 
-std::vector<const FigureRules::Pattern*> Match(const FigureRules& rules,
-                                               const std::string& measure_word,
-                                               const Reading& r) {
+bool InSome(const std::vector<const Chars*>& pieces, const std::u32string& phrase) {
+  for (const Chars* piece : pieces) {
+    if (Contains(*piece, phrase)) return true;
+  }
+  return false;
+}
+
+bool AllInSome(const std::vector<const Chars*>& pieces, const std::vector<std::u32string>& phrases) {
+  for (const auto& phrase : phrases) {
+    if (!InSome(pieces, phrase)) return false;
+  }
+  return true;
+}
+
+bool AnyInSome(const std::vector<const Chars*>& pieces, const std::vector<std::u32string>& phrases) {
+  for (const auto& phrase : phrases) {
+    if (InSome(pieces, phrase)) return true;
+  }
+  return false;
+}
+
+// The patterns of `patterns` (those taking the figure's measure word) that
+// match the reading, one per indicator.
+std::vector<const FigureRules::Pattern*> Match(
+    const std::vector<const FigureRules::Pattern*>& patterns, const Reading& r) {
   std::vector<const FigureRules::Pattern*> matched;
   std::set<std::string> indicators;
-  for (const auto& p : rules.patterns()) {
-    if (std::find(p.measure_words.begin(), p.measure_words.end(), measure_word) ==
-        p.measure_words.end()) {
-      continue;
-    }
-    if (!ContainsAll(r.subject, p.subject_all_of)) continue;
-    if (!p.verb_any_of.empty() && !ContainsAny(r.verbs, p.verb_any_of)) continue;
-    if (!ContainsAll(r.after, p.after_all_of)) continue;
-    if (!ContainsAll(r.sentence_before, p.sentence_all_of)) continue;
-    if (ContainsAny(r.sentence, p.sentence_none_of)) continue;
+  for (const FigureRules::Pattern* pattern : patterns) {
+    const FigureRules::Pattern& p = *pattern;
+    if (!AllInSome(r.subject, p.subject_all_of)) continue;
+    if (!p.verb_any_of.empty() && !AnyInSome(r.verbs, p.verb_any_of)) continue;
+    if (!ContainsAll(*r.after, p.after_all_of)) continue;
+    if (!AllInSome(r.sentence_before, p.sentence_all_of)) continue;
+    if (AnyInSome(r.sentence, p.sentence_none_of)) continue;
     if (indicators.insert(p.indicator).second) matched.push_back(&p);
   }
   return matched;
@@ -763,16 +793,36 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     // The readings, strongest first: the figure's own sentence (with its
     // table headers), then under its heading, then under the title. A
     // weaker reading counts only when it names exactly one indicator.
-    Reading reading{headers + c.subject, headers + c.verbs, c.after, headers + sentence_before,
-                    sentence};
-    std::vector<const FigureRules::Pattern*> matched = Match(rules, measure_word, reading);
+    Reading reading;
+    reading.subject = {&headers, &c.subject};
+    reading.verbs = {&headers, &c.verbs};
+    reading.after = &c.after;
+    reading.sentence_before = {&headers, &sentence_before};
+    reading.sentence = {&sentence};
+    std::vector<const FigureRules::Pattern*> measured;
+    for (const auto& p : rules.patterns()) {
+      if (std::find(p.measure_words.begin(), p.measure_words.end(), measure_word) !=
+          p.measure_words.end()) {
+        measured.push_back(&p);
+      }
+    }
+    std::vector<const FigureRules::Pattern*> matched = Match(measured, reading);
     const Chars own_words = headers + c.verbs + c.after;
     // A weaker reading: kept when it names exactly one indicator and the
     // figure's own words carry part of it.
     // Sharing the sentence's subject, the figure may instead continue the
     // figure before it ("成功率保持在95%以上，全年为97.6%").
+    // Weaker readings can only succeed for a pattern the figure's own words
+    // begin, or one the figure before it matched: most figures have none.
+    std::vector<const FigureRules::Pattern*> widenable;
+    for (const FigureRules::Pattern* p : measured) {
+      if (OwnWordsName(*p, own_words) || (i > 0 && matched_of[i - 1].count(p->indicator) > 0)) {
+        widenable.push_back(p);
+      }
+    }
+    const bool may_widen = !widenable.empty();
     auto weaker = [&](const Reading& under, bool continues) {
-      std::vector<const FigureRules::Pattern*> found_here = Match(rules, measure_word, under);
+      std::vector<const FigureRules::Pattern*> found_here = Match(widenable, under);
       if (found_here.size() != 1) return std::vector<const FigureRules::Pattern*>();
       const std::string& indicator = found_here.front()->indicator;
       const bool continued = continues && i > 0 && ctx[i - 1].sentence_begin == c.sentence_begin &&
@@ -782,35 +832,31 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     };
     // A clause that is only its verb ("…收案468件，审结452件") shares the
     // subject of the clauses before it in the sentence.
-    if (matched.empty() && c.before.size() <= kMaxBareClause && c.before_begin > c.sentence_begin) {
+    if (may_widen && matched.empty() && c.before.size() <= kMaxBareClause &&
+        c.before_begin > c.sentence_begin) {
       Reading shared = reading;
-      shared.subject = headers + chars.substr(c.sentence_begin, q.begin - c.sentence_begin);
+      shared.subject.push_back(&sentence_before);
       matched = weaker(shared, true);
-      if (!matched.empty()) reading = std::move(shared);
     }
     // Then, each adding to the one before: the table's caption, the
     // heading the figure sits under, the report's title.
-    auto widened = [](Reading r, const Chars& wider) {
-      r.subject = wider + r.subject;
-      r.sentence_before = wider + r.sentence_before;
-      r.sentence = wider + r.sentence;
-      return r;
-    };
     bool caption_used = false, title_used = false;
     Span heading_used;
     Reading widest = reading;
-    if (matched.empty() && !cell.caption.empty()) {
-      widest = widened(widest, cell.caption);
+    Chars heading_text;
+    if (may_widen && matched.empty() && !cell.caption.empty()) {
+      widest.Widen(&cell.caption);
       matched = weaker(widest, false);
       caption_used = !matched.empty();
     }
-    if (matched.empty() && heading > 0) {
-      widest = widened(widest, TextOf(chars, headings[heading - 1]));
+    if (may_widen && matched.empty() && heading > 0) {
+      heading_text = TextOf(chars, headings[heading - 1]);
+      widest.Widen(&heading_text);
       matched = weaker(widest, false);
       if (!matched.empty()) heading_used = headings[heading - 1];
     }
-    if (matched.empty() && !title.empty()) {
-      widest = widened(widest, title);
+    if (may_widen && matched.empty() && !title.empty()) {
+      widest.Widen(&title);
       matched = weaker(widest, false);
       title_used = !matched.empty();
     }
