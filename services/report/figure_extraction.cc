@@ -33,8 +33,8 @@ std::vector<std::u32string> DecodeAll(const google::protobuf::RepeatedPtrField<s
 // Sentence breaks end a sentence; clause breaks also end a clause.
 // A tab separates table cells: no sentence spans two.
 bool IsSentenceBreak(char32_t c) {
-  return c == U'\t' || c == U'。' || c == U'！' || c == U'？' || c == U'；' || c == U';' || c == U'!' ||
-         c == U'?' || c == U'\n' || c == U'\r';
+  return c == U'\t' || c == U'。' || c == U'！' || c == U'？' || c == U'；' || c == U';' ||
+         c == U'!' || c == U'?' || c == U'\n' || c == U'\r';
 }
 bool IsClauseBreak(char32_t c) {
   return IsSentenceBreak(c) || c == U'，' || c == U',' || c == U'：' || c == U':';
@@ -414,10 +414,10 @@ std::string CaptionMeasureWord(const Chars& caption) {
 bool IsNeutralHeader(Chars header) {
   const size_t open = header.find_first_of(U"（(");
   if (open != Chars::npos) header.erase(open);
-  static const std::u32string kNeutral[] = {
-      U"合计", U"总计", U"总数", U"共计", U"全区", U"全县", U"本区", U"全年", U"本年", U"年度",
-      U"数量", U"件数", U"数值", U"数据", U"指标", U"类别", U"事项", U"项目", U"情况", U"类型",
-      U"内容", U"年",   U"数"};
+  static const std::u32string kNeutral[] = {U"合计", U"总计", U"总数", U"共计", U"全区", U"全县",
+                                            U"本区", U"全年", U"本年", U"年度", U"数量", U"件数",
+                                            U"数值", U"数据", U"指标", U"类别", U"事项", U"项目",
+                                            U"情况", U"类型", U"内容", U"年",   U"数"};
   size_t k = 0;
   while (k < header.size()) {
     if (header[k] == U' ' || header[k] == U'\u3000' || header[k] == U'：' || header[k] == U':') {
@@ -494,14 +494,13 @@ std::vector<std::u32string> WiderAreas(Level level) {
 // A change rather than a value: "同比上升11.4%", "比上年增加640件".
 bool StatesChange(const Chars& before) {
   static const std::vector<std::u32string> kCompared = {
-      U"同比", U"环比", U"比上年", U"较上年", U"比去年", U"较去年", U"上年同期",
+      U"同比",     U"环比",     U"比上年", U"较上年", U"比去年",   U"较去年",  U"上年同期",
       U"去年同期", U"同期相比", U"相比增", U"相比减", U"相比下降", U"相比上升"};
   if (ContainsAny(before, kCompared)) return true;
   Chars tail = before;
   while (!tail.empty() && (tail.back() == U' ' || tail.back() == U'了')) tail.pop_back();
-  static const std::u32string kChanges[] = {U"增加", U"增长", U"上升", U"下降", U"减少",
-                                            U"提高", U"降低", U"提升", U"回落", U"增幅",
-                                            U"降幅"};
+  static const std::u32string kChanges[] = {U"增加", U"增长", U"上升", U"下降", U"减少", U"提高",
+                                            U"降低", U"提升", U"回落", U"增幅", U"降幅"};
   for (const auto& change : kChanges) {
     if (tail.size() >= change.size() &&
         tail.compare(tail.size() - change.size(), change.size(), change) == 0) {
@@ -523,7 +522,8 @@ bool CountsSeveralTogether(const Chars& stretch) {
     for (size_t at = stretch.find(total); at != Chars::npos; at = stretch.find(total, at + 1)) {
       if (at > 0 && stretch[at - 1] == U'等') return true;
       size_t joiner = at;
-      while (joiner > 0 && at - joiner <= kMaxItemAfterJoiner && !IsClauseBreak(stretch[joiner - 1])) {
+      while (joiner > 0 && at - joiner <= kMaxItemAfterJoiner &&
+             !IsClauseBreak(stretch[joiner - 1])) {
         const char32_t c = stretch[joiner - 1];
         const char32_t next = stretch[joiner];
         if (c == U'、' || (c == U'和' && next != U'解' && next != U'谐')) break;
@@ -551,8 +551,8 @@ bool NamesAPart(const Chars& stretch) {
 
 // A goal stated, not a result: "力争…", "目标…", "要求…".
 bool StatesTarget(const Chars& before) {
-  static const std::vector<std::u32string> kTargets = {U"力争", U"目标", U"要求", U"计划",
-                                                       U"预计", U"确保"};
+  static const std::vector<std::u32string> kTargets = {U"力争", U"目标", U"要求",
+                                                       U"计划", U"预计", U"确保"};
   return ContainsAny(before, kTargets);
 }
 
@@ -597,14 +597,16 @@ bool InSome(const std::vector<const Chars*>& pieces, const std::u32string& phras
   return false;
 }
 
-bool AllInSome(const std::vector<const Chars*>& pieces, const std::vector<std::u32string>& phrases) {
+bool AllInSome(const std::vector<const Chars*>& pieces,
+               const std::vector<std::u32string>& phrases) {
   for (const auto& phrase : phrases) {
     if (!InSome(pieces, phrase)) return false;
   }
   return true;
 }
 
-bool AnyInSome(const std::vector<const Chars*>& pieces, const std::vector<std::u32string>& phrases) {
+bool AnyInSome(const std::vector<const Chars*>& pieces,
+               const std::vector<std::u32string>& phrases) {
   for (const auto& phrase : phrases) {
     if (InSome(pieces, phrase)) return true;
   }
@@ -746,7 +748,8 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
         static_cast<size_t>(section.end()) > chars.size()) {
       continue;
     }
-    headings.push_back(Span{static_cast<size_t>(section.begin()), static_cast<size_t>(section.end())});
+    headings.push_back(
+        Span{static_cast<size_t>(section.begin()), static_cast<size_t>(section.end())});
   }
   std::sort(headings.begin(), headings.end(),
             [](const Span& a, const Span& b) { return a.begin < b.begin; });

@@ -297,8 +297,8 @@ std::string ReasonFor(const FigureExtraction& e, const std::string& figure_text)
 
 TEST_F(FigureExtractionTest, HeadingNamesTheSubjectOfItsBareFigures) {
   const v1::Report report = AnalysedReport(
-      {"一、主要举措和成效", "（一）行政复议", "全年收案215件，审结203件。",
-       "（二）人民调解", "全区各级调解组织全年受理纠纷7,964件，调解成功7,702件，成功率96.7%。"},
+      {"一、主要举措和成效", "（一）行政复议", "全年收案215件，审结203件。", "（二）人民调解",
+       "全区各级调解组织全年受理纠纷7,964件，调解成功7,702件，成功率96.7%。"},
       0);
   const FigureExtraction e = ExtractFigures(rules_, report);
   EXPECT_EQ(AcceptedValues(e), (std::set<std::string>{
@@ -334,10 +334,10 @@ TEST_F(FigureExtractionTest, AHeadingNeverMakesUpAReadingTheFigureDoesNotBegin) 
 }
 
 TEST_F(FigureExtractionTest, TitleNamesTheIndicatorOfAStatisticsPage) {
-  const v1::Report report =
-      AnalysedReport({"全年受理纠纷14,862件，调解成功14,437件，成功率97.1%。",
-                      "街镇\t受理（件）\t成功（件）", "夏阳街道\t2,318\t2,266", "合计\t14,862\t14,437"},
-                     1, "2023年青浦区人民调解工作数据统计");
+  const v1::Report report = AnalysedReport(
+      {"全年受理纠纷14,862件，调解成功14,437件，成功率97.1%。", "街镇\t受理（件）\t成功（件）",
+       "夏阳街道\t2,318\t2,266", "合计\t14,862\t14,437"},
+      1, "2023年青浦区人民调解工作数据统计");
   const FigureExtraction e = ExtractFigures(rules_, report);
   EXPECT_EQ(AcceptedValues(e), (std::set<std::string>{
                                    "mediation_accepted=14862@2023",
@@ -380,10 +380,9 @@ TEST_F(FigureExtractionTest, TableCellTakesItsIndicatorFromItsRowAndItsYearFromI
 
 TEST_F(FigureExtractionTest, TableColumnsThatAreNoWholeYearNarrowTheirCells) {
   // A quarter's column and a change column are no values of the year.
-  const v1::Report report =
-      AnalysedReport({"全区行政复议案件办理情况见下表。", "指标\t第三季度（件）\t同比",
-                      "收到申请\t128\t+8.4%"},
-                     1);
+  const v1::Report report = AnalysedReport(
+      {"全区行政复议案件办理情况见下表。", "指标\t第三季度（件）\t同比", "收到申请\t128\t+8.4%"},
+      1);
   const FigureExtraction e = ExtractFigures(rules_, report);
   EXPECT_THAT(AcceptedValues(e), IsEmpty());
   EXPECT_THAT(ReasonFor(e, "128"), ::testing::HasSubstr("第三季度"));
@@ -441,9 +440,9 @@ TEST(FigureOrdinalsTest, AnOrdinalIsNoCountEvenWhenAPatternWouldTakeIt) {
 
 TEST_F(FigureExtractionTest, MixedCountsAreToldFromListsThatQualifyTheCount) {
   // Several things reviewed together, then a total: no decision count.
-  EXPECT_THAT(ReasonFor(Extract("审核重大行政决策、合同协议，参与信访接待等共计58件。", 2023),
-                        "58件"),
-              ::testing::AnyOf("no figure", ::testing::HasSubstr("together")));
+  EXPECT_THAT(
+      ReasonFor(Extract("审核重大行政决策、合同协议，参与信访接待等共计58件。", 2023), "58件"),
+      ::testing::AnyOf("no figure", ::testing::HasSubstr("together")));
   // A clause that only shares its sentence's subject: "…收案468件，审结452件".
   EXPECT_EQ(AcceptedValues(Extract("区行政复议局全年收案468件，审结452件。", 2023)),
             (std::set<std::string>{"admin_reconsideration_received=468@2023",
