@@ -742,17 +742,28 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
       for (; next < n && found[next].begin < cell.end; ++next) cells[next] = headers;
     });
   }
-  std::vector<Span> headings;
+  // The headings in text order, each with the part of the report it opens
+  // (a top-level heading opens its part, unspecified or not; a deeper one
+  // only when it shows a part itself).
+  struct Heading {
+    Span span;
+    int level = 0;
+    v1::ReportPart part = v1::REPORT_PART_UNSPECIFIED;
+  };
+  std::vector<Heading> sections;
   for (const auto& section : report.sections()) {
     if (section.begin() < 0 || section.end() <= section.begin() ||
         static_cast<size_t>(section.end()) > chars.size()) {
       continue;
     }
-    headings.push_back(
-        Span{static_cast<size_t>(section.begin()), static_cast<size_t>(section.end())});
+    sections.push_back(
+        {Span{static_cast<size_t>(section.begin()), static_cast<size_t>(section.end())},
+         section.level(), section.part()});
   }
-  std::sort(headings.begin(), headings.end(),
-            [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  std::stable_sort(sections.begin(), sections.end(),
+                   [](const Heading& a, const Heading& b) { return a.span.begin < b.span.begin; });
+  std::vector<Span> headings;
+  for (const Heading& h : sections) headings.push_back(h.span);
   const Chars title = Decode(report.title());
   Span title_span;
   if (!title.empty()) {
@@ -766,10 +777,14 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
   std::vector<std::set<std::string>> matched_of(n);
   std::vector<size_t> figure_quantity;
   size_t heading = 0;  // headings[0, heading) begin at or before the figure
+  v1::ReportPart part = v1::REPORT_PART_UNSPECIFIED;  // the part the figure stands in
   for (size_t i = 0; i < n; ++i) {
     const auto& q = found[i];
     const OwnContext& c = ctx[i];
-    while (heading < headings.size() && headings[heading].begin <= q.begin) ++heading;
+    while (heading < headings.size() && headings[heading].begin <= q.begin) {
+      const Heading& h = sections[heading++];
+      if (h.level <= 1 || h.part != v1::REPORT_PART_UNSPECIFIED) part = h.part;
+    }
     // Ordinals: 第一次, 第3批, 三届二次全会.
     if (q.begin > 0 && q.begin <= chars.size() &&
         (chars[q.begin - 1] == U'第' || chars[q.begin - 1] == U'届')) {
@@ -938,6 +953,8 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
         reason = period_end.problem;
       } else if (StatesChange(c.before) || (cell.in_table && StatesChange(headers))) {
         reason = "a change (同比, 比上年, 增加 …), not a value";
+      } else if (part == v1::REPORT_PART_NEXT_YEAR_PLANS) {
+        reason = "stated in the plans for the next year: a target, not a value";
       } else if (StatesTarget(c.before) && !p->accept_bounds) {
         reason = "a target or plan (力争, 目标, 要求 …), not a value";
       } else if (!cell.in_table && ContainsAny(stretch, wider_areas)) {

@@ -423,6 +423,32 @@ TEST_F(FigureExtractionTest, WiderAreasChangesTargetsMixedCountsAndOrdinalsAreNo
             (std::set<std::string>{"admin_reconsideration_received=21000@2023"}));
 }
 
+TEST_F(FigureExtractionTest, FiguresInNextYearsPlansAreTargets) {
+  v1::Report report =
+      AnalysedReport({"一、主要举措和成效", "行政机关负责人出庭应诉率98.0%。", "四、2024年主要安排",
+                      "（一）行政应诉", "负责人出庭应诉率保持100%。"},
+                     0);
+  // The analysis marks the top-level headings with their parts.
+  auto* results = report.add_sections();
+  results->set_level(1);
+  results->set_part(v1::REPORT_PART_MEASURES_AND_RESULTS);
+  results->set_begin(0);
+  results->set_end(9);
+  auto* plans = report.add_sections();
+  plans->set_level(1);
+  plans->set_part(v1::REPORT_PART_NEXT_YEAR_PLANS);
+  const int plans_begin =
+      static_cast<int>(text::CodePointCount(report.text().substr(0, report.text().find("四、"))));
+  plans->set_begin(plans_begin);
+  plans->set_end(plans_begin + 11);
+  for (auto& section : *report.mutable_sections()) {
+    if (section.level() == 0) section.set_level(2);
+  }
+  const FigureExtraction e = ExtractFigures(rules_, report);
+  EXPECT_EQ(AcceptedValues(e), (std::set<std::string>{"court_appearance_rate=98@2023"}));
+  EXPECT_THAT(ReasonFor(e, "100%"), ::testing::HasSubstr("plans"));
+}
+
 TEST(FigureOrdinalsTest, AnOrdinalIsNoCountEvenWhenAPatternWouldTakeIt) {
   fazhi::rules::v1::ReportRules proto;
   auto* pattern = proto.add_figures();
