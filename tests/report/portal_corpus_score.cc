@@ -2,8 +2,6 @@
 // got wrong; then per aspect, how many checks were right. Not a test: the
 // corpus test holds every check; this shows the whole picture at once.
 //   build/tests/portal_corpus_score [corpus dir]
-#include <cstdlib>
-#include "google/protobuf/text_format.h"
 #include <iostream>
 #include <map>
 
@@ -24,24 +22,6 @@ int main(int argc, char** argv) {
   for (const auto& page : pages) {
     const auto report = fazhi::report::testing::ReadLabelledPage(dir, page, rules);
     const PageScore score = fazhi::report::testing::ScorePage(page, report, known);
-    if (const char* dump = std::getenv("FAZHI_DUMP"); dump && page.file().find(dump) == 0) {
-      std::cout << "=== " << page.file() << "\n" << report.text() << "\n--- sections\n";
-      google::protobuf::TextFormat::Printer printer;
-      printer.SetUseUtf8StringEscaping(true);
-      printer.SetSingleLineMode(true);
-      auto show = [&](const google::protobuf::Message& m) {
-        std::string out;
-        printer.PrintToString(m, &out);
-        return out;
-      };
-      for (const auto& s : report.sections()) std::cout << show(s) << "\n";
-      std::cout << "--- tables\n";
-      for (const auto& t : report.tables()) std::cout << show(t) << "\n";
-      std::cout << "--- figures\n";
-      for (const auto& f : report.figures()) {
-        auto g = f; g.clear_evidence(); std::cout << show(g) << "\n";
-      }
-    }
     if (page.figures_labelled()) ++figure_pages;
     accepted += score.accepted;
     accepted_right += score.accepted_right;
