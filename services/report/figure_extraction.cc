@@ -808,9 +808,9 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
 
     const Chars sentence_before = chars.substr(c.sentence_begin, q.begin - c.sentence_begin);
     const Chars sentence = chars.substr(c.sentence_begin, c.sentence_end - c.sentence_begin);
-    // The readings, strongest first: the figure's own sentence (with its
-    // table headers), then under its heading, then under the title. A
-    // weaker reading counts only when it names exactly one indicator.
+    // The readings, strongest first: the figure's own clause and sentence
+    // (with its table headers); then the weaker ones — the subject of its
+    // sentence, the table's caption, its heading, the title.
     Reading reading;
     reading.subject = {&headers, &c.subject};
     reading.verbs = {&headers, &c.verbs};
@@ -826,12 +826,11 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     }
     std::vector<const FigureRules::Pattern*> matched = Match(measured, reading);
     const Chars own_words = headers + c.verbs + c.after;
-    // A weaker reading: kept when it names exactly one indicator and the
-    // figure's own words carry part of it.
-    // Sharing the sentence's subject, the figure may instead continue the
-    // figure before it ("成功率保持在95%以上，全年为97.6%").
-    // Weaker readings can only succeed for a pattern the figure's own words
-    // begin, or one the figure before it matched: most figures have none.
+    // A weaker reading is kept when it names exactly one indicator and the
+    // figure's own words carry part of it — or, sharing its sentence's
+    // subject, the figure continues the figure before it
+    // ("成功率保持在95%以上，全年为97.6%"). So only the patterns the own words
+    // begin, or the figure before it matched, are tried: most figures have none.
     std::vector<const FigureRules::Pattern*> widenable;
     for (const FigureRules::Pattern* p : measured) {
       if (OwnWordsName(*p, own_words) || (i > 0 && matched_of[i - 1].count(p->indicator) > 0)) {
