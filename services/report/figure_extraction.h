@@ -54,10 +54,23 @@ struct FigureExtraction {
   std::vector<v1::ExtractedFigure> figures;
 };
 
-// Reads `text` (UTF-8; ill-formed bytes count as one code point each) of a
-// report covering `report_year`. Linear in the text length times the number
-// of patterns; never fails.
-FigureExtraction ExtractFigures(const FigureRules& rules, absl::string_view text, int report_year);
+// Reads the figures of `report` as analysed: its `text` (UTF-8; ill-formed
+// bytes count as one code point each), covering `year`, with the structure
+// read from it — `sections` (the heading a figure sits under), `tables` (a
+// cell's row and column headers; cells are tab-separated lines of the text)
+// and `title`. A figure whose own sentence does not name its indicator may
+// take it from its table headers, then its heading, then the title; every
+// piece of context used is recorded in ExtractedFigure.context.
+//
+// Told apart from values (candidates with their reason, or no figure): a
+// 其中 part of a total of the same indicator, a figure of a wider area quoted
+// in a narrower one's report (全市 in a district's), a change (同比上升,
+// 比上年增加), a bound or target, a count of several things together
+// (合同和决策共…件), an ordinal (第一次, 三届二次全会), and a table cell whose
+// row or column header narrows it to a part (a street's row).
+//
+// Linear in the text length times the number of patterns; never fails.
+FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& report);
 
 }  // namespace fazhi::report
 

@@ -278,8 +278,7 @@ void AnalyzeReport(const fazhi::rules::v1::RuleSet& rules, const std::vector<Par
   }
   report.set_rules_version(rules.version());
 
-  FigureExtraction figures =
-      ExtractFigures(FigureRules(rules.report()), report.text(), report.year());
+  FigureExtraction figures = ExtractFigures(FigureRules(rules.report()), report);
   report.clear_quantities();
   for (auto& q : figures.quantities) *report.add_quantities() = std::move(q);
   report.clear_figures();

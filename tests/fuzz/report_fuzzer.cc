@@ -109,8 +109,16 @@ void ReadIllFormed(absl::string_view bytes, const LoadedRules& rules) {
   }
   (void)report::DetectReportKind(text);
   FUZZ_CHECK(fazhi::text::IsValidUtf8(report::ExtractTitle(text)));
-  const report::FigureExtraction figures =
-      report::ExtractFigures(rules.figure_rules, bytes, kYearCovered);
+  // The figures read with the headings as context, as the service reads them.
+  v1::Report analysed;
+  analysed.set_text(std::string(bytes));
+  analysed.set_year(kYearCovered);
+  for (const report::Heading& h : structure.headings) {
+    auto* section = analysed.add_sections();
+    section->set_begin(static_cast<int32_t>(h.begin));
+    section->set_end(static_cast<int32_t>(h.end));
+  }
+  const report::FigureExtraction figures = report::ExtractFigures(rules.figure_rules, analysed);
   for (const auto& q : figures.quantities) {
     CheckSpan(static_cast<size_t>(q.begin()), static_cast<size_t>(q.end()), length);
   }

@@ -13,7 +13,9 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/text/utf8.h"
 #include "tests/testing/test_env.h"
 
@@ -51,8 +53,12 @@ std::set<Fact> Accepted(const FigureExtraction& e) {
 class FigureExtractionTest : public ::testing::Test {
  protected:
   FigureExtractionTest() : rules_(testing::ShippedRules().report()) {}
+  // The text alone, as a report with no headings, tables or title.
   FigureExtraction Extract(const std::string& text, int year) {
-    return ExtractFigures(rules_, text, year);
+    v1::Report report;
+    report.set_text(text);
+    report.set_year(year);
+    return ExtractFigures(rules_, report);
   }
   FigureRules rules_;
 };
@@ -233,6 +239,245 @@ TEST_F(FigureExtractionTest, NewsPageAndNonIndicatorTextGiveNoFacts) {
   const FigureExtraction e = Extract(testing::ReadSeed("000_f329534fe2bcaa38.txt"), 2022);
   EXPECT_FALSE(e.quantities.empty());
   EXPECT_THAT(Accepted(e), IsEmpty());
+}
+
+// A report as the analysis leaves it: `lines` joined by newlines; the lines
+// holding a tab are one table (its first `header_rows` rows headers), a line
+// starting with "（" a heading, and `title` the report's title.
+v1::Report AnalysedReport(const std::vector<std::string>& lines, int header_rows,
+                          const std::string& title = "") {
+  v1::Report report;
+  report.set_year(2023);
+  report.set_title(title);
+  std::string text;
+  v1::ReportTable* table = nullptr;
+  for (const std::string& line : lines) {
+    const auto begin = static_cast<int32_t>(text::CodePointCount(text));
+    const auto end = begin + static_cast<int32_t>(text::CodePointCount(line));
+    absl::StrAppend(&text, line, "\n");
+    if (line.find('\t') != std::string::npos) {
+      if (table == nullptr) {
+        table = report.add_tables();
+        table->set_begin(begin);
+        table->set_header_rows(header_rows);
+      }
+      table->set_end(end);
+      auto* row = table->add_rows();
+      for (absl::string_view cell : absl::StrSplit(line, '\t')) {
+        auto* c = row->add_cells();
+        c->set_text(std::string(cell));
+        c->set_row_span(1);
+        c->set_col_span(1);
+      }
+    } else if (absl::StartsWith(line, "（")) {
+      auto* section = report.add_sections();
+      section->set_begin(begin);
+      section->set_end(end);
+    }
+  }
+  report.set_text(text);
+  return report;
+}
+
+// The accepted figures as "indicator=value@year", and every figure's
+// confidence and reason by its text, for compact expectations.
+std::set<std::string> AcceptedValues(const FigureExtraction& e) {
+  std::set<std::string> out;
+  for (const auto& f : e.figures) {
+    if (f.confidence() == v1::FIGURE_CONFIDENCE_ACCEPTED) {
+      out.insert(absl::StrCat(f.indicator(), "=", f.quantity().decimal(), "@", f.period().year()));
+    }
+  }
+  return out;
+}
+
+std::string ReasonFor(const FigureExtraction& e, const std::string& figure_text) {
+  for (const auto& f : e.figures) {
+    if (f.quantity().text() == figure_text) {
+      return f.confidence() == v1::FIGURE_CONFIDENCE_ACCEPTED ? "accepted" : f.reason();
+    }
+  }
+  return "no figure";
+}
+
+TEST_F(FigureExtractionTest, HeadingNamesTheSubjectOfItsBareFigures) {
+  const v1::Report report = AnalysedReport(
+      {"一、主要举措和成效", "（一）行政复议", "全年收案215件，审结203件。", "（二）人民调解",
+       "全区各级调解组织全年受理纠纷7,964件，调解成功7,702件，成功率96.7%。"},
+      0);
+  const FigureExtraction e = ExtractFigures(rules_, report);
+  EXPECT_EQ(AcceptedValues(e), (std::set<std::string>{
+                                   "admin_reconsideration_received=215@2023",
+                                   "admin_reconsideration_closed=203@2023",
+                                   "mediation_accepted=7964@2023",
+                                   "mediation_succeeded=7702@2023",
+                                   "mediation_success_rate=96.7@2023",
+                               }));
+  // The heading used is recorded with its span.
+  for (const auto& f : e.figures) {
+    if (f.quantity().text() != "215件") continue;
+    bool heading = false;
+    for (const auto& piece : f.context()) {
+      if (piece.kind() != v1::FigureContext::KIND_HEADING) continue;
+      heading = true;
+      EXPECT_EQ(piece.text(), "（一）行政复议");
+      EXPECT_EQ(std::string(text::SubstrByCodePoints(report.text(), piece.begin(), piece.end())),
+                piece.text());
+    }
+    EXPECT_TRUE(heading);
+  }
+  // Without the heading the bare figures name no indicator.
+  EXPECT_THAT(Extract("全年收案215件，审结203件。", 2023).figures, IsEmpty());
+}
+
+TEST_F(FigureExtractionTest, AHeadingNeverMakesUpAReadingTheFigureDoesNotBegin) {
+  // 来信 is no verb of the reconsideration patterns: the heading alone names
+  // nothing.
+  const v1::Report report =
+      AnalysedReport({"（一）行政复议", "全年办理群众来信50件，接待来访30人次。"}, 0);
+  EXPECT_THAT(ExtractFigures(rules_, report).figures, IsEmpty());
+}
+
+TEST_F(FigureExtractionTest, TitleNamesTheIndicatorOfAStatisticsPage) {
+  const v1::Report report = AnalysedReport(
+      {"全年受理纠纷14,862件，调解成功14,437件，成功率97.1%。", "街镇\t受理（件）\t成功（件）",
+       "夏阳街道\t2,318\t2,266", "合计\t14,862\t14,437"},
+      1, "2023年青浦区人民调解工作数据统计");
+  const FigureExtraction e = ExtractFigures(rules_, report);
+  EXPECT_EQ(AcceptedValues(e), (std::set<std::string>{
+                                   "mediation_accepted=14862@2023",
+                                   "mediation_succeeded=14437@2023",
+                                   "mediation_success_rate=97.1@2023",
+                               }));
+  // A street's row is a part of the whole; the 合计 row repeats the text.
+  EXPECT_THAT(ReasonFor(e, "2,318"), ::testing::HasSubstr("夏阳街道"));
+  EXPECT_EQ(ReasonFor(e, "14,862"), "repeats an earlier figure");
+  for (const auto& f : e.figures) {
+    if (f.quantity().text() != "2,318") continue;
+    std::set<v1::FigureContext::Kind> kinds;
+    for (const auto& piece : f.context()) kinds.insert(piece.kind());
+    EXPECT_TRUE(kinds.count(v1::FigureContext::KIND_TITLE));
+    EXPECT_TRUE(kinds.count(v1::FigureContext::KIND_TABLE_ROW_HEADER));
+    EXPECT_TRUE(kinds.count(v1::FigureContext::KIND_TABLE_COLUMN_HEADER));
+    EXPECT_EQ(f.quantity().measure_word(), "件") << "the unit of the column header";
+  }
+}
+
+TEST_F(FigureExtractionTest, TableCellTakesItsIndicatorFromItsRowAndItsYearFromItsColumn) {
+  const v1::Report report = AnalysedReport(
+      {"（一）强化行政争议化解。近三年全区行政复议和行政应诉主要数据见下表。",
+       "指标\t2021年\t2022年\t2023年", "行政复议收案（件）\t702\t756\t811",
+       "一审行政诉讼收案（件）\t298\t312\t287", "负责人出庭应诉率\t96.0%\t99.4%\t100%"},
+      1);
+  const FigureExtraction e = ExtractFigures(rules_, report);
+  EXPECT_EQ(AcceptedValues(e), (std::set<std::string>{
+                                   "admin_reconsideration_received=702@2021",
+                                   "admin_reconsideration_received=756@2022",
+                                   "admin_reconsideration_received=811@2023",
+                                   "admin_litigation_received=298@2021",
+                                   "admin_litigation_received=312@2022",
+                                   "admin_litigation_received=287@2023",
+                                   "court_appearance_rate=96@2021",
+                                   "court_appearance_rate=99.4@2022",
+                                   "court_appearance_rate=100@2023",
+                               }));
+}
+
+TEST_F(FigureExtractionTest, TableColumnsThatAreNoWholeYearNarrowTheirCells) {
+  // A quarter's column and a change column are no values of the year.
+  const v1::Report report = AnalysedReport(
+      {"全区行政复议案件办理情况见下表。", "指标\t第三季度（件）\t同比", "收到申请\t128\t+8.4%"},
+      1);
+  const FigureExtraction e = ExtractFigures(rules_, report);
+  EXPECT_THAT(AcceptedValues(e), IsEmpty());
+  EXPECT_THAT(ReasonFor(e, "128"), ::testing::HasSubstr("第三季度"));
+}
+
+TEST_F(FigureExtractionTest, SubCountsAreNoConflictWithTheirTotal) {
+  const auto e = Extract(
+      "全区人民调解组织全年受理纠纷5,000件，其中受理物业纠纷960件，受理邻里纠纷800件。", 2023);
+  EXPECT_EQ(AcceptedValues(e), (std::set<std::string>{"mediation_accepted=5000@2023"}));
+  EXPECT_THAT(ReasonFor(e, "960件"), ::testing::HasSubstr("其中"));
+  EXPECT_THAT(ReasonFor(e, "800件"), ::testing::HasSubstr("其中"));
+  // A sector's own committee counts a part of the whole.
+  EXPECT_THAT(ReasonFor(Extract("区医疗纠纷人民调解委员会全年受理纠纷96件。", 2023), "96件"),
+              ::testing::HasSubstr("part"));
+}
+
+TEST_F(FigureExtractionTest, WiderAreasChangesTargetsMixedCountsAndOrdinalsAreNoValues) {
+  v1::Report report;
+  report.set_year(2023);
+  report.set_title("某区人民政府关于2023年法治政府建设情况的报告");
+  report.set_text(
+      "2023年全市各级行政复议机构共收到复议申请2.1万件，本区收到行政复议申请863件，同比上升11.4%。"
+      "全区人民调解组织全年受理纠纷9,120件，受理量比上年增加640件。"
+      "力争负责人出庭应诉率达到98%。"
+      "审核行政复议和行政诉讼案件共420件。");
+  const FigureExtraction e = ExtractFigures(rules_, report);
+  EXPECT_EQ(AcceptedValues(e), (std::set<std::string>{"admin_reconsideration_received=863@2023",
+                                                      "mediation_accepted=9120@2023"}));
+  EXPECT_EQ(ReasonFor(e, "863件"), "accepted");
+  EXPECT_THAT(ReasonFor(e, "2.1万件"), ::testing::HasSubstr("wider area"));
+  EXPECT_THAT(ReasonFor(e, "640件"), ::testing::HasSubstr("change"));
+  EXPECT_THAT(ReasonFor(e, "98%"), ::testing::HasSubstr("target"));
+  EXPECT_THAT(ReasonFor(e, "420件"), ::testing::Not("accepted"));
+  // In a city's own report 全市 is its own subject.
+  report.set_title("某市人民政府关于2023年法治政府建设情况的报告");
+  report.set_text("2023年全市各级行政复议机构共收到复议申请2.1万件。");
+  EXPECT_EQ(AcceptedValues(ExtractFigures(rules_, report)),
+            (std::set<std::string>{"admin_reconsideration_received=21000@2023"}));
+}
+
+TEST_F(FigureExtractionTest, FiguresInNextYearsPlansAreTargets) {
+  v1::Report report =
+      AnalysedReport({"一、主要举措和成效", "行政机关负责人出庭应诉率98.0%。", "四、2024年主要安排",
+                      "（一）行政应诉", "负责人出庭应诉率保持100%。"},
+                     0);
+  // The analysis marks the top-level headings with their parts.
+  auto* results = report.add_sections();
+  results->set_level(1);
+  results->set_part(v1::REPORT_PART_MEASURES_AND_RESULTS);
+  results->set_begin(0);
+  results->set_end(9);
+  auto* plans = report.add_sections();
+  plans->set_level(1);
+  plans->set_part(v1::REPORT_PART_NEXT_YEAR_PLANS);
+  const int plans_begin =
+      static_cast<int>(text::CodePointCount(report.text().substr(0, report.text().find("四、"))));
+  plans->set_begin(plans_begin);
+  plans->set_end(plans_begin + 11);
+  for (auto& section : *report.mutable_sections()) {
+    if (section.level() == 0) section.set_level(2);
+  }
+  const FigureExtraction e = ExtractFigures(rules_, report);
+  EXPECT_EQ(AcceptedValues(e), (std::set<std::string>{"court_appearance_rate=98@2023"}));
+  EXPECT_THAT(ReasonFor(e, "100%"), ::testing::HasSubstr("plans"));
+}
+
+TEST(FigureOrdinalsTest, AnOrdinalIsNoCountEvenWhenAPatternWouldTakeIt) {
+  fazhi::rules::v1::ReportRules proto;
+  auto* pattern = proto.add_figures();
+  pattern->set_indicator("plenary_sessions");
+  pattern->add_after_all_of("全会");
+  pattern->add_measure_words("次");
+  const FigureRules rules(proto);
+  v1::Report report;
+  report.set_year(2023);
+  report.set_text("传达学习区委三届二次全会精神。全年召开全会两次全会。");
+  const FigureExtraction e = ExtractFigures(rules, report);
+  ASSERT_EQ(e.figures.size(), 1u) << "三届二次 is an ordinal; 两次 is a count";
+  EXPECT_EQ(e.figures[0].quantity().decimal(), "2");
+}
+
+TEST_F(FigureExtractionTest, MixedCountsAreToldFromListsThatQualifyTheCount) {
+  // Several things reviewed together, then a total: no decision count.
+  EXPECT_THAT(
+      ReasonFor(Extract("审核重大行政决策、合同协议，参与信访接待等共计58件。", 2023), "58件"),
+      ::testing::AnyOf("no figure", ::testing::HasSubstr("together")));
+  // A clause that only shares its sentence's subject: "…收案468件，审结452件".
+  EXPECT_EQ(AcceptedValues(Extract("区行政复议局全年收案468件，审结452件。", 2023)),
+            (std::set<std::string>{"admin_reconsideration_received=468@2023",
+                                   "admin_reconsideration_closed=452@2023"}));
 }
 
 TEST(FigureRulesTest, ShippedRulesAreValidAndBadPatternsAreNamed) {
