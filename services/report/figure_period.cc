@@ -1,6 +1,8 @@
 #include "services/report/figure_period.h"
 
+#include <algorithm>
 #include <cstddef>
+#include <iterator>
 #include <optional>
 #include <utility>
 
@@ -347,6 +349,31 @@ int LastYearIn(const Chars& s) {
   return year;
 }
 
+// The year "YYYY年" that opens the last clause of `s` to open with one
+// (clauses start at the text's start and after ，,：:), unless that clause
+// compares with it (相比, 比); 0 if none.
+int YearOpeningAClause(const Chars& s) {
+  static const Chars kCompared[] = {U"相比", U"比"};
+  int year = 0;
+  for (size_t start = 0; start < s.size(); ++start) {
+    if (start > 0 && !(s[start - 1] == U'，' || s[start - 1] == U',' || s[start - 1] == U'：' ||
+                       s[start - 1] == U':')) {
+      continue;
+    }
+    size_t p = start;
+    const int y = ReadYear(s, &p);
+    if (y == 0) continue;
+    size_t end = p;
+    while (end < s.size() && s[end] != U'，' && s[end] != U',') ++end;
+    const Chars clause = s.substr(start, end - start);
+    const bool compared =
+        std::any_of(std::begin(kCompared), std::end(kCompared),
+                    [&](const Chars& w) { return clause.find(w) != Chars::npos; });
+    if (!compared) year = y;
+  }
+  return year;
+}
+
 // A column header that is a year alone: "2022年", "2022年度", "2022".
 int HeaderYear(const Chars& header) {
   size_t p = 0;
@@ -418,6 +445,11 @@ FigurePeriod ReadFigurePeriod(const FigurePeriodContext& context) {
     return ToFigurePeriod(*m, year);
   }
   if (clause_year != 0) return ToFigurePeriod(WholeYear(clause_year), year);
+  // A year opening a clause of the sentence covers the clauses after it
+  // ("2022年全区…收到申请688件，审结651件"), before anything the heading or
+  // title says; a year compared with ("与2022年相比") does not.
+  const int sentence_year = YearOpeningAClause(context.sentence_before);
+  if (sentence_year != 0) return ToFigurePeriod(WholeYear(sentence_year), year);
   for (const Chars* around : {&context.heading, &context.title}) {
     if (const std::optional<Marker> m = LastMarkerIn(*around, year, stated)) {
       return ToFigurePeriod(*m, year);

@@ -47,8 +47,9 @@ struct FigurePeriod {
 
 // The period a figure covers, exactly as its context states it: the column
 // header's, else the nearest period phrase in its sentence (its own year, or
-// the clause's, or the report's), else the heading's or the title's, else the
-// report's whole year.
+// the clause's, or the report's), else a year written in its clause, else a
+// year written earlier in its sentence, else the heading's or the title's,
+// else the report's whole year.
 FigurePeriod ReadFigurePeriod(const FigurePeriodContext& context);
 
 }  // namespace fazhi::report

@@ -43,8 +43,12 @@ TEST(FigurePeriodTest, TheReportsYearWhenNothingIsStated) {
 TEST(FigurePeriodTest, AYearWrittenNextToTheFigure) {
   EXPECT_EQ(PeriodOf("另据统计，2022年全年区法律援助中心受理案件"), "2022-1..2022-12");
   EXPECT_EQ(PeriodOf("2022年度共受理行政复议案件"), "2022-1..2022-12");
-  // A year in an earlier clause of the sentence is not the figure's.
+  // A year in an earlier clause of the sentence is not the figure's when it
+  // is compared with; one that opens a clause covers the clauses after it.
   EXPECT_EQ(PeriodOf("与2022年相比，全区受理行政复议案件"), "2023-1..2023-12");
+  EXPECT_EQ(PeriodOf("2022年相比上年，全区受理行政复议案件"), "2023-1..2023-12");
+  EXPECT_EQ(PeriodOf("会议通报，2022年全区行政复议机构收到复议申请688件，审结"),
+            "2022-1..2022-12");
 }
 
 TEST(FigurePeriodTest, MonthsFromJanuary) {
