@@ -395,10 +395,11 @@ TEST(FindChineseQuantitiesTest, SpaceAmongDecimalsJoinsTheDigits) {
 TEST(FindChineseQuantitiesTest, LineBreakInsideANumberJoinsTheDigits) {
   const std::string text = "收到复议申请1,0\n86件，审结1,012件；收案3\n47件；案卷1,2\r\n40卷";
   const std::vector<ChineseQuantity> found = FindChineseQuantities(text);
-  EXPECT_EQ(Texts(found), (Strings{"1,0\n86件", "1,012件", "3\n47件"}));
-  EXPECT_EQ(Decimals(found), (Strings{"1086", "1012", "347"}));
+  EXPECT_EQ(Texts(found), (Strings{"1,0\n86件", "1,012件", "3\n47件", "1,2\r\n40卷"}));
+  EXPECT_EQ(Decimals(found), (Strings{"1086", "1012", "347", "1240"}));
   ExpectSpansMatch(text, found);
-  // 卷 is no measure word, but no piece of "1,2\r\n40" is read either.
+  // A break that completes a comma's group of three joins; one that leaves it
+  // short reads no piece of the number.
   EXPECT_EQ(Texts(FindChineseQuantities("评查案卷1,2\n40件")),
             std::vector<std::string>{"1,2\n40件"});
   EXPECT_EQ(Texts(FindChineseQuantities("评查案卷1,2\n4件")), std::vector<std::string>());
@@ -453,13 +454,13 @@ TEST(FindChineseQuantitiesTest, MeasureWordsAndScalesAsReportsWriteThem) {
   const std::string text =
       "清单12项，合同63个，风险点45条，检查2,860次，查处318起，案件94宗，"
       "处罚296件，活动86场，顾问14人，受众1.9万人次，企业320家，金额1.2亿元，"
-      "调解一万余件";
+      "调解一万余件，评查案卷150卷";
   std::vector<ChineseQuantity> found = FindChineseQuantities(text);
   std::vector<std::string> measure_words;
   for (const ChineseQuantity& q : found) measure_words.push_back(q.measure_word);
   EXPECT_EQ(measure_words, (std::vector<std::string>{"项", "个", "条", "次", "起", "宗", "件", "场",
-                                                     "人", "人次", "家", "元", "件"}));
-  ASSERT_EQ(found.size(), 13u);
+                                                     "人", "人次", "家", "元", "件", "卷"}));
+  ASSERT_EQ(found.size(), 14u);
   EXPECT_EQ(found[9].decimal, "19000");
   EXPECT_EQ(MultiplierName(found[9].multiplier), "wan");
   EXPECT_EQ(found[11].decimal, "120000000");
