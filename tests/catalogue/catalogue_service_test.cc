@@ -49,15 +49,7 @@ const std::vector<std::pair<std::string, std::string>>& ShanghaiDistricts() {
 }
 
 // The fields a status's BadRequest names, in order; empty without one.
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  google::rpc::BadRequest bad_request;
-  std::vector<std::string> fields;
-  if (!errors::GetDetail(status, &bad_request)) return fields;
-  for (const auto& violation : bad_request.field_violations()) {
-    fields.push_back(violation.field());
-  }
-  return fields;
-}
+using ::fazhi::testing::ViolatedFields;
 
 v1::Region MakeRegion(const std::string& code, const std::string& display_name,
                       v1::RegionLevel level, const std::string& parent) {

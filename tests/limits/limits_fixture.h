@@ -22,13 +22,7 @@ namespace mv1 = fazhi::metrics::v1;
 namespace rv1 = fazhi::report::v1;
 
 // The fields a status's BadRequest names, in order; empty without one.
-inline std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  google::rpc::BadRequest bad_request;
-  std::vector<std::string> fields;
-  if (!errors::GetDetail(status, &bad_request)) return fields;
-  for (const auto& v : bad_request.field_violations()) fields.push_back(v.field());
-  return fields;
-}
+using ::fazhi::testing::ViolatedFields;
 
 // The description of the violation on `field`, "" when there is none.
 inline std::string ViolationOn(const absl::Status& status, const std::string& field) {

@@ -33,13 +33,7 @@ constexpr char kServiceName[] = "fazhi.metrics.v1.MetricsService";
 constexpr char kPutuo[] = "regions/310107";
 constexpr char kBaoshan[] = "regions/310113";
 
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  google::rpc::BadRequest bad_request;
-  std::vector<std::string> fields;
-  if (!errors::GetDetail(status, &bad_request)) return fields;
-  for (const auto& v : bad_request.field_violations()) fields.push_back(v.field());
-  return fields;
-}
+using ::fazhi::testing::ViolatedFields;
 
 v1::Indicator MakeIndicator(const std::string& code, const std::string& display_name,
                             v1::IndicatorKind kind, const std::string& unit_of_measure) {

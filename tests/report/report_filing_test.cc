@@ -22,13 +22,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using Stub = TestReportServer::Stub;
 
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  google::rpc::BadRequest bad_request;
-  std::vector<std::string> fields;
-  if (!errors::GetDetail(status, &bad_request)) return fields;
-  for (const auto& v : bad_request.field_violations()) fields.push_back(v.field());
-  return fields;
-}
+using ::fazhi::testing::ViolatedFields;
 
 // "type on subject" of each PreconditionFailure violation.
 std::vector<std::string> FailedPreconditions(const absl::Status& status) {

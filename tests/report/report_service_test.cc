@@ -46,13 +46,7 @@ constexpr char kBaoshan2023[] = "002_4f28ee6da608f1e8.txt";
 constexpr char kPutuo2020[] = "004_e0cd47a7b08ce18d.txt";
 constexpr char kYangpuCase[] = "001_e4eb8e5b584018fc.txt";
 
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  google::rpc::BadRequest bad_request;
-  std::vector<std::string> fields;
-  if (!errors::GetDetail(status, &bad_request)) return fields;
-  for (const auto& v : bad_request.field_violations()) fields.push_back(v.field());
-  return fields;
-}
+using ::fazhi::testing::ViolatedFields;
 
 v1::Report MakeReport(const std::string& filer, const std::string& region, int year,
                       const std::string& text) {

@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/rules/rule_set.h"
 #include "common/server/call_identity.h"
+#include "common/status/errors.h"
+#include "google/rpc/error_details.pb.h"
 
 namespace fazhi::testing {
 
@@ -202,6 +204,14 @@ std::shared_ptr<grpc::Channel> Connect(const std::string& target, const std::str
   EXPECT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5)))
       << "cannot connect to " << target;
   return channel;
+}
+
+std::vector<std::string> ViolatedFields(const absl::Status& status) {
+  google::rpc::BadRequest bad_request;
+  std::vector<std::string> fields;
+  if (!errors::GetDetail(status, &bad_request)) return fields;
+  for (const auto& violation : bad_request.field_violations()) fields.push_back(violation.field());
+  return fields;
 }
 
 }  // namespace fazhi::testing

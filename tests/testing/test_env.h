@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/server/authorizer.h"
 #include "common/server/server_runner.h"
@@ -102,6 +103,10 @@ absl::Status CallUnary(Stub* stub,
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   return FromGrpcStatus((stub->*method)(&context, request, response));
 }
+
+// The fields a status's google.rpc.BadRequest names, in order; none when it
+// carries no BadRequest.
+std::vector<std::string> ViolatedFields(const absl::Status& status);
 
 }  // namespace fazhi::testing
 
