@@ -43,7 +43,8 @@ int FractionDigits(absl::string_view decimal) {
 }  // namespace
 
 std::map<int, YearValues> ValuesByYear(const std::vector<v1::Indicator>& indicators,
-                                       std::vector<v1::Observation> observations) {
+                                       std::vector<v1::Observation> observations,
+                                       bool partial_year_stands) {
   // Grouped by pointer; the chosen observation of each is then moved out.
   std::map<int, std::map<std::string, std::vector<const v1::Observation*>>> grouped;
   for (const auto& o : observations) grouped[o.period().year()][CodeOf(o)].push_back(&o);
@@ -51,7 +52,8 @@ std::map<int, YearValues> ValuesByYear(const std::vector<v1::Indicator>& indicat
   for (const auto& [year, by_code] : grouped) {
     YearValues& values = by_year[year];
     for (const auto& [code, list] : by_code) {
-      if (const v1::Observation* pick = ChooseYearObservation(list); pick != nullptr) {
+      if (const v1::Observation* pick = ChooseYearObservation(list, partial_year_stands);
+          pick != nullptr) {
         values.own[code] = std::move(observations[pick - observations.data()]);
       }
     }
@@ -81,6 +83,7 @@ QualityRules MakeQualityRules(const fazhi::rules::v1::MetricsRules& rules,
     }
   }
   q.parts_of_total.assign(rules.parts_of_total().begin(), rules.parts_of_total().end());
+  q.partial_year_stands = rules.partial_year() == fazhi::rules::v1::PARTIAL_YEAR_STANDS_FLAGGED;
   double threshold = 0;
   if (absl::SimpleAtod(rules.jump_threshold_percent(), &threshold) && threshold > 0) {
     q.jump_threshold_percent = threshold;
@@ -282,7 +285,8 @@ std::optional<v1::SnapshotEntry> BuildEntry(const v1::Indicator& indicator, int 
 v1::Snapshot BuildSnapshot(absl::string_view subject, int year,
                            const std::vector<v1::Indicator>& indicators,
                            std::vector<v1::Observation> observations, const SnapshotBasis& basis) {
-  const auto by_year = ValuesByYear(indicators, std::move(observations));
+  const auto by_year =
+      ValuesByYear(indicators, std::move(observations), basis.quality.partial_year_stands);
   v1::Snapshot snapshot;
   snapshot.set_subject(std::string(subject));
   snapshot.set_year(year);
@@ -297,7 +301,8 @@ v1::Snapshot BuildSnapshot(absl::string_view subject, int year,
 v1::Series BuildSeries(absl::string_view subject, const v1::Indicator& indicator, int start_year,
                        int end_year, const std::vector<v1::Indicator>& indicators,
                        std::vector<v1::Observation> observations, const SnapshotBasis& basis) {
-  const auto by_year = ValuesByYear(indicators, std::move(observations));
+  const auto by_year =
+      ValuesByYear(indicators, std::move(observations), basis.quality.partial_year_stands);
   v1::Series series;
   series.set_subject(std::string(subject));
   *series.mutable_indicator() = indicator;
@@ -323,7 +328,9 @@ v1::Snapshot RollUp(absl::string_view subject, int year, const std::vector<std::
                     const SnapshotBasis& basis) {
   std::vector<std::map<std::string, v1::Observation>> own_of_part;
   for (auto& observations : observations_of_parts) {
-    own_of_part.push_back(std::move(ValuesByYear(indicators, std::move(observations))[year].own));
+    own_of_part.push_back(std::move(
+        ValuesByYear(indicators, std::move(observations), basis.quality.partial_year_stands)[year]
+            .own));
   }
   std::map<int, YearValues> rolled;
   YearValues& values = rolled[year];

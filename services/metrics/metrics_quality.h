@@ -31,10 +31,12 @@ struct YearValues {
   }
 };
 
-// Groups `observations` (any years) by year and chooses each year's values,
-// moving the chosen ones out of `observations`.
+// Groups `observations` (any years) by year and chooses each year's values
+// (ChooseYearObservation, with `partial_year_stands`), moving the chosen ones
+// out of `observations`.
 std::map<int, YearValues> ValuesByYear(const std::vector<v1::Indicator>& indicators,
-                                       std::vector<v1::Observation> observations);
+                                       std::vector<v1::Observation> observations,
+                                       bool partial_year_stands);
 
 // The quality rules with their defaults filled in.
 struct QualityRules {
@@ -43,6 +45,9 @@ struct QualityRules {
   double jump_threshold_percent = 50;
   int jump_lookback_years = 3;
   absl::Duration stale_after = absl::Hours(24 * 365);
+  // The rules' partial_year: whether a value for part of a year stands for
+  // it when it has no whole-year value (ChooseYearObservation).
+  bool partial_year_stands = false;
 };
 // `rules` plus the pairs implied by derived rates (numerator ≤ denominator).
 QualityRules MakeQualityRules(const fazhi::rules::v1::MetricsRules& rules,

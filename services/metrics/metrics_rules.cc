@@ -144,10 +144,12 @@ int YearsCrossed(const fazhi::type::Period& period) {
   return period.end_year() == 0 ? 0 : period.end_year() - period.year();
 }
 
-const v1::Observation* ChooseYearObservation(const std::vector<const v1::Observation*>& all) {
+const v1::Observation* ChooseYearObservation(const std::vector<const v1::Observation*>& all,
+                                             bool partial_year_stands) {
   const v1::Observation* best = nullptr;
   for (const v1::Observation* o : all) {
     if (YearsCrossed(o->period()) != 0) continue;  // no calendar year's value
+    if (!partial_year_stands && MonthsCovered(o->period()) < 12) continue;
     if (best == nullptr || MonthsCovered(o->period()) > MonthsCovered(best->period())) best = o;
   }
   return best;
@@ -221,7 +223,7 @@ std::optional<v1::Observation> DeriveRate(const v1::Indicator& rate,
   return derived;
 }
 
-v1::Snapshot AssembleSnapshot(absl::string_view subject, int year,
+v1::Snapshot AssembleSnapshot(bool partial_year_stands, absl::string_view subject, int year,
                               const std::vector<v1::Indicator>& indicators,
                               const std::vector<v1::Observation>& observations,
                               const std::vector<v1::Target>& targets) {
@@ -232,7 +234,9 @@ v1::Snapshot AssembleSnapshot(absl::string_view subject, int year,
 
   std::map<std::string, v1::Observation> chosen;
   for (const auto& [code, list] : by_code) {
-    if (const v1::Observation* pick = ChooseYearObservation(list)) chosen[code] = *pick;
+    if (const v1::Observation* pick = ChooseYearObservation(list, partial_year_stands)) {
+      chosen[code] = *pick;
+    }
   }
   v1::Snapshot snapshot;
   snapshot.set_subject(std::string(subject));

@@ -38,11 +38,13 @@ int MonthsCovered(const fazhi::type::Period& period);
 int YearsCrossed(const fazhi::type::Period& period);
 
 // The observation that stands for the year among several of one indicator:
-// the full-year one, else the one inside the year covering most months (a
-// year-to-date 1—10月 or 截至11月底 value, shown as a partial period). A
+// the full-year one, else, when `partial_year_stands` (the rules'
+// PARTIAL_YEAR_STANDS_FLAGGED), the one inside the year covering most months
+// (a year-to-date 1—10月 or 截至11月底 value, shown as a partial period). A
 // period crossing into the next year stands for no calendar year: it is never
 // chosen. Null when no observation stands for the year.
-const v1::Observation* ChooseYearObservation(const std::vector<const v1::Observation*>& all);
+const v1::Observation* ChooseYearObservation(const std::vector<const v1::Observation*>& all,
+                                             bool partial_year_stands);
 
 // Met / not met against `target`, and value - threshold as a decimal string.
 struct Judgement {
@@ -67,7 +69,7 @@ std::optional<v1::Observation> DeriveRate(const v1::Indicator& rate,
 // Assembles a subject-year snapshot: one entry per indicator that has a
 // target or an observation (or a derivable rate), in indicator-code order,
 // each judged against its target.
-v1::Snapshot AssembleSnapshot(absl::string_view subject, int year,
+v1::Snapshot AssembleSnapshot(bool partial_year_stands, absl::string_view subject, int year,
                               const std::vector<v1::Indicator>& indicators,
                               const std::vector<v1::Observation>& observations,
                               const std::vector<v1::Target>& targets);

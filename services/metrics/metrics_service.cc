@@ -456,7 +456,9 @@ grpc::Status MetricsServiceImpl::CompareSubjects(grpc::ServerContext* context,
     auto* item = response->add_entries();
     item->set_subject(subject);
     auto entry = BuildEntry(indicator, request->year(),
-                            ValuesByYear(indicators, *std::move(observations)), loaded->basis);
+                            ValuesByYear(indicators, *std::move(observations),
+                                         loaded->basis.quality.partial_year_stands),
+                            loaded->basis);
     if (entry.has_value()) {
       *item->mutable_entry() = *std::move(entry);
     } else {

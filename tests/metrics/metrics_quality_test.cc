@@ -154,6 +154,9 @@ TEST(MakeQualityRulesTest, DefaultsAndPairsImpliedByDerivedRates) {
 
 class SnapshotTest : public ::testing::Test {
  protected:
+  // As the shipped rules: a year-to-date value stands for its year, flagged.
+  SnapshotTest() { rules_.set_partial_year(fazhi::rules::v1::PARTIAL_YEAR_STANDS_FLAGGED); }
+
   std::vector<v1::Indicator> indicators_ = {
       Count("accepted", "受理"), Count("parts_a", "甲"), Count("parts_b", "乙"),
       Rate("rate", "succeeded", "accepted"), Count("succeeded", "成功")};

@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "services/metrics/metrics_quality.h"
 #include "tests/testing/test_env.h"
 
 namespace fazhi::metrics {
@@ -41,8 +42,8 @@ v1::Indicator MakeIndicator(const std::string& code, v1::IndicatorKind kind,
 }
 
 v1::Indicator ClosureRate() {
-  v1::Indicator rate = MakeIndicator("admin_reconsideration_closure_rate",
-                                     v1::INDICATOR_KIND_RATE, "%");
+  v1::Indicator rate =
+      MakeIndicator("admin_reconsideration_closure_rate", v1::INDICATOR_KIND_RATE, "%");
   rate.set_numerator_code("admin_reconsideration_closed");
   rate.set_denominator_code("admin_reconsideration_received");
   return rate;
@@ -82,9 +83,8 @@ v1::Target MakeTarget(const std::string& code, v1::Comparator comparator,
 
 TEST(JudgeTest, AtLeastMetWhenEqualOrAbove) {
   const auto target = MakeTarget("court_appearance_rate", v1::COMPARATOR_AT_LEAST, "100");
-  Judgement j = Judge(MakeObservation("court_appearance_rate", "regions/310113", 2023, 1, 12,
-                                      "100", "%"),
-                      target);
+  Judgement j = Judge(
+      MakeObservation("court_appearance_rate", "regions/310113", 2023, 1, 12, "100", "%"), target);
   EXPECT_EQ(j.verdict, v1::VERDICT_MET);
   EXPECT_EQ(j.difference, "0");
 
@@ -96,9 +96,9 @@ TEST(JudgeTest, AtLeastMetWhenEqualOrAbove) {
 
 TEST(JudgeTest, AtLeastNotMetBelow) {
   // Putuo's 83.8% court-appearance rate against the 100% target.
-  Judgement j = Judge(MakeObservation("court_appearance_rate", "regions/310107", 2020, 1, 11,
-                                      "83.8", "%"),
-                      MakeTarget("court_appearance_rate", v1::COMPARATOR_AT_LEAST, "100"));
+  Judgement j =
+      Judge(MakeObservation("court_appearance_rate", "regions/310107", 2020, 1, 11, "83.8", "%"),
+            MakeTarget("court_appearance_rate", v1::COMPARATOR_AT_LEAST, "100"));
   EXPECT_EQ(j.verdict, v1::VERDICT_NOT_MET);
   EXPECT_EQ(j.difference, "-16.2");
 }
@@ -122,16 +122,16 @@ TEST(JudgeTest, AtMostMetAtOrBelowAndNotMetAbove) {
 }
 
 TEST(JudgeTest, NoDataWhenATargetHasNoValue) {
-  Judgement j = Judge(std::nullopt,
-                      MakeTarget("court_appearance_rate", v1::COMPARATOR_AT_LEAST, "100"));
+  Judgement j =
+      Judge(std::nullopt, MakeTarget("court_appearance_rate", v1::COMPARATOR_AT_LEAST, "100"));
   EXPECT_EQ(j.verdict, v1::VERDICT_NO_DATA);
   EXPECT_THAT(j.difference, IsEmpty());
 }
 
 TEST(JudgeTest, NoTargetWhenAValueHasNoTarget) {
-  Judgement j = Judge(
-      MakeObservation("legal_aid_cases", "regions/310113", 2023, 1, 12, "1520", "件"),
-      std::nullopt);
+  Judgement j =
+      Judge(MakeObservation("legal_aid_cases", "regions/310113", 2023, 1, 12, "1520", "件"),
+            std::nullopt);
   EXPECT_EQ(j.verdict, v1::VERDICT_NO_TARGET);
   EXPECT_THAT(j.difference, IsEmpty());
 
@@ -147,20 +147,21 @@ TEST(ChooseYearObservationTest, FullYearBeatsPartialInEitherOrder) {
       MakeObservation("court_appearance_rate", "regions/310107", 2020, 1, 11, "83.8", "%");
   const auto full =
       MakeObservation("court_appearance_rate", "regions/310107", 2020, 1, 12, "85", "%");
-  const v1::Observation* chosen = ChooseYearObservation({&partial, &full});
+  const v1::Observation* chosen =
+      ChooseYearObservation({&partial, &full}, /*partial_year_stands=*/true);
   ASSERT_NE(chosen, nullptr);
   EXPECT_EQ(chosen->quantity().decimal(), "85");
-  chosen = ChooseYearObservation({&full, &partial});
+  chosen = ChooseYearObservation({&full, &partial}, /*partial_year_stands=*/true);
   ASSERT_NE(chosen, nullptr);
   EXPECT_EQ(chosen->quantity().decimal(), "85");
 }
 
 TEST(ChooseYearObservationTest, MostMonthsWinsAmongPartials) {
   const auto q1 = MakeObservation("legal_aid_cases", "regions/310107", 2020, 1, 3, "300");
-  const auto to_september =
-      MakeObservation("legal_aid_cases", "regions/310107", 2020, 1, 9, "900");
+  const auto to_september = MakeObservation("legal_aid_cases", "regions/310107", 2020, 1, 9, "900");
   const auto q4 = MakeObservation("legal_aid_cases", "regions/310107", 2020, 10, 12, "310");
-  const v1::Observation* chosen = ChooseYearObservation({&q1, &q4, &to_september});
+  const v1::Observation* chosen =
+      ChooseYearObservation({&q1, &q4, &to_september}, /*partial_year_stands=*/true);
   ASSERT_NE(chosen, nullptr);
   EXPECT_EQ(chosen->quantity().decimal(), "900");
   EXPECT_EQ(MonthsCovered(chosen->period()), 9);
@@ -175,24 +176,42 @@ TEST(ChooseYearObservationTest, APeriodAcrossTwoYearsStandsForNeither) {
   statistical_year.mutable_period()->set_end_month(7);
   EXPECT_EQ(MonthsCovered(statistical_year.period()), 12);
   EXPECT_EQ(YearsCrossed(statistical_year.period()), 1);
-  EXPECT_EQ(ChooseYearObservation({&statistical_year}), nullptr);
+  EXPECT_EQ(ChooseYearObservation({&statistical_year}, /*partial_year_stands=*/true), nullptr);
   const auto to_october = MakeObservation("legal_aid_cases", "regions/310112", 2022, 1, 10, "1863");
-  const v1::Observation* chosen = ChooseYearObservation({&statistical_year, &to_october});
+  const v1::Observation* chosen =
+      ChooseYearObservation({&statistical_year, &to_october}, /*partial_year_stands=*/true);
   ASSERT_NE(chosen, nullptr);
   EXPECT_EQ(chosen->quantity().decimal(), "1863");
 
   const std::vector<v1::Indicator> indicators = {
       MakeIndicator("legal_aid_cases", v1::INDICATOR_KIND_COUNT, "件")};
-  const v1::Snapshot snapshot =
-      AssembleSnapshot("regions/310112", 2022, indicators, {statistical_year},
-                       {MakeTarget("legal_aid_cases", v1::COMPARATOR_AT_LEAST, "3000")});
+  const v1::Snapshot snapshot = AssembleSnapshot(
+      /*partial_year_stands=*/true, "regions/310112", 2022, indicators, {statistical_year},
+      {MakeTarget("legal_aid_cases", v1::COMPARATOR_AT_LEAST, "3000")});
   ASSERT_EQ(snapshot.entries_size(), 1);
   EXPECT_FALSE(snapshot.entries(0).has_observation());
   EXPECT_EQ(snapshot.entries(0).verdict(), v1::VERDICT_NO_DATA);
 }
 
+// Unless the rules file says a part of a year stands for it, only a whole
+// calendar year's value does.
+TEST(ChooseYearObservationTest, APartOfTheYearStandsForItOnlyWhenTheRulesSaySo) {
+  const auto to_november =
+      MakeObservation("court_appearance_rate", "regions/310107", 2020, 1, 11, "83.8", "%");
+  EXPECT_EQ(ChooseYearObservation({&to_november}, /*partial_year_stands=*/false), nullptr);
+  EXPECT_EQ(ChooseYearObservation({&to_november}, /*partial_year_stands=*/true), &to_november);
+  const auto full =
+      MakeObservation("court_appearance_rate", "regions/310107", 2020, 1, 12, "85", "%");
+  EXPECT_EQ(ChooseYearObservation({&to_november, &full}, /*partial_year_stands=*/false), &full);
+
+  fazhi::rules::v1::MetricsRules rules;
+  EXPECT_FALSE(MakeQualityRules(rules, {}).partial_year_stands);
+  rules.set_partial_year(fazhi::rules::v1::PARTIAL_YEAR_STANDS_FLAGGED);
+  EXPECT_TRUE(MakeQualityRules(rules, {}).partial_year_stands);
+}
+
 TEST(ChooseYearObservationTest, NothingFromNothing) {
-  EXPECT_EQ(ChooseYearObservation({}), nullptr);
+  EXPECT_EQ(ChooseYearObservation({}, /*partial_year_stands=*/true), nullptr);
 }
 
 TEST(MonthsCoveredTest, DefaultsMeanTheWholeYear) {
@@ -209,7 +228,7 @@ TEST(MonthsCoveredTest, DefaultsMeanTheWholeYear) {
 // ---------------------------------------------------------- FormatDecimal
 
 TEST(FormatDecimalTest, ShortestWithinTheFractionDigits) {
-  EXPECT_EQ(FormatDecimal(340.0 / 348.0 * 100.0, 2), "97.7");  // 97.7011...
+  EXPECT_EQ(FormatDecimal(340.0 / 348.0 * 100.0, 2), "97.7");      // 97.7011...
   EXPECT_EQ(FormatDecimal(7149.0 / 7513.0 * 100.0, 3), "95.155");  // 95.1550...
   EXPECT_EQ(FormatDecimal(7149.0 / 7513.0 * 100.0, 2), "95.16");
   EXPECT_EQ(FormatDecimal(100.0), "100");
@@ -230,8 +249,7 @@ TEST(DeriveRateTest, ClosedOverReceivedTimesHundred) {
        MakeObservation("admin_reconsideration_received", "regions/310107", 2020, 1, 12, "348",
                        "件")},
       {"admin_reconsideration_closed",
-       MakeObservation("admin_reconsideration_closed", "regions/310107", 2020, 1, 12, "340",
-                       "件")},
+       MakeObservation("admin_reconsideration_closed", "regions/310107", 2020, 1, 12, "340", "件")},
   };
   auto derived = DeriveRate(ClosureRate(), chosen);
   ASSERT_TRUE(derived.has_value());
@@ -247,12 +265,12 @@ TEST(DeriveRateTest, ClosedOverReceivedTimesHundred) {
 }
 
 TEST(DeriveRateTest, NothingWithoutBothComponentsOnTheSamePeriod) {
-  const auto received = MakeObservation("admin_reconsideration_received", "regions/310107", 2020,
-                                        1, 12, "348", "件");
-  const auto closed_full = MakeObservation("admin_reconsideration_closed", "regions/310107", 2020,
-                                           1, 12, "340", "件");
-  const auto closed_partial = MakeObservation("admin_reconsideration_closed", "regions/310107",
-                                              2020, 1, 11, "300", "件");
+  const auto received =
+      MakeObservation("admin_reconsideration_received", "regions/310107", 2020, 1, 12, "348", "件");
+  const auto closed_full =
+      MakeObservation("admin_reconsideration_closed", "regions/310107", 2020, 1, 12, "340", "件");
+  const auto closed_partial =
+      MakeObservation("admin_reconsideration_closed", "regions/310107", 2020, 1, 11, "300", "件");
   EXPECT_FALSE(
       DeriveRate(ClosureRate(), {{"admin_reconsideration_received", received}}).has_value());
   EXPECT_FALSE(
@@ -261,8 +279,8 @@ TEST(DeriveRateTest, NothingWithoutBothComponentsOnTheSamePeriod) {
                                           {"admin_reconsideration_closed", closed_partial}})
                    .has_value())
       << "a full-year denominator over an 11-month numerator is not a rate";
-  const auto zero = MakeObservation("admin_reconsideration_received", "regions/310107", 2020, 1,
-                                    12, "0", "件");
+  const auto zero =
+      MakeObservation("admin_reconsideration_received", "regions/310107", 2020, 1, 12, "0", "件");
   EXPECT_FALSE(DeriveRate(ClosureRate(), {{"admin_reconsideration_received", zero},
                                           {"admin_reconsideration_closed", closed_full}})
                    .has_value())
@@ -287,15 +305,14 @@ TEST(AssembleSnapshotTest, EntriesForTargetsValuesAndDerivedRates) {
   };
   const std::vector<v1::Observation> observations = {
       MakeObservation("admin_reconsideration_closed", "regions/310107", 2020, 1, 12, "340", "件"),
-      MakeObservation("admin_reconsideration_received", "regions/310107", 2020, 1, 12, "348",
-                      "件"),
+      MakeObservation("admin_reconsideration_received", "regions/310107", 2020, 1, 12, "348", "件"),
       MakeObservation("court_appearance_rate", "regions/310107", 2020, 1, 11, "83.8", "%"),
   };
   const auto rules = testing::ShippedRules();
   const std::vector<v1::Target> targets(rules.targets().begin(), rules.targets().end());
 
-  const v1::Snapshot snapshot =
-      AssembleSnapshot("regions/310107", 2020, indicators, observations, targets);
+  const v1::Snapshot snapshot = AssembleSnapshot(/*partial_year_stands=*/true, "regions/310107",
+                                                 2020, indicators, observations, targets);
   EXPECT_EQ(snapshot.subject(), "regions/310107");
   EXPECT_EQ(snapshot.year(), 2020);
 
@@ -343,13 +360,12 @@ TEST(AssembleSnapshotTest, OwnObservationOfADerivedRateWinsOverDerivation) {
   };
   const std::vector<v1::Observation> observations = {
       MakeObservation("admin_reconsideration_closed", "regions/310107", 2020, 1, 12, "340", "件"),
-      MakeObservation("admin_reconsideration_received", "regions/310107", 2020, 1, 12, "348",
-                      "件"),
+      MakeObservation("admin_reconsideration_received", "regions/310107", 2020, 1, 12, "348", "件"),
       MakeObservation("admin_reconsideration_closure_rate", "regions/310107", 2020, 1, 12, "94.5",
                       "%"),
   };
   const v1::Snapshot snapshot = AssembleSnapshot(
-      "regions/310107", 2020, indicators, observations,
+      /*partial_year_stands=*/true, "regions/310107", 2020, indicators, observations,
       {MakeTarget("admin_reconsideration_closure_rate", v1::COMPARATOR_AT_LEAST, "95")});
   ASSERT_GE(snapshot.entries_size(), 1);
   const auto& rate = snapshot.entries(0);
@@ -384,14 +400,13 @@ TEST(CheckAgainstIndicatorTest, CountWithAFractionIsRejected) {
   EXPECT_THAT(Fields(violations), ElementsAre("observation.quantity.decimal"));
 
   errors::FieldViolations ok;
-  CheckAgainstIndicator(
-      MakeObservation("legal_aid_cases", "regions/310113", 2023, 1, 12, "28000"), count, ok);
+  CheckAgainstIndicator(MakeObservation("legal_aid_cases", "regions/310113", 2023, 1, 12, "28000"),
+                        count, ok);
   EXPECT_TRUE(ok.empty());
 
   errors::FieldViolations amount_ok;
-  CheckAgainstIndicator(
-      MakeObservation("compensation", "regions/310113", 2023, 1, 12, "1.5"),
-      MakeIndicator("compensation", v1::INDICATOR_KIND_AMOUNT, "元"), amount_ok);
+  CheckAgainstIndicator(MakeObservation("compensation", "regions/310113", 2023, 1, 12, "1.5"),
+                        MakeIndicator("compensation", v1::INDICATOR_KIND_AMOUNT, "元"), amount_ok);
   EXPECT_TRUE(amount_ok.empty()) << "an amount may have a fraction";
 }
 
@@ -492,8 +507,8 @@ TEST(ValidateAndNormalizeObservationTest, MonthsOutOfRangeAreRejected) {
 }
 
 TEST(ValidateAndNormalizeObservationTest, BadSubjectIsRejected) {
-  for (const std::string subject : {"districts/310107", "regions/31010", "units/Putuo_Justice",
-                                    ""}) {
+  for (const std::string subject :
+       {"districts/310107", "regions/31010", "units/Putuo_Justice", ""}) {
     v1::Observation o = RawObservation();
     o.set_subject(subject);
     errors::FieldViolations violations;
