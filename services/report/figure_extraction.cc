@@ -160,10 +160,20 @@ Chars TextOf(const Chars& chars, Span span) {
   return span.empty() ? Chars() : chars.substr(span.begin, span.end - span.begin);
 }
 
-// A cell holding only a number (a serial number, a figure): never a header.
+// A cell holding only a number (a serial number, a figure), or a figure with
+// its measure word ("402件" in an earlier column of the row): never a header.
+// A year, month or day ("2020年", "3月") is a header: the period of the row.
 bool IsBareNumber(const Chars& cell) {
-  for (char32_t c : cell) {
-    if (!IsDigit(c) && c != U',' && c != U'.' && c != U'%' && c != U' ') return false;
+  size_t k = 0;
+  while (k < cell.size() && (IsDigit(cell[k]) || cell[k] == U',' || cell[k] == U'.' ||
+                             cell[k] == U'%' || cell[k] == U' ')) {
+    ++k;
+  }
+  if (k == cell.size()) return true;
+  if (k == 0 || cell.size() - k > 2) return false;
+  static const std::u32string kPeriodWords = U"年月日季度期号";
+  for (size_t t = k; t < cell.size(); ++t) {
+    if (IsDigit(cell[t]) || kPeriodWords.find(cell[t]) != std::u32string::npos) return false;
   }
   return true;
 }
