@@ -347,7 +347,7 @@ bool IsNeutralHeader(Chars header) {
   static const std::u32string kNeutral[] = {U"合计", U"总计", U"总数", U"共计", U"全区", U"全县",
                                             U"本区", U"全年", U"本年", U"年度", U"数量", U"件数",
                                             U"数值", U"数据", U"指标", U"类别", U"事项", U"项目",
-                                            U"情况", U"类型", U"内容", U"年",   U"数"};
+                                            U"情况", U"类型", U"内容", U"累计", U"年",   U"数"};
   size_t k = 0;
   while (k < header.size()) {
     if (header[k] == U' ' || header[k] == U'\u3000' || header[k] == U'：' || header[k] == U':') {
@@ -390,7 +390,12 @@ std::string NarrowingHeader(const Chars& chars, const FigureRules::Pattern& p,
   }
   for (const Span& h : headers) {
     const Chars header = TextOf(chars, h);
-    if (!IsNeutralHeader(header)) {
+    // The period a header names is read as the figure's period.
+    Chars beside_period = header;
+    if (const auto period = LastPeriodPhrase(header)) {
+      beside_period.erase(period->first, period->second - period->first);
+    }
+    if (!IsNeutralHeader(beside_period)) {
       return absl::StrCat("the table header \"", text::EncodeUtf8(header),
                           "\" narrows it to a part of the whole");
     }
