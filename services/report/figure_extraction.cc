@@ -608,6 +608,14 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
   if (found.empty() || rules.patterns().empty()) return out;
   const size_t n = found.size();
 
+  // A line break inside a number ("1,0\n86件", a page's wrapped line) breaks
+  // no sentence: the figure's sentence and those after it run on across it.
+  std::vector<bool> in_quantity(chars.size(), false);
+  for (const auto& q : found) {
+    for (size_t k = q.begin; k < std::min(q.end, chars.size()); ++k) in_quantity[k] = true;
+  }
+  auto breaks_sentence = [&](size_t at) { return IsSentenceBreak(chars[at]) && !in_quantity[at]; };
+
   // Own contexts.
   std::vector<OwnContext> ctx(n);
   for (size_t i = 0; i < n; ++i) {
@@ -620,9 +628,9 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     const size_t floor = begin > kMaxSentenceReach ? begin - kMaxSentenceReach : 0;
     const size_t ceiling = std::min(chars.size(), end + kMaxSentenceReach);
     size_t s = begin;
-    while (s > floor && !IsSentenceBreak(chars[s - 1])) --s;
+    while (s > floor && !breaks_sentence(s - 1)) --s;
     size_t e = end;
-    while (e < ceiling && !IsSentenceBreak(chars[e])) ++e;
+    while (e < ceiling && !breaks_sentence(e)) ++e;
     size_t b = begin;
     const size_t previous_end = i > 0 ? std::min(found[i - 1].end, begin) : 0;
     while (b > 0 && b > previous_end && !IsClauseBreak(chars[b - 1])) --b;

@@ -509,6 +509,14 @@ TEST_F(FigureExtractionTest, MixedCountsAreToldFromListsThatQualifyTheCount) {
                                    "admin_reconsideration_closed=452@2023"}));
 }
 
+TEST_F(FigureExtractionTest, ALineBreakInsideANumberBreaksNoSentence) {
+  // A page's wrapped line splits "1,086件": the clause after it still shares
+  // the sentence's subject, and the sentence before the number is its own.
+  EXPECT_EQ(AcceptedValues(Extract("区行政复议局全年收到复议申请1,0\n86件，审结1,012件。", 2023)),
+            (std::set<std::string>{"admin_reconsideration_received=1086@2023",
+                                   "admin_reconsideration_closed=1012@2023"}));
+}
+
 TEST(FigureRulesTest, ShippedRulesAreValidAndBadPatternsAreNamed) {
   EXPECT_TRUE(ValidateFigureRules(testing::ShippedRules().report()).ok());
   fazhi::rules::v1::ReportRules rules;
