@@ -160,10 +160,20 @@ Chars TextOf(const Chars& chars, Span span) {
   return span.empty() ? Chars() : chars.substr(span.begin, span.end - span.begin);
 }
 
-// A cell holding only a number (a serial number, a figure): never a header.
+// A cell holding only a number (a serial number, a figure), or a figure with
+// its measure word ("402件" in an earlier column of the row): never a header.
+// A year, month or day ("2020年", "3月") is a header: the period of the row.
 bool IsBareNumber(const Chars& cell) {
-  for (char32_t c : cell) {
-    if (!IsDigit(c) && c != U',' && c != U'.' && c != U'%' && c != U' ') return false;
+  size_t k = 0;
+  while (k < cell.size() && (IsDigit(cell[k]) || cell[k] == U',' || cell[k] == U'.' ||
+                             cell[k] == U'%' || cell[k] == U' ')) {
+    ++k;
+  }
+  if (k == cell.size()) return true;
+  if (k == 0 || cell.size() - k > 2) return false;
+  static const std::u32string kPeriodWords = U"年月日季度期号";
+  for (size_t t = k; t < cell.size(); ++t) {
+    if (IsDigit(cell[t]) || kPeriodWords.find(cell[t]) != std::u32string::npos) return false;
   }
   return true;
 }
@@ -337,7 +347,7 @@ bool IsNeutralHeader(Chars header) {
   static const std::u32string kNeutral[] = {U"合计", U"总计", U"总数", U"共计", U"全区", U"全县",
                                             U"本区", U"全年", U"本年", U"年度", U"数量", U"件数",
                                             U"数值", U"数据", U"指标", U"类别", U"事项", U"项目",
-                                            U"情况", U"类型", U"内容", U"年",   U"数"};
+                                            U"情况", U"类型", U"内容", U"累计", U"年",   U"数"};
   size_t k = 0;
   while (k < header.size()) {
     if (header[k] == U' ' || header[k] == U'\u3000' || header[k] == U'：' || header[k] == U':') {
@@ -380,7 +390,12 @@ std::string NarrowingHeader(const Chars& chars, const FigureRules::Pattern& p,
   }
   for (const Span& h : headers) {
     const Chars header = TextOf(chars, h);
-    if (!IsNeutralHeader(header)) {
+    // The period a header names is read as the figure's period.
+    Chars beside_period = header;
+    if (const auto period = LastPeriodPhrase(header)) {
+      beside_period.erase(period->first, period->second - period->first);
+    }
+    if (!IsNeutralHeader(beside_period)) {
       return absl::StrCat("the table header \"", text::EncodeUtf8(header),
                           "\" narrows it to a part of the whole");
     }
@@ -593,6 +608,14 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
   if (found.empty() || rules.patterns().empty()) return out;
   const size_t n = found.size();
 
+  // A line break inside a number ("1,0\n86件", a page's wrapped line) breaks
+  // no sentence: the figure's sentence and those after it run on across it.
+  std::vector<bool> in_quantity(chars.size(), false);
+  for (const auto& q : found) {
+    for (size_t k = q.begin; k < std::min(q.end, chars.size()); ++k) in_quantity[k] = true;
+  }
+  auto breaks_sentence = [&](size_t at) { return IsSentenceBreak(chars[at]) && !in_quantity[at]; };
+
   // Own contexts.
   std::vector<OwnContext> ctx(n);
   for (size_t i = 0; i < n; ++i) {
@@ -605,9 +628,9 @@ FigureExtraction ExtractFigures(const FigureRules& rules, const v1::Report& repo
     const size_t floor = begin > kMaxSentenceReach ? begin - kMaxSentenceReach : 0;
     const size_t ceiling = std::min(chars.size(), end + kMaxSentenceReach);
     size_t s = begin;
-    while (s > floor && !IsSentenceBreak(chars[s - 1])) --s;
+    while (s > floor && !breaks_sentence(s - 1)) --s;
     size_t e = end;
-    while (e < ceiling && !IsSentenceBreak(chars[e])) ++e;
+    while (e < ceiling && !breaks_sentence(e)) ++e;
     size_t b = begin;
     const size_t previous_end = i > 0 ? std::min(found[i - 1].end, begin) : 0;
     while (b > 0 && b > previous_end && !IsClauseBreak(chars[b - 1])) --b;

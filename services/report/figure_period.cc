@@ -421,6 +421,12 @@ std::vector<Period> StatedCrossYearPeriods(const std::u32string& text) {
   return out;
 }
 
+std::optional<std::pair<size_t, size_t>> LastPeriodPhrase(const std::u32string& text) {
+  const std::optional<Marker> m = LastMarkerIn(text, 0, {});
+  if (!m.has_value()) return std::nullopt;
+  return std::make_pair(m->begin, m->end);
+}
+
 FigurePeriod ReadFigurePeriod(const FigurePeriodContext& context) {
   const auto& stated = context.stated_cross_year_periods;
   const int clause_year = LastYearIn(context.clause_before);

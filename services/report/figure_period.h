@@ -1,7 +1,9 @@
 #ifndef FAZHI_SERVICES_REPORT_FIGURE_PERIOD_H_
 #define FAZHI_SERVICES_REPORT_FIGURE_PERIOD_H_
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fazhi/type/period.pb.h"
@@ -13,6 +15,11 @@ namespace fazhi::report {
 // year named only as 统计年度 or 2022—2023年度 covers. At most 12 months each;
 // in the order stated, repeats removed.
 std::vector<fazhi::type::Period> StatedCrossYearPeriods(const std::u32string& text);
+
+// Where the last period phrase of `text` stands ("第三季度" in "第三季度（件）",
+// "1—9月" in "1—9月累计（件）"): [first, second), or nullopt when it names none.
+// A table header naming a period says when, not which part, a figure counts.
+std::optional<std::pair<size_t, size_t>> LastPeriodPhrase(const std::u32string& text);
 
 // What the text around a figure says about the period it covers. Every field
 // but `report_year` may be empty.

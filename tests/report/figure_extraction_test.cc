@@ -397,14 +397,25 @@ TEST_F(FigureExtractionTest, TableCellTakesItsIndicatorFromItsRowAndItsYearFromI
                                }));
 }
 
-TEST_F(FigureExtractionTest, TableColumnsThatAreNoWholeYearNarrowTheirCells) {
-  // A quarter's column and a change column are no values of the year.
-  const v1::Report report = AnalysedReport(
-      {"全区行政复议案件办理情况见下表。", "指标\t第三季度（件）\t同比", "收到申请\t128\t+8.4%"},
-      1);
+TEST_F(FigureExtractionTest, TableColumnsNamingAPeriodGiveTheirCellsThatPeriod) {
+  // A quarter's column counts that quarter and a 1—9月 column the months to
+  // September, never the whole year; a change column is no value, and a
+  // column naming a part besides its period narrows its cells.
+  const v1::Report report =
+      AnalysedReport({"全区行政复议案件办理情况见下表。",
+                      "指标\t第三季度（件）\t1—9月累计（件）\t同比\t夏阳街道第三季度（件）",
+                      "收到申请\t128\t361\t+8.4%\t40"},
+                     1);
   const FigureExtraction e = ExtractFigures(rules_, report);
-  EXPECT_THAT(AcceptedValues(e), IsEmpty());
-  EXPECT_THAT(ReasonFor(e, "128"), ::testing::HasSubstr("第三季度"));
+  std::set<std::string> accepted;
+  for (const auto& f : e.figures) {
+    if (f.confidence() != v1::FIGURE_CONFIDENCE_ACCEPTED) continue;
+    accepted.insert(absl::StrCat(f.indicator(), "=", f.quantity().decimal(), "@", f.period().year(),
+                                 "-", f.period().start_month(), "..", f.period().end_month()));
+  }
+  EXPECT_EQ(accepted, (std::set<std::string>{"admin_reconsideration_received=128@2023-7..9",
+                                             "admin_reconsideration_received=361@2023-1..9"}));
+  EXPECT_THAT(ReasonFor(e, "40"), ::testing::HasSubstr("夏阳街道"));
 }
 
 // The traps, told apart by the extractor itself (bare_rules_); the shipped
@@ -496,6 +507,14 @@ TEST_F(FigureExtractionTest, MixedCountsAreToldFromListsThatQualifyTheCount) {
   EXPECT_EQ(AcceptedValues(Extract("区行政复议局全年收案468件，审结452件。", 2023)),
             (std::set<std::string>{"admin_reconsideration_received=468@2023",
                                    "admin_reconsideration_closed=452@2023"}));
+}
+
+TEST_F(FigureExtractionTest, ALineBreakInsideANumberBreaksNoSentence) {
+  // A page's wrapped line splits "1,086件": the clause after it still shares
+  // the sentence's subject, and the sentence before the number is its own.
+  EXPECT_EQ(AcceptedValues(Extract("区行政复议局全年收到复议申请1,0\n86件，审结1,012件。", 2023)),
+            (std::set<std::string>{"admin_reconsideration_received=1086@2023",
+                                   "admin_reconsideration_closed=1012@2023"}));
 }
 
 TEST(FigureRulesTest, ShippedRulesAreValidAndBadPatternsAreNamed) {
