@@ -227,6 +227,26 @@ absl::StatusOr<std::string> TokenOf(const CommandLine& command_line) {
   return std::string();
 }
 
+// For commands that check their positional arguments themselves, or ignore
+// them.
+constexpr size_t kAnyPositional = static_cast<size_t>(-1);
+
+// The exit code when a command's line is malformed, asks for help, or has
+// more than `max_positional` positional arguments; nullopt when it may go on.
+std::optional<int> ExitBeforeCalling(const absl::StatusOr<CommandLine>& command_line,
+                                     size_t max_positional = 0) {
+  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
+  if (command_line->help) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command_line->positional.size() > max_positional) {
+    return UsageError(
+        absl::StrCat("unexpected argument \"", command_line->positional[max_positional], "\""));
+  }
+  return std::nullopt;
+}
+
 // How to dial, from the TLS flags (plaintext when none is given) and the
 // token, sent with every call when there is one.
 absl::StatusOr<server::ChannelSecurity> SecurityOf(const CommandLine& command_line) {
@@ -246,11 +266,7 @@ absl::StatusOr<server::ChannelSecurity> SecurityOf(const CommandLine& command_li
 int RunImport(const std::vector<std::string>& args) {
   auto command_line =
       ParseWithTls(args, {{"catalogue", true}, {"metrics", true}, {"report", true}});
-  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
-  if (command_line->help) {
-    std::cout << kUsage;
-    return kExitOk;
-  }
+  if (auto exit = ExitBeforeCalling(command_line, kAnyPositional); exit.has_value()) return *exit;
   auto security = SecurityOf(*command_line);
   if (!security.ok()) return UsageError(std::string(security.status().message()));
   if (command_line->positional.size() != 1) {
@@ -301,16 +317,9 @@ int ReadSavedSummary(const std::string& path,
 int RunSummary(const std::vector<std::string>& args) {
   auto command_line = ParseWithTls(
       args, {{"region", true}, {"year", true}, {"gateway", true}, {"json", false}, {"from", true}});
-  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
-  if (command_line->help) {
-    std::cout << kUsage;
-    return kExitOk;
-  }
+  if (auto exit = ExitBeforeCalling(command_line); exit.has_value()) return *exit;
   auto security = SecurityOf(*command_line);
   if (!security.ok()) return UsageError(std::string(security.status().message()));
-  if (!command_line->positional.empty()) {
-    return UsageError(absl::StrCat("unexpected argument \"", command_line->positional[0], "\""));
-  }
 
   fazhi::gateway::v1::DistrictComplianceSummary summary;
   if (command_line->Has("from")) {
@@ -393,10 +402,8 @@ int RunRanking(const std::vector<std::string>& args) {
                                           {"json", false},
                                           {"page_token", true},
                                           {"page_size", true}});
-  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
-  if (command_line->help) {
-    std::cout << kUsage;
-    return kExitOk;
+  if (auto exit = ExitBeforeCalling(command_line, kAnyPositional); exit.has_value()) {
+    return *exit;
   }
   auto security = SecurityOf(*command_line);
   if (!security.ok()) return UsageError(std::string(security.status().message()));
@@ -447,10 +454,8 @@ int RunRanking(const std::vector<std::string>& args) {
 int RunTrend(const std::vector<std::string>& args) {
   auto command_line = ParseWithTls(
       args, {{"region", true}, {"from", true}, {"to", true}, {"gateway", true}, {"json", false}});
-  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
-  if (command_line->help) {
-    std::cout << kUsage;
-    return kExitOk;
+  if (auto exit = ExitBeforeCalling(command_line, kAnyPositional); exit.has_value()) {
+    return *exit;
   }
   auto security = SecurityOf(*command_line);
   if (!security.ok()) return UsageError(std::string(security.status().message()));
@@ -481,10 +486,8 @@ int RunTrend(const std::vector<std::string>& args) {
 int RunDossier(const std::vector<std::string>& args) {
   auto command_line = ParseWithTls(
       args, {{"project", true}, {"max_passages", true}, {"gateway", true}, {"json", false}});
-  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
-  if (command_line->help) {
-    std::cout << kUsage;
-    return kExitOk;
+  if (auto exit = ExitBeforeCalling(command_line, kAnyPositional); exit.has_value()) {
+    return *exit;
   }
   auto security = SecurityOf(*command_line);
   if (!security.ok()) return UsageError(std::string(security.status().message()));
@@ -510,20 +513,6 @@ int RunDossier(const std::vector<std::string>& args) {
     return kExitRpcFailure;
   }
   return PrintAnswer(*command_line, response, [&] { return FormatDossierText(response); });
-}
-
-// For a command that takes no positional argument: the exit code when its
-// command line is malformed or asks for help, nullopt when it may go on.
-std::optional<int> ExitBeforeCalling(const absl::StatusOr<CommandLine>& command_line) {
-  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
-  if (command_line->help) {
-    std::cout << kUsage;
-    return kExitOk;
-  }
-  if (!command_line->positional.empty()) {
-    return UsageError(absl::StrCat("unexpected argument \"", command_line->positional[0], "\""));
-  }
-  return std::nullopt;
 }
 
 int RunTokenMint(const std::vector<std::string>& args) {
@@ -642,11 +631,7 @@ int RunCheck(const std::vector<std::string>& args) {
   auto command_line = ParseWithTls(
       args,
       {{"filer", true}, {"region", true}, {"year", true}, {"co_filers", true}, {"report", true}});
-  if (!command_line.ok()) return UsageError(std::string(command_line.status().message()));
-  if (command_line->help) {
-    std::cout << kUsage;
-    return kExitOk;
-  }
+  if (auto exit = ExitBeforeCalling(command_line, kAnyPositional); exit.has_value()) return *exit;
   auto security = SecurityOf(*command_line);
   if (!security.ok()) return UsageError(std::string(security.status().message()));
   if (command_line->positional.size() != 1) return UsageError("check takes exactly one file");
