@@ -106,6 +106,8 @@ inline constexpr int kMaxRollUpParts = 3000;
 inline constexpr size_t kMaxReportTextBytes = 512u << 10;
 inline constexpr size_t kMaxReportTitleChars = 200;
 inline constexpr size_t kMaxPublishedWhereChars = 500;
+// Units filing one report jointly besides its filer (中共X区委、X区人民政府).
+inline constexpr int kMaxCoFilers = 8;
 // A report as listed (ListReports, ListReportVersions): the record without
 // its text, raw text and quantities — its sections and figures.
 inline constexpr size_t kMaxListedReportBytes = 128u << 10;

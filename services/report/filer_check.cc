@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/limits.h"
 #include "common/api/resource_names.h"
 #include "common/server/call_identity.h"
 #include "common/status/grpc_status.h"
@@ -132,10 +133,10 @@ ServiceBackend DialBackend(const std::string& address, const server::ChannelSecu
 }
 
 void ValidateCoFilers(const v1::Report& report, errors::FieldViolations& violations) {
-  if (report.co_filers_size() > kMaxCoFilers) {
+  if (report.co_filers_size() > limits::kMaxCoFilers) {
     violations.Add("report.co_filers",
                    absl::StrCat("names ", report.co_filers_size(), " units; a report has at most ",
-                                kMaxCoFilers, " co-filers"));
+                                limits::kMaxCoFilers, " co-filers"));
     return;
   }
   std::set<std::string> named = {report.filer()};

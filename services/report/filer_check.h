@@ -37,11 +37,8 @@ struct ServiceBackend {
 ServiceBackend DialBackend(const std::string& address,
                            const server::ChannelSecurity& security = {});
 
-// The most co-filers a report may name.
-inline constexpr int kMaxCoFilers = 8;
-
 // Adds a violation for each bad co-filer of `report`: more than
-// kMaxCoFilers, not "units/{unit_id}", the primary filer again, or named
+// limits::kMaxCoFilers, not "units/{unit_id}", the primary filer again, or named
 // twice.
 void ValidateCoFilers(const v1::Report& report, errors::FieldViolations& violations);
 
