@@ -4,7 +4,7 @@
 #include "common/rules/rule_set.h"
 #include "common/server/security_flags.h"
 #include "common/server/service_main.h"
-#include "services/report/figure_extraction.h"
+#include "services/report/report_analysis.h"
 #include "services/report/report_service.h"
 #include "services/report/report_store.h"
 
@@ -24,8 +24,8 @@ int main(int argc, char** argv) {
   if (!security.ok()) return fazhi::server::FailStartup("report_server", security.status());
   auto rules = fazhi::rules::LoadRuleSet(fazhi::server::RulesPathFromFlags());
   if (!rules.ok()) return fazhi::server::FailStartup("report_server", rules.status());
-  if (absl::Status figures = fazhi::report::ValidateFigureRules(rules->report()); !figures.ok()) {
-    return fazhi::server::FailStartup("report_server", figures);
+  if (absl::Status usable = fazhi::report::ValidateReportRules(*rules); !usable.ok()) {
+    return fazhi::server::FailStartup("report_server", usable);
   }
   const auto options = fazhi::server::StoreOptionsFromFlags("var/report");
   auto store = fazhi::report::ReportStore::Open(options);

@@ -102,6 +102,12 @@ ThematicLayoutRule ThematicLayoutFrom(const fazhi::rules::v1::RuleSet& rules) {
           PatternsFrom(layout.patterns())};
 }
 
+absl::Status ValidateReportRules(const fazhi::rules::v1::RuleSet& rules) {
+  if (absl::Status figures = ValidateFigureRules(rules.report()); !figures.ok()) return figures;
+  if (absl::Status parts = ValidatePartRules(PartRulesFrom(rules)); !parts.ok()) return parts;
+  return ValidateThematicLayout(ThematicLayoutFrom(rules));
+}
+
 bool IsAnnualReport(v1::ReportKind kind) {
   return kind == v1::REPORT_KIND_GOVERNMENT_ANNUAL || kind == v1::REPORT_KIND_DEPARTMENT_ANNUAL ||
          kind == v1::REPORT_KIND_STREET_TOWN_ANNUAL;

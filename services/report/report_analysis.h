@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "absl/status/status.h"
 #include "common/status/errors.h"
 #include "fazhi/report/v1/report_service.pb.h"
 #include "fazhi/rules/v1/rules.pb.h"
@@ -21,6 +22,13 @@ std::vector<PartRule> PartRulesFrom(const fazhi::rules::v1::RuleSet& rules);
 // The thematic layout of a rule set; DefaultThematicLayout() when the rule
 // set has no `thematic_layout` (an empty one turns the layout off).
 ThematicLayoutRule ThematicLayoutFrom(const fazhi::rules::v1::RuleSet& rules);
+
+// OK when the report rules of `rules` can be used as given: the figure
+// patterns (ValidateFigureRules), the part rules (ValidatePartRules) and the
+// thematic layout (ValidateThematicLayout), as PartRulesFrom and
+// ThematicLayoutFrom read them; the first fault otherwise. Checked at
+// start-up, so a rules file the reader cannot use stops the server.
+absl::Status ValidateReportRules(const fazhi::rules::v1::RuleSet& rules);
 
 // Turns what the caller sent into the report's UTF-8 `text`: `raw_text`
 // converted from its declared or detected encoding (then cleared), HTML

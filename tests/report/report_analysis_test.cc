@@ -407,8 +407,25 @@ TEST(PartRulesTest, ShippedRulesFileMatchesTheBuiltInDefaults) {
     for (const auto& p : shipped[r].sentence_patterns) shipped_sentences.push_back(p.all_of);
     for (const auto& p : defaults[r].sentence_patterns) default_sentences.push_back(p.all_of);
     EXPECT_EQ(shipped_sentences, default_sentences);
+    ASSERT_EQ(shipped[r].subject_clauses.size(), defaults[r].subject_clauses.size());
+    for (size_t c = 0; c < shipped[r].subject_clauses.size(); ++c) {
+      const SubjectClause& a = shipped[r].subject_clauses[c];
+      const SubjectClause& b = defaults[r].subject_clauses[c];
+      EXPECT_EQ(a.subject_ends_with, b.subject_ends_with);
+      EXPECT_EQ(a.max_subject_length, b.max_subject_length);
+      EXPECT_EQ(a.verbs, b.verbs);
+      EXPECT_EQ(a.contains_all_of, b.contains_all_of);
+      EXPECT_EQ(a.subject_none_of, b.subject_none_of);
+    }
   }
   EXPECT_TRUE(ValidatePartRules(shipped).ok());
+  EXPECT_TRUE(ValidateReportRules(testing::ShippedRules()).ok());
+  // A rules file whose part rules the reader cannot use stops the server.
+  fazhi::rules::v1::RuleSet broken = testing::ShippedRules();
+  for (auto& part : *broken.mutable_report()->mutable_parts()) {
+    for (auto& clause : *part.mutable_subject_clauses()) clause.clear_verbs();
+  }
+  EXPECT_FALSE(ValidateReportRules(broken).ok());
 
   const ThematicLayoutRule shipped_layout = ThematicLayoutFrom(testing::ShippedRules());
   const ThematicLayoutRule default_layout = DefaultThematicLayout();
