@@ -24,7 +24,7 @@ using lines::IsDigit;
 
 using Chars = std::u32string;
 
-std::u32string Decode(absl::string_view s) { return text::DecodeUtf8Lenient(s).chars; }
+using lines::Decode;
 
 std::vector<std::u32string> DecodeAll(const google::protobuf::RepeatedPtrField<std::string>& in) {
   std::vector<std::u32string> out;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/report/text_lines.h"
 
 namespace fazhi::report {
 namespace {
@@ -14,7 +15,8 @@ namespace {
 using Chars = std::u32string;
 using fazhi::type::Period;
 
-bool IsDigit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
+using lines::IsDigit;
+
 int DigitValue(char32_t c) {
   return c >= U'０' ? static_cast<int>(c - U'０') : static_cast<int>(c - U'0');
 }
