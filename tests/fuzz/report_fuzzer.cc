@@ -85,7 +85,8 @@ void CheckAnalyzedReport(const v1::Report& analysed) {
 
   const size_t length = fazhi::text::CodePointCount(analysed.text());
   for (const auto& section : analysed.sections()) {
-    FUZZ_CHECK(section.level() >= 1 && section.level() <= 4);
+    // Levels follow the order the nine numbering forms first appear in.
+    FUZZ_CHECK(section.level() >= 1 && section.level() <= 9);
     CheckSpan(static_cast<size_t>(section.begin()), static_cast<size_t>(section.end()), length);
   }
   for (const auto& q : analysed.quantities()) {
